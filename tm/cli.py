@@ -1,0 +1,170 @@
+"""The `tm` command line: thin typer commands over the library."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from tm.config import load_config
+from tm.errors import TmError
+
+app = typer.Typer(
+    name="tm",
+    help="Translation memory for lectures and Russian archival sources: "
+    "Markdown -> PO -> Markdown.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+console = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
+Docs = Annotated[
+    list[str] | None,
+    typer.Argument(help="Source documents (paths or names under sources/); default: all.",
+                   show_default=False),
+]
+Lang = Annotated[
+    list[str] | None,
+    typer.Option("--lang", "-l", help="Only this target language (repeatable).",
+                 show_default=False),
+]
+
+
+def fail(e: TmError) -> typer.Exit:
+    err.print(f"tm: error: {e}", markup=False)
+    return typer.Exit(2)
+
+
+def reported(fn: F) -> F:
+    """Turn TmError into one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TmError as e:
+            raise fail(e) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def interactive(quiet: bool) -> bool:
+    return not quiet and not os.environ.get("CI") and sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar on a terminal; silence in CI, in pipes and with --quiet."""
+    if not interactive(quiet) or total < 2:
+        yield lambda _name: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True) as p:
+        task = p.add_task("", total=total)
+
+        def step(name: str) -> None:
+            p.update(task, advance=1, description=name)
+
+        yield step
+
+
+@app.command()
+@reported
+def init(
+    path: Annotated[Path, typer.Argument(help="Project folder.")] = Path("."),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing tm.toml.")] = False,
+) -> None:
+    """Write a commented tm.toml and the project folders.
+
+    Example: tm init my-translations
+    """
+    from tm.init import init_project
+
+    written = init_project(path, force=force)
+    for p in written:
+        console.print(f"created {p}", markup=False)
+
+
+@app.command()
+@reported
+def segment(docs: Docs = None, quiet: Quiet = False,
+            no_memory: Annotated[bool, typer.Option(
+                "--no-memory", help="Do not pre-fill from the translation memory.")] = False,
+            ) -> None:
+    """Cut sources into sentences: write templates and update every language's catalog.
+
+    Unchanged sentences keep their translations; changed ones keep the old translation
+    flagged fuzzy (#| shows the previous text); removed ones become obsolete (#~).
+    New sentences are pre-filled from the translation memory.
+
+    Example: tm segment sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
+    """
+    from tm.project import resolve_documents, segment_project
+
+    config = load_config()
+    advisor = None if no_memory else _advisor(config)
+    names = resolve_documents(config, docs)
+    with progress_bar("segment", len(names), quiet) as step:
+        reports = segment_project(config, names, advisor=advisor, progress=step)
+    if not quiet:
+        for r in reports:
+            fills = ", ".join(f"{k} {v}" for k, v in r.prefilled.items() if v)
+            console.print(
+                f"{r.doc}: {r.segments} segments, {r.entries} entries"
+                + (f"; pre-filled {fills}" if fills else "")
+                + (f"; wrote {len(r.written)} file(s)" if r.written else "; up to date"),
+                markup=False, highlight=False,
+            )
+
+
+def _advisor(config: Any) -> Any:
+    """The project's translation memory, if the memory package is available."""
+    try:
+        from tm.memory import project_advisor
+    except ImportError:
+        return None
+    return project_advisor(config)
+
+
+@app.command()
+@reported
+def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False) -> None:
+    """Write build/<lang>/<doc>.md from the catalogs; untranslated and fuzzy stay in the source.
+
+    Example: tm merge --lang ru
+    """
+    from tm.project import merge_project, resolve_documents
+
+    config = load_config()
+    names = resolve_documents(config, docs)
+    with progress_bar("merge", len(names), quiet) as step:
+        reports = merge_project(config, lang, names, progress=step)
+    if not quiet:
+        for r in reports:
+            total = r.translated + r.fallback
+            note = f", {r.missing} not in the catalog (run tm segment)" if r.missing else ""
+            console.print(f"{r.path}: {r.translated}/{total} segments translated{note}",
+                          markup=False, highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""Project configuration: tm.toml or [tool.tm] in pyproject.toml, validated strictly."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from tm.errors import ConfigError
+
+CONFIG_NAME = "tm.toml"
+SEVERITIES = ("error", "warning", "off")
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    """Source language for the documents matching `glob` (relative to `sources`)."""
+
+    glob: str
+    language: str
+
+
+@dataclass(frozen=True)
+class CheckPolicy:
+    """What `tm check` demands of the catalogs."""
+
+    min_translated: dict[str, float] = field(default_factory=dict)
+    fuzzy_counts_as_translated: bool = False
+    qa: str = "error"
+    severity: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A tm project: where things live and which languages it translates into."""
+
+    root: Path
+    path: Path | None = None
+    languages: tuple[str, ...] = ("en", "ru", "de")
+    sources: str = "sources"
+    locales: str = "locales"
+    output: str = "build"
+    memory: tuple[str, ...] = ("memory/*.tmx", "memory/*.tbx", "memory/*.csv", "memory/*.po")
+    builtin_terms: bool = True
+    memory_url: str | None = None
+    fuzzy_threshold: int = 75
+    documents: tuple[DocumentRule, ...] = (DocumentRule("**/*.md", "en"),)
+    check: CheckPolicy = field(default_factory=CheckPolicy)
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / self.sources
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / self.locales
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.output
+
+    def source_language(self, doc: str, suffix: str = ".md") -> str | None:
+        """The language of document `doc` (path under sources/ without suffix), or None."""
+        rel = doc + suffix
+        for rule in self.documents:
+            if glob_match(rule.glob, rel):
+                return rule.language
+        return None
+
+    def target_languages(self, doc: str) -> list[str]:
+        src = self.source_language(doc)
+        return [lang for lang in self.languages if lang != src]
+
+    def source_path(self, doc: str) -> Path:
+        return self.sources_dir / f"{doc}.md"
+
+    def template_path(self, doc: str) -> Path:
+        return self.locales_dir / "templates" / f"{doc}.pot"
+
+    def catalog_path(self, doc: str, lang: str) -> Path:
+        return self.locales_dir / lang / f"{doc}.po"
+
+    def output_path(self, doc: str, lang: str) -> Path:
+        return self.output_dir / lang / f"{doc}.md"
+
+    def documents_list(self) -> list[str]:
+        """Every source document that a [[documents]] rule claims, sorted."""
+        base = self.sources_dir
+        if not base.is_dir():
+            return []
+        docs = []
+        for p in sorted(base.rglob("*.md")):
+            rel = p.relative_to(base).as_posix()
+            if self.source_language(rel[:-3]) is not None:
+                docs.append(rel[:-3])
+        return docs
+
+    def memory_files(self) -> list[Path]:
+        """The project's memory files, matched by the `memory` globs, sorted."""
+        found: set[Path] = set()
+        for pattern in self.memory:
+            found.update(p for p in self.root.glob(pattern) if p.is_file())
+        return sorted(found)
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the project root where possible (for messages and references)."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Glob match where `**` spans any number of folders, none included.
+
+    >>> glob_match("**/*.md", "lecture.md"), glob_match("**/*.md", "a/b/c.md")
+    (True, True)
+    """
+    return _glob_regex(pattern).match(path) is not None
+
+
+_TOP_KEYS: dict[str, type | tuple[type, ...]] = {
+    "languages": list,
+    "sources": str,
+    "locales": str,
+    "output": str,
+    "memory": list,
+    "builtin_terms": bool,
+    "memory_url": str,
+    "fuzzy_threshold": int,
+    "documents": list,
+    "check": dict,
+}
+_CHECK_KEYS: dict[str, type | tuple[type, ...]] = {
+    "min_translated": dict,
+    "fuzzy_counts_as_translated": bool,
+    "qa": str,
+    "severity": dict,
+}
+
+
+def _key_line(text: str, key: str) -> int:
+    m = re.search(rf"^\s*(?:\[+\s*)?{re.escape(key)}\b", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {list: "a list", str: "a string", bool: "true or false", int: "an integer",
+             dict: "a table", float: "a number"}
+    if isinstance(t, tuple):
+        return " or ".join(names.get(x, x.__name__) for x in t)
+    return names.get(t, t.__name__)
+
+
+def _check_type(value: Any, t: type | tuple[type, ...], key: str, path: Path, text: str) -> None:
+    ok = isinstance(value, t) and not (isinstance(value, bool) and t in (int, float, (int, float)))
+    if not ok:
+        raise ConfigError(
+            f"`{key}` must be {_type_name(t)}, not {type(value).__name__}",
+            path, _key_line(text, key.split(".")[-1]), "see the commented tm.toml from `tm init`",
+        )
+
+
+def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Config:
+    """Validate a parsed [tool.tm] / tm.toml table into a Config; unknown keys are errors."""
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"unknown key `{key}`", path, _key_line(text, key),
+                              f"known keys: {', '.join(_TOP_KEYS)}")
+        _check_type(value, _TOP_KEYS[key], key, path, text)
+    for key in ("languages", "memory"):
+        if key in data:
+            for item in data[key]:
+                _check_type(item, str, key, path, text)
+            kwargs[key] = tuple(data[key])
+    for key in ("sources", "locales", "output", "builtin_terms", "memory_url", "fuzzy_threshold"):
+        if key in data:
+            kwargs[key] = data[key]
+    if "fuzzy_threshold" in data and not 0 <= data["fuzzy_threshold"] <= 100:
+        raise ConfigError("`fuzzy_threshold` must be between 0 and 100", path,
+                          _key_line(text, "fuzzy_threshold"))
+    if "documents" in data:
+        rules = []
+        for item in data["documents"]:
+            _check_type(item, dict, "documents", path, text)
+            for k in item:
+                if k not in ("glob", "language"):
+                    raise ConfigError(f"unknown key `documents.{k}`", path, _key_line(text, k),
+                                      "a [[documents]] table has `glob` and `language`")
+            if "glob" not in item or "language" not in item:
+                raise ConfigError("a [[documents]] table needs `glob` and `language`", path,
+                                  _key_line(text, "documents"))
+            _check_type(item["glob"], str, "documents.glob", path, text)
+            _check_type(item["language"], str, "documents.language", path, text)
+            rules.append(DocumentRule(item["glob"], item["language"]))
+        kwargs["documents"] = tuple(rules)
+    if "check" in data:
+        kwargs["check"] = _parse_check(data["check"], path, text)
+    return Config(root=root, path=path, **kwargs)
+
+
+def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:
+    for key, value in data.items():
+        if key not in _CHECK_KEYS:
+            raise ConfigError(f"unknown key `check.{key}`", path, _key_line(text, key),
+                              f"known keys: {', '.join(_CHECK_KEYS)}")
+        _check_type(value, _CHECK_KEYS[key], f"check.{key}", path, text)
+    mins = {}
+    for lang, pct in data.get("min_translated", {}).items():
+        _check_type(pct, (int, float), f"check.min_translated.{lang}", path, text)
+        if not 0 <= pct <= 100:
+            raise ConfigError(f"`check.min_translated.{lang}` must be a percentage 0-100",
+                              path, _key_line(text, "min_translated"))
+        mins[lang] = float(pct)
+    qa = data.get("qa", "error")
+    if qa not in SEVERITIES:
+        raise ConfigError(f"`check.qa` must be one of {', '.join(SEVERITIES)}, not {qa!r}",
+                          path, _key_line(text, "qa"))
+    severity = {}
+    for code, sev in data.get("severity", {}).items():
+        if sev not in SEVERITIES:
+            raise ConfigError(f"`check.severity.{code}` must be one of {', '.join(SEVERITIES)}",
+                              path, _key_line(text, code))
+        severity[code] = sev
+    return CheckPolicy(
+        min_translated=mins,
+        fuzzy_counts_as_translated=data.get("fuzzy_counts_as_translated", False),
+        qa=qa,
+        severity=severity,
+    )
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise ConfigError("not UTF-8", path, line, "save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        what = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        raise ConfigError(f"invalid TOML: {what}", path, int(m.group(1)) if m else 1) from None
+
+
+def find_project(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above `start` holding tm.toml or a pyproject with [tool.tm]."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+        pp = folder / "pyproject.toml"
+        if pp.is_file() and re.search(r"^\[tool\.tm(\.|\])", pp.read_text("utf-8", "replace"), re.M):
+            return folder
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Load the project configuration found at or above `start` (default: the current folder)."""
+    root = find_project(start)
+    if root is None:
+        raise ConfigError(
+            "no tm project here: neither tm.toml nor [tool.tm] in pyproject.toml",
+            Path(start or Path.cwd()) / CONFIG_NAME, 1, "run `tm init` first",
+        )
+    path = root / CONFIG_NAME
+    if path.is_file():
+        data, text = _read_toml(path)
+    else:
+        path = root / "pyproject.toml"
+        full, text = _read_toml(path)
+        data = full.get("tool", {}).get("tm", {})
+    return parse_config(data, root, path, text)

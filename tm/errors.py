@@ -1,0 +1,45 @@
+"""Errors that carry their location, so the CLI can print one useful line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TmError(Exception):
+    """Bad input or usage: reported as `tm: error: <file>:<line>: <what> (<how to fix>)`."""
+
+    def __init__(
+        self,
+        what: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(what)
+        self.what = what
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line if self.line is not None else 1}: "
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.what}{hint}"
+
+
+class ConfigError(TmError):
+    """tm.toml or [tool.tm] is malformed or holds an unknown key or a wrong type."""
+
+
+class SourceError(TmError):
+    """A source document cannot be read (encoding, missing file)."""
+
+
+class CatalogError(TmError):
+    """A PO/POT file cannot be parsed."""
+
+
+class MemoryFormatError(TmError):
+    """A TMX/TBX/CSV/PO memory file cannot be read."""

@@ -1,0 +1,422 @@
+"""Gettext catalogs: the data model, a strict reader and an atomic writer.
+
+polib reads malformed files without complaint (an unterminated string passes) and
+is several times slower on catalogs of tens of thousands of entries; tm needs both
+the line of every error and the speed, so the format is read and written here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tm.errors import CatalogError
+
+
+@dataclass(slots=True)
+class Message:
+    """One catalog entry, as gettext defines it."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: dict[int, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    """Translator comments (`# ...`)."""
+    extracted: list[str] = field(default_factory=list)
+    """Extracted comments (`#. ...`): block kind, memory origin, term hints."""
+    references: list[str] = field(default_factory=list)
+    """`#:` references, e.g. `sources/lectures/x.md:17`."""
+    previous_msgid: str | None = None
+    previous_msgctxt: str | None = None
+    obsolete: bool = False
+    line: int = 0
+    """1-based line of the `msgid` keyword in the file read (0 for new entries)."""
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+    @fuzzy.setter
+    def fuzzy(self, value: bool) -> None:
+        if value and "fuzzy" not in self.flags:
+            self.flags.insert(0, "fuzzy")
+        elif not value and "fuzzy" in self.flags:
+            self.flags.remove("fuzzy")
+
+    @property
+    def translated(self) -> bool:
+        """Has a translation and is not fuzzy (msgfmt's notion of translated)."""
+        if self.fuzzy or self.obsolete:
+            return False
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural.values())
+        return self.msgstr != ""
+
+    @property
+    def has_translation(self) -> bool:
+        if self.msgid_plural is not None:
+            return any(self.msgstr_plural.values())
+        return self.msgstr != ""
+
+
+@dataclass(slots=True)
+class Catalog:
+    """A PO or POT file: header fields, header comments and messages in order."""
+
+    header: dict[str, str] = field(default_factory=dict)
+    header_comments: list[str] = field(default_factory=list)
+    header_flags: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    path: str | None = None
+
+    @property
+    def active(self) -> list[Message]:
+        return [m for m in self.messages if not m.obsolete]
+
+    @property
+    def language(self) -> str:
+        return self.header.get("Language", "")
+
+    def index(self) -> dict[tuple[str | None, str], Message]:
+        return {m.key: m for m in self.messages if not m.obsolete}
+
+
+# --- reading -------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v", "'": "'", "?": "?"}
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+_ESC = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)")
+_KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*)$')
+
+
+def _unescape(s: str, path: str, lineno: int) -> str:
+    if "\\" not in s:
+        return s
+
+    def repl(m: re.Match[str]) -> str:
+        c = m.group(1)
+        if c in _ESCAPES:
+            return _ESCAPES[c]
+        if c[0] == "x":
+            return chr(int(c[1:], 16))
+        if c[0] in "01234567":
+            return chr(int(c, 8))
+        raise CatalogError(f"invalid escape sequence \\{c}", path, lineno,
+                           'write a backslash as \\\\ and a quote as \\"')
+
+    return _ESC.sub(repl, s)
+
+
+def _string(rest: str, path: str, lineno: int) -> str:
+    m = _STRING.match(rest)
+    if m is None:
+        what = "unterminated string" if rest.startswith('"') else "expected a quoted string"
+        raise CatalogError(what, path, lineno, 'every string must be on one line, in "quotes"')
+    return _unescape(m.group(1), path, lineno)
+
+
+def decode_po(data: bytes, path: str) -> str:
+    """Decode a catalog: UTF-8, or the charset its header declares."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        m = re.search(rb"charset=([-\w]+)", data[:4096])
+        charset = m.group(1).decode("ascii").lower() if m else "utf-8"
+        if charset not in ("utf-8", "utf8", "charset"):
+            try:
+                return data.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        line = data[: e.start].count(b"\n") + 1
+        raise CatalogError(f"not valid {charset.upper()} (byte 0x{data[e.start]:02x})",
+                           path, line, "save the catalog as UTF-8") from None
+
+
+def read_po(path: Path | str) -> Catalog:
+    """Read and strictly parse a PO/POT file; errors name the file and line."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise CatalogError(f"cannot read: {e.strerror}", p, 1) from None
+    return parse_po(decode_po(data, str(p)), str(p))
+
+
+def parse_po(text: str, path: str = "<string>") -> Catalog:
+    """Parse catalog text; the inverse of `format_po`."""
+    cat = Catalog(path=path)
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    for msg in _parse_messages(text, path):
+        if msg.msgid == "" and msg.msgctxt is None and not msg.obsolete:
+            if cat.header or cat.messages:
+                raise CatalogError("a second header entry (empty msgid)", path, msg.line)
+            cat.header = _parse_header(msg.msgstr)
+            cat.header_comments = msg.comments
+            cat.header_flags = msg.flags
+            continue
+        k = (msg.obsolete, msg.msgctxt, msg.msgid)
+        if k in seen:
+            if msg.obsolete:
+                continue  # msgfmt tolerates, gettext tools drop duplicate obsolete entries
+            raise CatalogError(f"duplicate message definition (first at line {seen[k]})",
+                               path, msg.line, "merge the two entries into one")
+        seen[k] = msg.line
+        cat.messages.append(msg)
+    return cat
+
+
+def _parse_header(s: str) -> dict[str, str]:
+    out = {}
+    for line in s.split("\n"):
+        if ":" in line:
+            k, v = line.split(":", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
+    cur: Message | None = None
+    field_name = ""  # which string continuation lines extend
+    plural_index = 0
+    pending = Message(msgid="")  # comments collected before the next msgid
+    pending_used = False
+    have_msgstr = False
+
+    def finish() -> Message | None:
+        nonlocal cur
+        done = cur
+        if done is not None and not have_msgstr:
+            raise CatalogError("msgid without msgstr", path, done.line,
+                               'add msgstr "" after the msgid')
+        cur = None
+        return done
+
+    lines = text.split("\n")
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r")
+        s = line.strip()
+        if not s:
+            continue
+        obsolete = False
+        if s.startswith("#~"):
+            obsolete = True
+            s = s[2:].strip()
+            if s.startswith("|"):
+                s = "#" + s
+            if not s:
+                continue
+        if s.startswith("#"):
+            kind = s[1:2]
+            if kind in ("|",) and not obsolete and s[2:].strip().startswith(("msgid", "msgctxt")):
+                # previous msgid / msgctxt, possibly with continuation lines
+                m = _KEYWORD.match(s[2:].strip())
+                if m is None:
+                    raise CatalogError("malformed #| line", path, lineno)
+                if cur is not None and have_msgstr and field_name.startswith("msgstr"):
+                    done = finish()
+                    if done:
+                        yield done
+                    pending, pending_used = Message(msgid=""), False
+                val = _string(m.group(3), path, lineno)
+                if m.group(1) == "msgctxt":
+                    pending.previous_msgctxt = val
+                    field_name = "prev_msgctxt"
+                else:
+                    pending.previous_msgid = val
+                    field_name = "prev_msgid"
+                continue
+            if kind == "|" and s[2:].strip().startswith('"'):
+                val = _string(s[2:].strip(), path, lineno)
+                if field_name == "prev_msgid":
+                    pending.previous_msgid = (pending.previous_msgid or "") + val
+                elif field_name == "prev_msgctxt":
+                    pending.previous_msgctxt = (pending.previous_msgctxt or "") + val
+                continue
+            if cur is not None and have_msgstr:
+                done = finish()
+                if done:
+                    yield done
+                pending, pending_used = Message(msgid=""), False
+            body = s[2:].strip() if len(s) > 1 and s[1] in ".:,|" else s[1:].lstrip(" ")
+            if kind == ".":
+                pending.extracted.append(body)
+            elif kind == ":":
+                pending.references.extend(body.split())
+            elif kind == ",":
+                pending.flags.extend(f.strip() for f in body.split(",") if f.strip())
+            elif kind == "|":
+                pass
+            else:
+                pending.comments.append(s[1:][1:] if s[1:].startswith(" ") else s[1:])
+            continue
+        if s.startswith('"'):
+            if cur is None or not field_name:
+                raise CatalogError("a string continues nothing", path, lineno,
+                                   "a string line must follow msgid, msgstr or another string")
+            val = _string(s, path, lineno)
+            if field_name == "msgid":
+                cur.msgid += val
+            elif field_name == "msgctxt":
+                cur.msgctxt = (cur.msgctxt or "") + val
+            elif field_name == "msgid_plural":
+                cur.msgid_plural = (cur.msgid_plural or "") + val
+            elif field_name == "msgstr":
+                cur.msgstr += val
+            elif field_name == "msgstr[]":
+                cur.msgstr_plural[plural_index] += val
+            else:
+                raise CatalogError("a string continues nothing", path, lineno)
+            continue
+        m = _KEYWORD.match(s)
+        if m is None:
+            word = s.split()[0] if s.split() else s
+            raise CatalogError(f"syntax error: unexpected {word!r}", path, lineno,
+                               "expected msgctxt, msgid, msgstr, a string or a comment")
+        kw, idx, rest = m.group(1), m.group(2), m.group(3)
+        val = _string(rest, path, lineno)
+        if kw in ("msgctxt", "msgid"):
+            if cur is not None:
+                if not have_msgstr:
+                    if kw == "msgid" and field_name == "msgctxt":
+                        cur.msgid = val
+                        cur.line = lineno
+                        field_name = "msgid"
+                        continue
+                    raise CatalogError(f"{kw} follows a msgid that has no msgstr", path, lineno,
+                                       'add msgstr "" to the entry before')
+                done = finish()
+                if done:
+                    yield done
+                pending, pending_used = Message(msgid=""), False
+            cur = pending if not pending_used else Message(msgid="")
+            pending_used = True
+            cur.obsolete = obsolete
+            cur.line = lineno
+            have_msgstr = False
+            if kw == "msgctxt":
+                cur.msgctxt = val
+            else:
+                cur.msgid = val
+            field_name = kw
+        elif kw == "msgid_plural":
+            if cur is None or have_msgstr:
+                raise CatalogError("msgid_plural without msgid", path, lineno)
+            cur.msgid_plural = val
+            field_name = kw
+        else:  # msgstr / msgstr[n]
+            if cur is None:
+                raise CatalogError("msgstr without msgid", path, lineno,
+                                   "every msgstr must follow its msgid")
+            if idx is None:
+                if cur.msgid_plural is not None:
+                    raise CatalogError("plural entry needs msgstr[0], msgstr[1], ...",
+                                       path, lineno)
+                if have_msgstr:
+                    raise CatalogError("a second msgstr for one msgid", path, lineno)
+                cur.msgstr = val
+                field_name = "msgstr"
+            else:
+                if cur.msgid_plural is None:
+                    raise CatalogError("msgstr[n] without msgid_plural", path, lineno)
+                plural_index = int(idx)
+                cur.msgstr_plural[plural_index] = val
+                field_name = "msgstr[]"
+            have_msgstr = True
+    if cur is not None:
+        done = finish()
+        if done:
+            yield done
+
+
+# --- writing -------------------------------------------------------------------------
+
+_OUT_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
+
+
+def _quote(keyword: str, value: str, prefix: str = "") -> list[str]:
+    """`keyword "value"`, split after each \\n the way msgmerge does."""
+    if "\n" in value[:-1]:
+        parts = value.split("\n")
+        chunks = [p + "\n" for p in parts[:-1]]
+        if parts[-1]:
+            chunks.append(parts[-1])
+        out = [f'{prefix}{keyword} ""']
+        out.extend(f'{prefix}"{c.translate(_OUT_ESC)}"' for c in chunks)
+        return out
+    return [f'{prefix}{keyword} "{value.translate(_OUT_ESC)}"']
+
+
+def _message_lines(m: Message) -> list[str]:
+    out = [f"# {c}" if c else "#" for c in m.comments]
+    out.extend(f"#. {c}" if c else "#." for c in m.extracted)
+    if m.references:
+        out.append("#: " + " ".join(m.references))
+    if m.flags:
+        out.append("#, " + ", ".join(m.flags))
+    p = "#~ " if m.obsolete else ""
+    if m.previous_msgctxt is not None:
+        out.extend(_quote("msgctxt", m.previous_msgctxt, p + "#| "))
+    if m.previous_msgid is not None:
+        out.extend(_quote("msgid", m.previous_msgid, p + "#| "))
+    if m.msgctxt is not None:
+        out.extend(_quote("msgctxt", m.msgctxt, p))
+    out.extend(_quote("msgid", m.msgid, p))
+    if m.msgid_plural is not None:
+        out.extend(_quote("msgid_plural", m.msgid_plural, p))
+        for i in sorted(m.msgstr_plural) or [0, 1]:
+            out.extend(_quote(f"msgstr[{i}]", m.msgstr_plural.get(i, ""), p))
+    else:
+        out.extend(_quote("msgstr", m.msgstr, p))
+    return out
+
+
+def format_po(cat: Catalog) -> str:
+    """The catalog as PO text (UTF-8 content, no line wrapping but at \\n)."""
+    lines = [f"# {c}" if c else "#" for c in cat.header_comments]
+    if cat.header_flags:
+        lines.append("#, " + ", ".join(cat.header_flags))
+    head = "".join(f"{k}: {v}\n" for k, v in cat.header.items())
+    lines.extend(_quote("msgid", ""))
+    lines.extend(_quote("msgstr", head) if head else ['msgstr ""'])
+    for m in cat.messages:
+        lines.append("")
+        lines.extend(_message_lines(m))
+    return "\n".join(lines) + "\n"
+
+
+def atomic_write(path: Path, text: str) -> bool:
+    """Write `text` to `path` through a temporary file and a rename; False if unchanged."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def write_po(path: Path, cat: Catalog) -> bool:
+    """Write a catalog atomically; returns whether the file changed."""
+    return atomic_write(path, format_po(cat))

@@ -1,0 +1,88 @@
+"""Cut units into sentence segments by language-aware rules kept as data."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from tm.model import Segment, Unit
+from tm.segment.rules import RuleSet, ruleset
+
+__all__ = ["segment_document", "split_sentences", "unit_segments"]
+
+_PROTECTED = re.compile(
+    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
+    r"|!?\[[^\]\n]*\]\([^)\n]*\)"  # inline links and images
+    r"|<[A-Za-z/!?][^>\n]*>"  # autolinks and HTML tags
+)
+
+
+def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`, white space between sentences left out.
+
+    >>> t = "RGASPI, f. 17, op. 171, d. 87, l. 83. Ibid., l. 45."
+    >>> [t[a:b] for a, b in split_sentences(t, "en")]
+    ['RGASPI, f. 17, op. 171, d. 87, l. 83.', 'Ibid., l. 45.']
+    """
+    rs: RuleSet = ruleset(language)
+    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)] if (
+        "`" in text or "[" in text or "<" in text) else []
+    p_starts = [a for a, _ in protected]
+    cuts = []
+    for m in rs.candidates.finditer(text):
+        pos = m.end()
+        if protected:
+            k = bisect_right(p_starts, m.start()) - 1
+            if k >= 0 and protected[k][0] <= m.start() < protected[k][1]:
+                continue
+        for rule in rs.rules:
+            if rule.applies(text, pos):
+                if rule.brk:
+                    cuts.append(pos)
+                break
+        else:
+            cuts.append(pos)
+    spans = []
+    start = 0
+    for cut in [*cuts, len(text)]:
+        a, b = start, cut
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+        start = cut
+    return spans
+
+
+def unit_segments(source: str, unit: Unit, language: str) -> list[Segment]:
+    """The sentences of one unit, each mapped back to a span of `source`."""
+    text = "\n".join(source[p.start : p.end] for p in unit.pieces)
+    offsets = []  # unit-text offset where each piece begins
+    pos = 0
+    for p in unit.pieces:
+        offsets.append(pos)
+        pos += p.end - p.start + 1
+
+    def to_source(i: int, *, end: bool = False) -> int:
+        k = bisect_right(offsets, i - 1 if end else i) - 1
+        return unit.pieces[k].start + (i - offsets[k])
+
+    segments = []
+    for a, b in split_sentences(text, language) if unit.multiline or True else []:
+        start, stop = to_source(a), to_source(b, end=True)
+        segments.append(Segment(
+            text=text[a:b], start=start, end=stop,
+            line=source.count("\n", 0, start) + 1,
+            kind=unit.kind, continuation=unit.continuation, multiline=unit.multiline,
+        ))
+    return segments
+
+
+def segment_document(source: str, units: list[Unit], language: str) -> list[Segment]:
+    """All segments of a document, in order."""
+    out: list[Segment] = []
+    for u in units:
+        out.extend(unit_segments(source, u, language))
+    return out

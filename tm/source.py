@@ -1,0 +1,227 @@
+"""Markdown source -> translatable units, each a set of exact spans of the source text.
+
+markdown-it-py gives block tokens with line maps; the inline content of a block is
+located back in those lines, so that merge can replace spans and copy the rest verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from tm.errors import SourceError
+from tm.model import Piece, Unit
+
+
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with GFM tables and strikethrough, and YAML front matter carried through."""
+    return (
+        MarkdownIt("commonmark", {"html": True})
+        .enable("table")
+        .enable("strikethrough")
+        .use(front_matter_plugin)
+    )
+
+
+_PARSER = markdown_parser()
+
+
+def read_source(path: Path) -> str:
+    """Read a source document as text, keeping its line endings exactly."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise SourceError(f"cannot read: {e.strerror}", path, 1) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SourceError(
+            f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", path, line,
+            "convert the file to UTF-8, e.g. `iconv -f cp1251 -t utf-8`",
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SourceError("NUL byte in a Markdown file", path, line, "is this a binary file?")
+    return text
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line begins (line i, 0-based, starts at result[i])."""
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer(r"\r\n|\n|\r", text))
+    return starts
+
+
+_KIND_BY_CONTAINER = {"list_item_open": "list item", "blockquote_open": "blockquote"}
+
+
+def _block_kind(block: str, containers: list[str]) -> str:
+    if block in ("th_open", "td_open"):
+        return "table cell"
+    if block == "heading_open":
+        return "heading"
+    for c in reversed(containers):
+        if c in _KIND_BY_CONTAINER:
+            return _KIND_BY_CONTAINER[c]
+    return "paragraph"
+
+
+def _continuation(prefix: str) -> str:
+    """The prefix for a continuation line: `>` kept, list markers turned into spaces."""
+    return re.sub(r"[^>\s]", " ", prefix)
+
+
+def units(text: str) -> list[Unit]:
+    """Every translatable unit of a Markdown text, in document order."""
+    return list(_iter_units(text, _PARSER.parse(text)))
+
+
+def _iter_units(text: str, tokens: list[Token]) -> Iterator[Unit]:
+    starts = line_starts(text)
+    containers: list[str] = []
+    block = ""
+    block_map: list[int] | None = None
+    row_cells: dict[int, list[tuple[int, int]]] = {}
+    cell_index: dict[int, int] = {}
+    for tok in tokens:
+        if tok.type in ("list_item_open", "blockquote_open"):
+            containers.append(tok.type)
+        elif tok.type in ("list_item_close", "blockquote_close"):
+            containers.pop()
+        elif tok.type in ("paragraph_open", "heading_open", "th_open", "td_open"):
+            block = tok.type
+            if tok.map:
+                block_map = tok.map
+        elif tok.type == "tr_open" and tok.map:
+            block_map = tok.map
+        elif tok.type == "inline" and tok.map and tok.content.strip():
+            kind = _block_kind(block, containers)
+            if block in ("th_open", "td_open"):
+                row = tok.map[0]
+                if row not in row_cells:
+                    row_cells[row] = _table_cells(text, starts, row)
+                    cell_index[row] = 0
+                idx = cell_index[row]
+                cell_index[row] += 1
+                if idx < len(row_cells[row]):
+                    s, e = row_cells[row][idx]
+                    ls = starts[row]
+                    yield Unit(kind, row + 1, (Piece(s, e, text[ls:s]),), "", multiline=False)
+                continue
+            heading_atx = block == "heading_open" and block_map is not None and (
+                block_map[1] - block_map[0] == 1 and tok.map[1] - tok.map[0] == 1
+                and not _is_setext(text, starts, block_map))
+            unit = _locate(text, starts, tok, kind, atx=heading_atx)
+            if unit is not None:
+                yield unit
+
+
+def _is_setext(text: str, starts: list[int], bmap: list[int]) -> bool:
+    return bmap[1] - bmap[0] > 1
+
+
+def _line(text: str, starts: list[int], i: int) -> tuple[int, str]:
+    """Start offset and text (without line ending) of 0-based line i."""
+    s = starts[i]
+    e = starts[i + 1] if i + 1 < len(starts) else len(text)
+    return s, text[s:e].rstrip("\r\n")
+
+
+def _locate(text: str, starts: list[int], tok: Token, kind: str, atx: bool) -> Unit | None:
+    """Find the inline content of `tok` in its source lines; None if it cannot be aligned."""
+    assert tok.map is not None
+    lines = tok.content.split("\n")
+    first = tok.map[0]
+    pieces = []
+    for i, cl in enumerate(lines):
+        ls, raw = _line(text, starts, first + i)
+        if atx:
+            hashes = raw.find("#")
+            x = raw.find(cl, hashes + 1 if hashes >= 0 else 0)
+            if x < 0:
+                return None
+            pieces.append(Piece(ls + x, ls + x + len(cl), raw[:x]))
+            continue
+        body = raw if i < len(lines) - 1 else raw.rstrip(" \t")
+        x = _align(body, cl)
+        if x is None and i == len(lines) - 1:
+            body = raw.rstrip()
+            x = _align(body, cl)
+        if x is None:
+            return None
+        if i > 0:  # leading blanks of a continuation line belong to its prefix
+            x += len(body[x:]) - len(body[x:].lstrip(" \t"))
+        end = ls + len(body)
+        pieces.append(Piece(ls + x, end, raw[:x]))
+    if not pieces or pieces[0].start >= pieces[-1].end:
+        return None
+    lead, trail = _wrapper(tok)
+    if lead and len(pieces) == 1 and pieces[0].end - pieces[0].start <= lead + trail:
+        lead = trail = 0
+    if lead:  # emphasis around the whole block stays outside the segments
+        p0, pn = pieces[0], pieces[-1]
+        pieces[0] = Piece(p0.start + lead, p0.end, p0.prefix)
+        pieces[-1] = Piece(pieces[-1].start, pn.end - trail, pieces[-1].prefix)
+    cont = _continuation(pieces[0].prefix)
+    if len(pieces) > 1:
+        cont = pieces[1].prefix if pieces[1].prefix.strip(" \t") else cont
+    return Unit(kind, first + 1, tuple(pieces), cont, multiline=not atx)
+
+
+def _wrapper(tok: Token) -> tuple[int, int]:
+    """Lengths of emphasis markup that wraps the whole inline content, e.g. `*...*`."""
+    kids = tok.children or []
+    lead = trail = 0
+    while len(kids) >= 3 and kids[0].type in ("em_open", "strong_open"):
+        close = kids[0].type.replace("_open", "_close")
+        depth = 0
+        for i, k in enumerate(kids):
+            if k.type == kids[0].type:
+                depth += 1
+            elif k.type == close:
+                depth -= 1
+                if depth == 0:
+                    break
+        if i != len(kids) - 1:
+            break
+        lead += len(kids[0].markup)
+        trail += len(kids[-1].markup)
+        kids = kids[1:-1]
+    return lead, trail
+
+
+def _align(body: str, content_line: str) -> int | None:
+    """Where `content_line` starts in `body`, which it ends; tolerant of expanded tabs."""
+    if body.endswith(content_line):
+        return len(body) - len(content_line)
+    stripped = content_line.lstrip(" \t")
+    if stripped and body.endswith(stripped):
+        return len(body) - len(stripped)
+    return None
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _table_cells(text: str, starts: list[int], row: int) -> list[tuple[int, int]]:
+    """(start, end) offsets of each non-empty cell's trimmed text on a table row line."""
+    ls, raw = _line(text, starts, row)
+    bounds = [m.start() for m in _CELL_SPLIT.finditer(raw)]
+    edges = [-1, *bounds, len(raw)]
+    cells = []
+    for a, b in zip(edges, edges[1:]):
+        seg = raw[a + 1 : b]
+        if not seg.strip():
+            if a == -1 or b == len(raw):
+                continue  # outer pipes
+            cells.append((ls + a + 1, ls + a + 1))
+            continue
+        lead = len(seg) - len(seg.lstrip())
+        cells.append((ls + a + 1 + lead, ls + a + 1 + len(seg.rstrip())))
+    return [c for c in cells if c[0] < c[1]]
