@@ -162,6 +162,16 @@ def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False) -> None:
                           markup=False, highlight=False)
 
 
+def _register() -> None:
+    from tm import cli_check, cli_memory
+
+    cli_memory.register(app)
+    cli_check.register(app)
+
+
+_register()
+
+
 def main() -> None:
     app()
 
