@@ -22,7 +22,7 @@ class MergeResult:
     """Segments left in the source language (untranslated, fuzzy or not in the catalog)."""
 
 
-def _fit(translation: str, seg: Segment) -> str:
+def fit_translation(translation: str, seg: Segment) -> str:
     """Shape a translation for its place: re-indent new lines, keep one-line blocks whole."""
     text = translation.replace("\r\n", "\n")
     if not seg.multiline:
@@ -30,9 +30,14 @@ def _fit(translation: str, seg: Segment) -> str:
         if seg.kind == "table cell":
             text = _UNESCAPED_PIPE.sub(r"\\|", text)
         return text
-    if "\n" in text:
-        text = text.replace("\n", "\n" + seg.continuation)
-    return text
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    out = [lines[0]]
+    for i, line in enumerate(lines[1:]):
+        prefix = seg.prefixes[i] if i < len(seg.prefixes) else seg.continuation
+        out.append(prefix + line if line or prefix.strip() else line)
+    return "\n".join(out)
 
 
 def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str]) -> MergeResult:
@@ -54,7 +59,7 @@ def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str
             else:
                 done += 1
         else:
-            out.append(_fit(tr, seg))
+            out.append(fit_translation(tr, seg))
             done += 1
         pos = seg.end
     out.append(source[pos:])

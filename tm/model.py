@@ -58,6 +58,8 @@ class Segment:
     continuation: str = ""
     """Prefix for new lines in a translation (see Unit.continuation)."""
     multiline: bool = True
+    prefixes: tuple[str, ...] = ()
+    """The source prefixes of the segment's second, third... lines, reused in order."""
 
 
 @dataclass(frozen=True, slots=True)

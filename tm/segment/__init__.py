@@ -70,12 +70,15 @@ def unit_segments(source: str, unit: Unit, language: str) -> list[Segment]:
         return unit.pieces[k].start + (i - offsets[k])
 
     segments = []
-    for a, b in split_sentences(text, language) if unit.multiline or True else []:
+    for a, b in split_sentences(text, language):
         start, stop = to_source(a), to_source(b, end=True)
+        k0 = bisect_right(offsets, a) - 1
+        k1 = bisect_right(offsets, b - 1) - 1
         segments.append(Segment(
             text=text[a:b], start=start, end=stop,
             line=source.count("\n", 0, start) + 1,
             kind=unit.kind, continuation=unit.continuation, multiline=unit.multiline,
+            prefixes=tuple(p.prefix for p in unit.pieces[k0 + 1 : k1 + 1]),
         ))
     return segments
 

@@ -1,0 +1,26 @@
+"""Shared fixtures: a throw-away copy of the bundled project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTURE = ROOT / "sources" / "lectures" / "weiss-2025-stalinist-war-on-trotskyists.md"
+LECTURE_DOC = "lectures/weiss-2025-stalinist-war-on-trotskyists"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh tm project holding the bundled lecture, as the current folder."""
+    (tmp_path / "sources" / "lectures").mkdir(parents=True)
+    shutil.copy(LECTURE, tmp_path / "sources" / "lectures" / LECTURE.name)
+    (tmp_path / "tm.toml").write_text(
+        'languages = ["en", "ru", "de"]\nbuiltin_terms = false\n'
+        '[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
