@@ -1,0 +1,66 @@
+"""Sentence segmentation: data-driven cases per language, and units found in Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tm.segment import segment_document, split_sentences
+from tm.source import units
+
+DATA = Path(__file__).parent / "data" / "segmentation"
+
+
+def load_cases(lang: str) -> list[tuple[str, list[str]]]:
+    cases: list[tuple[str, list[str]]] = []
+    for block in (DATA / f"{lang}.txt").read_text("utf-8").split("\n\n"):
+        lines = [ln for ln in block.splitlines() if ln and not ln.startswith("#")]
+        if lines:
+            cases.append((lines[0], [ln[2:] for ln in lines[1:] if ln.startswith("= ")]))
+    return cases
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_cases_exist(lang: str) -> None:
+    assert len(load_cases(lang)) >= 8
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [(lang, t, e) for lang in ("en", "ru") for t, e in load_cases(lang)],
+)
+def test_sentences(lang: str, text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in split_sentences(text, lang)] == expected
+
+
+def test_units_cover_blocks_and_skip_code() -> None:
+    src = (
+        "---\ntitle: Not translated\n---\n\n# Title\n\nPara one. Para two.\n\n"
+        "    code. Not text.\n\n```\nfence. Not text.\n```\n\n<div>\nhtml. Not.\n</div>\n\n"
+        "> Quote.\n\n- Item.\n\n| Head | Col |\n|---|---|\n| Cell one. | Cell \\| two |\n\n"
+        "[ref]: http://example.com 'Title.'\n"
+    )
+    segs = segment_document(src, units(src), "en")
+    texts = [s.text for s in segs]
+    assert texts == ["Title", "Para one.", "Para two.", "Quote.", "Item.", "Head", "Col",
+                     "Cell one.", "Cell \\| two"]
+    kinds = {s.text: s.kind for s in segs}
+    assert kinds["Title"] == "heading" and kinds["Quote."] == "blockquote"
+    assert kinds["Item."] == "list item" and kinds["Cell one."] == "table cell"
+    lines = {s.text: s.line for s in segs}
+    assert lines["Title"] == 5 and lines["Para two."] == 7
+
+
+def test_segments_are_exact_source_spans() -> None:
+    src = "> First line of a quote,\n> second line. Next sentence.\n"
+    segs = segment_document(src, units(src), "en")
+    assert [s.text for s in segs] == ["First line of a quote,\nsecond line.", "Next sentence."]
+    assert src[segs[0].start : segs[0].end] == "First line of a quote,\n> second line."
+    assert segs[0].prefixes == ("> ",)
+
+
+def test_whole_block_emphasis_stays_outside_segments() -> None:
+    src = "*The lecture was given in 2025. It is the fourth part.*\n"
+    segs = segment_document(src, units(src), "en")
+    assert [s.text for s in segs] == ["The lecture was given in 2025.", "It is the fourth part."]
