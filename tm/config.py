@@ -283,7 +283,9 @@ def find_project(start: Path | None = None) -> Path | None:
         if (folder / CONFIG_NAME).is_file():
             return folder
         pp = folder / "pyproject.toml"
-        if pp.is_file() and re.search(r"^\[tool\.tm(\.|\])", pp.read_text("utf-8", "replace"), re.M):
+        if pp.is_file() and re.search(
+            r"^\[tool\.tm(\.|\])", pp.read_text("utf-8", "replace"), re.M
+        ):
             return folder
     return None
 

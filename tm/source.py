@@ -114,16 +114,11 @@ def _iter_units(text: str, tokens: list[Token]) -> Iterator[Unit]:
                     ls = starts[row]
                     yield Unit(kind, row + 1, (Piece(s, e, text[ls:s]),), "", multiline=False)
                 continue
-            heading_atx = block == "heading_open" and block_map is not None and (
-                block_map[1] - block_map[0] == 1 and tok.map[1] - tok.map[0] == 1
-                and not _is_setext(text, starts, block_map))
+            heading_atx = (block == "heading_open" and block_map is not None
+                           and block_map[1] - block_map[0] == 1)
             unit = _locate(text, starts, tok, kind, atx=heading_atx)
             if unit is not None:
                 yield unit
-
-
-def _is_setext(text: str, starts: list[int], bmap: list[int]) -> bool:
-    return bmap[1] - bmap[0] > 1
 
 
 def _line(text: str, starts: list[int], i: int) -> tuple[int, str]:
@@ -180,15 +175,13 @@ def _wrapper(tok: Token) -> tuple[int, int]:
     lead = trail = 0
     while len(kids) >= 3 and kids[0].type in ("em_open", "strong_open"):
         close = kids[0].type.replace("_open", "_close")
-        depth = 0
-        for i, k in enumerate(kids):
-            if k.type == kids[0].type:
-                depth += 1
-            elif k.type == close:
-                depth -= 1
-                if depth == 0:
-                    break
-        if i != len(kids) - 1:
+        depth, end = 0, -1
+        for idx, k in enumerate(kids):
+            depth += (k.type == kids[0].type) - (k.type == close)
+            if depth == 0:
+                end = idx
+                break
+        if end != len(kids) - 1:
             break
         lead += len(kids[0].markup)
         trail += len(kids[-1].markup)
@@ -215,7 +208,7 @@ def _table_cells(text: str, starts: list[int], row: int) -> list[tuple[int, int]
     bounds = [m.start() for m in _CELL_SPLIT.finditer(raw)]
     edges = [-1, *bounds, len(raw)]
     cells = []
-    for a, b in zip(edges, edges[1:]):
+    for a, b in zip(edges, edges[1:], strict=False):
         seg = raw[a + 1 : b]
         if not seg.strip():
             if a == -1 or b == len(raw):

@@ -1,0 +1,138 @@
+"""Catalog updates follow msgmerge: nothing translated is lost, changes go fuzzy."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tm.catalog import build_template, update_catalog
+from tm.config import load_config
+from tm.po import format_po, parse_po, read_po, write_po
+from tm.project import segment_project
+from tm.segment import segment_document
+from tm.source import units
+
+from .conftest import LECTURE_DOC
+
+needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext not installed")
+
+
+def template_of(text: str):
+    segs = segment_document(text, units(text), "en")
+    return build_template(segs, "sources/doc.md", "doc", created="2026-01-01 00:00+0000")
+
+
+OLD = "# Title\n\nFirst sentence stays. Second sentence will change a little.\n\nGone for good.\n"
+NEW = "# Title\n\nFirst sentence stays. Second sentence will change a bit.\n\nBrand new text.\n"
+
+
+def translated(cat):
+    for m in cat.messages:
+        m.msgstr = "RU " + m.msgid
+    return cat
+
+
+def test_update_keeps_changes_fuzzy_and_obsoletes() -> None:
+    old = translated(update_catalog(template_of(OLD), None, "ru"))
+    new = update_catalog(template_of(NEW), old, "ru")
+    by_id = {m.msgid: m for m in new.messages if not m.obsolete}
+    assert by_id["First sentence stays."].msgstr == "RU First sentence stays."
+    assert not by_id["First sentence stays."].fuzzy
+    changed = by_id["Second sentence will change a bit."]
+    assert changed.fuzzy and changed.msgstr == "RU Second sentence will change a little."
+    assert changed.previous_msgid == "Second sentence will change a little."
+    assert by_id["Brand new text."].msgstr == ""
+    obsolete = [m for m in new.messages if m.obsolete]
+    assert [m.msgid for m in obsolete] == ["Gone for good."]
+    assert obsolete[0].msgstr == "RU Gone for good."
+    # and it comes back from the obsolete entries when the sentence returns
+    again = update_catalog(template_of(OLD), new, "ru")
+    back = {m.msgid: m for m in again.messages if not m.obsolete}
+    assert back["Gone for good."].msgstr == "RU Gone for good." and not back["Gone for good."].fuzzy
+
+
+def test_untranslated_removed_entries_are_dropped_not_obsoleted() -> None:
+    old = update_catalog(template_of(OLD), None, "ru")
+    new = update_catalog(template_of(NEW), old, "ru")
+    assert not [m for m in new.messages if m.obsolete]
+
+
+def test_header_has_language_plural_forms_and_charset() -> None:
+    cat = update_catalog(template_of(OLD), None, "ru")
+    assert cat.header["Language"] == "ru"
+    assert cat.header["Plural-Forms"].startswith("nplurals=3;")
+    assert "charset=UTF-8" in cat.header["Content-Type"]
+    de = update_catalog(template_of(OLD), None, "de")
+    assert de.header["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+
+
+def test_references_and_block_kinds() -> None:
+    cat = template_of("# Title\n\nSame line.\n\n- Same line.\n")
+    by_id = {m.msgid: m for m in cat.messages}
+    assert by_id["Title"].references == ["sources/doc.md:1"]
+    assert by_id["Same line."].references == ["sources/doc.md:3", "sources/doc.md:5"]
+    assert by_id["Title"].extracted == ["heading"]
+
+
+def test_format_and_parse_round_trip() -> None:
+    old = translated(update_catalog(template_of(OLD), None, "ru"))
+    new = update_catalog(template_of(NEW), old, "ru")
+    text = format_po(new)
+    assert format_po(parse_po(text)) == text
+
+
+@needs_gettext
+def test_same_outcome_as_msgmerge(tmp_path: Path) -> None:
+    """tm's update and `msgmerge --previous` agree on every entry's fate."""
+    old = translated(update_catalog(template_of(OLD), None, "ru"))
+    pot = template_of(NEW)
+    write_po(tmp_path / "old.po", old)
+    write_po(tmp_path / "new.pot", pot)
+    subprocess.run(["msgmerge", "-q", "--previous", "-o", str(tmp_path / "gnu.po"),
+                    str(tmp_path / "old.po"), str(tmp_path / "new.pot")], check=True)
+    gnu = read_po(tmp_path / "gnu.po")
+    ours = update_catalog(pot, old, "ru")
+
+    def fate(cat):
+        return sorted((m.msgid, m.msgstr, m.fuzzy, m.obsolete, m.previous_msgid)
+                      for m in cat.messages)
+
+    assert fate(ours) == fate(gnu)
+
+
+@needs_gettext
+def test_project_catalogs_pass_msgfmt_check(project: Path) -> None:
+    config = load_config()
+    segment_project(config)
+    paths = [config.template_path(LECTURE_DOC)] + [
+        config.catalog_path(LECTURE_DOC, lang) for lang in ("ru", "de")]
+    for p in paths:
+        r = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(p)],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+
+def test_resegment_after_source_edit_keeps_translations(project: Path) -> None:
+    config = load_config()
+    segment_project(config)
+    po = config.catalog_path(LECTURE_DOC, "ru")
+    cat = read_po(po)
+    for m in cat.messages:
+        m.msgstr = "ПЕРЕВОД " + m.msgid
+    write_po(po, cat)
+    src = config.source_path(LECTURE_DOC)
+    text = src.read_text("utf-8")
+    src.write_text(text.replace("Clara Weiss\n", "Clara Weiss, historian\n", 1)
+                   .replace("He continued:", "He went on:"), "utf-8")
+    segment_project(config)
+    after = read_po(po)
+    fuzzy = [m for m in after.messages if m.fuzzy]
+    assert {m.previous_msgid for m in fuzzy} >= {"Clara Weiss"}
+    untranslated = [m.msgid for m in after.messages if not m.msgstr]
+    assert untranslated == ["He went on:"]  # too different from "He continued:" to inherit
+    assert [m.msgid for m in after.messages if m.obsolete] == ["He continued:"]
+    assert all(m.msgstr.startswith("ПЕРЕВОД ") for m in after.messages if m.msgstr)
+    assert sum(1 for m in after.messages if m.translated) == len(cat.messages) - 2

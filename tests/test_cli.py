@@ -1,0 +1,143 @@
+"""The command line: help with examples, one-line errors with exit 2, nothing half-written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from tm.cli import app
+
+from .conftest import LECTURE_DOC
+
+runner = CliRunner()
+
+
+def all_commands() -> list[list[str]]:
+    root = get_command(app)
+    out = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+        else:
+            out.append(path)
+
+    walk(root, [])
+    return out
+
+
+def test_core_commands_exist() -> None:
+    names = {" ".join(c) for c in all_commands()}
+    assert {"init", "segment", "merge"} <= names
+
+
+@pytest.mark.parametrize("command", all_commands(), ids=" ".join)
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: tm " in result.output
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def one_line_error(result, *parts: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("tm: error: ")
+    for p in parts:
+        assert p in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_segment_and_merge(project: Path) -> None:
+    r = runner.invoke(app, ["segment"])
+    assert r.exit_code == 0, r.output
+    assert (project / "locales/ru" / f"{LECTURE_DOC}.po").is_file()
+    assert (project / "locales/templates" / f"{LECTURE_DOC}.pot").is_file()
+    r = runner.invoke(app, ["merge", "--lang", "ru"])
+    assert r.exit_code == 0, r.output
+    assert (project / "build/ru" / f"{LECTURE_DOC}.md").is_file()
+    assert not (project / "build/de").exists()
+
+
+def test_broken_catalog_is_one_line_error_and_nothing_changes(project: Path) -> None:
+    runner.invoke(app, ["segment"])
+    po = project / "locales/ru" / f"{LECTURE_DOC}.po"
+    text = po.read_text("utf-8").splitlines()
+    line = next(i for i, ln in enumerate(text) if ln.startswith("msgid") and i > 20)
+    text[line] = text[line].rstrip('"')  # unterminated string
+    po.write_text("\n".join(text) + "\n", "utf-8")
+    src = project / "sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md"
+    src.write_text(src.read_text("utf-8") + "\nA new closing sentence.\n", "utf-8")
+    before = snapshot(project)
+    r = runner.invoke(app, ["segment"])
+    one_line_error(r, f"{po.relative_to(project)}:{line + 1}:", "unterminated string")
+    assert snapshot(project) == before
+    r = runner.invoke(app, ["merge"])
+    one_line_error(r, f":{line + 1}:")
+    assert snapshot(project) == before
+
+
+def test_source_in_wrong_encoding(project: Path) -> None:
+    bad = project / "sources/lectures/cp1251.md"
+    bad.write_bytes("# Заголовок\n\nТекст.\n".encode("cp1251"))
+    before = snapshot(project)
+    r = runner.invoke(app, ["segment"])
+    one_line_error(r, "cp1251.md:1:", "not UTF-8")
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("config", "expect"),
+    [
+        ('languages = "ru"\n', "tm.toml:1: `languages` must be a list"),
+        ('languages = ["en"]\ncolour = 1\n', "tm.toml:2: unknown key `colour`"),
+        ('languages = ["en"\n', "tm.toml:"),
+        ('[check]\nqa = "loud"\n', "tm.toml:2: `check.qa` must be one of"),
+        ('[[documents]]\nglob = "*.md"\n', "needs `glob` and `language`"),
+    ],
+)
+def test_bad_config(project: Path, config: str, expect: str) -> None:
+    (project / "tm.toml").write_text(config, "utf-8")
+    r = runner.invoke(app, ["segment"])
+    one_line_error(r, expect)
+
+
+def test_config_in_pyproject(project: Path) -> None:
+    (project / "tm.toml").unlink()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.tm]\nlanguages = ["en", "ru"]\n', "utf-8")
+    r = runner.invoke(app, ["segment"])
+    assert r.exit_code == 0, r.output
+    assert (project / "locales/ru").is_dir() and not (project / "locales/de").exists()
+
+
+def test_no_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    one_line_error(runner.invoke(app, ["segment"]), "no tm project here", "tm init")
+
+
+def test_init_then_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["init"])
+    assert r.exit_code == 0, r.output
+    (tmp_path / "sources" / "note.md").write_text("# Note\n\nRGASPI, f. 17, op. 3.\n", "utf-8")
+    r = runner.invoke(app, ["segment", "--no-memory"])
+    assert r.exit_code == 0, r.output
+    assert "RGASPI, f. 17, op. 3." in (tmp_path / "locales/ru/note.po").read_text("utf-8")
+    one_line_error(runner.invoke(app, ["init"]), "tm.toml exists already")
+
+
+def test_unknown_document_and_language(project: Path) -> None:
+    one_line_error(runner.invoke(app, ["segment", "nope.md"]), "nope.md:1:", "no such source")
+    runner.invoke(app, ["segment"])
+    one_line_error(runner.invoke(app, ["merge", "--lang", "fr"]), "language 'fr'")
