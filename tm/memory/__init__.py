@@ -1,0 +1,92 @@
+"""The translation memory: files under memory/ (plus the shipped termbase), an index
+under .tm/, and the advisor that pre-fills catalogs from them.
+
+    >>> from tm.config import load_config                          # doctest: +SKIP
+    >>> advisor = project_advisor(load_config())                   # doctest: +SKIP
+    >>> advisor.advise(["In June 1927, Trotsky spoke."], "en", "ru")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tm.config import Config
+from tm.errors import TmError
+from tm.memory.advisor import Helpers, MemoryAdvisor
+from tm.memory.formats import MemoryUnit, read_memory
+from tm.memory.index import MemoryIndex, MemorySource, SqliteIndex, SyncReport
+
+INDEX_DIR = ".tm"
+INDEX_NAME = "index.sqlite"
+BUILTIN_ORIGIN = "termbase (builtin)"
+
+__all__ = [
+    "MemoryAdvisor", "MemoryIndex", "MemorySource", "MemoryUnit", "SqliteIndex", "SyncReport",
+    "builtin_termbase", "load_helpers", "memory_sources", "open_index", "project_advisor",
+    "read_memory",
+]
+
+
+def builtin_termbase() -> Path | None:
+    """The shipped archival termbase, if this installation has one."""
+    path = Path(__file__).resolve().parent.parent / "data" / "termbase.tbx"
+    return path if path.is_file() else None
+
+
+def _tbx_reader_available() -> bool:
+    try:
+        import tm.tbx  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def memory_sources(config: Config) -> list[MemorySource]:
+    """The files the project's memory consists of, with the origin name each reports."""
+    tbx = _tbx_reader_available()
+    out = [MemorySource(p, config.relative(p)) for p in config.memory_files()
+           if tbx or p.suffix.lower() != ".tbx"]
+    builtin = builtin_termbase()
+    if config.builtin_terms and builtin is not None and tbx:
+        out.append(MemorySource(builtin, BUILTIN_ORIGIN))
+    return out
+
+
+def open_index(config: Config, sync: bool = True) -> MemoryIndex:
+    """The project's index, brought up to date with the memory files unless `sync` is off."""
+    if config.memory_url:
+        try:
+            from tm.memory.postgres import open_postgres_index  # type: ignore[import-not-found]
+        except ImportError:
+            raise TmError("memory_url is set but this tm has no PostgreSQL backend", config.path,
+                          1, "remove memory_url to use the local index") from None
+        index: MemoryIndex = open_postgres_index(config)
+    else:
+        index = SqliteIndex(config.root / INDEX_DIR / INDEX_NAME)
+    if sync:
+        index.sync(memory_sources(config))
+    return index
+
+
+def load_helpers(config: Config) -> Helpers:
+    """tm.terms and tm.citations, when present (they are optional to the memory)."""
+    h = Helpers()
+    try:
+        from tm.terms import hint_lines, load_termbase
+
+        termbase = load_termbase(config)
+        h.find_terms, h.hint_lines = termbase.find, hint_lines
+    except ImportError as e:
+        h.errors.append(f"term hints off: {e}")
+    try:
+        from tm.citations import convert_citation, find_citations
+
+        h.convert_citation, h.find_citations = convert_citation, find_citations
+    except ImportError as e:
+        h.errors.append(f"citations off: {e}")
+    return h
+
+
+def project_advisor(config: Config) -> MemoryAdvisor:
+    """What `tm segment` pre-fills from: the synced index, terms and citations."""
+    return MemoryAdvisor(open_index(config), config.fuzzy_threshold, load_helpers(config))

@@ -1,0 +1,128 @@
+"""The Advisor that `tm segment` consults: memory matches, term hints, citations.
+
+One `advise` call handles every msgid of a document and language in batches (one
+exact lookup, one candidate lookup), so a document of hundreds of thousands of
+segments costs a few SQL statements per thousand segments, never a scan per segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tm.memory.index import MemoryIndex
+from tm.memory.match import CitationAdapter, Match, best_matches, rank_key
+from tm.model import Suggestion
+
+
+@dataclass
+class Helpers:
+    """The sibling libraries the advisor consults when they are installed (tm.terms,
+    tm.citations); each is optional so the memory works on its own."""
+
+    find_terms: Callable[[str, str, str], list[Any]] | None = None
+    hint_lines: Callable[[list[Any]], list[str]] | None = None
+    convert_citation: Callable[[str, str, str], str | None] | None = None
+    find_citations: Callable[[str, str], list[Any]] | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def citation_adapter(helpers: Helpers, source_lang: str,
+                     target_lang: str) -> CitationAdapter | None:
+    """Swap a unit's converted citations in its translation for the segment's own."""
+    find = helpers.find_citations
+    if find is None:
+        return None
+
+    def adapt(segment: str, source: str, target: str) -> str:
+        mine, theirs = find(segment, source_lang), find(source, source_lang)
+        if not mine or len(mine) != len(theirs):
+            return target
+        for new, old in zip(mine, theirs, strict=True):
+            old_text, new_text = old.to(target_lang), new.to(target_lang)
+            if old_text and old_text != new_text and old_text in target:
+                target = target.replace(old_text, new_text, 1)
+        return target
+
+    return adapt
+
+
+def memory_comment(match: Match) -> str:
+    """`tm: 87% memory/foo.tmx` (with the kind where it is not a plain fuzzy match)."""
+    pct = 100 if match.kind == "exact" else min(99, int(match.score))
+    note = " (numbers adapted)" if match.kind == "adapted" else ""
+    return f"tm: {pct}% {match.origin}{note}"
+
+
+class MemoryAdvisor:
+    """Pre-fills from the memory index; adds term hints and citation conversions."""
+
+    def __init__(self, index: MemoryIndex, threshold: float = 75,
+                 helpers: Helpers | None = None) -> None:
+        self.index = index
+        self.threshold = threshold
+        self.helpers = helpers or Helpers()
+
+    def best(self, texts: Sequence[str], source_lang: str,
+             target_lang: str) -> dict[str, Match]:
+        """The best memory match at or above the threshold for each text that has one."""
+        exact = self.index.exact(texts, source_lang, target_lang)
+        out: dict[str, Match] = {}
+        for text, cands in exact.items():
+            first = min(cands, key=lambda c: c.order)
+            out[text] = Match(first.source, first.target, 100.0, first.origin, "exact")
+        rest = [t for t in texts if t not in out]
+        adapter = citation_adapter(self.helpers, source_lang, target_lang)
+        found_cands = self.index.candidates(rest, source_lang, target_lang)
+        for text, cands in zip(rest, found_cands, strict=True):
+            found = best_matches(text, cands, 1, self.threshold, adapter)
+            if found:
+                out[text] = found[0]
+        return out
+
+    def search(self, text: str, source_lang: str, target_lang: str, limit: int = 5,
+               min_score: float = 0.0) -> list[Match]:
+        """The `limit` best matches for one text, best first (for `tm memory search`)."""
+        adapter = citation_adapter(self.helpers, source_lang, target_lang)
+        cands = self.index.candidates([text], source_lang, target_lang)[0]
+        exact = self.index.exact([text], source_lang, target_lang).get(text, [])
+        seen = {c.unit_id for c in cands}
+        cands = cands + [c for c in exact if c.unit_id not in seen]
+        return best_matches(text, cands, limit, min_score, adapter, shortlist=max(limit, 16))
+
+    def advise(self, msgids: Sequence[str], source_lang: str,
+               target_lang: str) -> Mapping[str, Suggestion]:
+        """A suggestion for every msgid (empty ones too, so stale hints are cleared)."""
+        texts = list(dict.fromkeys(msgids))
+        best = self.best(texts, source_lang, target_lang)
+        h = self.helpers
+        out: dict[str, Suggestion] = {}
+        for text in texts:
+            s = Suggestion()
+            match = best.get(text)
+            whole = h.convert_citation(text, source_lang, target_lang) \
+                if h.convert_citation else None
+            if match is not None and match.kind == "exact":
+                s.translation, s.fuzzy = match.target, False
+                s.comments.append(memory_comment(match))
+            elif whole:
+                s.translation, s.fuzzy = whole, True
+                s.comments.append("tm: citation")
+            elif match is not None:
+                s.translation, s.fuzzy = match.target, True
+                s.comments.append(memory_comment(match))
+            if not whole and h.find_citations:
+                for c in h.find_citations(text, source_lang):
+                    converted = c.to(target_lang)
+                    if converted and f"citation: {converted}" not in s.comments:
+                        s.comments.append(f"citation: {converted}")
+            if h.find_terms and h.hint_lines:
+                terms = h.find_terms(text, source_lang, target_lang)
+                if terms:
+                    s.comments.extend(h.hint_lines(terms))
+            out[text] = s
+        return out
+
+
+__all__ = ["Helpers", "MemoryAdvisor", "memory_comment", "rank_key"]

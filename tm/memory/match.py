@@ -1,0 +1,180 @@
+"""Scoring a memory unit against a segment: normalization, placeables, adaptation.
+
+Pure functions: the index hands over candidates, this module decides how good each is
+and what translation it offers. Numbers (years, folio numbers, footnote marks
+`<sup>[n]</sup>`), inline markup and archival citations are placeables: a unit that
+differs from the segment only in them is as good as exact once the segment's own
+numbers are carried into the translation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from tm.model import Match
+
+ADAPT_PENALTY = 1.0
+"""An adapted match scores 100 minus this: as good as exact, but a translator should look."""
+
+NUMBER_PENALTY = 5.0
+"""Numbers differ and cannot be carried over. Small enough that a unit with a raw
+similarity of 80 still clears the default threshold of 75."""
+
+KIND_RANK = {"exact": 0, "adapted": 1, "fuzzy": 2, "citation": 3}
+
+_NUMBER = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+_TOKEN_MIN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A memory unit offered by the index for a segment, in one language direction."""
+
+    unit_id: int
+    """Index key; (file rank << 32 | position in file), so ordering is file order."""
+    source: str
+    target: str
+    origin: str
+
+    @property
+    def order(self) -> tuple[str, int]:
+        """Tie-break: memory file, then position in it (stable across machines)."""
+        return (self.origin, self.unit_id & 0xFFFFFFFF)
+
+
+def exact_key(text: str) -> str:
+    """What must be equal for an exact match: the text up to Unicode form and spacing."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def key_hash(text: str) -> int:
+    """A 32-bit hash of exact_key(text) for a compact SQL index (texts are compared after)."""
+    return zlib.crc32(exact_key(text).encode("utf-8"))
+
+
+def normalize(text: str) -> str:
+    """Text as fuzzy scoring sees it: lower case, punctuation and markup as spaces.
+
+    >>> normalize("In *1927*, Trotsky<sup>[1]</sup>")
+    'in 1927 trotsky sup 1 sup'
+    """
+    return " ".join(default_process(unicodedata.normalize("NFC", text)).split())
+
+
+def tokens(norm: str) -> set[str]:
+    """Words of a normalized text that the candidate index keys on (numbers are placeables).
+
+    >>> sorted(tokens("in 1927 trotsky a"))
+    ['in', 'trotsky']
+    """
+    return {w for w in norm.split() if len(w) >= _TOKEN_MIN and not w.isdigit()}
+
+
+def skeleton(norm: str) -> str:
+    """A normalized text with every number replaced: equal skeletons differ only in placeables."""
+    return _NUMBER.sub("0", norm)
+
+
+def numbers(text: str) -> list[str]:
+    return _NUMBER.findall(text)
+
+
+def adapt_numbers(segment: str, source: str, target: str) -> str | None:
+    """Carry the segment's numbers into `target`, or None when that cannot be done safely.
+
+    Numbers pair up by position in segment and source; each number that changes must
+    occur in the target and must not also stay unchanged elsewhere.
+
+    >>> adapt_numbers("In June 1928.", "In June 1927.", "В июне 1927 г.")
+    'В июне 1928 г.'
+    >>> adapt_numbers("In 1928 and 1929.", "In 1927.", "В 1927 г.") is None
+    True
+    """
+    seg_nums, src_nums = numbers(segment), numbers(source)
+    if seg_nums == src_nums:
+        return target
+    if len(seg_nums) != len(src_nums):
+        return None
+    mapping: dict[str, str] = {}
+    for old, new in zip(src_nums, seg_nums, strict=True):
+        if mapping.setdefault(old, new) != new:
+            return None
+    changes = {old: new for old, new in mapping.items() if old != new}
+    target_nums = set(numbers(target))
+    if any(old not in target_nums for old in changes):
+        return None
+    return _NUMBER.sub(lambda m: changes.get(m.group(), m.group()), target)
+
+
+CitationAdapter = Callable[[str, str, str], str]
+"""(segment, source, target) -> target with the segment's citations in place."""
+
+
+def score_candidate(
+    segment: str,
+    seg_norm: str,
+    cand: Candidate,
+    cand_norm: str | None = None,
+    adapt_citations: CitationAdapter | None = None,
+) -> Match:
+    """How well `cand` serves `segment`, and the translation it offers.
+
+    exact: same text (100). adapted: differs only in placeables, numbers carried over
+    (100 - ADAPT_PENALTY). fuzzy: rapidfuzz ratio on normalized text, capped at 99,
+    minus NUMBER_PENALTY where the numbers differ and cannot be carried over.
+    """
+    if exact_key(segment) == exact_key(cand.source):
+        return Match(cand.source, cand.target, 100.0, cand.origin, "exact")
+    cnorm = normalize(cand.source) if cand_norm is None else cand_norm
+    base = min(fuzz.ratio(seg_norm, cnorm), 99.0)
+    target = cand.target
+    if adapt_citations is not None:
+        target = adapt_citations(segment, cand.source, target)
+    adapted = adapt_numbers(segment, cand.source, target)
+    if skeleton(seg_norm) == skeleton(cnorm):
+        if adapted is not None:
+            return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted")
+        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy")
+    if adapted is None:
+        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy")
+    return Match(cand.source, adapted, base, cand.origin, "fuzzy")
+
+
+def rank_key(match: Match, cand: Candidate) -> tuple[float, int, tuple[str, int]]:
+    """Sort key for the best match first; ties go to the first file by name, then unit."""
+    return (-match.score, KIND_RANK.get(match.kind, 9), cand.order)
+
+
+def best_matches(
+    segment: str,
+    candidates: Sequence[Candidate],
+    limit: int = 1,
+    min_score: float = 0.0,
+    adapt_citations: CitationAdapter | None = None,
+    shortlist: int = 8,
+) -> list[Match]:
+    """The `limit` best matches, deterministic; rapidfuzz shortlists, full scoring decides."""
+    if not candidates:
+        return []
+    seg_norm = normalize(segment)
+    norms = [normalize(c.source) for c in candidates]
+    raw = [fuzz.ratio(seg_norm, n) for n in norms]
+    order = sorted(range(len(candidates)), key=lambda i: (-raw[i], candidates[i].order))
+    keep = order[: max(shortlist, limit)]
+    key = exact_key(segment)
+    keep += [i for i in order[len(keep):] if exact_key(candidates[i].source) == key]
+    scored = []
+    for i in keep:
+        m = score_candidate(segment, seg_norm, candidates[i], norms[i], adapt_citations)
+        if m.score >= min_score:
+            scored.append((rank_key(m, candidates[i]), m))
+    scored.sort(key=lambda x: x[0])
+    return [m for _, m in scored[:limit]]
