@@ -1,0 +1,201 @@
+"""TBX termbases (TBX-Basic, TBX v2 `martif`, TBX v3 `tbx` in DCA or DCT style) read with lxml.
+
+All three dialects describe the same thing (a concept with terms per language and
+notes at each level), so the reader walks elements by local name and ignores
+namespaces and nesting details (`tig`, `ntig/termGrp`, `termSec`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from tm.errors import MemoryFormatError
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+ABBREVIATION_TYPES = frozenset({"abbreviation", "acronym", "initialism", "shortForm"})
+"""termType values that name a shorter form of the entry's main term."""
+
+_UNCERTAIN_STATUS = frozenset({"unprocessed", "provisionallyprocessed", "proposed", "unverified"})
+
+
+@dataclass
+class TermEntry:
+    """One concept of a termbase: its terms in every language and what is known about them."""
+
+    id: str = ""
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    """Language code -> term strings; the first one is the preferred term."""
+    term_types: dict[str, str] = field(default_factory=dict)
+    """Term string -> TBX termType (fullForm, abbreviation, acronym, shortForm, variant...)."""
+    pos: str = ""
+    """Part of speech of the preferred term (noun, properNoun, adjective, other...)."""
+    note: str = ""
+    romanization: list[str] = field(default_factory=list)
+    """Latin spellings of the Russian terms: ALA-LC first, then BGN/PCGN and popular ones."""
+    subject: str = ""
+    """subjectField: person, place, title, institution, archive, citation, term, event."""
+    uncertain: bool = False
+    """Not vetted: shown as a hint marked (uncertain), never used to fill a translation."""
+    line: int = 0
+    """Source line of the entry in its file (for error messages)."""
+
+    def preferred(self, lang: str) -> str | None:
+        """The preferred term in `lang` (language subtags fall back to the base language)."""
+        forms = self.forms(lang)
+        return forms[0] if forms else None
+
+    def forms(self, lang: str) -> list[str]:
+        if lang in self.terms:
+            return self.terms[lang]
+        base = lang.split("-")[0].split("_")[0].lower()
+        for code, forms in self.terms.items():
+            if code.split("-")[0].split("_")[0].lower() == base:
+                return forms
+        return []
+
+    def display(self, lang: str) -> str | None:
+        """`Full form (ABBR)` or `ABBR (Full form)`: the preferred term with its other form."""
+        forms = self.forms(lang)
+        if not forms:
+            return None
+        first = forms[0]
+        first_short = self.term_types.get(first) in ABBREVIATION_TYPES - {"shortForm"}
+        for other in forms[1:]:
+            kind = self.term_types.get(other, "")
+            if not first_short and kind in ("abbreviation", "acronym", "initialism"):
+                return f"{first} ({other})"
+            if first_short and kind == "fullForm":
+                return f"{first} ({other})"
+        return first
+
+
+def _local(el: etree._Element) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text(el: etree._Element) -> str:
+    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+
+
+def _category(el: etree._Element) -> tuple[str, str]:
+    """(data category, value) for DCA `<termNote type="x">` and DCT `<x>` alike."""
+    name = _local(el)
+    if name in ("termNote", "descrip", "admin", "transac", "termCompList"):
+        return el.get("type", ""), _text(el)
+    return name, _text(el)
+
+
+def _apply(entry: TermEntry, cat: str, value: str, term: str | None) -> None:
+    low = cat.lower()
+    if low == "partofspeech":
+        if term is None or not entry.pos:
+            entry.pos = entry.pos or value
+    elif low == "termtype" and term is not None:
+        entry.term_types[term] = value
+    elif low in ("transliteration", "transcription", "romanization"):
+        if value and value not in entry.romanization:
+            entry.romanization.append(value)
+    elif low == "subjectfield":
+        entry.subject = entry.subject or value
+    elif low == "reliabilitycode":
+        if value.isdigit() and int(value) <= 3:
+            entry.uncertain = True
+    elif low in ("processstatus", "administrativestatus") and value:
+        if value.lower().removesuffix("-admn-sts") in _UNCERTAIN_STATUS:
+            entry.uncertain = True
+    elif low in ("note", "definition", "context") and value:
+        if low == "note":
+            entry.note = f"{entry.note}; {value}" if entry.note else value
+        if value.upper().startswith("UNCERTAIN"):
+            entry.uncertain = True
+
+
+_TERM_GROUPS = ("tig", "ntig", "termSec")
+_ENTRY_TAGS = ("termEntry", "conceptEntry")
+_LANG_TAGS = ("langSet", "langSec")
+
+
+def _read_term_group(entry: TermEntry, group: etree._Element, lang: str) -> None:
+    term_el = next((e for e in group.iter() if _local(e) == "term"), None)
+    if term_el is None:
+        return
+    term = _text(term_el)
+    if not term:
+        return
+    entry.terms.setdefault(lang, [])
+    if term not in entry.terms[lang]:
+        entry.terms[lang].append(term)
+    for el in group.iter():
+        if el is term_el or el is group or _local(el) in ("termGrp", "term", ""):
+            continue
+        cat, value = _category(el)
+        _apply(entry, cat, value, term)
+
+
+def _read_entry(el: etree._Element, path: Path) -> TermEntry:
+    entry = TermEntry(id=el.get("id", ""), line=el.sourceline or 0)
+    for child in el:
+        name = _local(child)
+        if name in _LANG_TAGS:
+            lang = child.get(XML_LANG) or child.get("lang") or ""
+            if not lang:
+                raise MemoryFormatError(f"<{name}> without xml:lang", path,
+                                        child.sourceline, "add xml:lang=\"en\" (or the language)")
+            for sub in child:
+                sub_name = _local(sub)
+                if sub_name in _TERM_GROUPS:
+                    _read_term_group(entry, sub, lang)
+                elif sub_name:
+                    _read_notes(entry, sub)
+        elif name:
+            _read_notes(entry, child)
+    return entry
+
+
+def _read_notes(entry: TermEntry, el: etree._Element) -> None:
+    """Entry- or language-level data categories, looking inside descripGrp/adminGrp."""
+    for sub in el.iter():
+        name = _local(sub)
+        if name and not name.endswith("Grp"):
+            cat, value = _category(sub)
+            _apply(entry, cat, value, None)
+
+
+def parse_tbx(data: bytes, path: Path) -> list[TermEntry]:
+    """Entries of a TBX document given as bytes; `path` only names it in errors."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as e:
+        line = e.lineno or (e.position[0] if e.position else 1)
+        raise MemoryFormatError(f"not well-formed XML: {e.msg}", path, line,
+                                "fix the XML or export the termbase again") from None
+    if _local(root) not in ("martif", "tbx"):
+        raise MemoryFormatError(f"not a TBX file: root element <{_local(root)}>", path,
+                                root.sourceline, "expected <martif> (TBX v2) or <tbx> (TBX v3)")
+    entries = []
+    for el in root.iter():
+        if _local(el) in _ENTRY_TAGS:
+            entry = _read_entry(el, path)
+            if entry.terms:
+                entries.append(entry)
+    return entries
+
+
+def read_tbx(path: str | Path) -> list[TermEntry]:
+    """Every entry with at least one term, in file order; MemoryFormatError names file and line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise MemoryFormatError(f"cannot read: {e.strerror}", path, None) from None
+    return parse_tbx(data, path)
