@@ -1,9 +1,120 @@
-"""CLI commands registered on the main app (filled in by its owner)."""
+"""`tm memory import|export|search` and `tm learn`: thin wrappers over tm.memory.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer evaluates the annotations, and the
+shared option types come from tm.cli, imported inside register() (tm.cli imports this
+module while it is still loading).
+"""
+
+import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    """Add the `memory` sub-app and `learn` to `app`."""
+    from tm.cli import Quiet, console, reported
+    from tm.config import load_config
+
+    memory_app = typer.Typer(
+        name="memory",
+        help="The project's translation memory: import, export, search.\n\n"
+        "Example: tm memory search 'In June 1927, Trotsky' --to ru",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+
+    @memory_app.command("import")
+    @reported
+    def import_(
+        files: Annotated[list[Path], typer.Argument(help="TMX, TBX, CSV or PO files.")],
+        force: Annotated[bool, typer.Option(
+            "--force", help="Replace a memory file of the same name.")] = False,
+        quiet: Quiet = False,
+    ) -> None:
+        """Copy memory files into memory/ after checking every unit reads, then index them.
+
+        The files are copied, not converted: memory/ keeps the originals, and their names
+        are the origin shown in `#. tm:` comments. A CSV has one column per language
+        code (en,ru,...); a PO file's source language is its X-Source-Language header or
+        the script of its msgids.
+
+        Example: tm memory import ~/Downloads/rgaspi-glossary.tbx old-lectures.tmx
+        """
+        from tm.memory.store import import_files
+
+        done = import_files(load_config(), files, force=force)
+        if not quiet:
+            for r in done:
+                console.print(f"{r.dest}: {r.units} units ({r.status})", markup=False)
+
+    @memory_app.command("export")
+    @reported
+    def export(
+        file: Annotated[Path, typer.Argument(help="The TMX file to write.")],
+        source_lang: Annotated[str | None, typer.Option(
+            "--source-lang", help="srclang of the TMX header (default: the documents' "
+            "source language).")] = None,
+        builtin: Annotated[bool, typer.Option(
+            "--builtin/--no-builtin", help="Include the shipped termbase.")] = False,
+        quiet: Quiet = False,
+    ) -> None:
+        """Write the whole memory (every file under memory/, deduplicated) as TMX 1.4b.
+
+        Example: tm memory export build/project-memory.tmx
+        """
+        from tm.memory.store import export_tmx
+
+        n = export_tmx(load_config(), file, source_lang, include_builtin=builtin)
+        if not quiet:
+            console.print(f"{file}: {n} units", markup=False)
+
+    @memory_app.command("search")
+    @reported
+    def search(
+        text: Annotated[str, typer.Argument(help="The sentence to look up.")],
+        to: Annotated[str, typer.Option("--to", help="Target language.")],
+        from_: Annotated[str | None, typer.Option(
+            "--from", help="Source language (default: guessed from the script).")] = None,
+        limit: Annotated[int, typer.Option(help="How many matches at most.")] = 5,
+        min_score: Annotated[float, typer.Option(help="Lowest score shown (0-100).")] = 50.0,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    ) -> None:
+        """Show the best memory matches for a sentence, with score and origin.
+
+        Example: tm memory search 'Trotsky was summoned before the CCC.' --to ru
+        """
+        from tm.memory.store import search as search_memory
+
+        matches = search_memory(load_config(), text, to, from_, limit, min_score)
+        if as_json:
+            console.print(json.dumps([{
+                "score": round(m.score, 1), "kind": m.kind, "origin": m.origin,
+                "source": m.source, "target": m.target} for m in matches],
+                ensure_ascii=False, indent=2), markup=False)
+            return
+        if not matches:
+            console.print("no matches", markup=False)
+        for m in matches:
+            console.print(f"{m.score:5.1f}  {m.kind:<8} {m.origin}", markup=False)
+            console.print(f"       {m.source}", markup=False)
+            console.print(f"    -> {m.target}", markup=False)
+
+    app.add_typer(memory_app)
+
+    @app.command("learn")
+    @reported
+    def learn(quiet: Quiet = False) -> None:
+        """Harvest reviewed translations (translated, not fuzzy) into memory/learned.tmx.
+
+        Each source/translation pair is stored once; what the file holds already stays.
+
+        Example: tm learn
+        """
+        from tm.memory.learn import learn as learn_memory
+
+        r = learn_memory(load_config())
+        if not quiet:
+            console.print(f"{r.path}: {r.added} new, {r.total} units "
+                          f"from {r.catalogs} catalog(s)", markup=False)

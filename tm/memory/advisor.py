@@ -51,7 +51,7 @@ def citation_adapter(helpers: Helpers, source_lang: str,
 def memory_comment(match: Match) -> str:
     """`tm: 87% memory/foo.tmx` (with the kind where it is not a plain fuzzy match)."""
     pct = 100 if match.kind == "exact" else min(99, int(match.score))
-    note = " (numbers adapted)" if match.kind == "adapted" else ""
+    note = " (adapted)" if match.kind == "adapted" else ""
     return f"tm: {pct}% {match.origin}{note}"
 
 

@@ -108,7 +108,8 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
                 yield MemoryUnit(texts, line, note)
     except etree.XMLSyntaxError as e:
         line = e.position[0] if e.position else e.lineno
-        raise MemoryFormatError(f"not well-formed XML: {e.msg}", path, line or 1,
+        what = re.sub(r",? line \d+, column \d+$", "", e.msg or str(e))
+        raise MemoryFormatError(f"not well-formed XML: {what}", path, line or 1,
                                 "fix the XML or re-export the TMX") from None
     except OSError as e:
         raise MemoryFormatError(f"cannot read: {e.strerror or e}", path, 1) from None
