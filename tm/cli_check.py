@@ -1,9 +1,109 @@
-"""CLI commands registered on the main app (filled in by its owner)."""
+"""`tm check`, `tm status` and `tm lint`: thin commands over tm.checks and tm.status."""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from tm.cli import Docs, Lang, Quiet, console, progress_bar, reported  # cli registers us last
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to `app`."""
+    @app.command()
+    @reported
+    def check(
+        paths: Annotated[list[Path] | None, typer.Argument(
+            help="PO files or folders (may be outside a project: counts and QA, no policy); "
+                 "default: every catalog of the project.", show_default=False)] = None,
+        lang: Lang = None,
+        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+        counts_only: Annotated[bool, typer.Option(
+            "--counts-only", help="Counts and policy only, no QA checks (fast).")] = False,
+        jobs: Annotated[int | None, typer.Option(
+            "--jobs", "-j", help="Worker processes (default: one per CPU for many files).",
+            show_default=False)] = None,
+        quiet: Quiet = False,
+    ) -> None:
+        """Check catalogs: counts against the [check] policy of tm.toml, and QA findings.
+
+        Exit 0 when the policy holds, 1 when it does not, 2 for bad input.
+        Silence a finding on one entry with a `#, tm-ignore:<code>` flag.
+
+        Example: tm check --lang ru --format github
+        """
+        from tm.checks.output import format_github, format_json, format_text
+        from tm.checks.run import CheckReport, path_jobs, project_jobs, run_jobs
+        from tm.config import find_project, load_config
+
+        config = load_config() if not paths or find_project() else None
+        if paths:
+            job_list = path_jobs(paths, config, langs=lang, qa=not counts_only)
+        else:
+            assert config is not None
+            job_list = project_jobs(config, lang, qa=not counts_only)
+        with progress_bar("check", len(job_list), quiet or fmt is not Format.text) as step:
+            files = run_jobs(job_list, workers=jobs, progress=step)
+        report = CheckReport(files, config.check.fuzzy_counts_as_translated if config else False)
+        render = {Format.text: format_text, Format.json: format_json,
+                  Format.github: format_github}[fmt]
+        out = render(report)
+        if not (quiet and fmt is Format.text and report.ok):
+            typer.echo(out, nl=False)
+        raise typer.Exit(0 if report.ok else 1)
+
+    @app.command()
+    @reported
+    def status(
+        lang: Lang = None,
+        html: Annotated[Path | None, typer.Option(
+            "--html", help="Also write a self-contained HTML report with a bar chart.",
+            show_default=False)] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Progress per document and language: translated, fuzzy, untranslated, a bar.
+
+        Example: tm status --html report.html
+        """
+        from tm.config import load_config
+        from tm.report import write_html
+        from tm.status import project_status, status_json, status_table
+
+        rows = project_status(load_config(), lang)
+        if as_json:
+            typer.echo(status_json(rows))
+        else:
+            console.print(status_table(rows))
+        if html is not None:
+            write_html(html, rows)
+            if not as_json:
+                console.print(f"wrote {html}", markup=False)
+
+    @app.command()
+    @reported
+    def lint(
+        docs: Docs = None,
+        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    ) -> None:
+        """Source-side QA: mixed-script words, paragraphs broken mid-sentence, near-miss
+        romanizations of termbase entries. Exit 1 when anything is found.
+
+        Example: tm lint sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
+        """
+        from tm.checks.lint import format_findings, lint_project
+        from tm.config import load_config
+        from tm.project import resolve_documents
+
+        config = load_config()
+        found = lint_project(config, resolve_documents(config, docs))
+        typer.echo(format_findings(found, fmt.value), nl=False)
+        raise typer.Exit(1 if any(f.severity == "error" for f in found) else 0)

@@ -79,6 +79,8 @@ class Catalog:
     header_flags: list[str] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     path: str | None = None
+    header_msgstr: str | None = None
+    """The header entry's raw msgstr; None when the file has no header entry."""
 
     @property
     def active(self) -> list[Message]:
@@ -160,9 +162,10 @@ def parse_po(text: str, path: str = "<string>") -> Catalog:
     seen: dict[tuple[bool, str | None, str], int] = {}
     for msg in _parse_messages(text, path):
         if msg.msgid == "" and msg.msgctxt is None and not msg.obsolete:
-            if cat.header or cat.messages:
+            if cat.header_msgstr is not None:  # msgfmt accepts a header after messages
                 raise CatalogError("a second header entry (empty msgid)", path, msg.line)
             cat.header = _parse_header(msg.msgstr)
+            cat.header_msgstr = msg.msgstr
             cat.header_comments = msg.comments
             cat.header_flags = msg.flags
             continue

@@ -1,0 +1,118 @@
+"""Inline Markdown that a translation must keep: footnote marks, URLs, links, emphasis, code.
+
+Each check takes the source and translation text of one entry and yields one-line
+messages naming the offending token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+from tm.checks.context import Context
+
+FOOTNOTE = re.compile(r"<sup>\s*\[?\s*([^\]<\s]+)\s*\]?\s*</sup>|\[\^([^\]\s]+)\]")
+URL = re.compile(r"""(?:https?|ftp)://[^\s<>()"'\]]*[^\s<>()"'\].,;:!?]""")
+LINK = re.compile(r"!?\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+CODE = re.compile(r"(`+)(.+?)\1")
+STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+EMPH = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"
+                  r"|(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
+TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^>]*>")
+
+
+def footnote_token(m: re.Match[str]) -> str:
+    return f"<sup>[{m.group(1)}]</sup>" if m.group(1) is not None else f"[^{m.group(2)}]"
+
+
+def _diff(src: Counter[str], tgt: Counter[str]) -> tuple[list[str], list[str]]:
+    lost = list((src - tgt).elements())
+    added = list((tgt - src).elements())
+    return lost, added
+
+
+def check_footnotes(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """Footnote marks `<sup>[n]</sup>` (and `[^n]`) must survive, unchanged and once each."""
+    if "<sup" not in src and "[^" not in src and "<sup" not in tgt and "[^" not in tgt:
+        return
+    lost, added = _diff(Counter(map(footnote_token, FOOTNOTE.finditer(src))),
+                        Counter(map(footnote_token, FOOTNOTE.finditer(tgt))))
+    if len(lost) == 1 and len(added) == 1:
+        yield f"footnote mark {lost[0]} changed to {added[0]}"
+        return
+    for tok in lost:
+        yield f"footnote mark {tok} lost"
+    for tok in added:
+        yield f"footnote mark {tok} not in the source"
+
+
+@lru_cache(maxsize=4096)
+def urls(text: str) -> tuple[str, ...]:
+    if "://" not in text:
+        return ()
+    return tuple(u.replace("\\_", "_") for u in URL.findall(text))
+
+
+def check_urls(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """URLs (bare, autolinks, link targets) must be copied unchanged."""
+    s, t = urls(src), urls(tgt)
+    if not s and not t:
+        return
+    lost, added = _diff(Counter(s), Counter(t))
+    if len(lost) == 1 and len(added) == 1:
+        yield f"URL {lost[0]} changed to {added[0]}"
+        return
+    for u in lost:
+        yield f"URL {u} missing from the translation"
+    for u in added:
+        yield f"URL {u} not in the source"
+
+
+def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Links, code spans, strong and emphasis spans of `text`, in that order."""
+    links = [m.group(0) for m in LINK.finditer(text)] if "](" in text else []
+    code = [m.group(0) for m in CODE.finditer(text)] if "`" in text else []
+    rest = CODE.sub(" ", text) if code else text
+    rest = URL.sub(" ", rest) if "://" in rest else rest
+    strong = [m.group(0) for m in STRONG.finditer(rest)] if ("**" in rest or "__" in rest) else []
+    if strong:
+        rest = STRONG.sub(lambda m: " " + m.group(2) + " ", rest)
+    emph = [m.group(0) for m in EMPH.finditer(rest)] if ("*" in rest or "_" in rest) else []
+    return links, code, strong, emph
+
+
+def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """Links, code spans, emphasis and HTML tags: as many in the translation as in the source."""
+    if not any(c in src or c in tgt for c in "*_`[<"):
+        return
+    s_links, s_code, s_strong, s_emph = _spans(src)
+    t_links, t_code, t_strong, t_emph = _spans(tgt)
+    if len(t_links) < len(s_links):
+        t_targets = {LINK.match(x).group(2) for x in t_links}  # type: ignore[union-attr]
+        lost = [x for x in s_links if LINK.match(x).group(2) not in t_targets]  # type: ignore[union-attr]
+        yield f"link {(lost or s_links)[0]} lost"
+    elif len(t_links) > len(s_links):
+        yield f"link {t_links[-1]} not in the source"
+    lost, added = _diff(Counter(s_code), Counter(t_code))
+    for c in lost:
+        yield f"code span {c} lost or changed"
+    for c in added:
+        yield f"code span {c} not in the source"
+    for name, s, t in (("strong emphasis", s_strong, t_strong), ("emphasis", s_emph, t_emph)):
+        if len(s) > len(t):
+            yield f"{name} {s[len(t)]} lost ({len(s)} in the source, {len(t)} in the translation)"
+        elif len(t) > len(s):
+            yield (f"{name} {t[len(s)]} not in the source "
+                   f"({len(s)} in the source, {len(t)} in the translation)")
+    if "<" in src or "<" in tgt:
+        s_tags = Counter(m.group(0).lower() for m in TAG.finditer(src))
+        t_tags = Counter(m.group(0).lower() for m in TAG.finditer(tgt))
+        lost, added = _diff(s_tags, t_tags)
+        for tag in lost:
+            if not tag.startswith(("<sup", "</sup")):
+                yield f"HTML tag {tag} lost"
+        for tag in added:
+            if not tag.startswith(("<sup", "</sup")):
+                yield f"HTML tag {tag} not in the source"

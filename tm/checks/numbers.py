@@ -1,0 +1,85 @@
+"""Numbers, years and archival citation numbers must match between source and translation."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+from tm.checks.context import Context
+from tm.checks.markup import FOOTNOTE, LINK, URL
+
+# 3,688 / 3.688 / 3 688 (no-break spaces) are one number; 1.8 and 1,8 are the same decimal.
+NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:([,.\u00a0\u202f\u2009])\d{3})(?:\2\d{3})*"
+                    r"(?![\d])|\d+(?:[.,]\d+)?)")
+_CITE_HINT = re.compile(r"(?i)\b(?:f|op|d|ll?|ф|оп|д|лл?)\.\s*\d")
+_HIDE = re.compile(r"<[^>\s]+>|`[^`]*`")
+
+
+def _normal(token: str) -> str:
+    m = re.fullmatch(r"\d{1,3}(?:[,.\u00a0\u202f\u2009]\d{3})+", token)
+    if m and not token.startswith("0"):
+        return re.sub(r"\D", "", token)
+    if "," in token or "." in token:
+        whole, frac = re.split(r"[.,]", token, maxsplit=1)
+        return f"{int(whole)}.{frac}"
+    return str(int(token))
+
+
+@lru_cache(maxsize=8192)
+def numbers(text: str) -> tuple[str, ...]:
+    """Numbers of `text` outside URLs, link targets, footnote marks, tags and code."""
+    if not any(c.isdigit() for c in text):
+        return ()
+    if "://" in text:
+        text = URL.sub(" ", text)
+    if "](" in text:
+        text = LINK.sub(lambda m: " " + m.group(1) + " ", text)
+    if "<" in text or "[^" in text:
+        text = FOOTNOTE.sub(" ", text)
+    if "<" in text or "`" in text:
+        text = _HIDE.sub(" ", text)
+    return tuple(_normal(m.group(1)) for m in NUMBER.finditer(text))
+
+
+def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """Every number and year of the source appears in the translation, and no new one."""
+    s, t = numbers(src), numbers(tgt)
+    if s == t:
+        return
+    lost = list((Counter(s) - Counter(t)).elements())
+    added = list((Counter(t) - Counter(s)).elements())
+    if len(lost) == 1 and len(added) == 1:
+        yield f"number {lost[0]} changed to {added[0]} in the translation"
+        return
+    for n in lost:
+        yield f"number {n} missing from the translation"
+    for n in added:
+        yield f"number {n} not in the source"
+
+
+def _citations():  # type: ignore[no-untyped-def]
+    try:
+        from tm import citations
+    except ImportError:
+        return None
+    return getattr(citations, "citation_numbers", None)
+
+
+@lru_cache(maxsize=8192)
+def _cited(text: str, lang: str) -> tuple[str, ...]:
+    fn = _citations()
+    return tuple(fn(text, lang)) if fn is not None else ()
+
+
+def check_citations(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """Archival citations (fond, opis', delo, list) keep the source's numbers, in order."""
+    if not _CITE_HINT.search(src) and not _CITE_HINT.search(tgt):
+        return
+    s, t = _cited(src, ctx.source_lang), _cited(tgt, ctx.target_lang)
+    if s != t:
+        shown = ", ".join(s) or "none"
+        yield (f"archival citation numbers {', '.join(t) or 'none'} differ from the source's "
+               f"({shown})")
+

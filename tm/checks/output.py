@@ -1,0 +1,90 @@
+"""Render a CheckReport: text for people, JSON for scripts, annotations for GitHub."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from tm.checks.counts import Counts
+from tm.checks.run import CheckReport, FileReport
+from tm.model import Finding
+
+
+def findings(report: CheckReport) -> Iterable[Finding]:
+    for f in report.files:
+        yield from f.findings
+
+
+def to_json(report: CheckReport) -> dict[str, object]:
+    """`{"ok", "files": [{"path", "language", counts..., "findings": [...]}]}`."""
+    return {
+        "ok": report.ok,
+        "files": [
+            {
+                "path": f.path,
+                "language": f.language,
+                "translated": f.counts.translated,
+                "fuzzy": f.counts.fuzzy,
+                "untranslated": f.counts.untranslated,
+                "obsolete": f.counts.obsolete,
+                "findings": [{"line": x.line, "code": x.code, "severity": x.severity,
+                              "message": x.message} for x in f.findings],
+            }
+            for f in report.files
+        ],
+    }
+
+
+def format_json(report: CheckReport) -> str:
+    return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(report: CheckReport) -> str:
+    """Workflow commands (`::error file=...,line=...::message`) shown on the diff."""
+    lines = []
+    for x in findings(report):
+        if x.severity == "off":
+            continue
+        lines.append(f"::{x.severity} file={_escape_property(x.path)},line={x.line}::"
+                     f"{_escape_data(f'{x.code}: {x.message}')}")
+    return "".join(line + "\n" for line in lines)
+
+
+def by_language(files: Iterable[FileReport]) -> dict[str, tuple[int, Counts, int, int]]:
+    """language -> (files, summed counts, errors, warnings), in first-seen order."""
+    out: dict[str, tuple[int, Counts, int, int]] = {}
+    for f in files:
+        n, c, e, w = out.get(f.language, (0, Counts(), 0, 0))
+        out[f.language] = (n + 1, c + f.counts, e + f.errors, w + f.warnings)
+    return out
+
+
+def format_text(report: CheckReport) -> str:
+    """`path:line: code: message` lines, then a summary table per language."""
+    lines = [f"{x.path}:{x.line}: {x.code}: {x.message}" for x in findings(report)]
+    if lines:
+        lines.append("")
+    head = ("language", "files", "translated", "fuzzy", "untranslated", "done", "errors",
+            "warnings")
+    rows = [head]
+    for lang, (n, c, e, w) in by_language(report.files).items():
+        rows.append((lang or "?", str(n), str(c.translated), str(c.fuzzy), str(c.untranslated),
+                     f"{c.percent(report.fuzzy_counts_as_translated):.1f}%", str(e), str(w)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+    errors = sum(f.errors for f in report.files)
+    warnings = sum(f.warnings for f in report.files)
+    verdict = "ok" if report.ok else "failed"
+    lines.append(f"{verdict}: {len(report.files)} catalog(s), {errors} error(s), "
+                 f"{warnings} warning(s)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,62 @@
+"""The checks by stable code, in the order they run: rules as data, enabled by name.
+
+A code never changes meaning once published: CI configurations (`[check.severity]`)
+and `#, tm-ignore:<code>` flags in catalogs refer to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tm.checks import markup, numbers, termcheck, text
+from tm.checks.context import Context
+
+CheckFn = Callable[[str, str, Context], Iterator[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One QA check on a translated entry."""
+
+    code: str
+    """Stable name used in output, `[check.severity]` and `tm-ignore:` flags."""
+    run: CheckFn
+    """(source, translation, context) -> one-line messages."""
+    summary: str
+    """What it demands, for --help and the README."""
+
+
+QA_CHECKS: tuple[Check, ...] = (
+    Check("footnote", markup.check_footnotes, "footnote marks <sup>[n]</sup> kept"),
+    Check("url", markup.check_urls, "URLs copied unchanged"),
+    Check("markup", markup.check_markup,
+          "links, emphasis, code spans and HTML tags kept"),
+    Check("number", numbers.check_numbers, "numbers and years unchanged"),
+    Check("citation", numbers.check_citations,
+          "archival citation numbers (f., op., d., l.) as in the source"),
+    Check("term", termcheck.check_terms,
+          "approved termbase translations used (inflected forms count)"),
+    Check("mixed-script", text.check_mixed_script,
+          "no words mixing Latin and Cyrillic letters"),
+    Check("double-space", text.check_double_space, "no doubled spaces"),
+    Check("identical", text.check_identical, "translation differs from the source"),
+    Check("end-punctuation", text.check_end_punctuation,
+          "same end punctuation as the source"),
+    Check("unbalanced", text.check_unbalanced, "brackets and quotes balanced"),
+)
+
+POLICY_CODES: dict[str, str] = {
+    "below-minimum": "a catalog's translated share is below its language's min_translated",
+    "untranslated": "an entry without translation, listed when the minimum is not met",
+    "fuzzy": "a fuzzy entry, listed when the minimum is not met and fuzzy does not count",
+}
+
+LINT_CODES: dict[str, str] = {
+    "mixed-script": "a source word mixing Latin and Cyrillic letters",
+    "broken-paragraph": "a paragraph that ends mid-sentence",
+    "near-miss": "a romanization that nearly matches a termbase entry but differs",
+}
+
+BY_CODE: dict[str, Check] = {c.code: c for c in QA_CHECKS}
+ALL_CODES: tuple[str, ...] = (*BY_CODE, *POLICY_CODES, *LINT_CODES)

@@ -1,0 +1,333 @@
+"""Run the checks over catalogs: counts, QA findings and the project's policy.
+
+`check_project` and `check_paths` are what `tm check` calls; both return a
+`CheckReport` that the output module renders as text, JSON or GitHub annotations.
+Files are independent, so big runs fan out over processes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tm.checks.context import Context
+from tm.checks.counts import TRANSLATED, Counts, count_catalog, first_msgstr, state
+from tm.checks.registry import ALL_CODES, POLICY_CODES, QA_CHECKS
+from tm.checks.termcheck import load_termbase
+from tm.config import CheckPolicy, Config
+from tm.errors import CatalogError, ConfigError, TmError
+from tm.model import Finding
+from tm.po import Catalog, Message, read_po
+
+Progress = Callable[[str], None]
+IGNORE = "tm-ignore:"
+
+
+@dataclass(slots=True)
+class FileReport:
+    """Counts and findings for one catalog."""
+
+    path: str
+    language: str
+    counts: Counts
+    findings: list[Finding] = field(default_factory=list)
+    doc: str | None = None
+    """Document name under sources/ (project runs only)."""
+    minimum: float | None = None
+    """The policy's min_translated for this language, if any."""
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """The result of one `tm check` run."""
+
+    files: list[FileReport] = field(default_factory=list)
+    fuzzy_counts_as_translated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding has severity error: the policy holds."""
+        return all(f.errors == 0 for f in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One catalog to check and what to check it against (picklable for workers)."""
+
+    path: str
+    display: str
+    target_lang: str | None = None
+    source_lang: str | None = None
+    doc: str | None = None
+    policy: CheckPolicy | None = None
+    qa: bool = True
+    terms_config: Config | None = None
+
+
+def severity(code: str, policy: CheckPolicy | None) -> str:
+    """error | warning | off for `code` under `policy` (QA defaults to `qa`, policy to error)."""
+    if policy is None:
+        return "error"
+    if code in policy.severity:
+        return policy.severity[code]
+    return "error" if code in POLICY_CODES else policy.qa
+
+
+def ignored_codes(m: Message) -> set[str]:
+    """Codes silenced on this entry by `#, tm-ignore:<code>` flags."""
+    return {f[len(IGNORE):] for f in m.flags if f.startswith(IGNORE)}
+
+
+def _pairs(m: Message) -> Iterable[tuple[str, str]]:
+    if m.msgid_plural is None:
+        yield m.msgid, m.msgstr
+        return
+    for i, s in sorted(m.msgstr_plural.items()):
+        if s:
+            yield (m.msgid if i == 0 else m.msgid_plural), s
+
+
+def qa_findings(cat: Catalog, ctx: Context, path: str,
+                policy: CheckPolicy | None = None) -> list[Finding]:
+    """QA findings on the translated (not fuzzy, not empty) entries of a catalog."""
+    active = [(c, sev) for c in QA_CHECKS if (sev := severity(c.code, policy)) != "off"]
+    if ctx.termbase is None:
+        active = [(c, sev) for c, sev in active if c.code != "term"]
+    out: list[Finding] = []
+    for m in cat.messages:
+        if m.obsolete or state(m) is not TRANSLATED:
+            continue
+        skip = ignored_codes(m) if m.flags else set()
+        for src, tgt in _pairs(m):
+            for check, sev in active:
+                if check.code in skip:
+                    continue
+                for message in check.run(src, tgt, ctx):
+                    out.append(Finding(path, m.line, check.code, message, sev))
+    return out
+
+
+def policy_findings(cat: Catalog, counts: Counts, lang: str, path: str,
+                    policy: CheckPolicy) -> list[Finding]:
+    """A below-minimum finding, with every untranslated (and fuzzy) entry listed."""
+    minimum = policy.min_translated.get(lang)
+    pct = counts.percent(policy.fuzzy_counts_as_translated)
+    if minimum is None or pct >= minimum or (sev := severity("below-minimum", policy)) == "off":
+        return []
+    done = counts.translated + (counts.fuzzy if policy.fuzzy_counts_as_translated else 0)
+    out = [Finding(path, 1, "below-minimum",
+                   f"{lang}: {pct:.1f}% translated ({done} of {counts.total}), "
+                   f"policy requires {minimum:g}%", sev)]
+    listed = {"untranslated": severity("untranslated", policy),
+              "fuzzy": "off" if policy.fuzzy_counts_as_translated else severity("fuzzy", policy)}
+    for m in cat.messages:
+        if m.obsolete:
+            continue
+        s = state(m)
+        if s is TRANSLATED or listed[s] == "off" or s in ignored_codes(m):
+            continue
+        what = "not translated" if s == "untranslated" else "fuzzy (needs review)"
+        out.append(Finding(path, m.line, s, f"{_excerpt(m.msgid)} {what}", listed[s]))
+    return out
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def guess_source_language(cat: Catalog) -> str:
+    """`ru` when most sampled msgids are Cyrillic, else `en` (catalogs outside a project)."""
+    sample = [m.msgid for m in cat.messages[:50] if m.msgid]
+    cyr = sum(bool(_CYRILLIC.search(s)) for s in sample)
+    return "ru" if sample and cyr * 2 > len(sample) else "en"
+
+
+def catalog_language(cat: Catalog, path: Path) -> str:
+    """The Language header, else a locale-like folder name in the path (`de`, `pt_BR`)."""
+    lang = cat.language.strip()
+    if lang:
+        return lang
+    for part in reversed(path.parts[:-1]):
+        if re.fullmatch(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?(?:@\w+)?", part):
+            return part
+    stem = path.stem
+    return stem if re.fullmatch(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?", stem) else ""
+
+
+_TERMBASES: dict[Any, Any] = {}
+
+
+def _termbase(config: Config | None) -> Any:
+    if config is None:
+        return None
+    key = (config.root, config.memory, config.builtin_terms)
+    if key not in _TERMBASES:
+        _TERMBASES[key] = load_termbase(config)
+    return _TERMBASES[key]
+
+
+def run_job(job: Job) -> FileReport:
+    """Counts, policy and QA for one catalog."""
+    p = Path(job.path)
+    cat = read_po(p)
+    cat.path = job.display
+    counts = count_catalog(cat)
+    lang = job.target_lang or catalog_language(cat, p)
+    report = FileReport(job.display, lang, counts, doc=job.doc,
+                        minimum=job.policy.min_translated.get(lang) if job.policy else None)
+    if job.policy is not None:
+        report.findings.extend(policy_findings(cat, counts, lang, job.display, job.policy))
+    if job.qa:
+        ctx = Context(job.source_lang or guess_source_language(cat), lang,
+                      _termbase(job.terms_config))
+        report.findings.extend(qa_findings(cat, ctx, job.display, job.policy))
+    report.findings.sort(key=lambda f: f.line)
+    return report
+
+
+def _run_safe(job: Job) -> FileReport | tuple[str, str | None, int | None, str | None]:
+    try:
+        return run_job(job)
+    except TmError as e:  # exceptions with extra fields do not survive pickling
+        return (e.what, e.path, e.line, e.hint)
+
+
+def run_jobs(jobs: Sequence[Job], *, workers: int | None = None,
+             progress: Progress | None = None) -> list[FileReport]:
+    """Run jobs in order; over processes when there are many files."""
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    results: Iterable[FileReport | tuple[str, str | None, int | None, str | None]]
+    if n > 1 and len(jobs) >= 8:
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            chunk = max(1, min(32, len(jobs) // (n * 8)))
+            results = list(_tick(pool.map(_run_safe, jobs, chunksize=chunk), jobs, progress))
+    else:
+        results = list(_tick(map(_run_safe, jobs), jobs, progress))
+    out = []
+    for r in results:
+        if isinstance(r, tuple):
+            raise CatalogError(r[0], r[1], r[2], r[3])
+        out.append(r)
+    return out
+
+
+def _tick(results: Iterable[Any], jobs: Sequence[Job], progress: Progress | None) -> Iterable[Any]:
+    for job, r in zip(jobs, results, strict=True):
+        if progress is not None:
+            progress(job.display)
+        yield r
+
+
+def validate_policy(config: Config) -> None:
+    """Unknown codes in `[check.severity]` are configuration errors, not silent no-ops."""
+    for code in config.check.severity:
+        if code not in ALL_CODES:
+            line = 1
+            if config.path is not None and config.path.is_file():
+                text = config.path.read_text("utf-8", "replace")
+                idx = text.find(code)
+                line = text.count("\n", 0, idx) + 1 if idx >= 0 else 1
+            raise ConfigError(f"unknown check code `{code}` in check.severity", config.path,
+                              line, f"known codes: {', '.join(ALL_CODES)}")
+
+
+def project_jobs(config: Config, langs: Sequence[str] | None = None,
+                 docs: Sequence[str] | None = None, qa: bool = True) -> list[Job]:
+    """One job per document and target language of the project."""
+    validate_policy(config)
+    qa = qa and (config.check.qa != "off" or
+                 any(v != "off" for k, v in config.check.severity.items() if k not in POLICY_CODES))
+    jobs = []
+    for doc in docs if docs is not None else config.documents_list():
+        for lang in config.target_languages(doc):
+            if langs and lang not in langs:
+                continue
+            path = config.catalog_path(doc, lang)
+            if not path.is_file():
+                raise CatalogError(f"no {lang} catalog for {doc}", config.relative(path), 1,
+                                   "run `tm segment` to create it")
+            jobs.append(Job(str(path), config.relative(path), lang, config.source_language(doc),
+                            doc, config.check, qa, config))
+    return jobs
+
+
+def po_files(paths: Sequence[str | Path]) -> list[Path]:
+    """PO files named, or found under the folders named, sorted; missing paths are errors."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.rglob("*.po") if x.is_file()))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise CatalogError("no such file or folder", p, 1, "name PO files or folders of them")
+    return out
+
+
+def path_jobs(paths: Sequence[str | Path], config: Config | None = None, *,
+              langs: Sequence[str] | None = None, qa: bool = True) -> list[Job]:
+    """Jobs for explicit paths: the project's policy applies only to its own catalogs."""
+    jobs = []
+    terms_config = config if config is not None else replace(Config(root=Path.cwd()), memory=())
+    if config is not None:
+        validate_policy(config)
+    for p in po_files(paths):
+        job = Job(str(p), str(p), qa=qa, terms_config=terms_config)
+        if config is not None:
+            job = _project_job(p, config, qa) or job
+        jobs.append(job)
+    if langs:
+        jobs = [j for j in jobs if j.target_lang is None or j.target_lang in langs]
+    return jobs
+
+
+def _project_job(p: Path, config: Config, qa: bool) -> Job | None:
+    try:
+        rel = p.resolve().relative_to(config.locales_dir.resolve())
+    except ValueError:
+        return None
+    if len(rel.parts) < 2 or rel.parts[0] == "templates":
+        return None
+    lang, doc = rel.parts[0], Path(*rel.parts[1:]).with_suffix("").as_posix()
+    return Job(str(p), config.relative(p), lang, config.source_language(doc), doc,
+               config.check, qa and config.check.qa != "off", config)
+
+
+def check_project(config: Config, langs: Sequence[str] | None = None, *,
+                  docs: Sequence[str] | None = None, qa: bool = True,
+                  workers: int | None = None, progress: Progress | None = None) -> CheckReport:
+    """Every catalog of the project against its [check] policy."""
+    jobs = project_jobs(config, langs, docs, qa)
+    return CheckReport(run_jobs(jobs, workers=workers, progress=progress),
+                       config.check.fuzzy_counts_as_translated)
+
+
+def check_paths(paths: Sequence[str | Path], config: Config | None = None, *,
+                langs: Sequence[str] | None = None, qa: bool = True,
+                workers: int | None = None, progress: Progress | None = None) -> CheckReport:
+    """PO files or folders; outside a project only counts and QA, no policy."""
+    jobs = path_jobs(paths, config, langs=langs, qa=qa)
+    return CheckReport(run_jobs(jobs, workers=workers, progress=progress),
+                       config.check.fuzzy_counts_as_translated if config else False)
+
+
+__all__ = ["CheckReport", "FileReport", "Job", "check_paths", "check_project", "first_msgstr",
+           "qa_findings", "policy_findings", "run_job", "severity"]

@@ -1,0 +1,114 @@
+"""Plain-text checks: mixed scripts, doubled spaces, identical text, end punctuation, pairs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tm.checks.context import Context
+from tm.checks.markup import FOOTNOTE, URL
+
+_LAT = "A-Za-z\u00c0-\u024f"
+_CYR = "\u0400-\u04ff"
+MIXED = re.compile(rf"[\w'’]*(?:[{_LAT}][{_CYR}]|[{_CYR}][{_LAT}])[\w'’]*")
+LATIN_FOND = re.compile(r"(?:\b[Фф]\.|\bфонд)\s*(R-?\s*\d+)")
+CYRILLIC_FOND = re.compile(r"(?:\b[Ff]\.|\bfond)\s*([Р]-?\s*\d+)")
+
+
+def mixed_script_words(text: str) -> list[str]:
+    """Words mixing Latin and Cyrillic letters, e.g. `Tetradи` (a homoglyph slip).
+
+    >>> mixed_script_words("Tetradи verkhne-ural'skogo")
+    ['Tetradи']
+    """
+    if not text.isascii():
+        if "://" in text:
+            text = URL.sub(" ", text)
+        return MIXED.findall(text)
+    return []
+
+
+def check_mixed_script(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """Latin and Cyrillic letters in one word, or a Latin `R-` in a Russian fond number."""
+    for word in mixed_script_words(tgt):
+        if word not in mixed_script_words(src) or ctx.target_lang == ctx.source_lang:
+            yield f"mixed-script word {word} (Latin and Cyrillic letters)"
+    if ctx.target_lang == "ru" and "R" in tgt:
+        for m in LATIN_FOND.finditer(tgt):
+            yield f"Latin R in fond number {m.group(1)} (use Cyrillic Р)"
+    elif ctx.target_lang != "ru" and "Р" in tgt:
+        for m in CYRILLIC_FOND.finditer(tgt):
+            yield f"Cyrillic Р in fond number {m.group(1)} (use Latin R)"
+
+
+DOUBLE = re.compile(r"(\S*\S) {2,}(?=\S)")
+
+
+def check_double_space(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """Doubled spaces inside the translation that the source does not have."""
+    if "  " in tgt and "  " not in src:
+        for m in DOUBLE.finditer(tgt):
+            yield f"doubled space after {m.group(1)[-20:]!r}"
+
+
+_WORD = re.compile(r"\b[a-zа-яё]{3,}\b")
+
+
+def check_identical(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """A translation equal to its source is usually a copy left in place.
+
+    Names, dates, citations and titles (no two lowercase words of three letters or
+    more) may stay as they are.
+    """
+    if src == tgt and len(_WORD.findall(src)) >= 2:
+        yield "translation identical to the source"
+
+
+_TRAIL = re.compile(r"(?:\s|<sup>[^<]*</sup>|\[\^[^\]]*\]|</?\w+>|[*_`\"'”“»«„’)\]])+$")
+_END = {".": ".", "…": "…", "?": "?", "!": "!", ":": ":", ";": ";",
+        "。": ".", "？": "?", "！": "!", "：": ":", "；": ";", "؟": "?", "۔": ".", "।": ".",
+        "؛": ";"}
+
+
+def end_punctuation(text: str) -> str:
+    """The sentence-final punctuation of `text`, after marks, quotes and emphasis."""
+    core = _TRAIL.sub("", text) if text else text
+    if core.endswith("..."):
+        return "…"
+    return _END.get(core[-1:], "") if core else ""
+
+
+def check_end_punctuation(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """The translation ends with the same kind of punctuation as the source."""
+    s, t = end_punctuation(src), end_punctuation(tgt)
+    if s != t and {s, t} != {".", "…"}:
+        yield (f"translation ends with {t or 'no punctuation'!r}, "
+               f"the source with {s or 'no punctuation'!r}")
+
+
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"))
+
+
+def _unbalanced(text: str) -> list[str]:
+    out = []
+    for a, b in _PAIRS:
+        na, nb = text.count(a), text.count(b)
+        if na != nb:
+            out.append(f"{na} {a!r} but {nb} {b!r}")
+    quotes = sum(text.count(q) for q in '"“”„')
+    if quotes % 2:
+        out.append(f"an odd number of double quotes ({quotes})")
+    return out
+
+
+def check_unbalanced(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """Brackets and quotes balanced in the source must be balanced in the translation."""
+    if "<sup" in tgt or "[^" in tgt:
+        tgt = FOOTNOTE.sub(" ", tgt)
+        src = FOOTNOTE.sub(" ", src)
+    problems = _unbalanced(tgt)
+    if problems:
+        known = set(_unbalanced(src))
+        for p in problems:
+            if p not in known:
+                yield f"unbalanced brackets or quotes: {p}"
