@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from tm.cli import Docs, Lang, Quiet, console, progress_bar, reported  # cli registers us last
 
@@ -82,7 +83,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(status_json(rows))
         else:
-            console.print(status_table(rows))
+            # a pipe or CI log has no width of its own: do not squeeze the table into 80
+            out = console if console.is_terminal else Console(width=160, highlight=False)
+            out.print(status_table(rows))
         if html is not None:
             write_html(html, rows)
             if not as_json:

@@ -1,0 +1,99 @@
+"""`tm status`: progress per document and language, as rows, a rich table or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+
+from tm.checks.counts import Counts, count_catalog
+from tm.config import Config
+from tm.po import read_po
+
+
+@dataclass(slots=True)
+class StatusRow:
+    """One catalog's progress."""
+
+    doc: str
+    language: str
+    path: str
+    counts: Counts
+    minimum: float | None = None
+    """The policy's min_translated for the language, if any."""
+    missing: bool = False
+    """No catalog yet (`tm segment` not run for this language)."""
+    fuzzy_counts_as_translated: bool = False
+
+    @property
+    def percent(self) -> float:
+        return self.counts.percent(self.fuzzy_counts_as_translated)
+
+    @property
+    def meets_minimum(self) -> bool:
+        return self.minimum is None or (not self.missing and self.percent >= self.minimum)
+
+
+def project_status(config: Config, langs: Sequence[str] | None = None) -> list[StatusRow]:
+    """Counts for every document and target language; missing catalogs are rows too."""
+    rows = []
+    policy = config.check
+    for doc in config.documents_list():
+        for lang in config.target_languages(doc):
+            if langs and lang not in langs:
+                continue
+            path = config.catalog_path(doc, lang)
+            missing = not path.is_file()
+            counts = Counts() if missing else count_catalog(read_po(path))
+            rows.append(StatusRow(doc, lang, config.relative(path), counts,
+                                  policy.min_translated.get(lang), missing,
+                                  policy.fuzzy_counts_as_translated))
+    return rows
+
+
+def languages(rows: Sequence[StatusRow]) -> dict[str, Counts]:
+    """Summed counts per language, in first-seen order."""
+    out: dict[str, Counts] = {}
+    for r in rows:
+        out[r.language] = out.get(r.language, Counts()) + r.counts
+    return out
+
+
+def bar(counts: Counts, width: int = 16) -> Text:
+    """A stacked bar: green translated, yellow fuzzy, dim untranslated."""
+    total = counts.total or 1
+    t = round(width * counts.translated / total)
+    f = min(width - t, round(width * counts.fuzzy / total))
+    out = Text()
+    out.append("█" * t, style="green")
+    out.append("█" * f, style="yellow")
+    out.append("░" * (width - t - f), style="dim")
+    return out
+
+
+def status_table(rows: Sequence[StatusRow]) -> Table:
+    """The rich table `tm status` prints."""
+    table = Table(title="Translation status", title_justify="left")
+    table.add_column("document", no_wrap=True)
+    table.add_column("lang")
+    for name in ("translated", "fuzzy", "untranslated", "done", "min"):
+        table.add_column(name, justify="right")
+    table.add_column("progress", no_wrap=True)
+    for r in rows:
+        done = Text("missing", style="red") if r.missing else Text(
+            f"{r.percent:.1f}%", style="" if r.meets_minimum else "bold red")
+        table.add_row(r.doc, r.language, str(r.counts.translated), str(r.counts.fuzzy),
+                      str(r.counts.untranslated), done,
+                      "" if r.minimum is None else f"{r.minimum:g}%", bar(r.counts))
+    return table
+
+
+def status_json(rows: Sequence[StatusRow]) -> str:
+    return json.dumps([{"document": r.doc, "language": r.language, "path": r.path,
+                        "translated": r.counts.translated, "fuzzy": r.counts.fuzzy,
+                        "untranslated": r.counts.untranslated, "obsolete": r.counts.obsolete,
+                        "percent": round(r.percent, 2), "minimum": r.minimum,
+                        "missing": r.missing} for r in rows], ensure_ascii=False, indent=2)
