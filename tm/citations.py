@@ -1,0 +1,387 @@
+"""Archival citations, English <-> Russian: `RGASPI, f. 17, op. 171, d. 87, l. 83.` <->
+`РГАСПИ. Ф. 17. Оп. 171. Д. 87. Л. 83.`
+
+A citation is parsed into its parts (archive, fond, opis, delo, leaves or pages,
+Ibid., a trailing remark) and rendered again in the other language's house style.
+Everything language-specific lives in the tables below; the parser and renderer
+only walk them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# --- data ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An archive and its names; the first abbreviation per language is the one written."""
+
+    key: str
+    en: tuple[str, ...]
+    ru: tuple[str, ...]
+    en_name: str
+    ru_name: str
+
+    def abbrs(self, lang: str) -> tuple[str, ...]:
+        return self.ru if lang == "ru" else self.en
+
+    def name(self, lang: str) -> str:
+        return self.ru_name if lang == "ru" else self.en_name
+
+
+ARCHIVES: tuple[Archive, ...] = (
+    Archive("RGASPI", ("RGASPI",), ("РГАСПИ",), "Russian State Archive of Socio-Political History",
+            "Российский государственный архив социально-политической истории"),
+    Archive("GARF", ("GARF", "GA RF"), ("ГА РФ", "ГАРФ"), "State Archive of the Russian Federation",
+            "Государственный архив Российской Федерации"),
+    Archive("RGAE", ("RGAE",), ("РГАЭ",), "Russian State Archive of the Economy",
+            "Российский государственный архив экономики"),
+    Archive("RGVA", ("RGVA",), ("РГВА",), "Russian State Military Archive",
+            "Российский государственный военный архив"),
+    Archive("RGANI", ("RGANI",), ("РГАНИ",), "Russian State Archive of Contemporary History",
+            "Российский государственный архив новейшей истории"),
+    Archive("TsA FSB", ("TsA FSB", "TsA FSB RF"), ("ЦА ФСБ России", "ЦА ФСБ РФ", "ЦА ФСБ"),
+            "Central Archive of the Federal Security Service",
+            "Центральный архив Федеральной службы безопасности Российской Федерации"),
+    Archive("AP RF", ("AP RF", "APRF"), ("АП РФ", "АПРФ"),
+            "Archive of the President of the Russian Federation",
+            "Архив Президента Российской Федерации"),
+    Archive("RGALI", ("RGALI",), ("РГАЛИ",), "Russian State Archive of Literature and Art",
+            "Российский государственный архив литературы и искусства"),
+    Archive("TsGAIPD SPb", ("TsGAIPD SPb", "TsGAIPD"), ("ЦГАИПД СПб", "ЦГАИПД"),
+            "Central State Archive of Historical and Political Documents of St. Petersburg",
+            "Центральный государственный архив историко-политических документов "
+            "Санкт-Петербурга"),
+    Archive("RGVIA", ("RGVIA",), ("РГВИА",), "Russian State Military History Archive",
+            "Российский государственный военно-исторический архив"),
+    Archive("RGIA", ("RGIA",), ("РГИА",), "Russian State Historical Archive",
+            "Российский государственный исторический архив"),
+    Archive("TsAOPIM", ("TsAOPIM",), ("ЦАОПИМ",),
+            "Central Archive of Socio-Political History of Moscow",
+            "Центральный архив общественно-политической истории Москвы"),
+    Archive("AVP RF", ("AVP RF",), ("АВП РФ",),
+            "Archive of Foreign Policy of the Russian Federation",
+            "Архив внешней политики Российской Федерации"),
+    Archive("RTsKhIDNI", ("RTsKhIDNI",), ("РЦХИДНИ",),
+            "Russian Centre for the Preservation and Study of Documents of Recent History",
+            "Российский центр хранения и изучения документов новейшей истории"),
+    Archive("TsKhSD", ("TsKhSD",), ("ЦХСД",),
+            "Centre for the Preservation of Contemporary Documentation",
+            "Центр хранения современной документации"),
+    Archive("TsGAOR", ("TsGAOR SSSR", "TsGAOR"), ("ЦГАОР СССР", "ЦГАОР"),
+            "Central State Archive of the October Revolution",
+            "Центральный государственный архив Октябрьской революции"),
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A search-data element: what it is called in each language, singular and plural."""
+
+    name: str
+    abbrs: dict[str, tuple[str, ...]]
+    """lang -> abbreviations read (case-insensitive); the first is written for one item."""
+    plural: dict[str, str] = field(default_factory=dict)
+    """lang -> abbreviation written for a range or several items (ll.; Л. per GOST R 7.0.5)."""
+    spans: bool = False
+    """Whether the value is a list of numbers and ranges (leaves, pages)."""
+
+
+PARTS: tuple[Part, ...] = (
+    Part("fond", {"en": ("f.",), "ru": ("Ф.",)}),
+    Part("opis", {"en": ("op.",), "ru": ("Оп.",)}),
+    Part("delo", {"en": ("d.",), "ru": ("Д.", "Ед. хр.")}),
+    Part("leaves", {"en": ("l.", "ll.", "fol.", "ff."), "ru": ("Л.", "Лл.")},
+         {"en": "ll.", "ru": "Л."}, spans=True),
+    Part("pages", {"en": ("p.", "pp."), "ru": ("С.",)}, {"en": "pp.", "ru": "С."}, spans=True),
+)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a language writes a citation."""
+
+    sep: str
+    """Between archive and parts: `, ` in English, `. ` in Russian."""
+    ibid: tuple[str, ...]
+    verso: tuple[str, ...]
+    verso_space: str
+    dash: str
+    prefixes: dict[str, str]
+    """Fond prefixes and letter suffixes written in this script (GARF's Р-8131 is Cyrillic)."""
+
+
+_LATIN_TO_CYR = {"R": "Р", "A": "А", "P": "П", "a": "а", "b": "б", "v": "в", "s": "с"}
+
+STYLES: dict[str, Style] = {
+    "en": Style(", ", ("Ibid.", "ibid.", "Ibid"), ("ob.", "ob", "v", "об."), "", "-", {}),
+    "ru": Style(". ", ("Там же",), ("об.", "ob."), " ", "–", _LATIN_TO_CYR),
+}
+
+REMARKS: dict[str, dict[str, tuple[str, ...]]] = {
+    "emphasis-original": {"en": ("Emphasis in the original", "Emphasis in original"),
+                          "ru": ("Выделено в оригинале", "Курсив в оригинале")},
+    "emphasis-added": {"en": ("Emphasis added", "Emphasis mine"),
+                       "ru": ("Выделено мной", "Курсив мой")},
+}
+"""Remarks that follow a citation in footnotes; the first form per language is written."""
+
+# --- model ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A leaf or page number, or a range of them; `verso` is the back of a leaf (ob., об.)."""
+
+    first: str
+    last: str | None = None
+    first_verso: bool = False
+    last_verso: bool = False
+
+    def numbers(self) -> list[str]:
+        out = [self.first + ("ob" if self.first_verso else "")]
+        if self.last is not None:
+            out.append(self.last + ("ob" if self.last_verso else ""))
+        return out
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One archival citation found in a text; numbers are kept in Latin script (R-8131)."""
+
+    start: int
+    end: int
+    text: str
+    lang: str
+    archive: str | None = None
+    """Key of ARCHIVES (RGASPI, GARF...), None after Ibid. or when not named."""
+    archive_long: bool = False
+    """Written with the full name, `Russian State Archive ... (RGASPI)`."""
+    ibid: bool = False
+    fond: str | None = None
+    opis: str | None = None
+    delo: str | None = None
+    leaves: tuple[Span, ...] = ()
+    pages: tuple[Span, ...] = ()
+    remark: str | None = None
+    """Key of REMARKS (Emphasis in the original)."""
+
+    def numbers(self) -> list[str]:
+        """Fond, opis, delo, leaf and page numbers in order, for comparing translations."""
+        out = [x for x in (self.fond, self.opis, self.delo) if x]
+        for span in (*self.leaves, *self.pages):
+            out += span.numbers()
+        return out
+
+    def to(self, lang: str) -> str:
+        """The citation written in `lang` ('' for a language without a style)."""
+        lang = _base(lang)
+        style = STYLES.get(lang)
+        if style is None:
+            return ""
+        head = []
+        if self.ibid:
+            head.append(style.ibid[0].rstrip("."))
+        if self.archive:
+            arch = _ARCHIVE_BY_KEY[self.archive]
+            abbr = arch.abbrs(lang)[0]
+            head.append(f"{arch.name(lang)} ({abbr})" if self.archive_long else abbr)
+        parts = [_render_part(p, self, lang, style) for p in PARTS]
+        items = head + [p for p in parts if p]
+        if lang == "en" and self.ibid:
+            items[0] = style.ibid[0]
+        out = style.sep.join(items)
+        if not out.endswith("."):
+            out += "."
+        if self.remark:
+            out += " " + REMARKS[self.remark][lang][0] + "."
+        return out
+
+
+_ARCHIVE_BY_KEY = {a.key: a for a in ARCHIVES}
+
+
+def _base(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def _script(value: str, style: Style) -> str:
+    return "".join(style.prefixes.get(ch, ch) for ch in value)
+
+
+def _render_part(part: Part, c: Citation, lang: str, style: Style) -> str:
+    value = getattr(c, part.name)
+    if not value:
+        return ""
+    if not part.spans:
+        return f"{part.abbrs[lang][0]} {_script(value, style)}"
+    verso = style.verso_space + style.verso[0]
+    items = []
+    for s in value:
+        item = s.first + (verso if s.first_verso else "")
+        if s.last is not None:
+            item += style.dash + s.last + (verso if s.last_verso else "")
+        items.append(item)
+    several = len(value) > 1 or value[0].last is not None
+    abbr = part.plural[lang] if several else part.abbrs[lang][0]
+    return f"{abbr} {', '.join(items)}"
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def _words(s: str) -> str:
+    return r"\s+".join(re.escape(w) for w in s.split())
+
+
+def _alt(forms: list[str]) -> str:
+    return "|".join(_words(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    head: re.Pattern[str]
+    archives: dict[str, str]
+    parts: tuple[tuple[Part, re.Pattern[str]], ...]
+    remark: re.Pattern[str]
+    remark_keys: dict[str, str]
+
+
+_NUM = r"\d+"
+_SEP = r"[ \t]*[.,;]?[ \t]*"
+
+
+@lru_cache(maxsize=8)
+def _grammar(lang: str) -> _Grammar:
+    style = STYLES[lang]
+    archives: dict[str, str] = {}
+    forms: list[str] = []
+    for a in ARCHIVES:
+        for abbr in a.abbrs(lang):
+            archives[" ".join(abbr.split())] = a.key
+            forms += [abbr, f"{a.name(lang)} ({abbr})"]
+        archives[a.name(lang)] = a.key
+        forms.append(a.name(lang))
+    fond = "|".join(_words(f) for p in PARTS if p.name == "fond" for f in p.abbrs[lang])
+    head = re.compile(
+        rf"(?<!\w)(?:(?P<ibid>{_alt(list(style.ibid))})(?!\w)|(?P<archive>{_alt(forms)})(?!\w)"
+        rf"|(?P<bare>(?=(?:{fond})\s*(?:[RРAАPП]-?)?\d)))")
+    verso = "|".join(re.escape(v) for v in sorted(
+        {v for s in STYLES.values() for v in s.verso}, key=len, reverse=True))
+    one = rf"{_NUM}(?:[ \t]*(?:{verso})(?!\w))?"
+    item = rf"{one}(?:[ \t]*[-–—][ \t]*{one})?"
+    parts = []
+    for p in PARTS:
+        abbrs = _alt([a for lg in (lang,) for a in p.abbrs[lg]])
+        value = (rf"{item}(?:[ \t]*,[ \t]*{item})*" if p.spans
+                 else r"(?:[RРAАPП][ \t]*-[ \t]*|[RРAАPП])?\d+[a-zа-я]?(?!\w)")
+        parts.append((p, re.compile(rf"{_SEP}(?<!\w)(?:{abbrs})[ \t]*(?P<val>{value})",
+                                    re.IGNORECASE)))
+    remark_keys = {" ".join(f.split()).lower(): k for k, r in REMARKS.items() for f in r[lang]}
+    remark_forms = _alt([f for r in REMARKS.values() for f in r[lang]])
+    remark = re.compile(rf"[ \t]*\.?[ \t]*(?P<remark>{remark_forms})\.?")
+    return _Grammar(head, archives, tuple(parts), remark, remark_keys)
+
+
+_TO_LATIN = {v: k for k, v in _LATIN_TO_CYR.items()}
+
+
+def _latin(value: str) -> str:
+    value = re.sub(r"\s+", "", value)
+    return "".join(_TO_LATIN.get(ch, ch) for ch in value)
+
+
+_SPAN = re.compile(rf"(?P<a>{_NUM})(?P<av>[ \t]*(?:ob\.?|об\.?|v)(?!\w))?"
+                   rf"(?:[ \t]*[-–—][ \t]*(?P<b>{_NUM})(?P<bv>[ \t]*(?:ob\.?|об\.?|v)(?!\w))?)?")
+
+
+def _spans(value: str) -> tuple[Span, ...]:
+    return tuple(Span(m["a"], m["b"], bool(m["av"]), bool(m["bv"]))
+                 for m in _SPAN.finditer(value))
+
+
+def _parse_at(text: str, m: re.Match[str], lang: str, g: _Grammar) -> Citation | None:
+    pos = m.end()
+    found: dict[str, object] = {}
+    for part, pattern in g.parts:
+        pm = pattern.match(text, pos)
+        if pm is None:
+            continue
+        val = pm["val"]
+        found[part.name] = _spans(val) if part.spans else _latin(val)
+        pos = pm.end()
+    if m["archive"] and not found or m["bare"] is not None and len(found) < 2:
+        return None
+    if m["bare"] is not None and not m["ibid"] and "fond" not in found:
+        return None
+    if m["ibid"] and not found and not re.match(r"\.?\s*\Z", text[pos:]):
+        return None  # "Там же он встретил..." is prose, not a footnote
+    if text.startswith(".", pos) and not text[pos - 1] == ".":
+        pos += 1
+    remark = None
+    rm = g.remark.match(text, pos)
+    if rm:
+        remark = g.remark_keys[" ".join(rm["remark"].split()).lower()]
+        pos = rm.end()
+    archive, long = None, False
+    if m["archive"]:
+        name = " ".join(m["archive"].split())
+        abbr = re.search(r"\(([^()]+)\)$", name)
+        archive = g.archives[abbr.group(1) if abbr else name]
+        long = abbr is not None or name not in {" ".join(a.split()) for a in
+                                                _ARCHIVE_BY_KEY[archive].abbrs(lang)}
+    return Citation(start=m.start(), end=pos, text=text[m.start():pos], lang=lang,
+                    archive=archive, archive_long=long, ibid=m["ibid"] is not None,
+                    remark=remark, **found)  # type: ignore[arg-type]
+
+
+def find_citations(text: str, lang: str) -> list[Citation]:
+    """Every archival citation in `text` (archive + parts, Ibid./Там же, or f./Ф. first)."""
+    lang = _base(lang)
+    if lang not in STYLES:
+        return []
+    g = _grammar(lang)
+    out: list[Citation] = []
+    pos = 0
+    while pos <= len(text):
+        m = g.head.search(text, pos)
+        if m is None:
+            break
+        c = _parse_at(text, m, lang, g)
+        if c is None:
+            pos = m.end() + 1 if m.end() == m.start() else m.end()
+            continue
+        out.append(c)
+        pos = c.end
+    return out
+
+
+_LABEL = re.compile(r"\s*(?:\[\d+\][ \t]*|<sup>\[?\d+\]?</sup>[ \t]*|\d+\.[ \t]+)?")
+
+
+def convert_citation(text: str, source_lang: str, target_lang: str) -> str | None:
+    """The segment in `target_lang` when all of it is one citation (a `[4] ` label kept).
+
+    >>> convert_citation("[4] RGASPI, f. 17, op. 171, d. 109, ll. 41-44.", "en", "ru")
+    '[4] РГАСПИ. Ф. 17. Оп. 171. Д. 109. Л. 41–44.'
+    """
+    if _base(target_lang) not in STYLES:
+        return None
+    label = _LABEL.match(text)
+    start = label.end() if label else 0
+    found = find_citations(text[start:], source_lang)
+    if len(found) != 1:
+        return None
+    c = found[0]
+    if c.start != 0 or text[start + c.end:].strip():
+        return None
+    return text[:start] + c.to(target_lang) + text[len(text.rstrip()):]
+
+
+def citation_numbers(text: str, lang: str) -> list[str]:
+    """Fond/opis/delo/leaf/page numbers of every citation in `text` (R-8131, 83ob), for QA."""
+    return [n for c in find_citations(text, lang) for n in c.numbers()]
