@@ -75,7 +75,8 @@ def load_helpers(config: Config) -> Helpers:
         from tm.terms import hint_lines, load_termbase
 
         termbase = load_termbase(config)
-        h.find_terms, h.hint_lines = termbase.find, hint_lines
+        if len(termbase):
+            h.find_terms, h.hint_lines = termbase.find, hint_lines
     except ImportError as e:
         h.errors.append(f"term hints off: {e}")
     try:

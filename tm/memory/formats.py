@@ -73,18 +73,9 @@ def _seg_text(seg: Any) -> str:
 def read_tmx(path: Path) -> Iterator[MemoryUnit]:
     """TMX 1.1-1.4b units (xml:lang or lang); inline codes are kept as their text."""
     try:
-        context = etree.iterparse(str(path), events=("start", "end"), huge_tree=True,
+        context = etree.iterparse(str(path), events=("end",), tag="tu", huge_tree=True,
                                   resolve_entities=False, no_network=True)
-        root_seen = False
-        for event, el in context:
-            if not root_seen:
-                root_seen = True
-                if etree.QName(el).localname != "tmx":
-                    raise MemoryFormatError(f"not a TMX file: root element <{el.tag}>", path,
-                                            el.sourceline, "a TMX file starts with <tmx>")
-                continue
-            if event != "end" or el.tag != "tu":
-                continue
+        for _, el in context:
             texts: dict[str, str] = {}
             note = ""
             for child in el:
@@ -106,6 +97,12 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
                 del parent[0]
             if len(texts) >= 2:
                 yield MemoryUnit(texts, line, note)
+        root = context.root
+        if root is None or etree.QName(root).localname != "tmx":
+            tag = "nothing" if root is None else f"<{root.tag}>"
+            raise MemoryFormatError(f"not a TMX file: the root element is {tag}", path,
+                                    getattr(root, "sourceline", 1) or 1,
+                                    "a TMX file starts with <tmx>")
     except etree.XMLSyntaxError as e:
         line = e.position[0] if e.position else e.lineno
         what = re.sub(r",? line \d+, column \d+$", "", e.msg or str(e))

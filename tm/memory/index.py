@@ -17,12 +17,14 @@ from __future__ import annotations
 import hashlib
 import math
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from rapidfuzz.utils import default_process
 
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
@@ -100,6 +102,37 @@ def file_digest(path: Path) -> str:
 def _chunks(items: Sequence[str] | Sequence[int], n: int = CHUNK) -> Iterator[list]:
     for i in range(0, len(items), n):
         yield list(items[i:i + n])
+
+
+def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, np.ndarray]:
+    """Word -> sorted unit positions (uint32), the same words as `match.tokens` gives.
+
+    Vectorized: one rapidfuzz pass over all texts joined by a separator word, one
+    dict for the vocabulary, numpy for grouping; per-text Python work would cost
+    several times more on a million units.
+    """
+    if not texts:
+        return {}
+    normed = [unicodedata.normalize("NFC", t) for t in texts]
+    everything = default_process(" ".join(normed))
+    sep = "zqsepqz"
+    while sep in everything:
+        sep += "q"
+    words = default_process(f" {sep} ".join(normed)).split()
+    vocab = {w: i for i, w in enumerate(dict.fromkeys([sep, *words]))}
+    ids = np.array(list(map(vocab.__getitem__, words)), dtype=np.int64)
+    text_no = np.cumsum(ids == 0)
+    wanted = np.fromiter((len(w) >= 2 and not w.isdigit() for w in vocab), dtype=bool,
+                         count=len(vocab))
+    wanted[0] = False
+    keep = wanted[ids]
+    unit = np.asarray(positions, dtype=np.int64)[text_no[keep]]
+    keys = np.unique((ids[keep] << 32) | unit)
+    tok, pos = keys >> 32, (keys & 0xFFFFFFFF).astype("<u4")
+    cuts = (np.flatnonzero(np.diff(tok)) + 1).tolist()
+    starts, ends = [0, *cuts], [*cuts, len(tok)]
+    names = list(vocab)
+    return {names[int(tok[a])]: pos[a:b] for a, b in zip(starts, ends, strict=True)}
 
 
 class SqliteIndex:
@@ -224,22 +257,14 @@ class SqliteIndex:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for file_id in missing:
-                lists: dict[str, list[int]] = {}
                 lo, hi = file_id << 32, (file_id + 1) << 32
-                for uid, text in self.db.execute(
-                        "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
-                        "AND lang = ?", (lo, hi, lang)):
-                    pos = uid - lo
-                    for tok in tokens(normalize(text)):
-                        lst = lists.get(tok)
-                        if lst is None:
-                            lists[tok] = [pos]
-                        else:
-                            lst.append(pos)
+                rows = self.db.execute(
+                    "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
+                    "AND lang = ?", (lo, hi, lang)).fetchall()
+                lists = build_postings([t for _, t in rows], [u - lo for u, _ in rows])
                 self.db.executemany(
                     "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                    ((lang, tok, file_id, len(ids), np.asarray(ids, dtype="<u4").tobytes())
-                     for tok, ids in lists.items()))
+                    ((lang, tok, file_id, len(ids), ids.tobytes()) for tok, ids in lists.items()))
                 self.db.execute("INSERT INTO posted VALUES (?, ?)", (file_id, lang))
             self.db.execute("COMMIT")
         except BaseException:

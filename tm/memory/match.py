@@ -30,7 +30,6 @@ similarity of 80 still clears the default threshold of 75."""
 KIND_RANK = {"exact": 0, "adapted": 1, "fuzzy": 2, "citation": 3}
 
 _NUMBER = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
 _TOKEN_MIN = 2
 
 
@@ -52,7 +51,7 @@ class Candidate:
 
 def exact_key(text: str) -> str:
     """What must be equal for an exact match: the text up to Unicode form and spacing."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def key_hash(text: str) -> int:
