@@ -17,18 +17,16 @@ from __future__ import annotations
 import hashlib
 import math
 import sqlite3
-import unicodedata
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-from rapidfuzz.utils import default_process
-
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.match import Candidate, exact_key, key_hash, normalize, tokens
+from tm.memory.postings import build_postings, from_blob, to_blob, top_units
 
 SCHEMA_VERSION = "1"
 PROBES = 8
@@ -102,37 +100,6 @@ def file_digest(path: Path) -> str:
 def _chunks(items: Sequence[str] | Sequence[int], n: int = CHUNK) -> Iterator[list]:
     for i in range(0, len(items), n):
         yield list(items[i:i + n])
-
-
-def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, np.ndarray]:
-    """Word -> sorted unit positions (uint32), the same words as `match.tokens` gives.
-
-    Vectorized: one rapidfuzz pass over all texts joined by a separator word, one
-    dict for the vocabulary, numpy for grouping; per-text Python work would cost
-    several times more on a million units.
-    """
-    if not texts:
-        return {}
-    normed = [unicodedata.normalize("NFC", t) for t in texts]
-    everything = default_process(" ".join(normed))
-    sep = "zqsepqz"
-    while sep in everything:
-        sep += "q"
-    words = default_process(f" {sep} ".join(normed)).split()
-    vocab = {w: i for i, w in enumerate(dict.fromkeys([sep, *words]))}
-    ids = np.array(list(map(vocab.__getitem__, words)), dtype=np.int64)
-    text_no = np.cumsum(ids == 0)
-    wanted = np.fromiter((len(w) >= 2 and not w.isdigit() for w in vocab), dtype=bool,
-                         count=len(vocab))
-    wanted[0] = False
-    keep = wanted[ids]
-    unit = np.asarray(positions, dtype=np.int64)[text_no[keep]]
-    keys = np.unique((ids[keep] << 32) | unit)
-    tok, pos = keys >> 32, (keys & 0xFFFFFFFF).astype("<u4")
-    cuts = (np.flatnonzero(np.diff(tok)) + 1).tolist()
-    starts, ends = [0, *cuts], [*cuts, len(tok)]
-    names = list(vocab)
-    return {names[int(tok[a])]: pos[a:b] for a, b in zip(starts, ends, strict=True)}
 
 
 class SqliteIndex:
@@ -264,7 +231,7 @@ class SqliteIndex:
                 lists = build_postings([t for _, t in rows], [u - lo for u, _ in rows])
                 self.db.executemany(
                     "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                    ((lang, tok, file_id, len(ids), ids.tobytes()) for tok, ids in lists.items()))
+                    ((lang, tok, file_id, len(ids), to_blob(ids)) for tok, ids in lists.items()))
                 self.db.execute("INSERT INTO posted VALUES (?, ?)", (file_id, lang))
             self.db.execute("COMMIT")
         except BaseException:
@@ -316,28 +283,21 @@ class SqliteIndex:
         lists = self._postings(source_lang, sorted(set().union(*probes)) if probes else [])
         chosen: list[list[int]] = []
         for ps in probes:
-            if not ps:
-                chosen.append([])
-                continue
-            ids, counts = np.unique(np.concatenate([lists[p] for p in ps]), return_counts=True)
             need = max(1, math.ceil(len(ps) / 2))
-            keep = counts >= need
-            ids, counts = ids[keep], counts[keep]
-            order = np.lexsort((ids, -counts))[:limit]
-            chosen.append(ids[order].tolist())
+            chosen.append(top_units([x for p in ps for x in lists[p]], need, limit)
+                          if ps else [])
         rows = self._rows(sorted(set().union(*chosen)) if chosen else [], source_lang,
                           target_lang)
         return [[rows[u] for u in ids if u in rows] for ids in chosen]
 
-    def _postings(self, lang: str, words: Sequence[str]) -> dict[str, np.ndarray]:
-        parts: dict[str, list[np.ndarray]] = {}
+    def _postings(self, lang: str, words: Sequence[str]) -> dict[str, list[tuple[int, array]]]:
+        out: dict[str, list[tuple[int, array]]] = {}
         for chunk in _chunks(words):
             for tok, file_id, blob in self.db.execute(
                     "SELECT token, file_id, ids FROM postings WHERE lang = ? AND token IN "
                     f"({','.join('?' * len(chunk))})", (lang, *chunk)):
-                arr = np.frombuffer(blob, dtype="<u4").astype(np.int64) + (file_id << 32)
-                parts.setdefault(tok, []).append(arr)
-        return {t: np.concatenate(a) if len(a) > 1 else a[0] for t, a in parts.items()}
+                out.setdefault(tok, []).append((file_id, from_blob(blob)))
+        return out
 
     def _rows(self, ids: Sequence[int], source_lang: str,
               target_lang: str) -> dict[int, Candidate]:

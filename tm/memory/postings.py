@@ -1,0 +1,95 @@
+"""Word postings: which units of a file contain a word, and who shares most probe words.
+
+Pure functions over compact uint32 arrays, so an index can keep them as BLOBs.
+numpy is imported only for posting lists too long for Counter to be quick (a
+million-unit memory); a small project never pays for loading it.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+
+from rapidfuzz.utils import default_process
+
+NUMPY_FROM = 50_000
+"""Total probe postings of one segment above which numpy counts them."""
+
+
+def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, array]:
+    """Word -> ascending unit positions (array of uint32); the words `match.tokens` gives.
+
+    One rapidfuzz pass over all texts joined by a separator word and one loop over
+    the words: per-text calls would cost several times more on a million units.
+    """
+    if not texts:
+        return {}
+    normed = [unicodedata.normalize("NFC", t) for t in texts]
+    everything = default_process(" ".join(normed))
+    sep = "zqsepqz"
+    while sep in everything:
+        sep += "q"
+    words = default_process(f" {sep} ".join(normed)).split()
+    lists: dict[str, array] = {}
+    where = iter(positions)
+    here = next(where)
+    for w in words:
+        if w == sep:
+            here = next(where)
+            continue
+        lst = lists.get(w)
+        if lst is None:
+            lists[w] = array("I", (here,))
+        elif lst[-1] != here:
+            lst.append(here)
+    return {w: lst for w, lst in lists.items() if len(w) >= 2 and not w.isdigit()}
+
+
+def to_blob(ids: array) -> bytes:
+    if sys.byteorder == "big":  # pragma: no cover
+        ids = array("I", ids)
+        ids.byteswap()
+    return ids.tobytes()
+
+
+def from_blob(blob: bytes) -> array:
+    ids = array("I")
+    ids.frombytes(blob)
+    if sys.byteorder == "big":  # pragma: no cover
+        ids.byteswap()
+    return ids
+
+
+def top_units(lists: Sequence[tuple[int, array]], need: int, limit: int) -> list[int]:
+    """Units (file_id << 32 | position) in at least `need` of `lists`, most shared first.
+
+    `lists` holds (file_id, positions) per probe word and file. Ties go to the lower
+    unit id, so the choice is deterministic.
+    """
+    total = sum(len(a) for _, a in lists)
+    if total > NUMPY_FROM:
+        return _top_numpy(lists, need, limit)
+    by_file: dict[int, Counter[int]] = {}
+    for file_id, ids in lists:
+        by_file.setdefault(file_id, Counter()).update(ids)
+    found: list[tuple[int, int]] = []
+    for file_id, counts in by_file.items():
+        base = file_id << 32
+        found += [(-n, base | pos) for pos, n in counts.items() if n >= need]
+    found.sort()
+    return [uid for _, uid in found[:limit]]
+
+
+def _top_numpy(lists: Sequence[tuple[int, array]], need: int, limit: int) -> list[int]:
+    import numpy as np
+
+    parts = [np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + (file_id << 32)
+             for file_id, ids in lists]
+    ids, counts = np.unique(np.concatenate(parts), return_counts=True)
+    keep = counts >= need
+    ids, counts = ids[keep], counts[keep]
+    order = np.lexsort((ids, -counts))[:limit]
+    return [int(u) for u in ids[order]]
