@@ -10,15 +10,17 @@ from functools import lru_cache
 from tm.checks.context import Context
 from tm.checks.markup import FOOTNOTE, LINK, URL
 
-# 3,688 / 3.688 / 3 688 (no-break spaces) are one number; 1.8 and 1,8 are the same decimal.
-NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:([,.\u00a0\u202f\u2009])\d{3})(?:\2\d{3})*"
+# 3,688 / 3.688 / 3 688 (spaces, no-break spaces) are one number; 1.8 and 1,8 are the same decimal.
+NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:([,. \u00a0\u202f\u2009])\d{3})(?:\2\d{3})*"
                     r"(?![\d])|\d+(?:[.,]\d+)?)")
 _CITE_HINT = re.compile(r"(?i)\b(?:f|op|d|ll?|ф|оп|д|лл?)\.\s*\d")
 _HIDE = re.compile(r"<[^>\s]+>|`[^`]*`")
+# what is left of a footnote mark a translator broke (the footnote check reports it)
+_MARK_REMNANT = re.compile(r"<sup>\s*\[?\s*\w+\s*\]?|\[\s*\w+\s*\]\s*</sup>")
 
 
 def _normal(token: str) -> str:
-    m = re.fullmatch(r"\d{1,3}(?:[,.\u00a0\u202f\u2009]\d{3})+", token)
+    m = re.fullmatch(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+", token)
     if m and not token.startswith("0"):
         return re.sub(r"\D", "", token)
     if "," in token or "." in token:
@@ -38,6 +40,7 @@ def numbers(text: str) -> tuple[str, ...]:
         text = LINK.sub(lambda m: " " + m.group(1) + " ", text)
     if "<" in text or "[^" in text:
         text = FOOTNOTE.sub(" ", text)
+        text = _MARK_REMNANT.sub(" ", text)
     if "<" in text or "`" in text:
         text = _HIDE.sub(" ", text)
     return tuple(_normal(m.group(1)) for m in NUMBER.finditer(text))

@@ -32,15 +32,32 @@ def _found(termbase: Any, text: str, source_lang: str, target_lang: str) -> tupl
     return hit
 
 
+_FORMS: dict[tuple[int, str, str, str], tuple[str, ...]] = {}
+
+
+def target_forms(termbase: Any, term: Any) -> tuple[str, ...]:
+    """Every target-language form of the term's entry: `Троцкий` serves for `Trotsky` as
+    well as the full `Лев Давидович Троцкий`, `ЦКК` for the full commission's name."""
+    key = (id(termbase), term.source, term.source_lang, term.target_lang)
+    if key not in _FORMS:
+        forms: list[str] = [term.target]
+        for entry in getattr(termbase, "entries", ()):
+            if entry.preferred(term.source_lang) == term.source:
+                forms += [f for f in entry.forms(term.target_lang) if f not in forms]
+        _FORMS[key] = tuple(forms)
+    return _FORMS[key]
+
+
 def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
-    """Approved (not `uncertain`) termbase translations are used."""
+    """Approved (not `uncertain`) termbase translations are used, in any inflected form."""
     terms = _terms_module()
     if terms is None or ctx.termbase is None:
         return
     for term in _found(ctx.termbase, src, ctx.source_lang, ctx.target_lang):
         if term.uncertain:
             continue
-        if not terms.term_present(tgt, term.target, ctx.target_lang):
+        if not any(terms.term_present(tgt, f, ctx.target_lang)
+                   for f in target_forms(ctx.termbase, term)):
             yield f"term {term.source!r}: approved translation {term.target!r} missing"
 
 

@@ -64,7 +64,7 @@ def check_identical(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         yield "translation identical to the source"
 
 
-_TRAIL = re.compile(r"(?:\s|<sup>[^<]*</sup>|\[\^[^\]]*\]|</?\w+>|[*_`\"'”“»«„’)\]])+$")
+_TRAIL = re.compile(r"(?:\s|<sup>[^<]*(?:</sup>)?|\[\^[^\]]*\]|</?\w+>|[*_`\"'”“»«„’)\]])+$")
 _END = {".": ".", "…": "…", "?": "?", "!": "!", ":": ":", ";": ";",
         "。": ".", "？": "?", "！": "!", "：": ":", "；": ";", "؟": "?", "۔": ".", "।": ".",
         "؛": ";"}

@@ -1,0 +1,103 @@
+"""Counts agree with GNU `msgfmt --statistics`, file by file, on real-world catalogs.
+
+tests/data/realworld/README says where each catalog comes from. `tm check --format
+json` is what CI users read, so the comparison goes through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tm.checks import count_catalog
+from tm.cli import app
+from tm.errors import CatalogError
+from tm.po import read_po
+
+DATA = Path(__file__).parent / "data"
+REALWORLD = DATA / "realworld"
+MSGFMT = shutil.which("msgfmt")
+needs_msgfmt = pytest.mark.skipif(MSGFMT is None, reason="GNU msgfmt (gettext) is not installed")
+STAT = re.compile(r"(\d+) translated messages?|(\d+) fuzzy translations?"
+                  r"|(\d+) untranslated messages?")
+
+
+def msgfmt_statistics(path: Path) -> tuple[int, int, int] | None:
+    """(translated, fuzzy, untranslated) as msgfmt reports them; None if it rejects the file."""
+    assert MSGFMT is not None
+    r = subprocess.run([MSGFMT, "--statistics", "-o", os.devnull, str(path)],
+                       capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
+    if r.returncode != 0:
+        return None
+    counts = [0, 0, 0]
+    for m in STAT.finditer(r.stderr):
+        for i in range(3):
+            if m.group(i + 1):
+                counts[i] = int(m.group(i + 1))
+    return counts[0], counts[1], counts[2]
+
+
+def accepted() -> list[Path]:
+    return sorted(p for p in REALWORLD.rglob("*.po") if "rejected" not in p.parts)
+
+
+def test_sample_is_varied() -> None:
+    files = accepted()
+    assert len(files) >= 100
+    cats = [read_po(p) for p in files]
+    assert sum(any(m.msgid_plural for m in c.messages) for c in cats) >= 20
+    assert sum(any(m.fuzzy and not m.obsolete for m in c.messages) for c in cats) >= 10
+    assert sum(any(m.obsolete for m in c.messages) for c in cats) >= 10
+    assert any("8859" in c.header.get("Content-Type", "") for c in cats)
+
+
+@needs_msgfmt
+def test_json_counts_agree_with_msgfmt_file_by_file() -> None:
+    files = accepted()
+    result = CliRunner().invoke(app, ["check", "--format", "json", "--counts-only",
+                                      *map(str, files)])
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    ours = {Path(f["path"]).resolve(): (f["translated"], f["fuzzy"], f["untranslated"])
+            for f in report["files"]}
+    assert len(ours) == len(files)
+    differ = {}
+    for p in files:
+        ref = msgfmt_statistics(p)
+        assert ref is not None, f"msgfmt rejects {p}"
+        if ours[p.resolve()] != ref:
+            differ[str(p)] = (ours[p.resolve()], ref)
+    assert not differ
+
+
+@needs_msgfmt
+@pytest.mark.parametrize("path", sorted((REALWORLD / "rejected").glob("*.po")), ids=str)
+def test_both_reject_malformed_catalogs(path: Path) -> None:
+    assert msgfmt_statistics(path) is None
+    with pytest.raises(CatalogError):
+        read_po(path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tm: error: ") and len(result.stderr.splitlines()) == 1
+
+
+@needs_msgfmt
+@pytest.mark.parametrize("name", ["check_msgfmt_edge.po", "check_msgfmt_empty_header.po"])
+def test_edge_cases_agree(name: str) -> None:
+    c = count_catalog(read_po(DATA / name))
+    assert (c.translated, c.fuzzy, c.untranslated) == msgfmt_statistics(DATA / name)
+
+
+def test_edge_case_semantics() -> None:
+    """Written out, so the semantics are visible without msgfmt."""
+    c = count_catalog(read_po(DATA / "check_msgfmt_edge.po"))
+    assert (c.translated, c.fuzzy, c.untranslated, c.obsolete) == (2, 1, 2, 1)
+    c = count_catalog(read_po(DATA / "check_msgfmt_empty_header.po"))
+    assert (c.translated, c.fuzzy, c.untranslated) == (1, 0, 1)
