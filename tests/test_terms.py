@@ -170,6 +170,15 @@ def test_citation_abbreviations_need_a_number(tb: Termbase) -> None:
     assert "f." in found(tb, "RGASPI, f. 17, op. 171", "en", "ru")
 
 
+@pytest.mark.parametrize(("text", "absent"), [
+    ("после того, как он уехал", "Т."),  # `том` (volume) is not a form of `тот`
+    ("Они каменеют от ужаса", "Лев Борисович Каменев"),
+    ("Новая ссылка на статью", "Центральная контрольная комиссия"),
+])
+def test_russian_false_friends_stay_out(tb: Termbase, text: str, absent: str) -> None:
+    assert absent not in found(tb, text, "ru", "en")
+
+
 def test_nothing_found_in_unrelated_text(tb: Termbase) -> None:
     assert tb.find("The weather in the mountains was fine.", "en", "ru") == []
 

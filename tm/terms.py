@@ -64,6 +64,19 @@ def _ru_keys(token: str) -> frozenset[str]:
     return frozenset({p.normal_form.replace("ё", "е") for p in parses} | {low})
 
 
+@lru_cache(maxsize=50_000)
+def _ru_term_keys(token: str) -> frozenset[str]:
+    """A termbase word is in its dictionary form: when it is one, that lemma alone counts
+    (`том` is the noun, not a form of `тот`; `Каменев` the surname, not `каменеть`)."""
+    keys = _ru_keys(token)
+    low = token.lower().replace("ё", "е")
+    if low in keys and not low.startswith("="):
+        lemmas = {p.normal_form.replace("ё", "е") for p in _morph().parse(token)}
+        if low in lemmas:
+            return frozenset({low})
+    return keys
+
+
 @lru_cache(maxsize=200_000)
 def _latin_keys(token: str, english: bool) -> frozenset[str]:
     """Romanization key of a Latin word, English plural and possessive folded."""
@@ -88,14 +101,15 @@ class _Token:
     keys: frozenset[str]
 
 
-def _tokens(text: str, lang: str) -> list[_Token]:
+def _tokens(text: str, lang: str, term: bool = False) -> list[_Token]:
     base = _base_lang(lang)
+    ru_keys = _ru_term_keys if term else _ru_keys
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()
         cyrillic = re.search("[А-Яа-яЁё]", word) is not None
         if base == "ru" and cyrillic:
-            keys = _ru_keys(word)
+            keys = ru_keys(word)
         elif cyrillic:
             keys = frozenset({word.lower().replace("ё", "е")})
         else:
@@ -116,7 +130,7 @@ class _Pattern:
 def _pattern_keys(term: str, lang: str, citation: bool) -> tuple[tuple[frozenset[str], ...], bool]:
     """Token keys of a term; a citation abbreviation (`f.`, `Л.`) matches only as written."""
     text = re.sub(r"[«»\"“”]", "", term).strip()
-    toks = _tokens(text, lang)
+    toks = _tokens(text, lang, term=True)
     if not toks:
         return (), False
     dotted = citation and text.endswith(".")
