@@ -64,10 +64,27 @@ def read_memory(path: Path) -> Iterator[MemoryUnit]:
 # --- TMX -------------------------------------------------------------------------------
 
 
+TMX_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
+"""Inline elements whose content is the native code (e.g. `&lt;sup&gt;`): kept as text."""
+
+
 def _seg_text(seg: Any) -> str:
+    """The text of a <seg>: native codes as their text, <hi> unwrapped, and any foreign
+    element (a stray `<sup>` some tools write) kept as markup."""
     if len(seg) == 0:
         return seg.text or ""
-    return "".join(seg.itertext())
+    parts = [seg.text or ""]
+    for child in seg:
+        if not isinstance(child.tag, str):
+            pass
+        elif child.tag in TMX_CODES:
+            parts.append("".join(child.itertext()))
+        elif child.tag in ("hi", "g", "sub"):
+            parts.append(_seg_text(child))
+        else:
+            parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def read_tmx(path: Path) -> Iterator[MemoryUnit]:

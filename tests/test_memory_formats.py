@@ -1,0 +1,110 @@
+"""Memory file formats: TMX, CSV, PO, TBX in; TMX out (read back by translate-toolkit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tm.errors import MemoryFormatError
+from tm.memory.formats import MemoryUnit, read_memory, tmx_bytes
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_tmx_units_with_region_subtags_and_three_languages() -> None:
+    units = list(read_memory(DATA / "memory_lecture.tmx"))
+    assert len(units) == 5
+    assert set(units[0].texts) == {"en", "ru"}  # en-US / ru-RU
+    assert units[3].texts["en"] == "I would not recommend violating it.<sup>[1]</sup>"
+    assert units[4].texts["de"] == "So lautet das Statut der Komintern."
+    assert units[1].line == 11
+
+
+def test_csv_columns_are_languages_and_note_is_kept() -> None:
+    units = list(read_memory(DATA / "memory_glossary.csv"))
+    assert [u.texts["ru"] for u in units] == [
+        "Левая оппозиция", "Оппозиция в своей платформе требовала демократии."]
+    assert units[0].note == "capital L in both"
+    assert units[1].line == 3
+
+
+def test_po_takes_only_reviewed_entries_and_guesses_the_source_language() -> None:
+    units = list(read_memory(DATA / "memory_old.po"))
+    assert [u.texts for u in units] == [
+        {"en": "The bureaucracy responded with expulsions.",
+         "ru": "Бюрократия ответила исключениями."}]
+
+
+def test_tbx_entries_become_units_and_uncertain_ones_are_marked() -> None:
+    units = list(read_memory(DATA / "memory_terms.tbx"))
+    assert units[0].texts == {"en": "Central Control Commission",
+                              "ru": "Центральная контрольная комиссия"}
+    assert [u.uncertain for u in units] == [False, True]
+
+
+def test_broken_tmx_names_file_and_line() -> None:
+    with pytest.raises(MemoryFormatError) as e:
+        list(read_memory(DATA / "memory_broken.tmx"))
+    assert e.value.path.endswith("memory_broken.tmx")
+    assert e.value.line == 6  # </body> closes while <tu> is still open
+    assert "not well-formed" in e.value.what
+
+
+@pytest.mark.parametrize("content, line, what", [
+    ("just text, not XML\n", 1, "not well-formed"),
+    ('<?xml version="1.0"?>\n<html><body/></html>\n', 2, "not a TMX file"),
+    ('<tmx version="1.4"><body>\n<tu><tuv><seg>x</seg></tuv></tu></body></tmx>', 2,
+     "without xml:lang"),
+])
+def test_not_a_tmx(tmp_path: Path, content: str, line: int, what: str) -> None:
+    p = tmp_path / "x.tmx"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(MemoryFormatError) as e:
+        list(read_memory(p))
+    assert (e.value.line, what in e.value.what) == (line, True)
+
+
+@pytest.mark.parametrize("content, line, what", [
+    ("english,russian\na,b\n", 1, "not a language code"),
+    ("en,ru\na,b\n\"c\",d,e\n", 3, "3 fields"),
+    ("en\na\n", 1, "two language columns"),
+])
+def test_bad_csv(tmp_path: Path, content: str, line: int, what: str) -> None:
+    p = tmp_path / "x.csv"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(MemoryFormatError) as e:
+        list(read_memory(p))
+    assert e.value.line == line and what in e.value.what
+
+
+def test_csv_not_utf8(tmp_path: Path) -> None:
+    p = tmp_path / "x.csv"
+    p.write_bytes("en,ru\nok,хорошо\n".encode() + "bad,плохо\n".encode("cp1251"))
+    with pytest.raises(MemoryFormatError) as e:
+        list(read_memory(p))
+    assert e.value.line == 3
+
+
+def test_written_tmx_reads_back_in_translate_toolkit(tmp_path: Path) -> None:
+    from translate.storage.tmx import tmxfile
+
+    units = [MemoryUnit({"en": "A <b>bold</b> & \"quoted\" line", "ru": "Строка"}),
+             MemoryUnit({"ru": "Только", "en": "Only"}, note="a note")]
+    p = tmp_path / "out.tmx"
+    p.write_bytes(tmx_bytes(units, "en"))
+    store = tmxfile(p.open("rb"), sourcelanguage="en", targetlanguage="ru")
+    assert [(u.source, u.target) for u in store.units] == [
+        ('A <b>bold</b> & "quoted" line', "Строка"), ("Only", "Только")]
+    assert [u.texts for u in read_memory(p)] == [u.texts for u in units]
+
+
+def test_tmx_inline_codes_and_stray_markup(tmp_path: Path) -> None:
+    p = tmp_path / "x.tmx"
+    p.write_text(
+        '<tmx version="1.4"><header srclang="en"/><body><tu>'
+        '<tuv xml:lang="en"><seg>A <bpt i="1">&lt;em&gt;</bpt>word<ept i="1">&lt;/em&gt;</ept>'
+        ' and <hi>more</hi>.<sup>[2]</sup></seg></tuv>'
+        '<tuv xml:lang="ru"><seg>Слово.</seg></tuv></tu></body></tmx>', encoding="utf-8")
+    (unit,) = read_memory(p)
+    assert unit.texts["en"] == "A <em>word</em> and more.<sup>[2]</sup>"

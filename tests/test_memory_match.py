@@ -1,0 +1,110 @@
+"""Matching rules: exact, adapted placeables, number penalty, deterministic best, postings."""
+
+from __future__ import annotations
+
+import pytest
+
+from tm.memory import postings
+from tm.memory.match import (
+    ADAPT_PENALTY,
+    NUMBER_PENALTY,
+    Candidate,
+    adapt_numbers,
+    best_matches,
+    normalize,
+    score_candidate,
+    tokens,
+)
+from tm.memory.postings import build_postings, from_blob, to_blob, top_units
+
+SRC = "In June 1927, Trotsky was summoned before the Central Control Commission."
+TGT = "В июне 1927 г. Троцкого вызвали в Центральную контрольную комиссию."
+
+
+def cand(source: str = SRC, target: str = TGT, uid: int = 1 << 32, origin: str = "m.tmx"
+         ) -> Candidate:
+    return Candidate(uid, source, target, origin)
+
+
+def score(segment: str, c: Candidate):
+    return score_candidate(segment, normalize(segment), c)
+
+
+def test_exact_match_ignores_spacing_only() -> None:
+    m = score("In June 1927,  Trotsky was summoned before the Central Control Commission.",
+              cand())
+    assert (m.kind, m.score, m.target) == ("exact", 100.0, TGT)
+
+
+def test_changed_year_is_adapted_and_scores_just_under_exact() -> None:
+    m = score(SRC.replace("1927", "1928"), cand())
+    assert m.kind == "adapted"
+    assert m.score == 100.0 - ADAPT_PENALTY
+    assert m.target == TGT.replace("1927", "1928")
+
+
+def test_footnote_mark_is_a_placeable() -> None:
+    m = score("I would not recommend it.<sup>[4]</sup>",
+              cand("I would not recommend it.<sup>[1]</sup>", "Не рекомендую.<sup>[1]</sup>"))
+    assert (m.kind, m.target) == ("adapted", "Не рекомендую.<sup>[4]</sup>")
+
+
+def test_markup_only_difference_is_a_placeable() -> None:
+    m = score("He wrote in *Pravda* that day.", cand("He wrote in Pravda that day.", "Он писал."))
+    assert m.kind == "adapted" and m.score == 100.0 - ADAPT_PENALTY
+
+
+def test_number_that_cannot_be_carried_over_is_penalized() -> None:
+    # the translation spells the year out, so 1927 -> 1928 cannot be substituted
+    c = cand(target="В июне двадцать седьмого года Троцкого вызвали в ЦКК.")
+    m = score(SRC.replace("1927", "1928"), c)
+    assert m.kind == "fuzzy"
+    assert m.score <= 99.0 - NUMBER_PENALTY
+    assert "двадцать седьмого" in m.target
+
+
+def test_fuzzy_match_carries_numbers_when_it_can() -> None:
+    seg = "In June 1929, Trotsky was summoned before the Central Committee."
+    m = score(seg, cand())
+    assert m.kind == "fuzzy" and 75 <= m.score < 99
+    assert "1929" in m.target and "1927" not in m.target
+
+
+def test_ambiguous_number_mapping_is_not_adapted() -> None:
+    assert adapt_numbers("From 17 to 18.", "From 17 to 17.", "С 17 по 17.") is None
+    assert adapt_numbers("f. 17, l. 84", "f. 17, l. 83", "Ф. 17. Л. 83.") == "Ф. 17. Л. 84."
+
+
+def test_best_match_is_deterministic_on_ties() -> None:
+    a = cand(target="Перевод А", uid=(2 << 32) | 5, origin="memory/b.tmx")
+    b = cand(target="Перевод Б", uid=(1 << 32) | 9, origin="memory/a.tmx")
+    for order in ([a, b], [b, a]):
+        (best,) = best_matches(SRC, order, limit=1)
+        assert best.target == "Перевод Б"  # memory/a.tmx sorts first
+
+
+def test_best_matches_respects_min_score() -> None:
+    far = cand("Something entirely different about tractors and grain.", "Другое.")
+    assert best_matches(SRC, [far], limit=3, min_score=75) == []
+
+
+def test_postings_agree_with_query_tokens() -> None:
+    texts = ["Hello, World 1927 — a «test»", "Второй мир, hello", "", "x y"]
+    built = build_postings(texts, [5, 6, 7, 8])
+    expected: dict[str, list[int]] = {}
+    for pos, t in zip([5, 6, 7, 8], texts, strict=True):
+        for w in sorted(tokens(normalize(t))):
+            expected.setdefault(w, []).append(pos)
+    assert {w: list(a) for w, a in built.items()} == expected
+    assert list(from_blob(to_blob(built["hello"]))) == [5, 6]
+
+
+@pytest.mark.parametrize("numpy_from", [10**9, 0])
+def test_top_units_counter_and_numpy_agree(numpy_from: int, monkeypatch) -> None:
+    monkeypatch.setattr(postings, "NUMPY_FROM", numpy_from)
+    from array import array
+
+    lists = [(1, array("I", [1, 2, 3])), (1, array("I", [2, 3])), (2, array("I", [3])),
+             (1, array("I", [3, 7]))]
+    assert top_units(lists, need=2, limit=10) == [(1 << 32) | 3, (1 << 32) | 2]
+    assert top_units(lists, need=1, limit=2) == [(1 << 32) | 3, (1 << 32) | 2]
