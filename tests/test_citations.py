@@ -90,7 +90,16 @@ def test_not_a_whole_citation_gives_none(text: str, lang: str) -> None:
 
 
 def test_unknown_target_language_gives_none() -> None:
-    assert convert_citation("RGASPI, f. 17, op. 3, d. 5, l. 8.", "en", "de") is None
+    assert convert_citation("RGASPI, f. 17, op. 3, d. 5, l. 8.", "en", "fr") is None
+
+
+@pytest.mark.parametrize(("ru", "de"), [
+    ("Там же. Л. 116–117. Выделено в оригинале.", "Ebd., ll. 116–117. Hervorhebung im Original."),
+    ("ГА РФ. Ф. Р-8131. Оп. 37. Д. 5. Л. 83 об.", "GARF, f. R-8131, op. 37, d. 5, l. 83ob."),
+])
+def test_german_is_a_third_style(ru: str, de: str) -> None:
+    assert convert_citation(ru, "ru", "de") == de
+    assert convert_citation(de, "de", "ru") == ru
 
 
 def test_citation_inside_a_sentence() -> None:

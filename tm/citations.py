@@ -29,8 +29,9 @@ class Archive:
     def abbrs(self, lang: str) -> tuple[str, ...]:
         return self.ru if lang == "ru" else self.en
 
-    def name(self, lang: str) -> str:
-        return self.ru_name if lang == "ru" else self.en_name
+    def name(self, lang: str) -> str | None:
+        """The full name; None where this table has none (German: the abbreviation alone)."""
+        return {"ru": self.ru_name, "en": self.en_name}.get(lang)
 
 
 ARCHIVES: tuple[Archive, ...] = (
@@ -92,13 +93,15 @@ class Part:
 
 
 PARTS: tuple[Part, ...] = (
-    Part("fond", {"en": ("f.",), "ru": ("Ф.",)}),
-    Part("opis", {"en": ("op.",), "ru": ("Оп.",)}),
-    Part("delo", {"en": ("d.",), "ru": ("Д.", "Ед. хр.")}),
-    Part("leaves", {"en": ("l.", "ll.", "fol.", "ff."), "ru": ("Л.", "Лл.")},
-         {"en": "ll.", "ru": "Л."}, spans=True),
-    Part("pages", {"en": ("p.", "pp."), "ru": ("С.",)}, {"en": "pp.", "ru": "С."}, spans=True),
+    Part("fond", {"en": ("f.",), "ru": ("Ф.",), "de": ("f.", "F.")}),
+    Part("opis", {"en": ("op.",), "ru": ("Оп.",), "de": ("op.",)}),
+    Part("delo", {"en": ("d.",), "ru": ("Д.", "Ед. хр."), "de": ("d.",)}),
+    Part("leaves", {"en": ("l.", "ll.", "fol.", "ff."), "ru": ("Л.", "Лл."), "de": ("l.", "ll.")},
+         {"en": "ll.", "ru": "Л.", "de": "ll."}, spans=True),
+    Part("pages", {"en": ("p.", "pp."), "ru": ("С.",), "de": ("S.",)},
+         {"en": "pp.", "ru": "С.", "de": "S."}, spans=True),
 )
+"""German historiography cites Russian archives with the transliterated f./op./d./l."""
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,16 @@ _LATIN_TO_CYR = {"R": "Р", "A": "А", "P": "П", "a": "а", "b": "б", "v": "в
 STYLES: dict[str, Style] = {
     "en": Style(", ", ("Ibid.", "ibid.", "Ibid"), ("ob.", "ob", "v", "об."), "", "-", {}),
     "ru": Style(". ", ("Там же",), ("об.", "ob."), " ", "–", _LATIN_TO_CYR),
+    "de": Style(", ", ("Ebd.", "ebd.", "Ebenda"), ("ob.", "v"), "", "–", {}),
 }
 
 REMARKS: dict[str, dict[str, tuple[str, ...]]] = {
     "emphasis-original": {"en": ("Emphasis in the original", "Emphasis in original"),
-                          "ru": ("Выделено в оригинале", "Курсив в оригинале")},
+                          "ru": ("Выделено в оригинале", "Курсив в оригинале"),
+                          "de": ("Hervorhebung im Original",)},
     "emphasis-added": {"en": ("Emphasis added", "Emphasis mine"),
-                       "ru": ("Выделено мной", "Курсив мой")},
+                       "ru": ("Выделено мной", "Курсив мой"),
+                       "de": ("Hervorhebung von mir", "Hervorhebung hinzugefügt")},
 }
 """Remarks that follow a citation in footnotes; the first form per language is written."""
 
@@ -183,18 +189,13 @@ class Citation:
         style = STYLES.get(lang)
         if style is None:
             return ""
-        head = []
-        if self.ibid:
-            head.append(style.ibid[0].rstrip("."))
+        head = [style.ibid[0]] if self.ibid else []
         if self.archive:
             arch = _ARCHIVE_BY_KEY[self.archive]
-            abbr = arch.abbrs(lang)[0]
-            head.append(f"{arch.name(lang)} ({abbr})" if self.archive_long else abbr)
+            abbr, name = arch.abbrs(lang)[0], arch.name(lang)
+            head.append(f"{name} ({abbr})" if self.archive_long and name else abbr)
         parts = [_render_part(p, self, lang, style) for p in PARTS]
-        items = head + [p for p in parts if p]
-        if lang == "en" and self.ibid:
-            items[0] = style.ibid[0]
-        out = style.sep.join(items)
+        out = style.sep.join(head + [p for p in parts if p])
         if not out.endswith("."):
             out += "."
         if self.remark:
@@ -263,9 +264,11 @@ def _grammar(lang: str) -> _Grammar:
     for a in ARCHIVES:
         for abbr in a.abbrs(lang):
             archives[" ".join(abbr.split())] = a.key
-            forms += [abbr, f"{a.name(lang)} ({abbr})"]
-        archives[a.name(lang)] = a.key
-        forms.append(a.name(lang))
+            forms.append(abbr)
+        name = a.name(lang)
+        if name:
+            forms += [name] + [f"{name} ({abbr})" for abbr in a.abbrs(lang)]
+            archives[name] = a.key
     fond = "|".join(_words(f) for p in PARTS if p.name == "fond" for f in p.abbrs[lang])
     head = re.compile(
         rf"(?<!\w)(?:(?P<ibid>{_alt(list(style.ibid))})(?!\w)|(?P<archive>{_alt(forms)})(?!\w)"

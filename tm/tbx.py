@@ -177,7 +177,8 @@ def parse_tbx(data: bytes, path: Path) -> list[TermEntry]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         line = e.lineno or (e.position[0] if e.position else 1)
-        raise MemoryFormatError(f"not well-formed XML: {e.msg}", path, line,
+        what = re.sub(r", line \d+, column \d+$", "", e.msg)
+        raise MemoryFormatError(f"not well-formed XML: {what}", path, line,
                                 "fix the XML or export the termbase again") from None
     if _local(root) not in ("martif", "tbx"):
         raise MemoryFormatError(f"not a TBX file: root element <{_local(root)}>", path,
