@@ -139,6 +139,9 @@ def test_russian_target_side_of_hint(tb: Termbase) -> None:
     ("the Verkhne-Uralsk political isolator", "Verkhneuralsk political isolator"),
     ("a study by Dingel'shtedt", "Fedor Dingelshtedt"),
     ("Trotskii's letters", "Leon Trotsky"),
+    ("*Tetradи verkhne-ural'skogo politicheskogo izoliatora 1932-1933*",
+     "Tetradi Verkhneural'skogo politicheskogo izoliatora"),
+    ("the newspaper «Правда»", "Pravda"),
     ("the Executive Committee of the Comintern",
      "Executive Committee of the Communist International"),
 ])

@@ -107,13 +107,13 @@ def _tokens(text: str, lang: str, term: bool = False) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()
-        cyrillic = re.search("[А-Яа-яЁё]", word) is not None
-        if base == "ru" and cyrillic:
-            keys = ru_keys(word)
-        elif cyrillic:
-            keys = frozenset({word.lower().replace("ё", "е")})
-        else:
+        if base not in CYRILLIC_LANGS:
+            # romanization_key reads Cyrillic too: «Правда» in English text, mixed `Tetradи`
             keys = _latin_keys(word, base == "en")
+        elif base == "ru" and re.search("[А-Яа-яЁё]", word):
+            keys = ru_keys(word)
+        else:
+            keys = frozenset({word.lower().replace("ё", "е")})
         if text.startswith(".", m.end()):
             keys = keys | {f"={word}."}
         out.append(_Token(m.start(), m.end(), keys))
