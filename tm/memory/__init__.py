@@ -89,5 +89,7 @@ def load_helpers(config: Config) -> Helpers:
 
 
 def project_advisor(config: Config) -> MemoryAdvisor:
-    """What `tm segment` pre-fills from: the synced index, terms and citations."""
-    return MemoryAdvisor(open_index(config), config.fuzzy_threshold, load_helpers(config))
+    """What `tm segment` pre-fills from: the synced index, terms and citations (opened
+    and loaded at the first lookup)."""
+    return MemoryAdvisor(lambda: open_index(config), config.fuzzy_threshold,
+                         lambda: load_helpers(config))

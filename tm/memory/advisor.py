@@ -58,11 +58,25 @@ def memory_comment(match: Match) -> str:
 class MemoryAdvisor:
     """Pre-fills from the memory index; adds term hints and citation conversions."""
 
-    def __init__(self, index: MemoryIndex, threshold: float = 75,
-                 helpers: Helpers | None = None) -> None:
-        self.index = index
+    def __init__(self, index: MemoryIndex | Callable[[], MemoryIndex], threshold: float = 75,
+                 helpers: Helpers | Callable[[], Helpers] | None = None) -> None:
+        """`index` and `helpers` may be factories: then nothing is opened or loaded until
+        the first lookup, so a run that fails on its sources leaves no index behind."""
+        self._index = index
         self.threshold = threshold
-        self.helpers = helpers or Helpers()
+        self._helpers = helpers or Helpers()
+
+    @property
+    def index(self) -> MemoryIndex:
+        if callable(self._index):
+            self._index = self._index()
+        return self._index
+
+    @property
+    def helpers(self) -> Helpers:
+        if callable(self._helpers):
+            self._helpers = self._helpers()
+        return self._helpers
 
     def best(self, texts: Sequence[str], source_lang: str,
              target_lang: str) -> dict[str, Match]:
