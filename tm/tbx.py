@@ -82,7 +82,13 @@ def _local(el: etree._Element) -> str:
 
 
 def _text(el: etree._Element) -> str:
-    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+    text = "".join(t if isinstance(t, str) else t.decode() for t in el.itertext())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _line(el: etree._Element) -> int | None:
+    line = el.sourceline
+    return line if isinstance(line, int) else None
 
 
 def _category(el: etree._Element) -> tuple[str, str]:
@@ -141,14 +147,14 @@ def _read_term_group(entry: TermEntry, group: etree._Element, lang: str) -> None
 
 
 def _read_entry(el: etree._Element, path: Path) -> TermEntry:
-    entry = TermEntry(id=el.get("id", ""), line=el.sourceline or 0)
+    entry = TermEntry(id=el.get("id", ""), line=_line(el) or 0)
     for child in el:
         name = _local(child)
         if name in _LANG_TAGS:
             lang = child.get(XML_LANG) or child.get("lang") or ""
             if not lang:
                 raise MemoryFormatError(f"<{name}> without xml:lang", path,
-                                        child.sourceline, "add xml:lang=\"en\" (or the language)")
+                                        _line(child), "add xml:lang=\"en\" (or the language)")
             for sub in child:
                 sub_name = _local(sub)
                 if sub_name in _TERM_GROUPS:
@@ -182,7 +188,7 @@ def parse_tbx(data: bytes, path: Path) -> list[TermEntry]:
                                 "fix the XML or export the termbase again") from None
     if _local(root) not in ("martif", "tbx"):
         raise MemoryFormatError(f"not a TBX file: root element <{_local(root)}>", path,
-                                root.sourceline, "expected <martif> (TBX v2) or <tbx> (TBX v3)")
+                                _line(root), "expected <martif> (TBX v2) or <tbx> (TBX v3)")
     entries = []
     for el in root.iter():
         if _local(el) in _ENTRY_TAGS:
