@@ -9,7 +9,7 @@ import statistics
 import time
 from pathlib import Path
 
-from tm.terms import _latin_keys, _ru_keys, load_termbase
+from tm.terms import _latin_keys, _ru_keys, _word_keys, load_termbase
 
 ROOT = Path(__file__).resolve().parent.parent
 LECTURE = ROOT / "sources" / "lectures" / "weiss-2025-stalinist-war-on-trotskyists.md"
@@ -48,6 +48,7 @@ def windows(text: str, size: int = 100, step: int = 50) -> list[str]:
 def run(label: str, segments: list[str], src: str, tgt: str) -> None:
     _ru_keys.cache_clear()
     _latin_keys.cache_clear()
+    _word_keys.cache_clear()
     t0 = time.perf_counter()
     tb = load_termbase(None)
     tb.find("warm up the index", src, tgt)

@@ -101,19 +101,37 @@ class _Token:
     keys: frozenset[str]
 
 
-def _tokens(text: str, lang: str, term: bool = False) -> list[_Token]:
+def _prefix(word: str) -> str:
+    return word.lower().replace("ё", "е")[:3]
+
+
+def _prefixes(index: dict[str, list[_Pattern]]) -> frozenset[str]:
+    """First letters of every lemma an index knows: Russian inflects endings, so a word
+    whose first three letters start none of them needs no morphological analysis."""
+    return frozenset(_prefix(k) for pats in index.values() for p in pats for ks in p.keys
+                     for k in ks if not k.startswith("="))
+
+
+@lru_cache(maxsize=200_000)
+def _word_keys(word: str, base: str, term: bool, prefixes: frozenset[str] | None
+               ) -> frozenset[str]:
+    """Match keys of one word in language `base` (cached: documents repeat their words)."""
+    if base not in CYRILLIC_LANGS:
+        # romanization_key reads Cyrillic too: «Правда» in English text, mixed `Tetradи`
+        return _latin_keys(word, base == "en")
+    if base == "ru" and re.search("[А-Яа-яЁё]", word):
+        if prefixes is None or _prefix(word) in prefixes or _CAPS_RU.fullmatch(word):
+            return _ru_term_keys(word) if term else _ru_keys(word)
+    return frozenset({word.lower().replace("ё", "е")})
+
+
+def _tokens(text: str, lang: str, term: bool = False,
+            prefixes: frozenset[str] | None = None) -> list[_Token]:
     base = _base_lang(lang)
-    ru_keys = _ru_term_keys if term else _ru_keys
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()
-        if base not in CYRILLIC_LANGS:
-            # romanization_key reads Cyrillic too: «Правда» in English text, mixed `Tetradи`
-            keys = _latin_keys(word, base == "en")
-        elif base == "ru" and re.search("[А-Яа-яЁё]", word):
-            keys = ru_keys(word)
-        else:
-            keys = frozenset({word.lower().replace("ё", "е")})
+        keys = _word_keys(word, base, term, prefixes)
         if text.startswith(".", m.end()):
             keys = keys | {f"={word}."}
         out.append(_Token(m.start(), m.end(), keys))
@@ -194,6 +212,7 @@ class Termbase:
         self.origins: list[str] = list(origins) if origins is not None else [
             BUILTIN_ORIGIN] * len(self.entries)
         self._indexes: dict[str, dict[str, list[_Pattern]]] = {}
+        self._prefixes: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -222,6 +241,7 @@ class Termbase:
                 for key in keys[0]:
                     index.setdefault(key, []).append(pat)
         self._indexes[base] = index
+        self._prefixes[base] = _prefixes(index)
         return index
 
     def term(self, n: int, source_lang: str, target_lang: str) -> Term | None:
@@ -236,7 +256,9 @@ class Termbase:
 
     def find(self, text: str, source_lang: str, target_lang: str) -> list[Term]:
         """Every entry found in `text`, in order of appearance, each once."""
-        found = _outermost(_scan(text, _tokens(text, source_lang), self._index(source_lang)))
+        index = self._index(source_lang)
+        tokens = _tokens(text, source_lang, prefixes=self._prefixes[_base_lang(source_lang)])
+        found = _outermost(_scan(text, tokens, index))
         out, seen = [], set()
         for _start, _end, n in sorted(found):
             if n in seen:
@@ -312,7 +334,8 @@ def term_present(text: str, term: str, lang: str) -> bool:
     True
     """
     index = _term_index(term, _base_lang(lang))
-    return bool(index) and bool(_scan(text, _tokens(text, lang), index))
+    tokens = _tokens(text, lang, prefixes=_prefixes(index))
+    return bool(index) and bool(_scan(text, tokens, index))
 
 
 def hint_lines(terms: Iterable[Term]) -> list[str]:
