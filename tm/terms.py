@@ -334,8 +334,7 @@ def term_present(text: str, term: str, lang: str) -> bool:
     True
     """
     index = _term_index(term, _base_lang(lang))
-    tokens = _tokens(text, lang, prefixes=_prefixes(index))
-    return bool(index) and bool(_scan(text, tokens, index))
+    return bool(index) and bool(_scan(text, _tokens(text, lang), index))
 
 
 def hint_lines(terms: Iterable[Term]) -> list[str]:
