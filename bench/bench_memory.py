@@ -207,17 +207,17 @@ def main() -> None:
           f"peak RSS {rss_mb:.0f} MB, filled {len(tm_filled)}")
 
     results = {"tm": cold}
+    empty = base / "empty.po"  # msgmerge's def.po and pot2po's template: nothing translated
+    empty.write_text(format_po(Catalog(header={
+        "Content-Type": "text/plain; charset=UTF-8", "Language": "ru"})), "utf-8")
     if not (args.skip_msgmerge or big):
-        empty = base / "empty.po"
-        empty.write_text(format_po(Catalog(header={
-            "Content-Type": "text/plain; charset=UTF-8", "Language": "ru"})), "utf-8")
         results["msgmerge"] = timed(["msgmerge", "--quiet", "--compendium", "compendium.po",
                                      "-o", "msgmerge.po", str(empty), str(pot)], base)
         print(f"msgmerge --compendium: {results['msgmerge']:.2f}s, "
               f"filled {len(filled(base / 'msgmerge.po'))}")
     if not (args.skip_pot2po or big):
-        results["pot2po"] = timed(["pot2po", "--tm", "memory/big.tmx", "-i", str(pot),
-                                   "-o", "pot2po.po"], base)
+        results["pot2po"] = timed(["pot2po", "--tm", "memory/big.tmx", "-t", str(empty),
+                                   "-i", str(pot), "-o", "pot2po.po"], base)
         print(f"pot2po --tm: {results['pot2po']:.2f}s, filled {len(filled(base / 'pot2po.po'))}")
 
     msgids = [m.msgid for m in read_po(pot).messages if m.msgid]

@@ -104,7 +104,11 @@ def test_top_units_counter_and_numpy_agree(numpy_from: int, monkeypatch) -> None
     monkeypatch.setattr(postings, "NUMPY_FROM", numpy_from)
     from array import array
 
-    lists = [(1, array("I", [1, 2, 3])), (1, array("I", [2, 3])), (2, array("I", [3])),
-             (1, array("I", [3, 7]))]
+    lists = []
+    for parts in ([(1, [1, 2, 3])], [(1, [2, 3]), (2, [3])], [(1, [3, 7])]):
+        p = postings.Posting()
+        for file_id, ids in parts:
+            p.add(file_id, array("I", ids))
+        lists.append(p)
     assert top_units(lists, need=2, limit=10) == [(1 << 32) | 3, (1 << 32) | 2]
     assert top_units(lists, need=1, limit=2) == [(1 << 32) | 3, (1 << 32) | 2]

@@ -56,7 +56,7 @@ def open_index(config: Config, sync: bool = True) -> MemoryIndex:
     """The project's index, brought up to date with the memory files unless `sync` is off."""
     if config.memory_url:
         try:
-            from tm.memory.postgres import open_postgres_index  # type: ignore[import-not-found]
+            from tm.memory.pg import open_postgres_index
         except ImportError:
             raise TmError("memory_url is set but this tm has no PostgreSQL backend", config.path,
                           1, "remove memory_url to use the local index") from None

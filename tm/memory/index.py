@@ -26,13 +26,15 @@ from typing import Protocol
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.match import Candidate, exact_key, key_hash, normalize, tokens
-from tm.memory.postings import build_postings, from_blob, to_blob, top_units
+from tm.memory.postings import Posting, build_postings, from_blob, to_blob, top_units
 
 SCHEMA_VERSION = "1"
 PROBES = 8
 """Rarest words of a segment whose posting lists are read."""
 CANDIDATES = 48
 """Units scored per segment at most (those sharing the most probe words)."""
+BUILD_CHUNK = 50_000
+"""Texts tokenized at a time when building postings."""
 CHUNK = 900
 """Bound parameters per SQL statement (SQLite's limit is 999 on old builds)."""
 
@@ -117,7 +119,7 @@ class SqliteIndex:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
-        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA synchronous=OFF")  # a cache: damage means a rebuild, not a loss
         db.execute("PRAGMA cache_size=-65536")
         row = None
         try:
@@ -224,10 +226,18 @@ class SqliteIndex:
         try:
             for file_id in missing:
                 lo, hi = file_id << 32, (file_id + 1) << 32
-                rows = self.db.execute(
+                cur = self.db.execute(
                     "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
-                    "AND lang = ?", (lo, hi, lang)).fetchall()
-                lists = build_postings([t for _, t in rows], [u - lo for u, _ in rows])
+                    "AND lang = ? ORDER BY unit_id", (lo, hi, lang))
+                lists: dict[str, array] = {}
+                while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
+                    part = build_postings([t for _, t in rows], [u - lo for u, _ in rows])
+                    for tok, ids in part.items():
+                        have = lists.get(tok)
+                        if have is None:
+                            lists[tok] = ids
+                        else:
+                            have.extend(ids)
                 self.db.executemany(
                     "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
                     ((lang, tok, file_id, len(ids), to_blob(ids)) for tok, ids in lists.items()))
@@ -283,19 +293,18 @@ class SqliteIndex:
         chosen: list[list[int]] = []
         for ps in probes:
             need = max(1, math.ceil(len(ps) / 2))
-            chosen.append(top_units([x for p in ps for x in lists[p]], need, limit)
-                          if ps else [])
+            chosen.append(top_units([lists[p] for p in ps], need, limit) if ps else [])
         rows = self._rows(sorted(set().union(*chosen)) if chosen else [], source_lang,
                           target_lang)
         return [[rows[u] for u in ids if u in rows] for ids in chosen]
 
-    def _postings(self, lang: str, words: Sequence[str]) -> dict[str, list[tuple[int, array]]]:
-        out: dict[str, list[tuple[int, array]]] = {}
+    def _postings(self, lang: str, words: Sequence[str]) -> dict[str, Posting]:
+        out: dict[str, Posting] = {}
         for chunk in _chunks(words):
             for tok, file_id, blob in self.db.execute(
                     "SELECT token, file_id, ids FROM postings WHERE lang = ? AND token IN "
                     f"({','.join('?' * len(chunk))})", (lang, *chunk)):
-                out.setdefault(tok, []).append((file_id, from_blob(blob)))
+                out.setdefault(tok, Posting()).add(file_id, from_blob(blob))
         return out
 
     def _rows(self, ids: Sequence[int], source_lang: str,

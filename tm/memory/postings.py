@@ -12,11 +12,13 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from rapidfuzz.utils import default_process
 
-NUMPY_FROM = 50_000
-"""Total probe postings of one segment above which numpy counts them."""
+NUMPY_FROM = 1_500
+"""Total probe postings of one segment above which numpy counts them (measured:
+Counter wins below, numpy above; numpy is imported on first need only)."""
 
 
 def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, array]:
@@ -63,18 +65,42 @@ def from_blob(blob: bytes) -> array:
     return ids
 
 
-def top_units(lists: Sequence[tuple[int, array]], need: int, limit: int) -> list[int]:
-    """Units (file_id << 32 | position) in at least `need` of `lists`, most shared first.
+class Posting:
+    """One word's units across files: (file_id, positions) parts, widened once on demand."""
 
-    `lists` holds (file_id, positions) per probe word and file. Ties go to the lower
-    unit id, so the choice is deterministic.
+    __slots__ = ("parts", "size", "_wide")
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[int, array]] = []
+        self.size = 0
+        self._wide: Any = None
+
+    def add(self, file_id: int, positions: array) -> None:
+        self.parts.append((file_id, positions))
+        self.size += len(positions)
+
+    def wide(self) -> Any:
+        """All unit ids (file_id << 32 | position) as one int64 numpy array."""
+        if self._wide is None:
+            import numpy as np
+
+            arrays = [np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + (file_id << 32)
+                      for file_id, ids in self.parts]
+            self._wide = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        return self._wide
+
+
+def top_units(postings: Sequence[Posting], need: int, limit: int) -> list[int]:
+    """Units (file_id << 32 | position) in at least `need` of `postings`, most shared first.
+
+    Ties go to the lower unit id, so the choice is deterministic.
     """
-    total = sum(len(a) for _, a in lists)
-    if total > NUMPY_FROM:
-        return _top_numpy(lists, need, limit)
+    if sum(p.size for p in postings) > NUMPY_FROM:
+        return _top_numpy(postings, need, limit)
     by_file: dict[int, Counter[int]] = {}
-    for file_id, ids in lists:
-        by_file.setdefault(file_id, Counter()).update(ids)
+    for p in postings:
+        for file_id, ids in p.parts:
+            by_file.setdefault(file_id, Counter()).update(ids)
     found: list[tuple[int, int]] = []
     for file_id, counts in by_file.items():
         base = file_id << 32
@@ -83,12 +109,10 @@ def top_units(lists: Sequence[tuple[int, array]], need: int, limit: int) -> list
     return [uid for _, uid in found[:limit]]
 
 
-def _top_numpy(lists: Sequence[tuple[int, array]], need: int, limit: int) -> list[int]:
+def _top_numpy(postings: Sequence[Posting], need: int, limit: int) -> list[int]:
     import numpy as np
 
-    parts = [np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + (file_id << 32)
-             for file_id, ids in lists]
-    ids, counts = np.unique(np.concatenate(parts), return_counts=True)
+    ids, counts = np.unique(np.concatenate([p.wide() for p in postings]), return_counts=True)
     keep = counts >= need
     ids, counts = ids[keep], counts[keep]
     order = np.lexsort((ids, -counts))[:limit]
