@@ -17,9 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tm.checks import count_catalog
+from tm.checks.counts import scan_counts
 from tm.cli import app
 from tm.errors import CatalogError
-from tm.po import read_po
+from tm.po import decode_po, parse_po, read_po
 
 DATA = Path(__file__).parent / "data"
 REALWORLD = DATA / "realworld"
@@ -101,3 +102,30 @@ def test_edge_case_semantics() -> None:
     assert (c.translated, c.fuzzy, c.untranslated, c.obsolete) == (2, 1, 2, 1)
     c = count_catalog(read_po(DATA / "check_msgfmt_empty_header.po"))
     assert (c.translated, c.fuzzy, c.untranslated) == (1, 0, 1)
+
+
+def test_lean_scanner_matches_the_parser() -> None:
+    """`--counts-only` reads with a lean scanner; it must count exactly as the parser does,
+    and hand every file the parser rejects back to it (None)."""
+    for p in sorted(REALWORLD.rglob("*.po")) + sorted(DATA.glob("check_msgfmt_*.po")):
+        text = decode_po(p.read_bytes(), str(p))
+        try:
+            ref = count_catalog(read_po(p))
+        except CatalogError:
+            assert scan_counts(text) is None, p
+            continue
+        assert scan_counts(text) == ref, p
+
+
+@pytest.mark.parametrize("text", [
+    'msgid "a"\n',                                     # no msgstr
+    'msgid "a"\nmsgstr "b"\nmsgid "a"\nmsgstr "c"\n',  # duplicate
+    'msgid "a"\nmsgstr "b\\q"\n',                      # bad escape
+    'msgid "a"\nmsgstr "b\n',                          # unterminated
+    'msgid "a"\nmsgstr[0] "b"\n',                      # msgstr[n] without msgid_plural
+    'msgid ""\nmsgstr "x"\nmsgid ""\nmsgstr "y"\n',    # two headers
+])
+def test_lean_scanner_defers_malformed(text: str) -> None:
+    assert scan_counts(text) is None
+    with pytest.raises(CatalogError):
+        parse_po(text)

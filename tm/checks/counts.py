@@ -9,6 +9,7 @@ flag makes it fuzzy, else it is translated. Plural entries count once, obsolete
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tm.po import Catalog, Message
@@ -70,4 +71,135 @@ def count_catalog(cat: Catalog) -> Counts:
             c.fuzzy += 1
         else:
             c.untranslated += 1
+    return c
+
+
+# --- a lean scanner for `--counts-only` over many files -------------------------------
+
+_KW = re.compile(r'[ \t]*(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+'
+                 r'"((?:[^"\\]|\\.)*)"[ \t]*\r?\Z')
+_STR = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*\r?\Z')
+_ESCAPE = re.compile(r'\\(?:[ntr"\\abfv\'?0-7]|x[0-9A-Fa-f])')
+
+
+def _bad_escape(v: str) -> bool:
+    return "\\" in _ESCAPE.sub("", v)
+_NEXT = {"": ("msgctxt", "msgid"), "msgctxt": ("msgid",), "msgid": ("msgid_plural", "msgstr"),
+         "msgid_plural": ("msgstr[]",), "msgstr": (), "msgstr[]": ("msgstr[]",)}
+
+
+class _Unusual(Exception):
+    """Something the lean scanner leaves to the full parser (which names the error)."""
+
+
+def scan_counts(text: str) -> Counts | None:
+    """Counts straight from PO text without building messages; None for anything unusual
+    (syntax errors, duplicates, odd escapes), so the caller can fall back to `read_po`."""
+    try:
+        return _scan(text)
+    except _Unusual:
+        return None
+
+
+def _scan(text: str) -> Counts:  # noqa: C901 - one pass, one state machine
+    c = Counts()
+    state_kw = ""          # last keyword of the current entry ("" = between entries)
+    fuzzy = obsolete = False
+    ctx: str | None = None
+    msgid = ""
+    first = ""              # msgstr or msgstr[0]
+    field = ""
+    seen: set[tuple[bool, str | None, str]] = set()
+    header_seen = False
+
+    def finish() -> None:
+        nonlocal header_seen
+        key = (obsolete, ctx, msgid)
+        if key in seen:
+            if obsolete:
+                return
+            raise _Unusual
+        seen.add(key)
+        if obsolete:
+            c.obsolete += 1
+        elif msgid == "" and ctx is None:
+            if header_seen:
+                raise _Unusual
+            header_seen = True
+            if first == "":
+                c.untranslated += 1
+        elif first == "":
+            c.untranslated += 1
+        elif fuzzy:
+            c.fuzzy += 1
+        else:
+            c.translated += 1
+
+    for line in text.split("\n"):
+        s = line.lstrip(" \t")
+        if not s or s == "\r":
+            continue
+        is_obsolete = False
+        if s[0] == "#":
+            if s[1:2] == "~":
+                s = s[2:].lstrip(" \t")
+                if not s or s[0] == "|":
+                    continue
+                is_obsolete = True
+            else:
+                if state_kw.startswith("msgstr"):
+                    finish()
+                    state_kw, fuzzy, ctx, msgid, first = "", False, None, "", ""
+                if s[1:2] == "," and "fuzzy" in s:
+                    fuzzy = fuzzy or any(f.strip() == "fuzzy" for f in s[2:].split(","))
+                continue
+        if s[0] == '"':
+            m = _STR.match(s)
+            if m is None or not field or is_obsolete != obsolete:
+                raise _Unusual
+            v = m.group(1)
+            if "\\" in v and _bad_escape(v):
+                raise _Unusual
+            if field == "msgid":
+                msgid += v
+            elif field == "msgctxt":
+                ctx = (ctx or "") + v
+            elif field == "first":
+                first = first or v
+            continue
+        m = _KW.match(s)
+        if m is None:
+            raise _Unusual
+        kw, idx, v = m.group(1), m.group(2), m.group(3)
+        if "\\" in v and _bad_escape(v):
+            raise _Unusual
+        if kw == "msgctxt" or kw == "msgid":
+            if state_kw.startswith("msgstr"):
+                finish()
+                state_kw, ctx, msgid, first = "", None, "", ""
+                fuzzy = False
+            elif state_kw and not (state_kw == "msgctxt" and kw == "msgid"):
+                raise _Unusual
+            obsolete = is_obsolete
+        elif is_obsolete != obsolete:
+            raise _Unusual
+        name = "msgstr[]" if idx is not None else kw
+        if name not in _NEXT[state_kw]:
+            if not (name == "msgstr[]" and state_kw == "msgstr[]"):
+                raise _Unusual
+        if name == "msgstr[]" and idx != "0" and state_kw != "msgstr[]":
+            raise _Unusual
+        state_kw = name
+        if kw == "msgctxt":
+            ctx, field = v, "msgctxt"
+        elif kw == "msgid":
+            msgid, field = v, "msgid"
+        elif kw == "msgstr" or idx == "0":
+            first, field = v, "first"
+        else:
+            field = "other"
+    if state_kw:
+        if not state_kw.startswith("msgstr"):
+            raise _Unusual
+        finish()
     return c

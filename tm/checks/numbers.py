@@ -81,6 +81,8 @@ def check_citations(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     if not _CITE_HINT.search(src) and not _CITE_HINT.search(tgt):
         return
     s, t = _cited(src, ctx.source_lang), _cited(tgt, ctx.target_lang)
+    if not t and ctx.target_lang != ctx.source_lang:
+        t = _cited(tgt, ctx.source_lang)  # a citation left in the source's form (`Ibid., l. 45`)
     if s != t:
         shown = ", ".join(s) or "none"
         yield (f"archival citation numbers {', '.join(t) or 'none'} differ from the source's "

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from tm.checks.context import Context
-from tm.checks.counts import TRANSLATED, Counts, count_catalog, first_msgstr, state
+from tm.checks.counts import TRANSLATED, Counts, count_catalog, first_msgstr, scan_counts, state
 from tm.checks.registry import ALL_CODES, POLICY_CODES, QA_CHECKS
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError, ConfigError, TmError
 from tm.model import Finding
-from tm.po import Catalog, Message, read_po
+from tm.po import Catalog, Message, decode_po, read_po
 
 Progress = Callable[[str], None]
 IGNORE = "tm-ignore:"
@@ -183,8 +183,35 @@ def _termbase(config: Config | None) -> Any:
     return _TERMBASES[key]
 
 
+_LANGUAGE = re.compile(r'^"Language:[ \t]*([^"\\]*?)[ \t]*\\n"', re.M)
+
+
+def _quick_counts(job: Job) -> FileReport | None:
+    """Counts-only: the lean scanner, unless the file is unusual or the policy fails
+    (then the full parse names the error or lists the entries)."""
+    p = Path(job.path)
+    try:
+        text = decode_po(p.read_bytes(), job.path)
+    except OSError:
+        return None
+    counts = scan_counts(text)
+    if counts is None:
+        return None
+    m = _LANGUAGE.search(text, 0, 4096)
+    lang = job.target_lang or (m.group(1) if m and m.group(1) else catalog_language(Catalog(), p))
+    minimum = job.policy.min_translated.get(lang) if job.policy else None
+    if minimum is not None and job.policy is not None and \
+            counts.percent(job.policy.fuzzy_counts_as_translated) < minimum:
+        return None
+    return FileReport(job.display, lang, counts, doc=job.doc, minimum=minimum)
+
+
 def run_job(job: Job) -> FileReport:
     """Counts, policy and QA for one catalog."""
+    if not job.qa:
+        quick = _quick_counts(job)
+        if quick is not None:
+            return quick
     p = Path(job.path)
     cat = read_po(p)
     cat.path = job.display

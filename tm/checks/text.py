@@ -11,6 +11,7 @@ from tm.checks.markup import FOOTNOTE, URL
 _LAT = "A-Za-z\u00c0-\u024f"
 _CYR = "\u0400-\u04ff"
 MIXED = re.compile(rf"[\w'’]*(?:[{_LAT}][{_CYR}]|[{_CYR}][{_LAT}])[\w'’]*")
+_SWITCH = re.compile(rf"[{_LAT}][{_CYR}]|[{_CYR}][{_LAT}]")
 LATIN_FOND = re.compile(r"(?:\b[Фф]\.|\bфонд)\s*(R-?\s*\d+)")
 CYRILLIC_FOND = re.compile(r"(?:\b[Ff]\.|\bfond)\s*([Р]-?\s*\d+)")
 
@@ -21,11 +22,11 @@ def mixed_script_words(text: str) -> list[str]:
     >>> mixed_script_words("Tetradи verkhne-ural'skogo")
     ['Tetradи']
     """
-    if not text.isascii():
-        if "://" in text:
-            text = URL.sub(" ", text)
-        return MIXED.findall(text)
-    return []
+    if text.isascii() or not _SWITCH.search(text):
+        return []
+    if "://" in text:
+        text = URL.sub(" ", text)
+    return MIXED.findall(text)
 
 
 def check_mixed_script(src: str, tgt: str, ctx: Context) -> Iterator[str]:
@@ -70,9 +71,12 @@ _END = {".": ".", "…": "…", "?": "?", "!": "!", ":": ":", ";": ";",
         "؛": ";"}
 
 
+_TRAIL_CHARS = frozenset(" \t\n>]*_`\"'”“»«„’)")
+
+
 def end_punctuation(text: str) -> str:
     """The sentence-final punctuation of `text`, after marks, quotes and emphasis."""
-    core = _TRAIL.sub("", text) if text else text
+    core = _TRAIL.sub("", text) if text[-1:] in _TRAIL_CHARS else text
     if core.endswith("..."):
         return "…"
     return _END.get(core[-1:], "") if core else ""
