@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from tm.checks.context import Context
@@ -62,7 +62,8 @@ def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         yield f"number {n} not in the source"
 
 
-def _citations():  # type: ignore[no-untyped-def]
+def _citations() -> Callable[[str, str], list[str]] | None:
+    """tm.citations.citation_numbers, or None while that module is not available."""
     try:
         from tm import citations
     except ImportError:
