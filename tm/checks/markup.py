@@ -18,8 +18,8 @@ URL = re.compile(r"""(?:https?|ftp)://[^\s<>()"'\]]*[^\s<>()"'\].,;:!?]""")
 LINK = re.compile(r"!?\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 CODE = re.compile(r"(`+)(.+?)\1")
 STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-EMPH = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"
-                  r"|(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
+EMPH = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"
+                  r"|_(?<![\w\\]_)(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
 TAG_OTHER = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9]*(?=[\s/>])[^>]*>", re.I)
 """HTML tags other than the <sup> of footnote marks (their own check)."""
 

@@ -8,18 +8,24 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from tm.checks.context import Context
-from tm.checks.markup import FOOTNOTE, LINK, URL
+from tm.checks.markup import FOOTNOTE, URL
 
 # 3,688 / 3.688 / 3 688 (spaces, no-break spaces) are one number; 1.8 and 1,8 are the same decimal.
-NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:([,. \u00a0\u202f\u2009])\d{3})(?:\2\d{3})*"
-                    r"(?![\d])|\d+(?:[.,]\d+)?)")
+# (Starting on a digit, with the look-behind after it, lets the scan skip text quickly.)
+NUMBER = re.compile(r"(\d(?<![\d.,]\d)(?:\d{0,2}([,. \u00a0\u202f\u2009])\d{3}(?:\2\d{3})*(?!\d)"
+                    r"|\d*(?:[.,]\d+)?))")
 _CITE_HINT = re.compile(r"(?i)\b(?:f|op|d|ll?|ф|оп|д|лл?)\.\s*\d")
-_HIDE = re.compile(r"<[^>\s]+>|`[^`]*`")
-# what is left of a footnote mark a translator broke (the footnote check reports it)
-_MARK_REMNANT = re.compile(r"<sup>\s*\[?\s*\w+\s*\]?|\[\s*\w+\s*\]\s*</sup>")
+_DIGIT = re.compile(r"\d")
+# Numbers that are not the text's own: URLs, link targets, footnote marks (also what is
+# left of one a translator broke: the footnote check reports it), tags and code spans.
+_NOT_TEXT = re.compile("|".join((
+    URL.pattern, r"\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)", FOOTNOTE.pattern,
+    r"<sup>\s*\[?\s*\w+\s*\]?|\[\s*\w+\s*\]\s*</sup>", r"<[^>\s]+>|`[^`]*`")))
 
 
 def _normal(token: str) -> str:
+    if token.isdigit():
+        return token.lstrip("0") or "0"
     m = re.fullmatch(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+", token)
     if m and not token.startswith("0"):
         return re.sub(r"\D", "", token)
@@ -32,17 +38,10 @@ def _normal(token: str) -> str:
 @lru_cache(maxsize=8192)
 def numbers(text: str) -> tuple[str, ...]:
     """Numbers of `text` outside URLs, link targets, footnote marks, tags and code."""
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):
         return ()
-    if "://" in text:
-        text = URL.sub(" ", text)
-    if "](" in text:
-        text = LINK.sub(lambda m: " " + m.group(1) + " ", text)
-    if "<" in text or "[^" in text:
-        text = FOOTNOTE.sub(" ", text)
-        text = _MARK_REMNANT.sub(" ", text)
-    if "<" in text or "`" in text:
-        text = _HIDE.sub(" ", text)
+    if "<" in text or "`" in text or "](" in text or "://" in text or "[^" in text:
+        text = _NOT_TEXT.sub(" ", text)
     return tuple(_normal(m.group(1)) for m in NUMBER.finditer(text))
 
 
