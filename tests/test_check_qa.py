@@ -50,3 +50,33 @@ def test_citation_and_term_checks_use_their_modules() -> None:
 
     assert numbers._citations() is not None
     assert termcheck._terms_module() is not None
+
+
+def test_catalog_level_rules() -> None:
+    """Only translated entries are checked; plural forms against msgid/msgid_plural;
+    `tm-ignore:` flags silence their codes on their entry only."""
+    from tm.checks import qa_findings
+    from tm.po import parse_po
+
+    cat = parse_po('''msgid "In 1927 they met."
+msgstr "В 1928 году они встретились."
+
+#, fuzzy
+msgid "In 1927 again."
+msgstr "Снова в 1930."
+
+#, tm-ignore:number, tm-ignore:end-punctuation
+msgid "In 1927 once more."
+msgstr "Ещё раз в 1929"
+
+msgid "%d copy in 1927."
+msgid_plural "%d copies in 1927."
+msgstr[0] "%d экземпляр в 1927."
+msgstr[1] "%d экземпляра в 1926."
+msgstr[2] ""
+''')
+    found = [(f.line, f.code, f.message) for f in qa_findings(cat, Context("en", "ru"), "x.po")]
+    assert found == [
+        (1, "number", "number 1927 changed to 1928 in the translation"),
+        (12, "number", "number 1927 changed to 1926 in the translation"),
+    ]
