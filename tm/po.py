@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -346,57 +346,96 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
 # --- writing -------------------------------------------------------------------------
 
 _OUT_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
+_NEEDS_ESC = re.compile(r'[\\"\n\t\r]')
+
+
+def _escape(value: str) -> str:
+    # str.translate is slow on non-ASCII text; most strings need no escape at all
+    return value.translate(_OUT_ESC) if _NEEDS_ESC.search(value) else value
+
+
+def _quote_into(out: list[str], keyword: str, value: str, prefix: str = "") -> None:
+    """Append `keyword "value"`, split after each \\n the way msgmerge does."""
+    if "\n" in value[:-1]:
+        parts = value.split("\n")
+        last = parts.pop()
+        out.append(f'{prefix}{keyword} ""')
+        out.extend(f'{prefix}"{_escape(c)}\\n"' for c in parts)
+        if last:
+            out.append(f'{prefix}"{_escape(last)}"')
+        return
+    out.append(f'{prefix}{keyword} "{_escape(value)}"')
 
 
 def _quote(keyword: str, value: str, prefix: str = "") -> list[str]:
     """`keyword "value"`, split after each \\n the way msgmerge does."""
-    if "\n" in value[:-1]:
-        parts = value.split("\n")
-        chunks = [p + "\n" for p in parts[:-1]]
-        if parts[-1]:
-            chunks.append(parts[-1])
-        out = [f'{prefix}{keyword} ""']
-        out.extend(f'{prefix}"{c.translate(_OUT_ESC)}"' for c in chunks)
-        return out
-    return [f'{prefix}{keyword} "{value.translate(_OUT_ESC)}"']
+    out: list[str] = []
+    _quote_into(out, keyword, value, prefix)
+    return out
 
 
-def _message_lines(m: Message) -> list[str]:
-    out = [f"# {c}" if c else "#" for c in m.comments]
-    out.extend(f"#. {c}" if c else "#." for c in m.extracted)
+def _message_into(out: list[str], m: Message) -> None:
+    """Append the lines of one entry."""
+    if m.comments:
+        out.extend(f"# {c}" if c else "#" for c in m.comments)
+    if m.extracted:
+        out.extend(f"#. {c}" if c else "#." for c in m.extracted)
     if m.references:
         out.append("#: " + " ".join(m.references))
     if m.flags:
         out.append("#, " + ", ".join(m.flags))
     p = "#~ " if m.obsolete else ""
     if m.previous_msgctxt is not None:
-        out.extend(_quote("msgctxt", m.previous_msgctxt, p + "#| "))
+        _quote_into(out, "msgctxt", m.previous_msgctxt, p + "#| ")
     if m.previous_msgid is not None:
-        out.extend(_quote("msgid", m.previous_msgid, p + "#| "))
+        _quote_into(out, "msgid", m.previous_msgid, p + "#| ")
     if m.msgctxt is not None:
-        out.extend(_quote("msgctxt", m.msgctxt, p))
-    out.extend(_quote("msgid", m.msgid, p))
+        _quote_into(out, "msgctxt", m.msgctxt, p)
+    _quote_into(out, "msgid", m.msgid, p)
     if m.msgid_plural is not None:
-        out.extend(_quote("msgid_plural", m.msgid_plural, p))
+        _quote_into(out, "msgid_plural", m.msgid_plural, p)
         for i in sorted(m.msgstr_plural) or [0, 1]:
-            out.extend(_quote(f"msgstr[{i}]", m.msgstr_plural.get(i, ""), p))
+            _quote_into(out, f"msgstr[{i}]", m.msgstr_plural.get(i, ""), p)
     else:
-        out.extend(_quote("msgstr", m.msgstr, p))
+        _quote_into(out, "msgstr", m.msgstr, p)
+
+
+def _message_lines(m: Message) -> list[str]:
+    out: list[str] = []
+    _message_into(out, m)
     return out
 
 
-def format_po(cat: Catalog) -> str:
-    """The catalog as PO text (UTF-8 content, no line wrapping but at \\n)."""
+def format_header(cat: Catalog) -> str:
+    """The header comments and entry of `cat`, the start of `format_po(cat)`."""
     lines = [f"# {c}" if c else "#" for c in cat.header_comments]
     if cat.header_flags:
         lines.append("#, " + ", ".join(cat.header_flags))
     head = "".join(f"{k}: {v}\n" for k, v in cat.header.items())
-    lines.extend(_quote("msgid", ""))
-    lines.extend(_quote("msgstr", head) if head else ['msgstr ""'])
-    for m in cat.messages:
+    _quote_into(lines, "msgid", "")
+    if head:
+        _quote_into(lines, "msgstr", head)
+    else:
+        lines.append('msgstr ""')
+    lines.append("")
+    return "\n".join(lines)
+
+
+def format_messages(messages: Iterable[Message]) -> str:
+    """The entries as PO text, each after a blank line: the rest of `format_po`."""
+    lines: list[str] = []
+    for m in messages:
         lines.append("")
-        lines.extend(_message_lines(m))
-    return "\n".join(lines) + "\n"
+        _message_into(lines, m)
+    if not lines:
+        return ""
+    lines.append("")
+    return "\n".join(lines)
+
+
+def format_po(cat: Catalog) -> str:
+    """The catalog as PO text (UTF-8 content, no line wrapping but at \\n)."""
+    return format_header(cat) + format_messages(cat.messages)
 
 
 def atomic_write(path: Path, text: str) -> bool:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from tm import catalog as catalogs
 from tm.config import Config
-from tm.errors import TmError
+from tm.errors import CatalogError, TmError
 from tm.merge import merge
 from tm.model import Segment
-from tm.po import Catalog, format_po, read_po
+from tm.po import Catalog, format_header, format_messages, format_po, parse_po, read_po
 from tm.po import atomic_write as write_text
 from tm.segment import segment_document
 from tm.source import read_source, units
@@ -86,6 +86,33 @@ def _read_existing(path: Path) -> Catalog | None:
     return read_po(path) if path.is_file() else None
 
 
+def _template_text(template: Catalog, path: Path) -> str:
+    """The template as PO text; it keeps the creation date of the file at `path` when
+    nothing else changed (only the file's header is parsed, it is about to be replaced).
+    """
+    body = format_messages(template.messages)
+    text = format_header(template) + body
+    try:
+        old = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return text
+    if old == text:
+        return text
+    end = old.find("\n\n")
+    try:
+        head = parse_po(old[: end + 1] if end >= 0 else old, str(path))
+    except CatalogError:
+        return text
+    stamp = head.header.get("POT-Creation-Date", "")
+    now = template.header["POT-Creation-Date"]
+    template.header["POT-Creation-Date"] = stamp
+    same = format_header(template) + body
+    if same == old:
+        return same
+    template.header["POT-Creation-Date"] = now
+    return text
+
+
 def segment_project(
     config: Config,
     docs: Sequence[str] | None = None,
@@ -102,15 +129,9 @@ def segment_project(
         _, segs = document_segments(config, doc)
         ref = config.relative(config.source_path(doc))
         pot_path = config.template_path(doc)
-        old_pot = _read_existing(pot_path)
         template = catalogs.build_template(segs, ref, project=doc)
-        if old_pot is not None:  # keep the creation date while nothing changed
-            stamp = old_pot.header.get("POT-Creation-Date", "")
-            same = catalogs.build_template(segs, ref, project=doc, created=stamp)
-            if format_po(same) == pot_path.read_text("utf-8"):
-                template = same
         report = SegmentReport(doc, len(segs), len(template.messages))
-        pending.append((pot_path, format_po(template)))
+        pending.append((pot_path, _template_text(template, pot_path)))
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
@@ -119,9 +140,10 @@ def segment_project(
             if advisor is not None:
                 suggestions = advisor.advise([m.msgid for m in template.messages], src_lang, lang)
             new = catalogs.update_catalog(template, old, lang, suggestions)
+            known = old.index() if old is not None else {}
             report.prefilled[lang] = sum(
                 1 for m in new.messages
-                if not m.obsolete and m.msgstr and (old is None or m.key not in old.index())
+                if not m.obsolete and m.msgstr and m.key not in known
             )
             pending.append((po_path, format_po(new)))
         reports.append(report)

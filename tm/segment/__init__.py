@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from tm.model import Segment, Unit
 from tm.segment.rules import RuleSet, ruleset
@@ -56,8 +57,31 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     return spans
 
 
-def unit_segments(source: str, unit: Unit, language: str) -> list[Segment]:
-    """The sentences of one unit, each mapped back to a span of `source`."""
+class LineCounter:
+    """1-based line of an offset in `source`; cheap for offsets met in increasing order."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.pos = 0
+        self.line = 1
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.pos:
+            self.pos, self.line = 0, 1
+        self.line += self.source.count("\n", self.pos, offset)
+        self.pos = offset
+        return self.line
+
+
+def unit_segments(
+    source: str, unit: Unit, language: str, line_of: Callable[[int], int] | None = None
+) -> list[Segment]:
+    """The sentences of one unit, each mapped back to a span of `source`.
+
+    `line_of` maps a source offset to its line (a shared `LineCounter` for a document).
+    """
+    if line_of is None:
+        line_of = LineCounter(source)
     text = "\n".join(source[p.start : p.end] for p in unit.pieces)
     offsets = []  # unit-text offset where each piece begins
     pos = 0
@@ -76,7 +100,7 @@ def unit_segments(source: str, unit: Unit, language: str) -> list[Segment]:
         k1 = bisect_right(offsets, b - 1) - 1
         segments.append(Segment(
             text=text[a:b], start=start, end=stop,
-            line=source.count("\n", 0, start) + 1,
+            line=line_of(start),
             kind=unit.kind, continuation=unit.continuation, multiline=unit.multiline,
             prefixes=tuple(p.prefix for p in unit.pieces[k0 + 1 : k1 + 1]),
         ))
@@ -86,6 +110,7 @@ def unit_segments(source: str, unit: Unit, language: str) -> list[Segment]:
 def segment_document(source: str, units: list[Unit], language: str) -> list[Segment]:
     """All segments of a document, in order."""
     out: list[Segment] = []
+    line_of = LineCounter(source)
     for u in units:
-        out.extend(unit_segments(source, u, language))
+        out.extend(unit_segments(source, u, language, line_of))
     return out

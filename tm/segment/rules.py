@@ -25,11 +25,31 @@ class Rule:
     brk: bool
     before: re.Pattern[str] | None
     after: re.Pattern[str] | None
+    reach: int = WINDOW
+    """How far back `before` is searched: WINDOW, or less if no match can be that long."""
 
     def applies(self, text: str, pos: int) -> bool:
-        if self.before is not None and self.before.search(text, max(0, pos - WINDOW), pos) is None:
+        # `after` first: an anchored match, much cheaper than the search for `before`
+        if self.after is not None and self.after.match(text, pos) is None:
             return False
-        return self.after is None or self.after.match(text, pos) is not None
+        return self.before is None or self.before.search(
+            text, max(0, pos - self.reach), pos) is not None
+
+
+def _reach(pattern: re.Pattern[str]) -> int:
+    """WINDOW, or the longest text `pattern` can match if that is shorter.
+
+    Searching fewer start positions finds the same matches: none can be longer.
+    """
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        longest = parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+    except Exception:  # a private API: fall back to the full window
+        return WINDOW
+    return min(WINDOW, int(longest))
 
 
 @dataclass(frozen=True)
@@ -46,10 +66,12 @@ def _compile(data: dict, entries: list[dict]) -> tuple[Rule, ...]:
     for e in entries:
         before = e.get("before", "")
         after = e.get("after", "")
+        before_re = re.compile(f"(?:{before})$") if before else None
         out.append(Rule(
             brk=bool(e.get("break", False)),
-            before=re.compile(f"(?:{before})$") if before else None,
+            before=before_re,
             after=re.compile(after) if after else None,
+            reach=_reach(before_re) if before_re is not None else WINDOW,
         ))
     return tuple(out)
 

@@ -1,0 +1,402 @@
+"""Benchmark `tm segment` against po4a (first segmentation) and msgmerge (update).
+
+Builds a ~4.4 MB Markdown document from the bundled lecture (about 200 copies, every
+copy's sentences made unique), then times in one run:
+
+1. the first `tm segment --no-memory` (the CLI, in a subprocess) against
+   `po4a-updatepo -f text -o markdown` on the same document;
+2. after translating every entry of both catalogs and changing 3% of the paragraphs,
+   the re-segmentation `tm segment --no-memory` against
+   `msgmerge --previous old.po new.pot` run on tm's own old catalog and new template.
+
+It prints the times, the ratios tm/po4a and tm/msgmerge, tm's peak memory, and checks
+that the update kept every translation (translated, fuzzy, obsolete counts), so the
+time measured is that of a correct run. Not part of the test suite.
+
+    python bench/bench_segment.py [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTURE = ROOT / "sources" / "lectures" / "weiss-2025-stalinist-war-on-trotskyists.md"
+DOC = "doc"
+TM_TOML = """languages = ["en", "ru"]
+sources = "sources"
+locales = "locales"
+output = "build"
+
+[[documents]]
+glob = "**/*.md"
+language = "en"
+"""
+TARGETS = {"first": 1.0, "update": 1.0, "memory_mb": 500.0}
+
+
+# --- the document ----------------------------------------------------------------------
+
+_SYLLABLES = ("ba", "ke", "di", "mo", "lu", "ra", "si", "to", "ve", "zu", "pa", "ni",
+              "go", "fe", "ha", "ju")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]*_]*(?:<sup>[^<]{0,12}</sup>)?\s+")
+_WORD = re.compile(r"(?:(?<=[\s*(“«\"])|^)([A-Za-zА-Яа-яЁё]+) (?=[\w“«\"(*])")
+_NUMBER = re.compile(r"\d+")
+_LINE_MARK = re.compile(r"^(?:#+ |\[\d+\] |\*)?")
+
+
+def copy_word(k: int) -> str:
+    """A lowercase pseudo-word, different for every copy number `k`."""
+    out = ""
+    k += len(_SYLLABLES)  # at least two syllables
+    while k:
+        k, r = divmod(k, len(_SYLLABLES))
+        out = _SYLLABLES[r] + out
+    return "z" + out
+
+
+def _outside_markup(line: str, pos: int) -> bool:
+    """Whether `pos` lies outside HTML tags, autolinks, code spans and link targets."""
+    before = line[:pos]
+    if before.count("<") != before.count(">") or before.count("`") % 2:
+        return False
+    target = before.rfind("](")
+    return target < 0 or ")" in before[target:]
+
+
+def _unique_line(line: str, k: int) -> str:
+    """Make every sentence of one source line specific to copy `k`.
+
+    A lowercase pseudo-word goes after the first plain word of each sentence (a lowercase
+    word after a word never creates or removes a sentence break); a sentence without such
+    a word gets its last number changed instead (`l. 144` -> `l. 144k`).
+    """
+    if not line.strip() or line.strip() == "---":
+        return line
+    word = copy_word(k)
+    starts = [_LINE_MARK.match(line).end()]  # type: ignore[union-attr]
+    starts += [m.end() for m in _SENTENCE_END.finditer(line) if m.end() < len(line)]
+    ends = [*starts[1:], len(line)]
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    for a, b in zip(starts, ends, strict=True):
+        for m in _WORD.finditer(line, a, b):
+            if _outside_markup(line, m.start()):
+                edits.append((m.end(1), m.end(1), " " + word))
+                break
+        else:
+            nums = [m for m in _NUMBER.finditer(line, a, b) if _outside_markup(line, m.start())]
+            if nums:
+                n = nums[-1]
+                edits.append((n.start(), n.end(), f"{n.group()}0{k}"))
+    for a, b, rep in reversed(edits):
+        line = line[:a] + rep + line[b:]
+    return line
+
+
+def build_document(lecture: str, target_bytes: int) -> tuple[str, int]:
+    """The lecture repeated until the text is about `target_bytes` long (UTF-8)."""
+    lines = lecture.strip("\n").split("\n")
+    one = len("\n".join(_unique_line(x, 1) for x in lines).encode("utf-8")) + 2
+    copies = max(1, round(target_bytes / one))
+    parts = ["\n".join(_unique_line(x, k) for x in lines) for k in range(copies)]
+    return "\n\n".join(parts) + "\n", copies
+
+
+def change_paragraphs(text: str, share: float, seed: int) -> tuple[str, dict[str, int]]:
+    """Edit a word in, append a sentence to, or delete `share` of the plain paragraphs."""
+    blocks = text.split("\n\n")
+    eligible = [i for i, b in enumerate(blocks)
+                if b.strip() and not b.lstrip().startswith(("#", "---", "|"))]
+    rng = random.Random(seed)
+    chosen = sorted(rng.sample(eligible, round(share * len(eligible))))
+    done = {"paragraphs": len(eligible), "edited": 0, "appended": 0, "deleted": 0}
+    drop = set()
+    for n, i in enumerate(chosen):
+        b = blocks[i]
+        kind = ("edited", "edited", "appended", "deleted")[n % 4]
+        if kind == "edited":
+            words = [m for m in re.finditer(r"(?<= )[a-z]{4,}(?= )", b)
+                     if _outside_markup(b, m.start())]
+            if not words:
+                kind = "appended"
+            else:
+                w = words[len(words) // 2]
+                b = b[: w.start()] + "indeed " + b[w.start():]
+        if kind == "appended":
+            b = b.rstrip() + f" This sentence was added in revision {copy_word(n)}."
+        if kind == "deleted":
+            drop.add(i)
+        blocks[i] = b
+        done[kind] += 1
+    return "\n\n".join(b for i, b in enumerate(blocks) if i not in drop), done
+
+
+# --- measuring -------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    """Wall time and peak resident memory of one child process."""
+
+    seconds: float
+    peak_mb: float
+
+
+def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run `cmd`, fail loudly on a non-zero exit; time it and read its own rusage."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=out, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            out.seek(0)
+            sys.exit(f"bench: {' '.join(cmd)} failed ({p.returncode}):\n"
+                     + out.read().decode("utf-8", "replace"))
+    return Run(seconds, usage.ru_maxrss / 1024)  # Linux: KiB
+
+
+def best(cmd: Sequence[str], cwd: Path, repeat: int, before: object = None) -> Run:
+    """The fastest of `repeat` runs (peak memory: the largest); `before()` resets state."""
+    runs = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        runs.append(run(cmd, cwd))
+    return Run(min(r.seconds for r in runs), max(r.peak_mb for r in runs))
+
+
+def tm_command() -> list[str]:
+    """The `tm` console script users run (next to this interpreter, else on PATH)."""
+    script = Path(sys.executable).with_name("tm")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("tm")
+    if found is None:
+        sys.exit("bench: no `tm` script; run `pip install -e .` first")
+    return [found]
+
+
+# --- catalogs --------------------------------------------------------------------------
+
+def translate_all(path: Path) -> int:
+    """Fill every msgstr with the upper-cased msgid (polib, not tm's own writer)."""
+    import polib
+
+    po = polib.pofile(str(path), wrapwidth=78)
+    n = 0
+    for e in po:
+        if not e.obsolete and e.msgid:
+            e.msgstr = e.msgid.upper()
+            if "fuzzy" in e.flags:
+                e.flags.remove("fuzzy")
+            n += 1
+    po.save(str(path))
+    return n
+
+
+def counts(path: Path) -> dict[str, int]:
+    """translated / fuzzy / untranslated / obsolete, as msgfmt counts them."""
+    import polib
+
+    po = polib.pofile(str(path))
+    return {
+        "translated": len(po.translated_entries()),
+        "fuzzy": len(po.fuzzy_entries()),
+        "untranslated": len(po.untranslated_entries()),
+        "obsolete": len(po.obsolete_entries()),
+    }
+
+
+def check_update(old: Path, new: Path) -> list[str]:
+    """Problems with `new` as an update of `old`: lost or altered translations."""
+    import polib
+
+    before = polib.pofile(str(old))
+    after = polib.pofile(str(new))
+    kept: set[str] = set()
+    problems = []
+    for e in after:
+        if e.obsolete:
+            kept.add(e.msgid)
+        elif "fuzzy" in e.flags:
+            if e.previous_msgid:
+                kept.add(e.previous_msgid)
+        elif e.msgstr:
+            if e.msgstr != e.msgid.upper():
+                problems.append(f"wrong translation for {e.msgid[:60]!r}")
+            kept.add(e.msgid)
+    lost = [e.msgid for e in before if e.msgstr and not e.obsolete and e.msgid not in kept]
+    if lost:
+        problems.append(f"{len(lost)} translations lost, e.g. {lost[0][:60]!r}")
+    check = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(new)],
+                           capture_output=True, text=True)
+    if check.returncode:
+        problems.append("msgfmt --check: " + check.stderr.strip()[:300])
+    return problems
+
+
+# --- the benchmark ---------------------------------------------------------------------
+
+def machine() -> str:
+    """nproc, CPU model and tool versions, for the record."""
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def version(cmd: list[str]) -> str:
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True).stdout
+            return out.splitlines()[0] if out else "?"
+        except OSError:
+            return "missing"
+
+    return (f"{os.cpu_count()} CPUs, {model}; Python {platform.python_version()}; "
+            f"{version(['po4a-updatepo', '--version'])}; {version(['msgmerge', '--version'])}")
+
+
+def ratio_line(name: str, tm: float, other: float, target: float, strict: bool) -> str:
+    r = tm / other
+    ok = r < target if strict else r <= target
+    op = "<" if strict else "<="
+    return f"  ratio {name}: {r:.2f}  (target {op} {target:.1f}: {'met' if ok else 'MISSED'})"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", type=float, default=4.4, help="document size in MB (4.4)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept (3)")
+    ap.add_argument("--change", type=float, default=0.03, help="share of paragraphs changed")
+    ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--keep", type=Path, help="build the project here and keep it")
+    args = ap.parse_args(argv)
+
+    for tool in ("po4a-updatepo", "msgmerge", "msgfmt"):
+        if shutil.which(tool) is None:
+            sys.exit(f"bench: {tool} not found (apt-get install po4a gettext)")
+    tm = tm_command()
+    print(f"machine: {machine()}")
+    print(f"tm: {' '.join(tm)}")
+
+    base = args.keep or Path(tempfile.mkdtemp(prefix="tm-bench-"))
+    if args.keep and base.exists():
+        shutil.rmtree(base)
+    proj, p4 = base / "tm", base / "po4a"
+    (proj / "sources").mkdir(parents=True)
+    p4.mkdir(parents=True)
+    (proj / "tm.toml").write_text(TM_TOML, "utf-8")
+    try:
+        return _bench(args, tm, proj, p4)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, tm: list[str], proj: Path, p4: Path) -> int:  # noqa: C901
+    text, copies = build_document(LECTURE.read_text("utf-8"), int(args.size * 1_000_000))
+    src = proj / "sources" / f"{DOC}.md"
+    pot = proj / "locales" / "templates" / f"{DOC}.pot"
+    po = proj / "locales" / "ru" / f"{DOC}.po"
+    src.write_text(text, "utf-8")
+    (p4 / f"{DOC}.md").write_text(text, "utf-8")
+    print(f"document: {len(text.encode()) / 1e6:.2f} MB, {copies} copies of the lecture, "
+          f"{text.count(chr(10))} lines")
+    seg = [*tm, "segment", "--no-memory"]
+    po4a = ["po4a-updatepo", "-f", "text", "-o", "markdown", "-M", "UTF-8",
+            "-m", f"{DOC}.md", "-p", f"{DOC}.po"]
+
+    def fresh_tm() -> None:
+        shutil.rmtree(proj / "locales", ignore_errors=True)
+
+    def fresh_po4a() -> None:
+        (p4 / f"{DOC}.po").unlink(missing_ok=True)
+
+    # 1. first segmentation
+    t_first = best(seg, proj, args.repeat, fresh_tm)
+    p_first = best(po4a, p4, args.repeat, fresh_po4a)
+    tm_counts = counts(po)
+    p4_counts = counts(p4 / f"{DOC}.po")
+    import polib
+
+    refs = [len(e.occurrences) for e in polib.pofile(str(pot))]
+    shared = sum(1 for r in refs if r > 1)
+    print("\n1. first segmentation")
+    print(f"  tm segment --no-memory : {t_first.seconds:7.2f} s  peak {t_first.peak_mb:6.0f} MB"
+          f"  ({len(refs)} entries, {shared} occur more than once)")
+    print(f"  po4a-updatepo markdown : {p_first.seconds:7.2f} s  peak {p_first.peak_mb:6.0f} MB"
+          f"  ({sum(p4_counts.values())} entries)")
+    print(ratio_line("tm/po4a", t_first.seconds, p_first.seconds, TARGETS["first"], False))
+    if tm_counts["untranslated"] != len(refs):
+        print(f"  PROBLEM: catalog has {tm_counts} for {len(refs)} template entries")
+        return 1
+
+    # 2. translate everything, change 3% of the paragraphs, update
+    n_tm = translate_all(po)
+    translate_all(p4 / f"{DOC}.po")
+    old = proj.parent / "old.po"
+    shutil.copyfile(po, old)
+    changed, what = change_paragraphs(text, args.change, args.seed)
+    src.write_text(changed, "utf-8")
+    (p4 / f"{DOC}.md").write_text(changed, "utf-8")
+    print(f"\n2. update: {n_tm} entries translated; of {what['paragraphs']} paragraphs "
+          f"{what['edited']} edited, {what['appended']} got a new sentence, "
+          f"{what['deleted']} deleted")
+
+    def restore() -> None:
+        shutil.copyfile(old, po)
+
+    t_upd = best(seg, proj, args.repeat, restore)
+    merged = proj.parent / "msgmerge.po"
+    mm = ["msgmerge", "--quiet", "--previous", str(old), str(pot), "-o", str(merged)]
+    m_upd = best(mm, proj, args.repeat)
+    print(f"  tm segment --no-memory : {t_upd.seconds:7.2f} s  peak {t_upd.peak_mb:6.0f} MB")
+    print(f"  msgmerge --previous    : {m_upd.seconds:7.2f} s  peak {m_upd.peak_mb:6.0f} MB")
+    print(ratio_line("tm/msgmerge", t_upd.seconds, m_upd.seconds, TARGETS["update"], True))
+    p_upd = run(po4a, p4)
+    print(f"  (po4a-updatepo update  : {p_upd.seconds:7.2f} s, for the record)")
+
+    after, theirs = counts(po), counts(merged)
+    print(f"  tm       : {after}")
+    print(f"  msgmerge : {theirs}")
+    problems = check_update(old, po)
+    if after["translated"] != theirs["translated"]:
+        problems.append("tm and msgmerge disagree on the unchanged (translated) entries")
+    if after["fuzzy"] < what["edited"] or after["obsolete"] < 1:
+        problems.append("fewer fuzzy or obsolete entries than paragraphs edited or deleted")
+    print("  check: " + ("translations kept, msgfmt --check passes" if not problems
+                         else "PROBLEMS: " + "; ".join(problems)))
+
+    peak = max(t_first.peak_mb, t_upd.peak_mb)
+    print(f"\npeak memory of tm: {peak:.0f} MB (target < {TARGETS['memory_mb']:.0f} MB: "
+          f"{'met' if peak < TARGETS['memory_mb'] else 'MISSED'})")
+
+    if importlib.util.find_spec("tm.memory") is not None:
+        restore()
+        t_mem = run([*tm, "segment"], proj)
+        print(f"with the memory (tm segment, update): {t_mem.seconds:.2f} s, "
+              f"peak {t_mem.peak_mb:.0f} MB")
+    else:
+        print("with the memory: tm.memory does not exist yet, not timed")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
