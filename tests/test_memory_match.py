@@ -112,3 +112,22 @@ def test_top_units_counter_and_numpy_agree(numpy_from: int, monkeypatch) -> None
         lists.append(p)
     assert top_units(lists, need=2, limit=10) == [(1 << 32) | 3, (1 << 32) | 2]
     assert top_units(lists, need=1, limit=2) == [(1 << 32) | 3, (1 << 32) | 2]
+
+
+def test_prefix_filtering_counts_like_a_full_count(monkeypatch) -> None:
+    import random
+    from array import array
+
+    rng = random.Random(3)
+    for _ in range(50):
+        lists = []
+        for _ in range(rng.randint(1, 8)):
+            p = postings.Posting()
+            for file_id in sorted(rng.sample([1, 2, 3], rng.randint(1, 2))):
+                p.add(file_id, array("I", sorted(rng.sample(range(60), rng.randint(1, 40)))))
+            lists.append(p)
+        need = rng.randint(1, len(lists))
+        monkeypatch.setattr(postings, "NUMPY_FROM", 10**9)
+        counted = top_units(lists, need, 1000)
+        monkeypatch.setattr(postings, "NUMPY_FROM", 0)
+        assert top_units(lists, need, 1000) == counted

@@ -85,7 +85,7 @@ class Posting:
             import numpy as np
 
             arrays = [np.frombuffer(ids, dtype=np.uint32).astype(np.int64) + (file_id << 32)
-                      for file_id, ids in self.parts]
+                      for file_id, ids in sorted(self.parts, key=lambda part: part[0])]
             self._wide = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         return self._wide
 
@@ -110,9 +110,17 @@ def top_units(postings: Sequence[Posting], need: int, limit: int) -> list[int]:
 
 
 def _top_numpy(postings: Sequence[Posting], need: int, limit: int) -> list[int]:
+    """Prefix filtering: a unit in `need` of the P lists is in one of the P - need + 1
+    shortest, so only those are merged; the long lists are probed by binary search."""
     import numpy as np
 
-    ids, counts = np.unique(np.concatenate([p.wide() for p in postings]), return_counts=True)
+    lists = sorted(postings, key=lambda p: p.size)
+    g = len(lists) - need + 1
+    ids, counts = np.unique(np.concatenate([p.wide() for p in lists[:g]]), return_counts=True)
+    for p in lists[g:]:
+        wide = p.wide()
+        at = np.minimum(np.searchsorted(wide, ids), len(wide) - 1)
+        counts += wide[at] == ids
     keep = counts >= need
     ids, counts = ids[keep], counts[keep]
     order = np.lexsort((ids, -counts))[:limit]
