@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tm.memory.index import MemoryIndex
-from tm.memory.match import CitationAdapter, Match, best_matches, rank_key
-from tm.model import Suggestion
+from tm.memory.match import CitationAdapter, best_matches, rank_key
+from tm.model import Match, Suggestion
 
 
 @dataclass

@@ -21,7 +21,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
@@ -103,7 +103,7 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _chunks(items: Sequence[str] | Sequence[int], n: int = CHUNK) -> Iterator[list]:
+def _chunks(items: Sequence[Any], n: int = CHUNK) -> Iterator[list[Any]]:
     for i in range(0, len(items), n):
         yield list(items[i:i + n])
 
@@ -239,7 +239,7 @@ class SqliteIndex:
                 cur = self.db.execute(
                     "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
                     "AND lang = ? ORDER BY unit_id", (lo, hi, lang))
-                lists: dict[str, array] = {}
+                lists: dict[str, array[int]] = {}
                 while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
                     part = build_postings([t for _, t in rows], [u - lo for u, _ in rows])
                     for tok, ids in part.items():
@@ -339,7 +339,7 @@ class SqliteIndex:
                     yield current
                 current = MemoryUnit({}, extra={"origin": self.origins().get(uid >> 32, "")})
                 current_id = uid
-            current.texts[lang] = text
+            current.texts[lang] = text  # type: ignore[union-attr]
         if current is not None:
             yield current
 

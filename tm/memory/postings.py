@@ -21,7 +21,7 @@ NUMPY_FROM = 1_500
 Counter wins below, numpy above; numpy is imported on first need only)."""
 
 
-def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, array]:
+def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, array[int]]:
     """Word -> ascending unit positions (array of uint32); the words `match.tokens` gives.
 
     One rapidfuzz pass over all texts joined by a separator word and one loop over
@@ -35,7 +35,7 @@ def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, 
     while sep in everything:
         sep += "q"
     words = default_process(f" {sep} ".join(normed)).split()
-    lists: dict[str, array] = {}
+    lists: dict[str, array[int]] = {}
     where = iter(positions)
     here = next(where)
     for w in words:
@@ -50,14 +50,14 @@ def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, 
     return {w: lst for w, lst in lists.items() if len(w) >= 2 and not w.isdigit()}
 
 
-def to_blob(ids: array) -> bytes:
+def to_blob(ids: array[int]) -> bytes:
     if sys.byteorder == "big":  # pragma: no cover
         ids = array("I", ids)
         ids.byteswap()
     return ids.tobytes()
 
 
-def from_blob(blob: bytes) -> array:
+def from_blob(blob: bytes) -> array[int]:
     ids = array("I")
     ids.frombytes(blob)
     if sys.byteorder == "big":  # pragma: no cover
@@ -71,11 +71,11 @@ class Posting:
     __slots__ = ("parts", "size", "_wide")
 
     def __init__(self) -> None:
-        self.parts: list[tuple[int, array]] = []
+        self.parts: list[tuple[int, array[int]]] = []
         self.size = 0
         self._wide: Any = None
 
-    def add(self, file_id: int, positions: array) -> None:
+    def add(self, file_id: int, positions: array[int]) -> None:
         self.parts.append((file_id, positions))
         self.size += len(positions)
 

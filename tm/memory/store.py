@@ -15,7 +15,8 @@ from pathlib import Path
 
 from tm.config import Config, glob_match
 from tm.errors import MemoryFormatError, TmError
-from tm.memory import BUILTIN_ORIGIN, Helpers, MemoryAdvisor, open_index
+from tm.memory import BUILTIN_ORIGIN, open_index
+from tm.memory.advisor import Helpers, MemoryAdvisor
 from tm.memory.formats import SUFFIXES, MemoryUnit, guess_language, read_memory, tmx_bytes
 from tm.model import Match
 from tm.po import atomic_write
