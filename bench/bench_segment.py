@@ -152,6 +152,8 @@ class Run:
 
     seconds: float
     peak_mb: float
+    cpu: float = 0.0
+    """User + system CPU seconds (less disturbed by other load than wall time)."""
 
 
 def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -166,7 +168,7 @@ def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run
             out.seek(0)
             sys.exit(f"bench: {' '.join(cmd)} failed ({p.returncode}):\n"
                      + out.read().decode("utf-8", "replace"))
-    return Run(seconds, usage.ru_maxrss / 1024)  # Linux: KiB
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)  # KiB
 
 
 def best(cmd: Sequence[str], cwd: Path, repeat: int, before: object = None) -> Run:
@@ -176,7 +178,8 @@ def best(cmd: Sequence[str], cwd: Path, repeat: int, before: object = None) -> R
         if callable(before):
             before()
         runs.append(run(cmd, cwd))
-    return Run(min(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Run(min(r.seconds for r in runs), max(r.peak_mb for r in runs),
+               min(r.cpu for r in runs))
 
 
 def tm_command() -> list[str]:
@@ -273,6 +276,12 @@ def machine() -> str:
             f"{version(['po4a-updatepo', '--version'])}; {version(['msgmerge', '--version'])}")
 
 
+def show(label: str, r: Run, note: str = "") -> None:
+    """One timing line: wall time, CPU time, peak memory."""
+    print(f"  {label:<23}: {r.seconds:7.2f} s  (cpu {r.cpu:5.2f} s)  peak {r.peak_mb:5.0f} MB"
+          + (f"  ({note})" if note else ""))
+
+
 def ratio_line(name: str, tm: float, other: float, target: float, strict: bool) -> str:
     r = tm / other
     ok = r < target if strict else r <= target
@@ -339,10 +348,9 @@ def _bench(args: argparse.Namespace, tm: list[str], proj: Path, p4: Path) -> int
     refs = [len(e.occurrences) for e in polib.pofile(str(pot))]
     shared = sum(1 for r in refs if r > 1)
     print("\n1. first segmentation")
-    print(f"  tm segment --no-memory : {t_first.seconds:7.2f} s  peak {t_first.peak_mb:6.0f} MB"
-          f"  ({len(refs)} entries, {shared} occur more than once)")
-    print(f"  po4a-updatepo markdown : {p_first.seconds:7.2f} s  peak {p_first.peak_mb:6.0f} MB"
-          f"  ({sum(p4_counts.values())} entries)")
+    show("tm segment --no-memory", t_first,
+         f"{len(refs)} entries, {shared} occur more than once")
+    show("po4a-updatepo markdown", p_first, f"{sum(p4_counts.values())} entries")
     print(ratio_line("tm/po4a", t_first.seconds, p_first.seconds, TARGETS["first"], False))
     if tm_counts["untranslated"] != len(refs):
         print(f"  PROBLEM: catalog has {tm_counts} for {len(refs)} template entries")
@@ -367,8 +375,8 @@ def _bench(args: argparse.Namespace, tm: list[str], proj: Path, p4: Path) -> int
     merged = proj.parent / "msgmerge.po"
     mm = ["msgmerge", "--quiet", "--previous", str(old), str(pot), "-o", str(merged)]
     m_upd = best(mm, proj, args.repeat)
-    print(f"  tm segment --no-memory : {t_upd.seconds:7.2f} s  peak {t_upd.peak_mb:6.0f} MB")
-    print(f"  msgmerge --previous    : {m_upd.seconds:7.2f} s  peak {m_upd.peak_mb:6.0f} MB")
+    show("tm segment --no-memory", t_upd)
+    show("msgmerge --previous", m_upd)
     print(ratio_line("tm/msgmerge", t_upd.seconds, m_upd.seconds, TARGETS["update"], True))
     p_upd = run(po4a, p4)
     print(f"  (po4a-updatepo update  : {p_upd.seconds:7.2f} s, for the record)")

@@ -98,7 +98,7 @@ class Catalog:
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
             "f": "\f", "v": "\v", "'": "'", "?": "?"}
-_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
+_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"\s*$')
 _ESC = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)")
 _KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*)$')
 
@@ -206,11 +206,30 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
         cur = None
         return done
 
+    string = _STRING.match
     lines = text.split("\n")
     for lineno, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r")
-        s = line.strip()
+        s = raw.strip()
         if not s:
+            continue
+        if s[0] == '"':  # the commonest line of a wrapped catalog: a continued string
+            if cur is None or not field_name:
+                raise CatalogError("a string continues nothing", path, lineno,
+                                   "a string line must follow msgid, msgstr or another string")
+            sm = string(s)
+            val = _unescape(sm.group(1), path, lineno) if sm else _string(s, path, lineno)
+            if field_name == "msgstr":
+                cur.msgstr += val
+            elif field_name == "msgid":
+                cur.msgid += val
+            elif field_name == "msgctxt":
+                cur.msgctxt = (cur.msgctxt or "") + val
+            elif field_name == "msgid_plural":
+                cur.msgid_plural = (cur.msgid_plural or "") + val
+            elif field_name == "msgstr[]":
+                cur.msgstr_plural[plural_index] += val
+            else:
+                raise CatalogError("a string continues nothing", path, lineno)
             continue
         obsolete = False
         if s.startswith("#~"):

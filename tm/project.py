@@ -6,7 +6,9 @@ file anywhere leaves every file as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,22 @@ class MergeReport:
     translated: int
     fallback: int
     missing: int
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bulk job.
+
+    Parsing and segmenting allocate millions of small objects and almost no cycles, so
+    the collector's passes over them cost a third of the run and free nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
@@ -120,8 +138,18 @@ def segment_project(
     progress: Progress | None = None,
 ) -> list[SegmentReport]:
     """Sources -> templates -> updated catalogs (pre-filled by `advisor`)."""
+    with _gc_paused():
+        return _segment_project(config, docs, advisor, progress)
+
+
+def _segment_project(
+    config: Config,
+    docs: Sequence[str] | None,
+    advisor: catalogs.Advisor | None,
+    progress: Progress | None,
+) -> list[SegmentReport]:
     names = resolve_documents(config, docs)
-    pending: list[tuple[Path, str]] = []
+    pending: list[tuple[Path, str, SegmentReport]] = []
     reports = []
     for doc in names:
         if progress:
@@ -131,7 +159,7 @@ def segment_project(
         pot_path = config.template_path(doc)
         template = catalogs.build_template(segs, ref, project=doc)
         report = SegmentReport(doc, len(segs), len(template.messages))
-        pending.append((pot_path, _template_text(template, pot_path)))
+        pending.append((pot_path, _template_text(template, pot_path), report))
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
@@ -145,14 +173,11 @@ def segment_project(
                 1 for m in new.messages
                 if not m.obsolete and m.msgstr and m.key not in known
             )
-            pending.append((po_path, format_po(new)))
+            pending.append((po_path, format_po(new), report))
         reports.append(report)
-    for path, text in pending:
+    for path, text, report in pending:
         if write_text(path, text):
-            for r in reports:
-                if path in (config.template_path(r.doc),
-                            *(config.catalog_path(r.doc, lang) for lang in config.languages)):
-                    r.written.append(config.relative(path))
+            report.written.append(config.relative(path))
     return reports
 
 
@@ -163,6 +188,16 @@ def merge_project(
     progress: Progress | None = None,
 ) -> list[MergeReport]:
     """Catalogs -> build/<lang>/<doc>.md for every document and target language."""
+    with _gc_paused():
+        return _merge_project(config, languages, docs, progress)
+
+
+def _merge_project(
+    config: Config,
+    languages: Iterable[str] | None,
+    docs: Sequence[str] | None,
+    progress: Progress | None,
+) -> list[MergeReport]:
     names = resolve_documents(config, docs)
     langs = list(languages) if languages else None
     for lang in langs or []:

@@ -29,6 +29,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)] if (
         "`" in text or "[" in text or "<" in text) else []
     p_starts = [a for a, _ in protected]
+    checks = rs.checks(text)
     cuts = []
     for m in rs.candidates.finditer(text):
         pos = m.end()
@@ -36,11 +37,15 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
             k = bisect_right(p_starts, m.start()) - 1
             if k >= 0 and protected[k][0] <= m.start() < protected[k][1]:
                 continue
-        for rule in rs.rules:
-            if rule.applies(text, pos):
-                if rule.brk:
-                    cuts.append(pos)
-                break
+        for brk, before, after, reach in checks:  # Rule.applies, inlined
+            if after is not None and after(text, pos) is None:
+                continue
+            if before is not None and before(text, pos - reach if pos > reach else 0,
+                                             pos) is None:
+                continue
+            if brk:
+                cuts.append(pos)
+            break
         else:
             cuts.append(pos)
     spans = []
@@ -82,6 +87,15 @@ def unit_segments(
     """
     if line_of is None:
         line_of = LineCounter(source)
+    if len(unit.pieces) == 1:  # one line, the common case: unit offsets are source offsets
+        first = unit.pieces[0].start
+        text = source[first : unit.pieces[0].end]
+        return [
+            Segment(text=text[a:b], start=first + a, end=first + b, line=line_of(first + a),
+                    kind=unit.kind, continuation=unit.continuation,
+                    multiline=unit.multiline, prefixes=())
+            for a, b in split_sentences(text, language)
+        ]
     text = "\n".join(source[p.start : p.end] for p in unit.pieces)
     offsets = []  # unit-text offset where each piece begins
     pos = 0

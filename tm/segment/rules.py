@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -16,6 +17,11 @@ else:  # pragma: no cover
 
 WINDOW = 64
 """How far back a `before` pattern may look."""
+
+
+Check = tuple[bool, Any, Any, int]
+"""A rule ready for the inner loop: (break, before.search or None, after.match or None,
+reach)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,8 @@ class Rule:
     after: re.Pattern[str] | None
     reach: int = WINDOW
     """How far back `before` is searched: WINDOW, or less if no match can be that long."""
+    needs: frozenset[str] = frozenset()
+    """Characters every match of `before` and `after` contains: no use trying without."""
 
     def applies(self, text: str, pos: int) -> bool:
         # `after` first: an anchored match, much cheaper than the search for `before`
@@ -35,6 +43,19 @@ class Rule:
         return self.before is None or self.before.search(
             text, max(0, pos - self.reach), pos) is not None
 
+    @property
+    def check(self) -> Check:
+        return (self.brk, self.before.search if self.before is not None else None,
+                self.after.match if self.after is not None else None, self.reach)
+
+
+def _parser() -> Any:
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    return parser
+
 
 def _reach(pattern: re.Pattern[str]) -> int:
     """WINDOW, or the longest text `pattern` can match if that is shorter.
@@ -42,14 +63,33 @@ def _reach(pattern: re.Pattern[str]) -> int:
     Searching fewer start positions finds the same matches: none can be longer.
     """
     try:
-        from re import _parser as parser  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_parse as parser  # type: ignore[no-redef]
-    try:
-        longest = parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+        longest = _parser().parse(pattern.pattern, pattern.flags).getwidth()[1]
     except Exception:  # a private API: fall back to the full window
         return WINDOW
     return min(WINDOW, int(longest))
+
+
+def _needs(pattern: re.Pattern[str] | None) -> frozenset[str]:
+    """Literal characters outside any alternative, repetition or lookaround of `pattern`:
+    each of them is part of every match (case-insensitive parts are left out)."""
+    if pattern is None or pattern.flags & re.IGNORECASE:
+        return frozenset()
+    try:
+        parser = _parser()
+        literal, subpattern = parser.LITERAL, parser.SUBPATTERN
+        out: set[str] = set()
+
+        def walk(seq: Any) -> None:
+            for op, av in seq:
+                if op is literal:
+                    out.add(chr(av))
+                elif op is subpattern and not av[1] & re.IGNORECASE:
+                    walk(av[3])
+
+        walk(parser.parse(pattern.pattern, pattern.flags))
+        return frozenset(out)
+    except Exception:  # a private API: no shortcut then
+        return frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +100,11 @@ class RuleSet:
     candidates: re.Pattern[str]
     rules: tuple[Rule, ...]
 
+    def checks(self, text: str) -> tuple[Check, ...]:
+        """The rules that can apply somewhere in `text`, in order, for the inner loop."""
+        return tuple(r.check for r in self.rules
+                     if not r.needs or all(c in text for c in r.needs))
+
 
 def _compile(data: dict, entries: list[dict]) -> tuple[Rule, ...]:
     out = []
@@ -67,11 +112,13 @@ def _compile(data: dict, entries: list[dict]) -> tuple[Rule, ...]:
         before = e.get("before", "")
         after = e.get("after", "")
         before_re = re.compile(f"(?:{before})$") if before else None
+        after_re = re.compile(after) if after else None
         out.append(Rule(
             brk=bool(e.get("break", False)),
             before=before_re,
-            after=re.compile(after) if after else None,
+            after=after_re,
             reach=_reach(before_re) if before_re is not None else WINDOW,
+            needs=_needs(before_re) | _needs(after_re),
         ))
     return tuple(out)
 
