@@ -243,3 +243,15 @@ def test_learn_takes_reviewed_entries_once(proj: Path) -> None:
     second = runner.invoke(app, ["learn"])
     assert second.exit_code == 0 and "0 new, 2 units" in second.output
     assert len(list(read_memory(proj / "memory" / "learned.tmx"))) == 2
+
+
+def test_citation_inside_a_sentence_is_a_placeable(proj: Path) -> None:
+    (proj / "memory" / "cit.csv").write_text(
+        "en,ru\n"
+        '"The report (RGASPI, f. 17, op. 171, d. 109, ll. 41-44) names him.",'
+        '"Доклад (РГАСПИ. Ф. 17. Оп. 171. Д. 109. Л. 41–44) называет его."\n',
+        encoding="utf-8")
+    seg = "The report (RGASPI, f. 17, op. 171, d. 87, l. 83) names him."
+    got = project_advisor(load_config()).advise([seg], "en", "ru")[seg]
+    assert got.translation == "Доклад (РГАСПИ. Ф. 17. Оп. 171. Д. 87. Л. 83) называет его."
+    assert got.fuzzy and "tm: 99% memory/cit.csv (adapted)" in got.comments

@@ -28,22 +28,35 @@ class Helpers:
     errors: list[str] = field(default_factory=list)
 
 
+def _masked(text: str, citations: list[Any]) -> str:
+    for c in sorted(citations, key=lambda c: c.start, reverse=True):
+        text = f"{text[:c.start]}\u00a7{text[c.end:]}"
+    return text
+
+
 def citation_adapter(helpers: Helpers, source_lang: str,
                      target_lang: str) -> CitationAdapter | None:
-    """Swap a unit's converted citations in its translation for the segment's own."""
+    """Citations are placeables: the unit's converted citations in its translation are
+    swapped for the segment's own, and both sides are compared with them masked."""
     find = helpers.find_citations
     if find is None:
         return None
 
-    def adapt(segment: str, source: str, target: str) -> str:
+    def adapt(segment: str, source: str, target: str) -> tuple[str, str, str] | None:
         mine, theirs = find(segment, source_lang), find(source, source_lang)
         if not mine or len(mine) != len(theirs):
-            return target
+            return None
         for new, old in zip(mine, theirs, strict=True):
             old_text, new_text = old.to(target_lang), new.to(target_lang)
-            if old_text and old_text != new_text and old_text in target:
-                target = target.replace(old_text, new_text, 1)
-        return target
+            if old_text == new_text:
+                continue
+            for a, b in ((old_text, new_text), (old_text.rstrip("."), new_text.rstrip("."))):
+                if a and a in target:
+                    target = target.replace(a, b, 1)
+                    break
+            else:
+                return None  # the translation does not hold the unit's citation as tm writes it
+        return target, _masked(segment, mine), _masked(source, theirs)
 
     return adapt
 

@@ -113,8 +113,9 @@ def adapt_numbers(segment: str, source: str, target: str) -> str | None:
     return _NUMBER.sub(lambda m: changes.get(m.group(), m.group()), target)
 
 
-CitationAdapter = Callable[[str, str, str], str]
-"""(segment, source, target) -> target with the segment's citations in place."""
+CitationAdapter = Callable[[str, str, str], "tuple[str, str, str] | None"]
+"""(segment, source, target) -> (target with the segment's citations converted in,
+segment and source with their citations masked), or None when nothing applies."""
 
 
 def score_candidate(
@@ -126,19 +127,21 @@ def score_candidate(
 ) -> Match:
     """How well `cand` serves `segment`, and the translation it offers.
 
-    exact: same text (100). adapted: differs only in placeables, numbers carried over
-    (100 - ADAPT_PENALTY). fuzzy: rapidfuzz ratio on normalized text, capped at 99,
-    minus NUMBER_PENALTY where the numbers differ and cannot be carried over.
+    exact: same text (100). adapted: differs only in placeables, numbers and citations
+    carried over (100 - ADAPT_PENALTY). fuzzy: rapidfuzz ratio on normalized text,
+    capped at 99, minus NUMBER_PENALTY where the numbers differ and cannot be carried.
     """
     if exact_key(segment) == exact_key(cand.source):
         return Match(cand.source, cand.target, 100.0, cand.origin, "exact")
-    cnorm = normalize(cand.source) if cand_norm is None else cand_norm
-    base = min(fuzz.ratio(seg_norm, cnorm), 99.0)
-    target = cand.target
-    if adapt_citations is not None:
-        target = adapt_citations(segment, cand.source, target)
-    adapted = adapt_numbers(segment, cand.source, target)
-    if skeleton(seg_norm) == skeleton(cnorm):
+    seg_text, src_text, target = segment, cand.source, cand.target
+    src_norm = normalize(cand.source) if cand_norm is None else cand_norm
+    swapped = adapt_citations(segment, cand.source, target) if adapt_citations else None
+    if swapped is not None:
+        target, seg_text, src_text = swapped
+        seg_norm, src_norm = normalize(seg_text), normalize(src_text)
+    base = min(fuzz.ratio(seg_norm, src_norm), 99.0)
+    adapted = adapt_numbers(seg_text, src_text, target)
+    if skeleton(seg_norm) == skeleton(src_norm):
         if adapted is not None:
             return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted")
         return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy")
