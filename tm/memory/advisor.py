@@ -42,9 +42,18 @@ def citation_adapter(helpers: Helpers, source_lang: str,
     if find is None:
         return None
 
+    seen: dict[str, list[Any]] = {}
+
     def adapt(segment: str, source: str, target: str) -> tuple[str, str, str] | None:
-        mine, theirs = find(segment, source_lang), find(source, source_lang)
-        if not mine or len(mine) != len(theirs):
+        mine = seen.get(segment)
+        if mine is None:
+            if len(seen) > 4096:
+                seen.clear()
+            mine = seen[segment] = find(segment, source_lang)
+        if not mine:
+            return None
+        theirs = find(source, source_lang)
+        if len(mine) != len(theirs):
             return None
         for new, old in zip(mine, theirs, strict=True):
             old_text, new_text = old.to(target_lang), new.to(target_lang)
