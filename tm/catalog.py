@@ -113,10 +113,11 @@ def update_catalog(
     out: list[Message] = []
     missing: list[int] = []
     for t in template.messages:
-        o = old_active.get(t.key) or old_obsolete.get(t.key)
+        key = (t.msgctxt, t.msgid)
+        o = old_active.get(key) or old_obsolete.get(key)
         extracted = list(t.extracted)
         if o is not None:
-            used.add(o.key)
+            used.add(key)  # == o.key
             m = _copy(o)
             m.references, m.extracted, m.obsolete = list(t.references), extracted, False
             m.flags, m.comments = list(o.flags), list(o.comments)

@@ -101,6 +101,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b
 _STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"\s*$')
 _ESC = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)")
 _KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*)$')
+_KEYWORD_STRING = re.compile(
+    r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+"([^"\\]*(?:\\.[^"\\]*)*)"\s*$')
+"""_KEYWORD and _STRING in one match, for the usual well-formed line."""
 
 
 def _unescape(s: str, path: str, lineno: int) -> str:
@@ -111,10 +114,13 @@ def _unescape(s: str, path: str, lineno: int) -> str:
         c = m.group(1)
         if c in _ESCAPES:
             return _ESCAPES[c]
-        if c[0] == "x":
-            return chr(int(c[1:], 16))
-        if c[0] in "01234567":
-            return chr(int(c, 8))
+        try:
+            if c[0] == "x" and len(c) > 1:
+                return chr(int(c[1:], 16))
+            if c[0] in "01234567":
+                return chr(int(c, 8))
+        except (ValueError, OverflowError):  # \x110000 and beyond
+            pass
         raise CatalogError(f"invalid escape sequence \\{c}", path, lineno,
                            'write a backslash as \\\\ and a quote as \\"')
 
@@ -206,7 +212,7 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
         cur = None
         return done
 
-    string = _STRING.match
+    string, keyword_string = _STRING.match, _KEYWORD_STRING.match
     lines = text.split("\n")
     for lineno, raw in enumerate(lines, 1):
         s = raw.strip()
@@ -301,13 +307,18 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
             else:
                 raise CatalogError("a string continues nothing", path, lineno)
             continue
-        m = _KEYWORD.match(s)
-        if m is None:
-            word = s.split()[0] if s.split() else s
-            raise CatalogError(f"syntax error: unexpected {word!r}", path, lineno,
-                               "expected msgctxt, msgid, msgstr, a string or a comment")
-        kw, idx, rest = m.group(1), m.group(2), m.group(3)
-        val = _string(rest, path, lineno)
+        m = keyword_string(s)
+        if m is not None:
+            kw, idx, val = m.groups()
+            val = _unescape(val, path, lineno)
+        else:
+            m = _KEYWORD.match(s)
+            if m is None:
+                word = s.split()[0] if s.split() else s
+                raise CatalogError(f"syntax error: unexpected {word!r}", path, lineno,
+                                   "expected msgctxt, msgid, msgstr, a string or a comment")
+            kw, idx, rest = m.group(1), m.group(2), m.group(3)
+            val = _string(rest, path, lineno)
         if kw in ("msgctxt", "msgid"):
             if cur is not None:
                 if not have_msgstr:

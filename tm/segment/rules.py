@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -99,11 +99,21 @@ class RuleSet:
     language: str
     candidates: re.Pattern[str]
     rules: tuple[Rule, ...]
+    _by_chars: dict[frozenset[str], tuple[Check, ...]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def checks(self, text: str) -> tuple[Check, ...]:
         """The rules that can apply somewhere in `text`, in order, for the inner loop."""
-        return tuple(r.check for r in self.rules
-                     if not r.needs or all(c in text for c in r.needs))
+        present = frozenset(c for c in self._needed if c in text)
+        found = self._by_chars.get(present)
+        if found is None:
+            found = self._by_chars[present] = tuple(
+                r.check for r in self.rules if r.needs <= present)
+        return found
+
+    @cached_property
+    def _needed(self) -> frozenset[str]:
+        return frozenset().union(*(r.needs for r in self.rules))
 
 
 def _compile(data: dict, entries: list[dict]) -> tuple[Rule, ...]:
