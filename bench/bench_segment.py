@@ -32,6 +32,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LECTURE = ROOT / "sources" / "lectures" / "weiss-2025-stalinist-war-on-trotskyists.md"
@@ -195,9 +196,16 @@ def tm_command() -> list[str]:
 
 # --- catalogs --------------------------------------------------------------------------
 
+def _polib() -> Any:
+    """polib, imported when needed (it checks tm's catalogs independently of tm.po)."""
+    import polib  # type: ignore[import-untyped]
+
+    return polib
+
+
 def translate_all(path: Path) -> int:
     """Fill every msgstr with the upper-cased msgid (polib, not tm's own writer)."""
-    import polib
+    polib = _polib()
 
     po = polib.pofile(str(path), wrapwidth=78)
     n = 0
@@ -213,7 +221,7 @@ def translate_all(path: Path) -> int:
 
 def counts(path: Path) -> dict[str, int]:
     """translated / fuzzy / untranslated / obsolete, as msgfmt counts them."""
-    import polib
+    polib = _polib()
 
     po = polib.pofile(str(path))
     return {
@@ -226,7 +234,7 @@ def counts(path: Path) -> dict[str, int]:
 
 def check_update(old: Path, new: Path) -> list[str]:
     """Problems with `new` as an update of `old`: lost or altered translations."""
-    import polib
+    polib = _polib()
 
     before = polib.pofile(str(old))
     after = polib.pofile(str(new))
@@ -345,7 +353,7 @@ def _bench(args: argparse.Namespace, tm: list[str], proj: Path, p4: Path) -> int
     p_first = best(po4a, p4, args.repeat, fresh_po4a)
     tm_counts = counts(po)
     p4_counts = counts(p4 / f"{DOC}.po")
-    import polib
+    polib = _polib()
 
     refs = [len(e.occurrences) for e in polib.pofile(str(pot))]
     shared = sum(1 for r in refs if r > 1)

@@ -153,9 +153,9 @@ def update_catalog(
         if s.translation and not m.has_translation:
             m.msgstr = s.translation
             m.fuzzy = s.fuzzy
-    obsolete = []
-    for k, m in old_active.items():
-        if k not in used and m.has_translation:
+    obsolete: list[Message] = []
+    for key, m in old_active.items():
+        if key not in used and m.has_translation:
             o = _copy(m)
             o.obsolete, o.references, o.previous_msgid = True, [], None
             obsolete.append(o)

@@ -7,7 +7,7 @@ file anywhere leaves every file as it was.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ from tm import catalog as catalogs
 from tm.config import Config
 from tm.errors import CatalogError, TmError
 from tm.merge import merge
-from tm.model import Segment
+from tm.model import Segment, Suggestion
 from tm.po import Catalog, format_header, format_messages, format_po, parse_po, read_po
 from tm.po import atomic_write as write_text
 from tm.segment import segment_document
@@ -164,7 +164,7 @@ def _segment_project(
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
             old = _read_existing(po_path)
-            suggestions = {}
+            suggestions: Mapping[str, Suggestion] = {}
             if advisor is not None:
                 suggestions = advisor.advise([m.msgid for m in template.messages], src_lang, lang)
             new = catalogs.update_catalog(template, old, lang, suggestions)

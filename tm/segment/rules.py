@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -50,11 +51,11 @@ class Rule:
 
 
 def _parser() -> Any:
+    """The regular expression parser of `re` (private: re._parser, sre_parse before 3.11)."""
     try:
-        from re import _parser as parser  # type: ignore[attr-defined]
+        return importlib.import_module("re._parser")
     except ImportError:  # Python 3.10
-        import sre_parse as parser  # type: ignore[no-redef]
-    return parser
+        return importlib.import_module("sre_parse")
 
 
 def _reach(pattern: re.Pattern[str]) -> int:
@@ -116,7 +117,7 @@ class RuleSet:
         return frozenset().union(*(r.needs for r in self.rules))
 
 
-def _compile(data: dict, entries: list[dict]) -> tuple[Rule, ...]:
+def _compile(data: dict[str, Any], entries: list[dict[str, Any]]) -> tuple[Rule, ...]:
     out = []
     for e in entries:
         before = e.get("before", "")
@@ -133,7 +134,7 @@ def _compile(data: dict, entries: list[dict]) -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def load_rules_file(path: Path | None = None) -> dict:
+def load_rules_file(path: Path | None = None) -> dict[str, Any]:
     if path is None:
         text = resources.files("tm.data").joinpath("segmentation.toml").read_text("utf-8")
     else:
