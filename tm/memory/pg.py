@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import combinations
 from pathlib import Path
 from typing import NoReturn
 
@@ -28,12 +29,12 @@ from tm.memory.match import Candidate, exact_key, key_hash, normalize
 
 SCHEMA_VERSION = "1"
 SIMILARITY = 0.3
-"""pg_trgm similarity a unit needs to be a candidate at all (pg_trgm's own default).
-A fuzz.ratio of 75 on normalized text comes with a trigram similarity well above it
-(a changed year or word in a 10-word sentence: 0.6-0.8), so recall at the fuzzy
-threshold is kept while unrelated sentences that merely share common words are not."""
-BATCH = 500
-"""Texts per candidate statement (one round trip serves this many segments)."""
+"""pg_trgm similarity a unit needs when a short segment is looked up by `%` (pg_trgm's
+own default; a changed year or word in a sentence keeps it at 0.6-0.9)."""
+PROBES = 5
+"""Longest words of a segment used as probes; a candidate contains two of them."""
+PROBE_MIN = 4
+"""Shorter words are too common to probe with (and give a trigram or two at most)."""
 LOCK = 0x746D_6D65  # "tmme": serializes schema set-up and file replacement
 
 SCHEMA = """
@@ -51,16 +52,38 @@ CREATE INDEX IF NOT EXISTS variants_trgm ON tm.variants USING gin (norm gin_trgm
 """
 
 CANDIDATE_SQL = """
-SELECT q.i, c.unit_id, c.src, c.tgt, f.origin
-FROM unnest(%(norms)s::text[]) WITH ORDINALITY AS q(norm, i)
-CROSS JOIN LATERAL (
-    SELECT s.unit_id, s.text AS src, t.text AS tgt
-    FROM tm.variants s JOIN tm.variants t ON t.unit_id = s.unit_id AND t.lang = %(tgt)s
-    WHERE s.lang = %(src)s AND s.norm %% q.norm
-    ORDER BY similarity(s.norm, q.norm) DESC, s.unit_id
-    LIMIT %(limit)s) c
-JOIN tm.files f ON f.id = c.unit_id >> 32
+SELECT s.unit_id, s.text, t.text, f.origin
+FROM tm.variants s
+JOIN tm.variants t ON t.unit_id = s.unit_id AND t.lang = %s
+JOIN tm.files f ON f.id = s.unit_id >> 32
+WHERE s.lang = %s AND ({where})
+ORDER BY similarity(s.norm, %s) DESC, s.unit_id
+LIMIT %s
 """
+
+
+def probes(norm: str) -> list[str]:
+    """The words a segment is looked up by: its longest (longer words are rarer).
+
+    >>> probes("in june 1927 trotsky and other leaders were summoned")
+    ['summoned', 'leaders', 'trotsky', 'other', 'june']
+    """
+    words = {w for w in norm.split() if len(w) >= PROBE_MIN and not w.isdigit()}
+    return sorted(words, key=lambda w: (-len(w), w))[:PROBES]
+
+
+def candidate_query(norm: str) -> tuple[str, list[str]]:
+    """WHERE clause and its parameters: units holding two of the probe words (each
+    `LIKE '%word%'` is served by the trigram index, so a pair is an index intersection),
+    or, for a segment with fewer than two probe words, pg_trgm's `%` on the whole text."""
+    words = probes(norm)
+    if len(words) < 2:
+        return "s.norm %% %s", [norm]
+    arms, params = [], []
+    for a, b in combinations(words, 2):
+        arms.append("(s.norm LIKE %s AND s.norm LIKE %s)")
+        params += [f"%{a}%", f"%{b}%"]
+    return " OR ".join(arms), params
 
 
 def _url_line(config: Config) -> int:
@@ -68,7 +91,7 @@ def _url_line(config: Config) -> int:
     if config.path is None or not config.path.is_file():
         return 1
     text = config.path.read_text("utf-8", "replace")
-    m = re.search(r"^\s*memory_url\b", text, re.M)
+    m = re.search(r"^[ \t]*memory_url\b", text, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
@@ -101,6 +124,10 @@ class PostgresIndex:
         except psycopg.Error as e:
             self._fail(f"memory_url {redact(url)!r} is not a valid URL: {_one_line(e)}",
                        "see https://www.postgresql.org/docs/current/libpq-connect.html")
+        port = str(params.get("port", ""))
+        if port and not re.fullmatch(r"\d+(,\d+)*", port):
+            self._fail(f"memory_url {redact(url)!r} is not a valid URL: port {port!r}",
+                       'write it as memory_url = "postgresql://user@host:5432/database"')
         params.setdefault("connect_timeout", 10)
         params.setdefault("application_name", "tm")
         try:
@@ -142,6 +169,8 @@ class PostgresIndex:
                 self.db.execute("INSERT INTO tm.meta VALUES ('schema', %s) "
                                 "ON CONFLICT (key) DO NOTHING", (SCHEMA_VERSION,))
             row = self.db.execute("SELECT value FROM tm.meta WHERE key = 'schema'").fetchone()
+        self.db.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
+                        (str(SIMILARITY),))
         if row is None or row[0] != SCHEMA_VERSION:
             self._fail(f"the shared memory has schema version {row[0] if row else '?'}, "
                        f"this tm writes version {SCHEMA_VERSION}",
@@ -261,20 +290,17 @@ class PostgresIndex:
 
     def candidates(self, texts: Sequence[str], source_lang: str, target_lang: str,
                    limit: int = CANDIDATES) -> list[list[Candidate]]:
-        """For each text, the `limit` units most similar by trigrams (pg_trgm, GIN index)."""
-        out: list[list[Candidate]] = [[] for _ in texts]
-        norms = [normalize(t) for t in texts]
+        """For each text, the `limit` units most similar by trigrams among those the GIN
+        trigram index offers; one pipelined round trip for the whole batch."""
         with self._errors():
-            for lo in range(0, len(texts), BATCH):
-                with self.db.transaction():
-                    self.db.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, "
-                                    "true)", (str(SIMILARITY),))
-                    rows = self.db.execute(CANDIDATE_SQL, {
-                        "norms": norms[lo:lo + BATCH], "src": source_lang,
-                        "tgt": target_lang, "limit": limit}).fetchall()
-                for i, uid, src, tgt, origin in rows:
-                    out[lo + i - 1].append(Candidate(uid, src, tgt, origin))
-        return out
+            with self.db.pipeline():
+                curs = []
+                for text in texts:
+                    norm = normalize(text)
+                    where, params = candidate_query(norm)
+                    curs.append(self.db.execute(CANDIDATE_SQL.format(where=where), (
+                        target_lang, source_lang, *params, norm, limit)))
+            return [[Candidate(*row) for row in cur.fetchall()] for cur in curs]
 
     def units(self) -> Iterator[MemoryUnit]:
         """Every unit on the server in file order, with its origin in `extra["origin"]`."""
