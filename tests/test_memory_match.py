@@ -110,8 +110,9 @@ def test_top_units_counter_and_numpy_agree(numpy_from: int, monkeypatch) -> None
         for file_id, ids in parts:
             p.add(file_id, array("I", ids))
         lists.append(p)
-    assert top_units(lists, need=2, limit=10) == [(1 << 32) | 3, (1 << 32) | 2]
-    assert top_units(lists, need=1, limit=2) == [(1 << 32) | 3, (1 << 32) | 2]
+    best = [(1 << 32) | 3, (1 << 32) | 2]
+    assert top_units(lists, need=2, limit=10, length=10, lengths={}) == best
+    assert top_units(lists, need=1, limit=2, length=10, lengths={}) == best
 
 
 def test_prefix_filtering_counts_like_a_full_count(monkeypatch) -> None:
@@ -119,6 +120,7 @@ def test_prefix_filtering_counts_like_a_full_count(monkeypatch) -> None:
     from array import array
 
     rng = random.Random(3)
+    lengths = {f: array("H", [rng.randint(5, 80) for _ in range(60)]) for f in (1, 2)}
     for _ in range(50):
         lists = []
         for _ in range(rng.randint(1, 8)):
@@ -128,6 +130,25 @@ def test_prefix_filtering_counts_like_a_full_count(monkeypatch) -> None:
             lists.append(p)
         need = rng.randint(1, len(lists))
         monkeypatch.setattr(postings, "NUMPY_FROM", 10**9)
-        counted = top_units(lists, need, 1000)
+        counted = top_units(lists, need, 1000, 30, lengths)
         monkeypatch.setattr(postings, "NUMPY_FROM", 0)
-        assert top_units(lists, need, 1000) == counted
+        assert top_units(lists, need, 1000, 30, lengths) == counted
+
+
+@pytest.mark.parametrize("numpy_from", [10**9, 0])
+def test_length_orders_units_that_share_only_common_words(numpy_from: int,
+                                                          monkeypatch) -> None:
+    """A short segment of common words: its near-duplicate must not be crowded out by
+    the many long units that contain the same words (found in a 1M-unit benchmark)."""
+    from array import array
+
+    monkeypatch.setattr(postings, "NUMPY_FROM", numpy_from)
+    lists = []
+    for _ in range(3):
+        p = postings.Posting()
+        p.add(1, array("I", range(100)))
+        lists.append(p)
+    lengths = {1: array("H", [200] * 99 + [41])}  # only unit 99 is about as long as the query
+    assert top_units(lists, need=2, limit=1, length=40, lengths=lengths) == [(1 << 32) | 99]
+    lengths = {1: array("H", [200] * 99 + [41])}
+    assert top_units(lists, need=2, limit=5, length=150, lengths=lengths)[0] == (1 << 32)

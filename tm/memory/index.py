@@ -26,9 +26,16 @@ from typing import Any, Protocol
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.match import Candidate, exact_key, key_hash, normalize, tokens
-from tm.memory.postings import Posting, build_postings, from_blob, to_blob, top_units
+from tm.memory.postings import (
+    LENGTHS,
+    Posting,
+    build_postings,
+    from_blob,
+    to_blob,
+    top_units,
+)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 PROBES = 8
 """Rarest words of a segment whose posting lists are read."""
 CANDIDATES = 48
@@ -120,6 +127,7 @@ class SqliteIndex:
             path.unlink(missing_ok=True)
             self.db = self._open()
         self._origins: dict[int, str] | None = None
+        self._length_cache: dict[str, dict[int, array[int]]] = {}
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -194,6 +202,7 @@ class SqliteIndex:
             self.db.execute("ROLLBACK")
             raise
         self._origins = None
+        self._length_cache.clear()
         return report
 
     def _drop_file(self, file_id: int) -> None:
@@ -240,19 +249,26 @@ class SqliteIndex:
                     "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
                     "AND lang = ? ORDER BY unit_id", (lo, hi, lang))
                 lists: dict[str, array[int]] = {}
+                sizes = array("H")
                 while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
-                    part = build_postings([t for _, t in rows], [u - lo for u, _ in rows])
+                    texts, positions = [t for _, t in rows], [u - lo for u, _ in rows]
+                    part = build_postings(texts, positions)
+                    sizes.frombytes(bytes(2 * (positions[-1] + 1 - len(sizes))))
+                    for pos, text in zip(positions, texts, strict=True):
+                        sizes[pos] = min(len(text), 0xFFFF)
                     for tok, ids in part.items():
                         have = lists.get(tok)
                         if have is None:
                             lists[tok] = ids
                         else:
                             have.extend(ids)
+                lists[LENGTHS] = sizes
                 self.db.executemany(
                     "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
                     ((lang, tok, file_id, len(ids), to_blob(ids)) for tok, ids in lists.items()))
                 self.db.execute("INSERT INTO posted VALUES (?, ?)", (file_id, lang))
             self.db.execute("COMMIT")
+            self._length_cache.pop(lang, None)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -300,13 +316,24 @@ class SqliteIndex:
         probes = [sorted((w for w in ws if w in df), key=lambda w: (df[w], w))[:PROBES]
                   for ws in words]
         lists = self._postings(source_lang, sorted(set().union(*probes)) if probes else [])
+        lengths = self._lengths(source_lang)
         chosen: list[list[int]] = []
-        for ps in probes:
+        for text, ps in zip(texts, probes, strict=True):
             need = max(1, math.ceil(len(ps) / 2))
-            chosen.append(top_units([lists[p] for p in ps], need, limit) if ps else [])
+            chosen.append(top_units([lists[p] for p in ps], need, limit, len(text), lengths)
+                          if ps else [])
         rows = self._rows(sorted(set().union(*chosen)) if chosen else [], source_lang,
                           target_lang)
         return [[rows[u] for u in ids if u in rows] for ids in chosen]
+
+    def _lengths(self, lang: str) -> dict[int, array[int]]:
+        """Per file, the text length of each unit in `lang` (for the length filter)."""
+        if lang not in self._length_cache:
+            self._length_cache[lang] = {
+                file_id: from_blob(blob, "H") for file_id, blob in self.db.execute(
+                    "SELECT file_id, ids FROM postings WHERE lang = ? AND token = ?",
+                    (lang, LENGTHS))}
+        return self._length_cache[lang]
 
     def _postings(self, lang: str, words: Sequence[str]) -> dict[str, Posting]:
         out: dict[str, Posting] = {}

@@ -51,14 +51,15 @@ def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, 
 
 
 def to_blob(ids: array[int]) -> bytes:
+    """Little-endian bytes, so an index file moves between machines."""
     if sys.byteorder == "big":  # pragma: no cover
-        ids = array("I", ids)
+        ids = array(ids.typecode, ids)
         ids.byteswap()
     return ids.tobytes()
 
 
-def from_blob(blob: bytes) -> array[int]:
-    ids = array("I")
+def from_blob(blob: bytes, typecode: str = "I") -> array[int]:
+    ids = array(typecode)
     ids.frombytes(blob)
     if sys.byteorder == "big":  # pragma: no cover
         ids.byteswap()
@@ -90,26 +91,43 @@ class Posting:
         return self._wide
 
 
-def top_units(postings: Sequence[Posting], need: int, limit: int) -> list[int]:
-    """Units (file_id << 32 | position) in at least `need` of `postings`, most shared first.
+LENGTHS = ""
+"""The token (never a word) under which a file's per-unit text lengths are stored."""
+MIN_LENGTH_RATIO = 0.5
+"""Shorter/longer text length below which a unit cannot reach a ratio of 2/3 (fuzz.ratio
+is at most 200 * shorter / (shorter + longer)); such units are not candidates."""
 
-    Ties go to the lower unit id, so the choice is deterministic.
+
+def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
+              lengths: dict[int, array[int]]) -> list[int]:
+    """Units (file_id << 32 | position) in at least `need` of `postings` and of a length
+    that can match `length`: most shared words first, then closest in length.
+
+    A short segment of common words shares them with countless units; the length
+    order puts its near-duplicates first. Ties go to the lower unit id.
     """
     if sum(p.size for p in postings) > NUMPY_FROM:
-        return _top_numpy(postings, need, limit)
+        return _top_numpy(postings, need, limit, length, lengths)
     by_file: dict[int, Counter[int]] = {}
     for p in postings:
         for file_id, ids in p.parts:
             by_file.setdefault(file_id, Counter()).update(ids)
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int, int]] = []
+    low, high = length * MIN_LENGTH_RATIO, length / MIN_LENGTH_RATIO
     for file_id, counts in by_file.items():
         base = file_id << 32
-        found += [(-n, base | pos) for pos, n in counts.items() if n >= need]
+        lens = lengths.get(file_id, array("H"))
+        for pos, n in counts.items():
+            if n >= need:
+                size = lens[pos] if pos < len(lens) else length
+                if low <= size <= high:
+                    found.append((-n, abs(size - length), base | pos))
     found.sort()
-    return [uid for _, uid in found[:limit]]
+    return [uid for _, _, uid in found[:limit]]
 
 
-def _top_numpy(postings: Sequence[Posting], need: int, limit: int) -> list[int]:
+def _top_numpy(postings: Sequence[Posting], need: int, limit: int, length: int,
+               lengths: dict[int, array[int]]) -> list[int]:
     """Prefix filtering: a unit in `need` of the P lists is in one of the P - need + 1
     shortest, so only those are merged; the long lists are probed by binary search."""
     import numpy as np
@@ -123,5 +141,17 @@ def _top_numpy(postings: Sequence[Posting], need: int, limit: int) -> list[int]:
         counts += wide[at] == ids
     keep = counts >= need
     ids, counts = ids[keep], counts[keep]
-    order = np.lexsort((ids, -counts))[:limit]
+    sizes = np.full(len(ids), length, dtype=np.int64)
+    files = ids >> 32
+    for file_id in np.unique(files).tolist():
+        lens = lengths.get(int(file_id))
+        if lens is None or not len(lens):
+            continue
+        table = np.frombuffer(lens, dtype=np.uint16)
+        at = files == file_id
+        pos = np.minimum(ids[at] & 0xFFFFFFFF, len(table) - 1)
+        sizes[at] = table[pos]
+    fits = (sizes >= length * MIN_LENGTH_RATIO) & (sizes <= length / MIN_LENGTH_RATIO)
+    ids, counts, sizes = ids[fits], counts[fits], sizes[fits]
+    order = np.lexsort((ids, np.abs(sizes - length), -counts))[:limit]
     return [int(u) for u in ids[order]]
