@@ -83,7 +83,7 @@ def _unique_line(line: str, k: int) -> str:
 
     A lowercase pseudo-word goes after the first plain word of each sentence (a lowercase
     word after a word never creates or removes a sentence break); a sentence without such
-    a word gets its last number changed instead (`l. 144` -> `l. 144k`).
+    a word gets its last number changed instead (`l. 144` -> `l. 1440k` in copy k).
     """
     if not line.strip() or line.strip() == "---":
         return line
