@@ -29,6 +29,8 @@ def markdown_parser() -> MarkdownIt:
 
 
 _PARSER = markdown_parser()
+_BLOCKS = markdown_parser().disable("inline")
+"""Block structure only: inline content is parsed on demand (see `_wrapper`)."""
 
 
 def read_source(path: Path) -> str:
@@ -79,10 +81,12 @@ def _continuation(prefix: str) -> str:
 
 def units(text: str) -> list[Unit]:
     """Every translatable unit of a Markdown text, in document order."""
-    return list(_iter_units(text, _PARSER.parse(text)))
+    env: dict = {}
+    tokens = _BLOCKS.parse(text, env)
+    return list(_iter_units(text, tokens, env))
 
 
-def _iter_units(text: str, tokens: list[Token]) -> Iterator[Unit]:
+def _iter_units(text: str, tokens: list[Token], env: dict) -> Iterator[Unit]:
     starts = line_starts(text)
     containers: list[str] = []
     block = ""
@@ -116,7 +120,7 @@ def _iter_units(text: str, tokens: list[Token]) -> Iterator[Unit]:
                 continue
             heading_atx = (block == "heading_open" and block_map is not None
                            and block_map[1] - block_map[0] == 1)
-            unit = _locate(text, starts, tok, kind, atx=heading_atx)
+            unit = _locate(text, starts, tok, kind, atx=heading_atx, env=env)
             if unit is not None:
                 yield unit
 
@@ -128,7 +132,9 @@ def _line(text: str, starts: list[int], i: int) -> tuple[int, str]:
     return s, text[s:e].rstrip("\r\n")
 
 
-def _locate(text: str, starts: list[int], tok: Token, kind: str, atx: bool) -> Unit | None:
+def _locate(
+    text: str, starts: list[int], tok: Token, kind: str, atx: bool, env: dict
+) -> Unit | None:
     """Find the inline content of `tok` in its source lines; None if it cannot be aligned."""
     assert tok.map is not None
     lines = tok.content.split("\n")
@@ -156,7 +162,7 @@ def _locate(text: str, starts: list[int], tok: Token, kind: str, atx: bool) -> U
         pieces.append(Piece(ls + x, end, raw[:x]))
     if not pieces or pieces[0].start >= pieces[-1].end:
         return None
-    lead, trail = _wrapper(tok)
+    lead, trail = _wrapper(tok, env)
     if lead and len(pieces) == 1 and pieces[0].end - pieces[0].start <= lead + trail:
         lead = trail = 0
     if lead:  # emphasis around the whole block stays outside the segments
@@ -169,9 +175,13 @@ def _locate(text: str, starts: list[int], tok: Token, kind: str, atx: bool) -> U
     return Unit(kind, first + 1, tuple(pieces), cont, multiline=not atx)
 
 
-def _wrapper(tok: Token) -> tuple[int, int]:
+def _wrapper(tok: Token, env: dict) -> tuple[int, int]:
     """Lengths of emphasis markup that wraps the whole inline content, e.g. `*...*`."""
-    kids = tok.children or []
+    content = tok.content
+    if content[:1] not in ("*", "_") or content[-1:] not in ("*", "_"):
+        return 0, 0
+    kids: list[Token] = []
+    _PARSER.inline.parse(content, _PARSER, env, kids)
     lead = trail = 0
     while len(kids) >= 3 and kids[0].type in ("em_open", "strong_open"):
         close = kids[0].type.replace("_open", "_close")
