@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -81,12 +82,12 @@ def _continuation(prefix: str) -> str:
 
 def units(text: str) -> list[Unit]:
     """Every translatable unit of a Markdown text, in document order."""
-    env: dict = {}
+    env: dict[str, Any] = {}
     tokens = _BLOCKS.parse(text, env)
     return list(_iter_units(text, tokens, env))
 
 
-def _iter_units(text: str, tokens: list[Token], env: dict) -> Iterator[Unit]:
+def _iter_units(text: str, tokens: list[Token], env: dict[str, Any]) -> Iterator[Unit]:
     starts = line_starts(text)
     containers: list[str] = []
     block = ""
@@ -133,7 +134,7 @@ def _line(text: str, starts: list[int], i: int) -> tuple[int, str]:
 
 
 def _locate(
-    text: str, starts: list[int], tok: Token, kind: str, atx: bool, env: dict
+    text: str, starts: list[int], tok: Token, kind: str, atx: bool, env: dict[str, Any]
 ) -> Unit | None:
     """Find the inline content of `tok` in its source lines; None if it cannot be aligned."""
     assert tok.map is not None
@@ -144,10 +145,10 @@ def _locate(
         ls, raw = _line(text, starts, first + i)
         if atx:
             hashes = raw.find("#")
-            x = raw.find(cl, hashes + 1 if hashes >= 0 else 0)
-            if x < 0:
+            at = raw.find(cl, hashes + 1 if hashes >= 0 else 0)
+            if at < 0:
                 return None
-            pieces.append(Piece(ls + x, ls + x + len(cl), raw[:x]))
+            pieces.append(Piece(ls + at, ls + at + len(cl), raw[:at]))
             continue
         body = raw if i < len(lines) - 1 else raw.rstrip(" \t")
         x = _align(body, cl)
@@ -175,7 +176,7 @@ def _locate(
     return Unit(kind, first + 1, tuple(pieces), cont, multiline=not atx)
 
 
-def _wrapper(tok: Token, env: dict) -> tuple[int, int]:
+def _wrapper(tok: Token, env: dict[str, Any]) -> tuple[int, int]:
     """Lengths of emphasis markup that wraps the whole inline content, e.g. `*...*`."""
     content = tok.content
     if content[:1] not in ("*", "_") or content[-1:] not in ("*", "_"):
