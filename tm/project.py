@@ -168,10 +168,11 @@ def _segment_project(
             if advisor is not None:
                 suggestions = advisor.advise([m.msgid for m in template.messages], src_lang, lang)
             new = catalogs.update_catalog(template, old, lang, suggestions)
-            known = old.index() if old is not None else {}
+            had = {m.key for m in old.messages if m.has_translation} if old else set()
             report.prefilled[lang] = sum(
                 1 for m in new.messages
-                if not m.obsolete and m.msgstr and m.key not in known
+                if not m.obsolete and m.msgid in suggestions and m.msgstr
+                and m.key not in had
             )
             pending.append((po_path, format_po(new), report))
         reports.append(report)
