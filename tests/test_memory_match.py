@@ -152,3 +152,4 @@ def test_length_orders_units_that_share_only_common_words(numpy_from: int,
     assert top_units(lists, need=2, limit=1, length=40, lengths=lengths) == [(1 << 32) | 99]
     lengths = {1: array("H", [200] * 99 + [41])}
     assert top_units(lists, need=2, limit=5, length=150, lengths=lengths)[0] == (1 << 32)
+

@@ -92,26 +92,32 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
     try:
         context = etree.iterparse(str(path), events=("end",), tag="tu", huge_tree=True,
                                   resolve_entities=False, no_network=True)
-        for _, el in context:
+        codes: dict[str, str] = {}
+        for n, (_, el) in enumerate(context):
             texts: dict[str, str] = {}
             note = ""
             for child in el:
-                if child.tag == "tuv":
+                tag = child.tag
+                if tag == "tuv":
                     lang = child.get(XML_LANG) or child.get("lang")
                     if not lang:
                         raise MemoryFormatError("<tuv> without xml:lang", path,
                                                 child.sourceline, 'add xml:lang="en" or similar')
+                    code = codes.get(lang)
+                    if code is None:
+                        code = codes[lang] = lang_code(lang)
                     seg = child.find("seg")
                     text = _seg_text(seg) if seg is not None else ""
-                    if text.strip():
-                        texts.setdefault(lang_code(lang), text)
-                elif child.tag == "note" and child.text:
+                    if text.strip() and code not in texts:
+                        texts[code] = text
+                elif tag == "note" and child.text:
                     note = child.text
             line = el.sourceline or 0
             el.clear(keep_tail=False)
-            parent = el.getparent()
-            while el.getprevious() is not None and parent is not None:
-                del parent[0]
+            if n % 256 == 255:  # drop finished units now and then: memory stays flat
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
             if len(texts) >= 2:
                 yield MemoryUnit(texts, line, note)
         root = context.root
