@@ -153,3 +153,13 @@ def test_length_orders_units_that_share_only_common_words(numpy_from: int,
     lengths = {1: array("H", [200] * 99 + [41])}
     assert top_units(lists, need=2, limit=5, length=150, lengths=lengths)[0] == (1 << 32)
 
+
+
+@pytest.mark.parametrize("text", ["a  b", " a", "a ", "a\u2009b", "a\nb", "a b", "e\u0301",
+                                  "x\xa0y", ""])
+def test_exact_key_is_nfc_with_single_spaces(text: str) -> None:
+    import unicodedata
+
+    from tm.memory.match import exact_key
+
+    assert exact_key(text) == " ".join(unicodedata.normalize("NFC", text).split())

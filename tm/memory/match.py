@@ -30,6 +30,7 @@ similarity of 80 still clears the default threshold of 75."""
 KIND_RANK = {"exact": 0, "adapted": 1, "fuzzy": 2, "citation": 3}
 
 _NUMBER = re.compile(r"\d+")
+_ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")
 _TOKEN_MIN = 2
 
 
@@ -51,7 +52,11 @@ class Candidate:
 
 def exact_key(text: str) -> str:
     """What must be equal for an exact match: the text up to Unicode form and spacing."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _ODD_SPACE.search(text):  # the common case (single spaces) skips the split/join
+        text = " ".join(text.split())
+    return text
 
 
 def key_hash(text: str) -> int:
