@@ -247,7 +247,7 @@ class SqliteIndex:
                 lo, hi = file_id << 32, (file_id + 1) << 32
                 cur = self.db.execute(
                     "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
-                    "AND lang = ? ORDER BY unit_id", (lo, hi, lang))
+                    "AND +lang = ? ORDER BY unit_id", (lo, hi, lang))  # +: walk the key range
                 lists: dict[str, array[int]] = {}
                 sizes = array("H")
                 while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
