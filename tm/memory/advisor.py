@@ -15,6 +15,10 @@ from tm.memory.index import MemoryIndex
 from tm.memory.match import CitationAdapter, best_matches, rank_key
 from tm.model import Match, Suggestion
 
+BATCH = 5000
+"""Segments per candidate lookup: large enough to share posting lists between many
+segments, small enough that a document of 300,000 segments does not hold them all."""
+
 
 @dataclass
 class Helpers:
@@ -110,11 +114,13 @@ class MemoryAdvisor:
             out[text] = Match(first.source, first.target, 100.0, first.origin, "exact")
         rest = [t for t in texts if t not in out]
         adapter = citation_adapter(self.helpers, source_lang, target_lang)
-        found_cands = self.index.candidates(rest, source_lang, target_lang)
-        for text, cands in zip(rest, found_cands, strict=True):
-            found = best_matches(text, cands, 1, self.threshold, adapter)
-            if found:
-                out[text] = found[0]
+        for i in range(0, len(rest), BATCH):  # bounded memory for huge documents
+            batch = rest[i:i + BATCH]
+            found_cands = self.index.candidates(batch, source_lang, target_lang)
+            for text, cands in zip(batch, found_cands, strict=True):
+                found = best_matches(text, cands, 1, self.threshold, adapter)
+                if found:
+                    out[text] = found[0]
         return out
 
     def search(self, text: str, source_lang: str, target_lang: str, limit: int = 5,
