@@ -6,6 +6,8 @@ module while it is still loading).
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +16,17 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the `memory` sub-app and `learn` to `app`."""
-    from tm.cli import Quiet, console, reported
+    from tm.cli import Quiet, console, err, interactive, reported
     from tm.config import load_config
+
+    @contextmanager
+    def spinner(label: str, quiet: bool) -> Iterator[None]:
+        """A spinner on a terminal while a big memory is read; silence in CI and pipes."""
+        if not interactive(quiet):
+            yield
+            return
+        with err.status(label):
+            yield
 
     memory_app = typer.Typer(
         name="memory",
@@ -44,7 +55,9 @@ def register(app: typer.Typer) -> None:
         """
         from tm.memory.store import import_files
 
-        done = import_files(load_config(), files, force=force)
+        config = load_config()
+        with spinner("reading and indexing memory files", quiet):
+            done = import_files(config, files, force=force)
         if not quiet:
             for r in done:
                 console.print(f"{r.dest}: {r.units} units ({r.status})", markup=False)
@@ -66,7 +79,9 @@ def register(app: typer.Typer) -> None:
         """
         from tm.memory.store import export_tmx
 
-        n = export_tmx(load_config(), file, source_lang, include_builtin=builtin)
+        config = load_config()
+        with spinner("writing the memory", quiet):
+            n = export_tmx(config, file, source_lang, include_builtin=builtin)
         if not quiet:
             console.print(f"{file}: {n} units", markup=False)
 
