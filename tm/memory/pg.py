@@ -1,10 +1,12 @@
 """A shared team memory in PostgreSQL (`memory_url = "postgresql://..."`).
 
-Same MemoryIndex interface and the same `files` and `variants` tables as SqliteIndex
-(in a schema `tm`, with PostgreSQL types), so the advisor, search and export cannot
-tell the two apart. What differs is how candidates are found: instead of word
-postings, `variants.norm` (the text as `match.normalize` sees it) carries a GIN
-trigram index and pg_trgm returns the most similar units; rapidfuzz still decides.
+Same MemoryIndex interface and the same `meta`, `files`, `variants` and `postings`
+tables as SqliteIndex (in a schema `tm`, with PostgreSQL types), so the advisor, search
+and export cannot tell the two apart. What differs is how candidates are found:
+`variants.norm` (the text as `match.normalize` sees it, padded with a space at both ends)
+carries a GIN trigram index; `postings` keeps only word counts (no unit lists), which
+pick a segment's rarest words; the trigram index finds the units holding them
+(`LIKE '% word %'`) and pg_trgm's similarity() ranks those; rapidfuzz still decides.
 
 Several translators share one server, so `sync` never deletes: each memory file is
 keyed by its origin (`memory/lecture.tmx`), and a file whose content hash differs from
@@ -15,6 +17,7 @@ syncs any more stay until removed with `forget`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import combinations
@@ -32,9 +35,14 @@ SIMILARITY = 0.3
 """pg_trgm similarity a unit needs when a short segment is looked up by `%` (pg_trgm's
 own default; a changed year or word in a sentence keeps it at 0.6-0.9)."""
 PROBES = 5
-"""Longest words of a segment used as probes; a candidate contains two of them."""
-PROBE_MIN = 4
-"""Shorter words are too common to probe with (and give a trigram or two at most)."""
+"""Rarest words of a segment (those the memory holds) used as probes; a candidate holds
+two of them, or one when the segment has only one or two."""
+COMMON = 0.02
+"""A word in more than this share of a language's units (and in more than COMMON_MIN)
+is too common to probe with alone: "the", "and", "был"."""
+COMMON_MIN = 50
+PROBE_MIN = 3
+"""A word needs a whole trigram for `LIKE '% word %'` to be served by the index."""
 LOCK = 0x746D_6D65  # "tmme": serializes schema set-up and file replacement
 
 SCHEMA = """
@@ -49,6 +57,10 @@ CREATE TABLE IF NOT EXISTS tm.variants(
     norm TEXT NOT NULL, PRIMARY KEY(unit_id, lang));
 CREATE INDEX IF NOT EXISTS variants_exact ON tm.variants(lang, khash);
 CREATE INDEX IF NOT EXISTS variants_trgm ON tm.variants USING gin (norm gin_trgm_ops);
+CREATE TABLE IF NOT EXISTS tm.postings(
+    lang TEXT NOT NULL, token TEXT NOT NULL, file_id BIGINT NOT NULL, df INTEGER NOT NULL,
+    PRIMARY KEY(lang, token, file_id));
+CREATE INDEX IF NOT EXISTS postings_file ON tm.postings(file_id);
 """
 
 CANDIDATE_SQL = """
@@ -62,28 +74,37 @@ LIMIT %s
 """
 
 
-def probes(norm: str) -> list[str]:
-    """The words a segment is looked up by: its longest (longer words are rarer).
+def words(norm: str) -> set[str]:
+    """The words of a normalized text that can be probes."""
+    return {w for w in norm.split() if len(w) >= PROBE_MIN and not w.isdigit()}
 
-    >>> probes("in june 1927 trotsky and other leaders were summoned")
-    ['summoned', 'leaders', 'trotsky', 'other', 'june']
+
+def candidate_query(norm: str, df: dict[str, int], units: int) -> tuple[str, list[str]]:
+    """WHERE clause and its parameters for one segment.
+
+    Probes are the segment's rarest words that the memory holds; each `LIKE '% word %'`
+    is served by the trigram index, word boundaries included. With three or more
+    uncommon probes a unit must hold two of them (a pair is an index intersection), with
+    fewer one of them; or else three of its four rarest common words. When no word of the
+    segment is in the memory (short segments, typos): pg_trgm's `%` on the whole text.
+
+    >>> candidate_query("the old man and the sea", {"the": 90, "old": 3, "sea": 5}, 100)
+    ('(s.norm LIKE %s) OR (s.norm LIKE %s)', ['% old %', '% sea %'])
     """
-    words = {w for w in norm.split() if len(w) >= PROBE_MIN and not w.isdigit()}
-    return sorted(words, key=lambda w: (-len(w), w))[:PROBES]
-
-
-def candidate_query(norm: str) -> tuple[str, list[str]]:
-    """WHERE clause and its parameters: units holding two of the probe words (each
-    `LIKE '%word%'` is served by the trigram index, so a pair is an index intersection),
-    or, for a segment with fewer than two probe words, pg_trgm's `%` on the whole text."""
-    words = probes(norm)
-    if len(words) < 2:
+    found = sorted((w for w in words(norm) if w in df), key=lambda w: (df[w], -len(w), w))
+    if not found:
         return "s.norm %% %s", [norm]
-    arms, params = [], []
-    for a, b in combinations(words, 2):
-        arms.append("(s.norm LIKE %s AND s.norm LIKE %s)")
-        params += [f"%{a}%", f"%{b}%"]
-    return " OR ".join(arms), params
+    cap = max(COMMON_MIN, COMMON * units)
+    rare = [w for w in found if df[w] <= cap][:PROBES]
+    common = [w for w in found if df[w] > cap][:4]
+    arms: list[tuple[str, ...]] = (list(combinations(rare, 2)) if len(rare) >= 3
+                                   else [(w,) for w in rare])
+    if len(common) >= 3:  # a unit that kept only the common words of the segment
+        arms += combinations(common, 3)
+    elif not rare:
+        arms.append(tuple(common))
+    where = " OR ".join("(" + " AND ".join(["s.norm LIKE %s"] * len(a)) + ")" for a in arms)
+    return where, [f"% {w} %" for a in arms for w in a]
 
 
 def _url_line(config: Config) -> int:
@@ -171,6 +192,8 @@ class PostgresIndex:
             row = self.db.execute("SELECT value FROM tm.meta WHERE key = 'schema'").fetchone()
         self.db.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
                         (str(SIMILARITY),))
+        # lookups touch a few hundred rows: starting parallel workers costs more than it saves
+        self.db.execute("SET max_parallel_workers_per_gather = 0")
         if row is None or row[0] != SCHEMA_VERSION:
             self._fail(f"the shared memory has schema version {row[0] if row else '?'}, "
                        f"this tm writes version {SCHEMA_VERSION}",
@@ -237,6 +260,7 @@ class PostgresIndex:
         if row is not None:
             self.db.execute("DELETE FROM tm.variants WHERE unit_id >= %s AND unit_id < %s",
                             (row[0] << 32, (row[0] + 1) << 32))
+            self.db.execute("DELETE FROM tm.postings WHERE file_id = %s", (row[0],))
         return row is not None
 
     def _replace(self, source: MemorySource, units: Iterable[MemoryUnit],
@@ -249,6 +273,8 @@ class PostgresIndex:
             (str(source.path.resolve()), source.origin, *stat)).fetchone()[0]
         base = file_id << 32
         kept = skipped = 0
+        df: Counter[tuple[str, str]] = Counter()
+        langs: Counter[str] = Counter()
         with self.db.cursor().copy(
                 "COPY tm.variants(unit_id, lang, text, khash, norm) FROM STDIN") as copy:
             for pos, unit in enumerate(units):
@@ -258,7 +284,16 @@ class PostgresIndex:
                 kept += 1
                 for lang, text in unit.texts.items():
                     text = text.replace("\x00", "")
-                    copy.write_row((base + pos, lang, text, key_hash(text), normalize(text)))
+                    norm = normalize(text)
+                    df.update((lang, w) for w in words(norm))
+                    langs[lang] += 1
+                    copy.write_row((base + pos, lang, text, key_hash(text), f" {norm} "))
+        with self.db.cursor().copy(
+                "COPY tm.postings(lang, token, file_id, df) FROM STDIN") as copy:
+            for (lang, word), n in df.items():
+                copy.write_row((lang, word, file_id, n))
+            for lang, n in langs.items():  # the empty word counts the units of a language
+                copy.write_row((lang, "", file_id, n))
         self.db.execute("UPDATE tm.files SET units = %s, skipped = %s WHERE id = %s",
                         (kept, skipped, file_id))
         return kept
@@ -290,14 +325,20 @@ class PostgresIndex:
 
     def candidates(self, texts: Sequence[str], source_lang: str, target_lang: str,
                    limit: int = CANDIDATES) -> list[list[Candidate]]:
-        """For each text, the `limit` units most similar by trigrams among those the GIN
-        trigram index offers; one pipelined round trip for the whole batch."""
+        """For each text, the `limit` units most similar by trigrams among those holding
+        its rarest words; one statement for the word counts, then one pipelined round trip
+        for the whole batch."""
+        norms = [normalize(t) for t in texts]
+        vocab = ["", *sorted(set().union(*map(words, norms)))] if norms else [""]
         with self._errors():
+            df = dict(self.db.execute(
+                "SELECT token, sum(df)::int FROM tm.postings WHERE lang = %s "
+                "AND token = ANY(%s) GROUP BY token", (source_lang, vocab)).fetchall())
+            units = df.pop("", 0)
             with self.db.pipeline():
                 curs = []
-                for text in texts:
-                    norm = normalize(text)
-                    where, params = candidate_query(norm)
+                for norm in norms:
+                    where, params = candidate_query(norm, df, units)
                     curs.append(self.db.execute(CANDIDATE_SQL.format(where=where), (
                         target_lang, source_lang, *params, norm, limit)))
             return [[Candidate(*row) for row in cur.fetchall()] for cur in curs]
