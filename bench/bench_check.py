@@ -209,6 +209,8 @@ def main() -> int:
     ap.add_argument("--entries", type=int, default=2000)
     ap.add_argument("--langs", default="ru,de", help="target languages, files split evenly")
     ap.add_argument("--workdir", type=Path, help="keep the generated files here")
+    ap.add_argument("--reuse", action="store_true",
+                    help="time the catalogs already generated in --workdir")
     ap.add_argument("--pofilter-parallel", action="store_true",
                     help="also time pofilter as two processes over halves of the files")
     ap.add_argument("--agree", type=Path, metavar="DIR", help="only compare counts with msgfmt")
@@ -217,8 +219,11 @@ def main() -> int:
         return agree(a.agree)
     work = a.workdir or Path(tempfile.mkdtemp(prefix="tm-bench-"))
     data = work / "catalogs"
-    shutil.rmtree(data, ignore_errors=True)
-    t, paths = timed(lambda: generate(data, a.files, a.entries, a.langs.split(",")))
+    if a.reuse and data.is_dir():
+        t, paths = 0.0, sorted(data.rglob("*.po"))
+    else:
+        shutil.rmtree(data, ignore_errors=True)
+        t, paths = timed(lambda: generate(data, a.files, a.entries, a.langs.split(",")))
     n = sum(1 for p in paths for line in p.open(encoding="utf-8") if line.startswith("msgid "))
     print(f"generated {len(paths)} catalogs, {n - len(paths)} entries in {t:.1f}s ({data})")
     cpus = os.cpu_count() or 1

@@ -76,9 +76,16 @@ def _cited(text: str, lang: str) -> tuple[str, ...]:
     return tuple(fn(text, lang)) if fn is not None else ()
 
 
+def _cite_hint(text: str) -> bool:
+    """A citation needs an abbreviation's dot before a number (`f. 17`), so a sentence whose
+    only dot is its last character cannot hold one."""
+    dot = text.find(".")
+    return 0 <= dot < len(text.rstrip()) - 1 and _CITE_HINT.search(text) is not None
+
+
 def check_citations(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     """Archival citations (fond, opis', delo, list) keep the source's numbers, in order."""
-    if not _CITE_HINT.search(src) and not _CITE_HINT.search(tgt):
+    if not _cite_hint(src) and not _cite_hint(tgt):
         return
     s, t = _cited(src, ctx.source_lang), _cited(tgt, ctx.target_lang)
     if not t and ctx.target_lang != ctx.source_lang:

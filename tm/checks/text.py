@@ -93,7 +93,12 @@ def check_end_punctuation(src: str, tgt: str, ctx: Context) -> Iterator[str]:
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"))
 
 
+_PAIR_CHARS = frozenset("()[]{}«»\"“”„")
+
+
 def _unbalanced(text: str) -> list[str]:
+    if _PAIR_CHARS.isdisjoint(text):
+        return []
     out = []
     for a, b in _PAIRS:
         na, nb = text.count(a), text.count(b)
