@@ -15,7 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -27,6 +27,7 @@ from tm.cli import app
 from tm.config import load_config
 from tm.memory import MemoryAdvisor, MemorySource, SqliteIndex, open_index
 from tm.memory.pg import PostgresIndex, redact
+from tm.model import Match
 from tm.po import read_po
 
 DATA = Path(__file__).parent / "data"
@@ -151,7 +152,7 @@ def memory_and_queries(folder: Path) -> tuple[list[MemorySource], list[str], lis
     return sources, en, ru
 
 
-def summary(found: dict) -> dict[str, tuple]:
+def summary(found: Mapping[str, Match]) -> dict[str, tuple[str, float, str, str]]:
     return {t: (m.target, round(m.score, 6), m.kind, m.origin) for t, m in found.items()}
 
 
@@ -258,7 +259,7 @@ def test_segment_with_memory_url_prefills_the_catalog(pg_url: str, tmp_path: Pat
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize("url, what", [

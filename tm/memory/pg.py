@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import combinations
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from tm.config import Config
 from tm.errors import TmError
@@ -152,13 +152,19 @@ class PostgresIndex:
         params.setdefault("connect_timeout", 10)
         params.setdefault("application_name", "tm")
         try:
-            self.db = psycopg.connect(**params, autocommit=True)
+            self.db = psycopg.connect(psycopg.conninfo.make_conninfo("", **params),
+                                      autocommit=True)
         except psycopg.Error as e:
             self._fail(f"cannot connect to {redact(url)}: {_one_line(e)}",
                        "is the server running and reachable? remove memory_url to use the "
                        "local index")
         with self._errors():
             self._setup()
+
+    def _value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row (None for no row)."""
+        row = self.db.execute(sql, params).fetchone()
+        return None if row is None else row[0]
 
     def _fail(self, what: str, hint: str) -> NoReturn:
         raise TmError(what, self.where[0], self.where[1], hint) from None
@@ -185,7 +191,7 @@ class PostgresIndex:
                     self._fail(f"cannot enable pg_trgm: {_one_line(e)}",
                                "a database owner runs: CREATE EXTENSION pg_trgm; "
                                "on Debian it comes with postgresql-contrib")
-            if self.db.execute("SELECT to_regclass('tm.variants')").fetchone()[0] is None:
+            if self._value("SELECT to_regclass('tm.variants')") is None:
                 self.db.execute(SCHEMA)
                 self.db.execute("INSERT INTO tm.meta VALUES ('schema', %s) "
                                 "ON CONFLICT (key) DO NOTHING", (SCHEMA_VERSION,))
@@ -198,7 +204,7 @@ class PostgresIndex:
             self._fail(f"the shared memory has schema version {row[0] if row else '?'}, "
                        f"this tm writes version {SCHEMA_VERSION}",
                        "use the same tm version as the rest of the team")
-        if not self.db.execute("SELECT show_trgm('жд')").fetchone()[0]:
+        if not self._value("SELECT show_trgm('жд')"):
             self._fail("the database cannot index Cyrillic text (its LC_CTYPE is not UTF-8)",
                        "create it with: createdb --template=template0 --locale=C.UTF-8 ...")
 
@@ -267,10 +273,10 @@ class PostgresIndex:
                  stat: tuple[int, int, str]) -> int:
         """Inside a transaction: drop the origin, insert a new file row and COPY its units."""
         self._drop(source.origin)
-        file_id = self.db.execute(
+        file_id: int = self._value(
             "INSERT INTO tm.files(path, origin, size, mtime_ns, digest, units, skipped) "
             "VALUES (%s, %s, %s, %s, %s, 0, 0) RETURNING id",
-            (str(source.path.resolve()), source.origin, *stat)).fetchone()[0]
+            (str(source.path.resolve()), source.origin, *stat))
         base = file_id << 32
         kept = skipped = 0
         df: Counter[tuple[str, str]] = Counter()
@@ -331,7 +337,7 @@ class PostgresIndex:
         norms = [normalize(t) for t in texts]
         vocab = ["", *sorted(set().union(*map(words, norms)))] if norms else [""]
         with self._errors():
-            df = dict(self.db.execute(
+            df: dict[str, int] = dict(self.db.execute(
                 "SELECT token, sum(df)::int FROM tm.postings WHERE lang = %s "
                 "AND token = ANY(%s) GROUP BY token", (source_lang, vocab)).fetchall())
             units = df.pop("", 0)
@@ -349,16 +355,16 @@ class PostgresIndex:
             cur.itersize = 5000
             cur.execute("SELECT v.unit_id, v.lang, v.text, f.origin FROM tm.variants v "
                         "JOIN tm.files f ON f.id = v.unit_id >> 32 ORDER BY v.unit_id")
-            current: MemoryUnit | None = None
+            current = MemoryUnit({})
             current_id = -1
             for uid, lang, text, origin in cur:
                 if uid != current_id:
-                    if current is not None:
+                    if current.texts:
                         yield current
                     current = MemoryUnit({}, extra={"origin": origin})
                     current_id = uid
                 current.texts[lang] = text
-            if current is not None:
+            if current.texts:
                 yield current
 
     def languages(self) -> set[str]:
