@@ -17,10 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tm.checks import count_catalog
-from tm.checks.counts import scan_counts
+from tm.checks.counts import scan_counts, scan_translated, state
 from tm.cli import app
 from tm.errors import CatalogError
-from tm.po import decode_po, parse_po, read_po
+from tm.po import Message, decode_po, parse_po, read_po
 
 DATA = Path(__file__).parent / "data"
 REALWORLD = DATA / "realworld"
@@ -129,3 +129,17 @@ def test_lean_scanner_defers_malformed(text: str) -> None:
     assert scan_counts(text) is None
     with pytest.raises(CatalogError):
         parse_po(text)
+
+
+def test_lean_scanner_gives_qa_the_same_entries() -> None:
+    """QA reads translated entries with the lean scanner: the same strings, flags and lines
+    as the strict reader's."""
+    def key(m: Message) -> tuple[object, ...]:
+        return (m.line, m.msgctxt, m.msgid, m.msgid_plural, m.msgstr, m.msgstr_plural, m.flags)
+
+    for p in accepted():
+        found = scan_translated(decode_po(p.read_bytes(), str(p)))
+        if found is None:
+            continue
+        full = [key(m) for m in read_po(p).messages if not m.obsolete and state(m) == "translated"]
+        assert [key(m) for m in found[1]] == full, p

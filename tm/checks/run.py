@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from tm.checks.context import Context
-from tm.checks.counts import TRANSLATED, Counts, count_catalog, first_msgstr, scan_counts, state
+from tm.checks.counts import (
+    TRANSLATED,
+    Counts,
+    count_catalog,
+    first_msgstr,
+    scan_counts,
+    scan_translated,
+    state,
+)
 from tm.checks.registry import ALL_CODES, POLICY_CODES, QA_CHECKS
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
@@ -186,40 +194,43 @@ def _termbase(config: Config | None) -> Any:
 _LANGUAGE = re.compile(r'^"Language:[ \t]*([^"\\]*?)[ \t]*\\n"', re.M)
 
 
-def _quick_counts(job: Job) -> FileReport | None:
-    """Counts-only: the lean scanner, unless the file is unusual or the policy fails
-    (then the full parse names the error or lists the entries)."""
+def _lean_read(job: Job) -> tuple[Counts, list[Message], str] | None:
+    """Counts, translated entries and language by the lean scanner; None when the file is
+    unusual or the policy fails (the strict reader then names the error, or the
+    untranslated entries are listed from a full parse)."""
     p = Path(job.path)
     try:
         text = decode_po(p.read_bytes(), job.path)
-    except OSError:
+    except (OSError, TmError):
         return None
-    counts = scan_counts(text)
-    if counts is None:
+    found = scan_translated(text) if job.qa else scan_counts(text)
+    if found is None:
         return None
+    counts, messages = found if isinstance(found, tuple) else (found, [])
     m = _LANGUAGE.search(text, 0, 4096)
     lang = job.target_lang or (m.group(1) if m and m.group(1) else catalog_language(Catalog(), p))
     minimum = job.policy.min_translated.get(lang) if job.policy else None
     if minimum is not None and job.policy is not None and \
             counts.percent(job.policy.fuzzy_counts_as_translated) < minimum:
         return None
-    return FileReport(job.display, lang, counts, doc=job.doc, minimum=minimum)
+    return counts, messages, lang
 
 
 def run_job(job: Job) -> FileReport:
     """Counts, policy and QA for one catalog."""
-    if not job.qa:
-        quick = _quick_counts(job)
-        if quick is not None:
-            return quick
-    p = Path(job.path)
-    cat = read_po(p)
-    cat.path = job.display
-    counts = count_catalog(cat)
-    lang = job.target_lang or catalog_language(cat, p)
+    lean = _lean_read(job)
+    if lean is not None:
+        counts, messages, lang = lean
+        cat = Catalog(messages=messages, path=job.display)
+    else:
+        p = Path(job.path)
+        cat = read_po(p)
+        cat.path = job.display
+        counts = count_catalog(cat)
+        lang = job.target_lang or catalog_language(cat, p)
     report = FileReport(job.display, lang, counts, doc=job.doc,
                         minimum=job.policy.min_translated.get(lang) if job.policy else None)
-    if job.policy is not None:
+    if job.policy is not None and lean is None:
         report.findings.extend(policy_findings(cat, counts, lang, job.display, job.policy))
     if job.qa:
         ctx = Context(job.source_lang or guess_source_language(cat), lang,
