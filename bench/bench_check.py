@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -134,10 +135,20 @@ def generate(folder: Path, files: int, entries: int, langs: list[str], seed: int
     return paths
 
 
+CPU: dict[float, tuple[float, float]] = {}
+"""wall seconds -> (CPU seconds of child processes, load average during the step)"""
+
+
 def timed(fn):  # type: ignore[no-untyped-def]
+    """Wall time of fn(); the children's CPU time and the load average go into CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     result = fn()
-    return time.perf_counter() - t, result
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU[wall] = (cpu, os.getloadavg()[0])
+    return wall, result
 
 
 def msgfmt_stats(path: Path) -> tuple[int, int, int] | None:
@@ -246,19 +257,27 @@ def main() -> int:
     findings = sum(len(f["findings"]) for f in full["files"])  # type: ignore[attr-defined]
     print(f"{cpus} CPUs; counts differing from msgfmt: {mismatches} of {len(paths)} files; "
           f"tm QA findings: {findings}")
+    print(f"  {'':36} {'wall':>9} {'CPU':>9}  load (others' work on the machine)")
     for name, secs in results.items():
-        print(f"  {name:36} {secs:8.2f} s")
+        cpu, load = CPU.get(secs, (0.0, 0.0))
+        print(f"  {name:36} {secs:8.2f}s {cpu:8.2f}s  {load:4.1f}")
     qa, co = results["tm check (all QA)"], results["tm check --counts-only"]
+    cpu = {name: CPU.get(secs, (0.0, 0.0))[0] for name, secs in results.items()}
     ratios = [
-        ("pofilter (1 process) / tm check all QA", results["pofilter, 1 process"] / qa, ">= 5"),
-        ("pofilter (2 processes) / tm check all QA",
-         results.get("pofilter, 2 processes", 0.0) / qa, ""),
-        ("tm --counts-only / msgfmt serial", co / results["msgfmt --statistics, serial"], "<= 2"),
-        ("tm --counts-only / msgfmt 2 at a time",
+        ("pofilter (1 process) / tm check all QA, wall", results["pofilter, 1 process"] / qa,
+         ">= 5"),
+        ("pofilter / tm check all QA, CPU seconds",
+         cpu["pofilter, 1 process"] / max(cpu["tm check (all QA)"], 1e-9), ""),
+        ("tm --counts-only / msgfmt serial, wall", co / results["msgfmt --statistics, serial"],
+         "<= 2"),
+        ("tm --counts-only / msgfmt 2 at a time, wall",
          co / results["msgfmt --statistics, 2 at a time"], ""),
     ]
+    if "pofilter, 2 processes" in results:
+        ratios.insert(1, ("pofilter (2 processes) / tm check all QA, wall",
+                          results["pofilter, 2 processes"] / qa, ""))
     for name, value, target in ratios:
-        print(f"{name:44} {value:6.2f}" + (f"   (target {target})" if target else ""))
+        print(f"{name:48} {value:6.2f}" + (f"   (target {target})" if target else ""))
     if not a.workdir:
         shutil.rmtree(work, ignore_errors=True)
     return 0
