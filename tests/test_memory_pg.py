@@ -254,6 +254,9 @@ def test_segment_with_memory_url_prefills_the_catalog(pg_url: str, tmp_path: Pat
     r = runner.invoke(app, ["memory", "search", "Such is the statute of the Comintern",
                             "--to", "ru"])
     assert r.exit_code == 0 and "Таков устав Коминтерна." in r.output
+    r = runner.invoke(app, ["memory", "export", "out.tmx"])
+    assert r.exit_code == 0, r.output
+    assert "Таков устав Коминтерна." in (tmp_path / "out.tmx").read_text("utf-8")
 
 
 def _free_port() -> int:

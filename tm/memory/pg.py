@@ -41,6 +41,8 @@ COMMON = 0.02
 """A word in more than this share of a language's units (and in more than COMMON_MIN)
 is too common to probe with alone: "the", "and", "был"."""
 COMMON_MIN = 50
+COMMON_PROBES = 4
+"""Rarest common words of a segment of which a unit holding three is a candidate too."""
 PROBE_MIN = 3
 """A word needs a whole trigram for `LIKE '% word %'` to be served by the index."""
 LOCK = 0x746D_6D65  # "tmme": serializes schema set-up and file replacement
@@ -96,7 +98,7 @@ def candidate_query(norm: str, df: dict[str, int], units: int) -> tuple[str, lis
         return "s.norm %% %s", [norm]
     cap = max(COMMON_MIN, COMMON * units)
     rare = [w for w in found if df[w] <= cap][:PROBES]
-    common = [w for w in found if df[w] > cap][:4]
+    common = [w for w in found if df[w] > cap][:COMMON_PROBES]
     arms: list[tuple[str, ...]] = (list(combinations(rare, 2)) if len(rare) >= 3
                                    else [(w,) for w in rare])
     if len(common) >= 3:  # a unit that kept only the common words of the segment
