@@ -30,7 +30,6 @@ similarity of 80 still clears the default threshold of 75."""
 KIND_RANK = {"exact": 0, "adapted": 1, "fuzzy": 2, "citation": 3}
 
 _NUMBER = re.compile(r"\d+")
-_ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")
 _TOKEN_MIN = 2
 
 
@@ -54,7 +53,9 @@ def exact_key(text: str) -> str:
     """What must be equal for an exact match: the text up to Unicode form and spacing."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _ODD_SPACE.search(text):  # the common case (single spaces) skips the split/join
+    # the common case (single spaces) skips the split/join; isprintable() is False for
+    # every whitespace but the ASCII space
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = " ".join(text.split())
     return text
 
