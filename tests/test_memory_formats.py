@@ -108,3 +108,41 @@ def test_tmx_inline_codes_and_stray_markup(tmp_path: Path) -> None:
         '<tuv xml:lang="ru"><seg>Слово.</seg></tuv></tu></body></tmx>', encoding="utf-8")
     (unit,) = read_memory(p)
     assert unit.texts["en"] == "A <em>word</em> and more.<sup>[2]</sup>"
+
+
+TRICKY = (
+    '<?xml version="1.0" encoding="UTF-8"?>\r\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\r\n'
+    '<tmx version="1.4"><header srclang="en"><note>header note</note></header><body>\r\n'
+    "<tu tuid='1'><note>unit note</note><tuv xml:lang='en-GB'><note>tuv note</note>"
+    "<seg>Fish &amp; chips &lt;b&gt; &#x41;&#66;\r\nsecond line</seg></tuv>"
+    '<tuv xml:lang="ru"><seg>Рыба</seg></tuv><tuv xml:lang="en"><seg>dup</seg></tuv></tu>\r\n'
+    '<tu><tuv lang="EN"><seg>old style</seg></tuv><tuv lang="DE"><seg>alt</seg></tuv></tu>\n'
+    '<tu><tuv xml:lang="en"><seg>lonely</seg></tuv><tuv xml:lang="ru"><seg>  </seg></tuv></tu>\n'
+    '<tu><tuv xml:lang="en"><seg>A <ph x="1">&lt;br/&gt;</ph> break</seg></tuv>\n'
+    '<tuv xml:lang="ru"><seg>Разрыв <bpt i="1">&lt;i&gt;</bpt>x<ept i="1">&lt;/i&gt;</ept>'
+    "</seg></tuv></tu>\n"
+    "</body></tmx>\n")
+
+
+@pytest.mark.parametrize("content", [TRICKY, (DATA / "memory_lecture.tmx").read_text("utf-8")])
+def test_fast_tmx_reader_agrees_with_lxml(tmp_path: Path, content: str, monkeypatch) -> None:
+    from tm.memory import tmxfast
+
+    p = tmp_path / "t.tmx"
+    p.write_bytes(content.encode("utf-8"))
+    assert tmxfast.read_tmx_fast(p) is not None
+    fast = [(u.texts, u.line, u.note) for u in read_memory(p)]
+    monkeypatch.setattr(tmxfast, "FAST_MAX", -1)
+    assert tmxfast.read_tmx_fast(p) is None
+    slow = [(u.texts, u.line, u.note) for u in read_memory(p)]
+    assert fast == slow
+    assert len(fast) >= 3
+
+
+def test_unusual_tmx_goes_to_lxml(tmp_path: Path) -> None:
+    from tm.memory import tmxfast
+
+    p = tmp_path / "c.tmx"
+    p.write_text(TRICKY.replace("<body>", "<body><!-- a comment -->"), encoding="utf-8")
+    assert tmxfast.read_tmx_fast(p) is None
+    assert len(list(read_memory(p))) == 3

@@ -87,39 +87,54 @@ def _seg_text(seg: Any) -> str:
     return "".join(parts)
 
 
+def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0
+            ) -> MemoryUnit | None:
+    """The unit of one parsed <tu> element (None when it has fewer than two languages)."""
+    texts: dict[str, str] = {}
+    note = ""
+    for child in el:
+        tag = child.tag
+        if tag == "tuv":
+            lang = child.get(XML_LANG) or child.get("lang")
+            if not lang:
+                raise MemoryFormatError("<tuv> without xml:lang", path,
+                                        (child.sourceline or 1) + line_offset,
+                                        'add xml:lang="en" or similar')
+            code = codes.get(lang)
+            if code is None:
+                code = codes[lang] = lang_code(lang)
+            seg = child.find("seg")
+            text = _seg_text(seg) if seg is not None else ""
+            if text.strip() and code not in texts:
+                texts[code] = text
+        elif tag == "note" and child.text:
+            note = child.text
+    if len(texts) < 2:
+        return None
+    return MemoryUnit(texts, (el.sourceline or 1) + line_offset, note)
+
+
 def read_tmx(path: Path) -> Iterator[MemoryUnit]:
     """TMX 1.1-1.4b units (xml:lang or lang); inline codes are kept as their text."""
+    from tm.memory.tmxfast import read_tmx_fast
+
+    fast = read_tmx_fast(path)
+    if fast is not None:
+        yield from fast
+        return
     try:
         context = etree.iterparse(str(path), events=("end",), tag="tu", huge_tree=True,
                                   resolve_entities=False, no_network=True)
         codes: dict[str, str] = {}
         for n, (_, el) in enumerate(context):
-            texts: dict[str, str] = {}
-            note = ""
-            for child in el:
-                tag = child.tag
-                if tag == "tuv":
-                    lang = child.get(XML_LANG) or child.get("lang")
-                    if not lang:
-                        raise MemoryFormatError("<tuv> without xml:lang", path,
-                                                child.sourceline, 'add xml:lang="en" or similar')
-                    code = codes.get(lang)
-                    if code is None:
-                        code = codes[lang] = lang_code(lang)
-                    seg = child.find("seg")
-                    text = _seg_text(seg) if seg is not None else ""
-                    if text.strip() and code not in texts:
-                        texts[code] = text
-                elif tag == "note" and child.text:
-                    note = child.text
-            line = el.sourceline or 0
+            unit = tu_unit(el, path, codes)
             el.clear(keep_tail=False)
             if n % 256 == 255:  # drop finished units now and then: memory stays flat
                 parent = el.getparent()
                 while parent is not None and el.getprevious() is not None:
                     del parent[0]
-            if len(texts) >= 2:
-                yield MemoryUnit(texts, line, note)
+            if unit is not None:
+                yield unit
         root = context.root
         if root is None or etree.QName(root).localname != "tmx":
             tag = "nothing" if root is None else f"<{root.tag}>"
