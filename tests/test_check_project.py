@@ -190,3 +190,12 @@ def test_many_files_use_workers(proj: Path) -> None:
     parallel = check_paths(files, workers=2)
     assert [f.path for f in parallel.files] == [str(p) for p in files]
     assert [f.findings for f in parallel.files] == [f.findings for f in serial.files]
+
+
+def test_bad_file_among_many_is_reported_with_its_line(proj: Path) -> None:
+    for i in range(9):
+        shutil.copy(proj / RU, proj / f"copy{i}.po")
+    (proj / "copy4.po").write_text('msgid "a"\nmsgstr "b"\nmsgstr "c"\n', "utf-8")
+    code, out, err = run("check", "--jobs", "2", *sorted(str(p) for p in proj.glob("copy*.po")))
+    assert code == 2 and out == ""
+    assert err.strip() == f"tm: error: {proj / 'copy4.po'}:3: a second msgstr for one msgid"
