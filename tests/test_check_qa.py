@@ -80,3 +80,14 @@ msgstr[2] ""
         (1, "number", "number 1927 changed to 1928 in the translation"),
         (12, "number", "number 1927 changed to 1926 in the translation"),
     ]
+
+
+def test_help_lists_every_code() -> None:
+    from typer.testing import CliRunner
+
+    from tm.checks.registry import POLICY_CODES
+    from tm.cli import app
+
+    text = " ".join(CliRunner().invoke(app, ["check", "--help"]).stdout.split())
+    for code in (*BY_CODE, *POLICY_CODES):
+        assert code in text

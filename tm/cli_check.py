@@ -38,7 +38,10 @@ def register(app: typer.Typer) -> None:
         """Check catalogs: counts against the [check] policy of tm.toml, and QA findings.
 
         Exit 0 when the policy holds, 1 when it does not, 2 for bad input.
-        Silence a finding on one entry with a `#, tm-ignore:<code>` flag.
+        QA codes: footnote, url, markup, number, citation, term, mixed-script,
+        double-space, identical, end-punctuation, unbalanced; policy codes:
+        below-minimum, untranslated, fuzzy. Silence a code on one entry with a
+        `#, tm-ignore:<code>` flag; set severities in tm.toml [check.severity].
 
         Example: tm check --lang ru --format github
         """
@@ -97,8 +100,8 @@ def register(app: typer.Typer) -> None:
         docs: Docs = None,
         fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     ) -> None:
-        """Source-side QA: mixed-script words, paragraphs broken mid-sentence, near-miss
-        romanizations of termbase entries. Exit 1 when anything is found.
+        """Source-side QA: mixed-script words, paragraphs broken mid-sentence (a warning),
+        near-miss romanizations of termbase entries. Exit 1 when an error is found.
 
         Example: tm lint sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
         """
