@@ -14,7 +14,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from tm.errors import ConfigError
+from tm.errors import ConfigError, read_utf8
 
 CONFIG_NAME = "tm.toml"
 SEVERITIES = ("error", "warning", "off")
@@ -263,11 +263,7 @@ def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        line = path.read_bytes()[: e.start].count(b"\n") + 1
-        raise ConfigError("not UTF-8", path, line, "save the file as UTF-8") from None
+    text = read_utf8(path, ConfigError)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:

@@ -43,3 +43,22 @@ class CatalogError(TmError):
 
 class MemoryFormatError(TmError):
     """A TMX/TBX/CSV/PO memory file cannot be read."""
+
+
+def read_utf8(
+    path: Path,
+    error: type[TmError] = TmError,
+    hint: str = "save the file as UTF-8",
+    bom: bool = False,
+) -> str:
+    """A text file's content; unreadable or non-UTF-8 bytes raise `error` naming the line."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise error(f"cannot read: {e.strerror or e}", path, 1) from None
+    try:
+        return data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise error(f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})",
+                    path, line, hint) from None

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from tm.errors import SourceError
+from tm.errors import SourceError, read_utf8
 from tm.model import Piece, Unit
 
 
@@ -36,18 +36,9 @@ _BLOCKS = markdown_parser().disable("inline")
 
 def read_source(path: Path) -> str:
     """Read a source document as text, keeping its line endings exactly."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise SourceError(f"cannot read: {e.strerror}", path, 1) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise SourceError(
-            f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", path, line,
-            "convert the file to UTF-8, e.g. `iconv -f cp1251 -t utf-8`",
-        ) from None
+    text = read_utf8(
+        path, SourceError, "convert the file to UTF-8, e.g. `iconv -f cp1251 -t utf-8`"
+    )
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceError("NUL byte in a Markdown file", path, line, "is this a binary file?")
