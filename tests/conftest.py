@@ -24,3 +24,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+CHECK_PROJECT = Path(__file__).parent / "data" / "check_project"
+
+
+@pytest.fixture
+def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/data/check_project (catalogs with planted QA faults), as cwd."""
+    root = tmp_path / "proj"
+    shutil.copytree(CHECK_PROJECT, root)
+    monkeypatch.chdir(root)
+    return root

@@ -21,13 +21,6 @@ RU = "locales/ru/lectures/mini.po"
 DE = "locales/de/lectures/mini.po"
 
 
-@pytest.fixture
-def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(FIXTURE, root)
-    monkeypatch.chdir(root)
-    return root
-
 
 def run(*args: str) -> tuple[int, str, str]:
     r = CliRunner().invoke(app, list(args))

@@ -21,13 +21,6 @@ FIXTURE = Path(__file__).parent / "data" / "check_project"
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
 
 
-@pytest.fixture
-def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(FIXTURE, root)
-    monkeypatch.chdir(root)
-    return root
-
 
 def test_rows(proj: Path) -> None:
     rows = project_status(load_config())
