@@ -62,7 +62,8 @@ def open_index(config: Config, sync: bool = True) -> MemoryIndex:
                           1, "remove memory_url to use the local index") from None
         index: MemoryIndex = open_postgres_index(config)
     else:
-        index = SqliteIndex(config.root / INDEX_DIR / INDEX_NAME)
+        index = SqliteIndex(config.root / INDEX_DIR / INDEX_NAME,
+                            {rule.language for rule in config.documents})
     if sync:
         index.sync(memory_sources(config))
     return index

@@ -8,8 +8,10 @@ scoring (`candidates`). A PostgreSQL implementation (memory_url) keeps the same
 tables and the same MemoryIndex interface.
 
 Unit ids are `file_id << 32 | position`, so a file's units are one key range and a
-changed file is replaced without touching the others. Word postings are built per
-file and language the first time a lookup needs that language as its source.
+changed file is replaced without touching the others. Word postings, text lengths
+and exact-match hashes (a sorted array per file and language, not an SQL index) are
+built per file and language while the file is read for the languages the index was
+told to expect as sources, else the first time a lookup needs that language.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any, Protocol
 
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
-from tm.memory.match import Candidate, exact_key, key_hash, normalize, tokens
+from tm.memory.match import Candidate, exact_key, key_hash, key_hashes, normalize, tokens
 from tm.memory.postings import (
     LENGTHS,
     Posting,
@@ -35,7 +37,7 @@ from tm.memory.postings import (
     top_units,
 )
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 PROBES = 8
 """Rarest words of a segment whose posting lists are read."""
 CANDIDATES = 48
@@ -51,19 +53,17 @@ CREATE TABLE IF NOT EXISTS files(
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, origin TEXT NOT NULL,
     size INTEGER, mtime_ns INTEGER, digest TEXT, units INTEGER, skipped INTEGER);
 CREATE TABLE IF NOT EXISTS variants(
-    unit_id INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL, khash INTEGER NOT NULL,
+    unit_id INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
     PRIMARY KEY(unit_id, lang)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS posted(file_id INTEGER, lang TEXT, PRIMARY KEY(file_id, lang))
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS postings(
     lang TEXT NOT NULL, token TEXT NOT NULL, file_id INTEGER NOT NULL, df INTEGER NOT NULL,
     ids BLOB NOT NULL, PRIMARY KEY(lang, token, file_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS exacts(
+    lang TEXT NOT NULL, file_id INTEGER NOT NULL, hashes BLOB NOT NULL, ids BLOB NOT NULL,
+    PRIMARY KEY(lang, file_id)) WITHOUT ROWID;
 """
-
-
-EXACT_INDEX = "CREATE INDEX IF NOT EXISTS variants_exact ON variants(lang, khash)"
-BULK_BYTES = 16 << 20
-"""Memory files (bytes) to read in one sync above which the exact index is rebuilt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +118,11 @@ def _chunks(items: Sequence[Any], n: int = CHUNK) -> Iterator[list[Any]]:
 class SqliteIndex:
     """The default index: one SQLite file, safe to delete (it is rebuilt from memory/)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, languages: Iterable[str] = ()) -> None:
+        """`languages`: the source languages lookups are expected in (their postings
+        are built while a file is read, saving a second pass over its texts)."""
         self.path = path
+        self.source_langs = frozenset(languages)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = self._open()
@@ -128,6 +131,7 @@ class SqliteIndex:
             self.db = self._open()
         self._origins: dict[int, str] | None = None
         self._length_cache: dict[str, dict[int, array[int]]] = {}
+        self._exact_cache: dict[str, list[tuple[int, Any, Any]]] = {}
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -139,10 +143,9 @@ class SqliteIndex:
         except sqlite3.OperationalError:
             pass
         if row is None or row[0] != SCHEMA_VERSION:
-            for table in ("meta", "files", "variants", "posted", "postings"):
+            for table in ("meta", "files", "variants", "posted", "postings", "exacts"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.executescript(SCHEMA)
-            db.execute(EXACT_INDEX)
             db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         return db
 
@@ -179,11 +182,8 @@ class SqliteIndex:
         gone = [row for key, row in known.items() if key not in wanted]
         if not (todo or touch or gone):
             return report
-        bulk = sum(size for _, _, size, _ in todo) > BULK_BYTES
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            if bulk:  # one sorted build beats millions of random B-tree inserts
-                self.db.execute("DROP INDEX IF EXISTS variants_exact")
             self.db.executemany("UPDATE files SET size=?, mtime_ns=?, digest=? WHERE id=?", touch)
             for row in gone:
                 self._drop_file(row[0])
@@ -195,14 +195,13 @@ class SqliteIndex:
                 n = self.add_units(src, read_memory(src.path), (size, mtime, digest))
                 report.indexed.append(src.origin)
                 report.units += n
-            if bulk:
-                self.db.execute(EXACT_INDEX)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self._origins = None
         self._length_cache.clear()
+        self._exact_cache.clear()
         return report
 
     def _drop_file(self, file_id: int) -> None:
@@ -210,32 +209,58 @@ class SqliteIndex:
         self.db.execute("DELETE FROM variants WHERE unit_id >= ? AND unit_id < ?", (lo, hi))
         self.db.execute("DELETE FROM postings WHERE file_id = ?", (file_id,))
         self.db.execute("DELETE FROM posted WHERE file_id = ?", (file_id,))
+        self.db.execute("DELETE FROM exacts WHERE file_id = ?", (file_id,))
         self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
     def add_units(self, source: MemorySource, units: Iterable[MemoryUnit],
                   stat: tuple[int, int, str] = (0, 0, "")) -> int:
-        """Index one file's units (uncertain termbase entries are left out: never filled)."""
+        """Index one file's units (uncertain termbase entries are left out: never filled);
+        postings of `self.source_langs` are built on the way."""
         file_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
         base = file_id << 32
         counts = [0, 0]
+        words = {lang: _Words() for lang in self.source_langs}
+        pending: dict[str, tuple[list[int], list[str]]] = {
+            lang: ([], []) for lang in self.source_langs}
 
-        def rows() -> Iterator[tuple[int, str, str, int]]:
+        def rows() -> Iterator[tuple[int, str, str]]:
             for pos, unit in enumerate(units):
                 if unit.uncertain:
                     counts[1] += 1
                     continue
                 counts[0] += 1
+                uid = base + pos
                 for lang, text in unit.texts.items():
-                    yield base + pos, lang, text, key_hash(text)
+                    yield uid, lang, text
+                    todo = pending.get(lang)
+                    if todo is not None:
+                        todo[0].append(pos)
+                        todo[1].append(text)
+                        if len(todo[0]) >= BUILD_CHUNK:
+                            words[lang].feed(*todo)
+                            pending[lang] = ([], [])
 
         self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
                         (file_id, str(source.path.resolve()), source.origin, *stat))
-        self.db.executemany("INSERT OR IGNORE INTO variants VALUES (?, ?, ?, ?)", rows())
+        self.db.executemany("INSERT OR IGNORE INTO variants VALUES (?, ?, ?)", rows())
         self.db.execute("UPDATE files SET units=?, skipped=? WHERE id=?", (*counts, file_id))
+        for lang, built in words.items():
+            if pending[lang][0]:
+                built.feed(*pending[lang])
+            self._store_words(lang, file_id, built)
         return counts[0]
 
+    def _store_words(self, lang: str, file_id: int, built: _Words) -> None:
+        self.db.executemany(
+            "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
+            ((lang, tok, file_id, len(ids), to_blob(ids)) for tok, ids in built.postings()))
+        hashes, ids = built.exact()
+        self.db.execute("INSERT INTO exacts VALUES (?, ?, ?, ?)",
+                        (lang, file_id, to_blob(hashes), to_blob(ids)))
+        self.db.execute("INSERT INTO posted VALUES (?, ?)", (file_id, lang))
+
     def _build_postings(self, lang: str) -> None:
-        """Word -> unit positions for every file not yet posted in `lang`."""
+        """Word -> unit positions (and exact hashes) for every file not yet posted in `lang`."""
         missing = [r[0] for r in self.db.execute(
             "SELECT id FROM files WHERE id NOT IN (SELECT file_id FROM posted WHERE lang=?)",
             (lang,))]
@@ -248,27 +273,13 @@ class SqliteIndex:
                 cur = self.db.execute(
                     "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
                     "AND +lang = ? ORDER BY unit_id", (lo, hi, lang))  # +: walk the key range
-                lists: dict[str, array[int]] = {}
-                sizes = array("H")
+                built = _Words()
                 while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
-                    texts, positions = [t for _, t in rows], [u - lo for u, _ in rows]
-                    part = build_postings(texts, positions)
-                    sizes.frombytes(bytes(2 * (positions[-1] + 1 - len(sizes))))
-                    for pos, text in zip(positions, texts, strict=True):
-                        sizes[pos] = min(len(text), 0xFFFF)
-                    for tok, ids in part.items():
-                        have = lists.get(tok)
-                        if have is None:
-                            lists[tok] = ids
-                        else:
-                            have.extend(ids)
-                lists[LENGTHS] = sizes
-                self.db.executemany(
-                    "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-                    ((lang, tok, file_id, len(ids), to_blob(ids)) for tok, ids in lists.items()))
-                self.db.execute("INSERT INTO posted VALUES (?, ?)", (file_id, lang))
+                    built.feed([u - lo for u, _ in rows], [t for _, t in rows])
+                self._store_words(lang, file_id, built)
             self.db.execute("COMMIT")
             self._length_cache.pop(lang, None)
+            self._exact_cache.pop(lang, None)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -286,21 +297,43 @@ class SqliteIndex:
     def exact(self, texts: Sequence[str], source_lang: str,
               target_lang: str) -> dict[str, list[Candidate]]:
         """Units whose source text equals each text (up to spacing), in file order."""
+        import numpy as np
+
+        self._build_postings(source_lang)
         by_hash: dict[int, list[str]] = {}
-        for t in texts:
-            by_hash.setdefault(key_hash(t), []).append(t)
+        for t, h in zip(texts, key_hashes(texts), strict=True):
+            by_hash.setdefault(h, []).append(t)
+        if not by_hash:
+            return {}
+        wanted = np.array(sorted(by_hash), dtype=np.uint32)
+        uids: list[int] = []
+        for file_id, hashes, ids in self._exacts(source_lang):
+            lo = np.searchsorted(hashes, wanted, "left")
+            hi = np.searchsorted(hashes, wanted, "right")
+            for a, b in zip(lo[lo < hi].tolist(), hi[lo < hi].tolist(), strict=True):
+                uids.extend((file_id << 32) + int(i) for i in ids[a:b])
+        rows = self._rows(sorted(uids), source_lang, target_lang)
         out: dict[str, list[Candidate]] = {}
-        hashes = sorted(by_hash)
-        for chunk in _chunks(hashes):
-            sql = ("SELECT s.khash, s.unit_id, s.text, t.text FROM variants s JOIN variants t "
-                   "ON t.unit_id = s.unit_id AND t.lang = ? WHERE s.lang = ? AND s.khash IN "
-                   f"({','.join('?' * len(chunk))}) ORDER BY s.unit_id")
-            for h, uid, src, tgt in self.db.execute(sql, (target_lang, source_lang, *chunk)):
-                key = exact_key(src)
-                for t in by_hash[h]:
-                    if exact_key(t) == key:
-                        out.setdefault(t, []).append(self._candidate(uid, src, tgt))
+        for uid in sorted(rows):
+            cand = rows[uid]
+            key = exact_key(cand.source)
+            for t in by_hash.get(key_hash(cand.source), ()):
+                if exact_key(t) == key:
+                    out.setdefault(t, []).append(cand)
         return out
+
+    def _exacts(self, lang: str) -> list[tuple[int, Any, Any]]:
+        """Per file: its exact-match hashes in `lang`, sorted, and the unit positions."""
+        if lang not in self._exact_cache:
+            import numpy as np
+
+            self._exact_cache[lang] = [
+                (file_id, np.frombuffer(from_blob(h), dtype=np.uint32),
+                 np.frombuffer(from_blob(i), dtype=np.uint32))
+                for file_id, h, i in self.db.execute(
+                    "SELECT file_id, hashes, ids FROM exacts WHERE lang = ? ORDER BY file_id",
+                    (lang,))]
+        return self._exact_cache[lang]
 
     def candidates(self, texts: Sequence[str], source_lang: str, target_lang: str,
                    limit: int = CANDIDATES) -> list[list[Candidate]]:
@@ -372,3 +405,43 @@ class SqliteIndex:
 
     def languages(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT DISTINCT lang FROM variants")}
+
+
+class _Words:
+    """One file's postings, text lengths and exact-match hashes in one language, built
+    from chunks of (positions, texts) in ascending position order."""
+
+    def __init__(self) -> None:
+        self.lists: dict[str, array[int]] = {}
+        self.sizes = array("H")
+        self.hashes = array("I")
+        self.positions = array("I")
+
+    def feed(self, positions: list[int], texts: list[str]) -> None:
+        if not positions:
+            return
+        for tok, ids in build_postings(texts, positions).items():
+            have = self.lists.get(tok)
+            if have is None:
+                self.lists[tok] = ids
+            else:
+                have.extend(ids)
+        sizes = self.sizes
+        sizes.frombytes(bytes(2 * (positions[-1] + 1 - len(sizes))))
+        for pos, text in zip(positions, texts, strict=True):
+            sizes[pos] = min(len(text), 0xFFFF)
+        self.hashes.extend(key_hashes(texts))
+        self.positions.extend(positions)
+
+    def postings(self) -> Iterator[tuple[str, array[int]]]:
+        yield from self.lists.items()
+        yield LENGTHS, self.sizes
+
+    def exact(self) -> tuple[array[int], array[int]]:
+        """The hashes in ascending order and the unit position of each."""
+        import numpy as np
+
+        hashes = np.frombuffer(self.hashes, dtype=np.uint32)
+        order = np.argsort(hashes, kind="stable")
+        positions = np.frombuffer(self.positions, dtype=np.uint32)
+        return (array("I", hashes[order].tobytes()), array("I", positions[order].tobytes()))

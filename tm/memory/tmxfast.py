@@ -74,38 +74,75 @@ def read_tmx_fast(path: Path) -> Iterator[MemoryUnit] | None:
     return _units(text, path)
 
 
+_FAST_TU = re.compile(
+    r"<tu\b[^>]*>\s*"
+    r"<tuv\b([^>]*)>\s*<seg>([^<]*)</seg\s*>\s*</tuv\s*>\s*"
+    r"<tuv\b([^>]*)>\s*<seg>([^<]*)</seg\s*>\s*</tuv\s*>\s*</tu\s*>"
+    r"|<tu\b[^>]*>(.*?)</tu\s*>", re.S)
+"""A unit of two plain <tuv><seg> (groups 1-4, matched in C), or any other (group 5)."""
+
+
 def _units(text: str, path: Path) -> Iterator[MemoryUnit]:
     codes: dict[str, str] = {}
     langs: dict[str, str | None] = {}
     line, at = 1, 0
-    for m in _TU.finditer(text):
-        line += text.count("\n", at, m.start())
-        at = m.start()
-        body = m.group(1)
-        pairs = _TUV_SEG.findall(body)
-        if len(pairs) != body.count("<tuv") or any("<" in seg for _, seg in pairs):
-            unit = _general(m, text, path, codes, line)  # inline codes, odd layout
-        else:
-            texts: dict[str, str] = {}
-            for attrs, raw in pairs:
-                code = langs.get(attrs, "")
-                if code == "":
-                    found = _XML_LANG.search(attrs) or _LANG.search(attrs)
-                    code = langs[attrs] = lang_code(_text(found.group(2))) if found else None
-                if code is None:
-                    unit = _general(m, text, path, codes, line)  # reports the line
-                    break
-                value = _text(raw)
-                if code not in texts and value.strip():
-                    texts[code] = value
-            else:
-                note = ""
-                if "<note" in body:
-                    found_note = _NOTE.search(_TUV.sub("", body))
-                    note = _text(found_note.group(1)) if found_note else ""
-                unit = MemoryUnit(texts, line, note) if len(texts) >= 2 else None
+    for m in _FAST_TU.finditer(text):
+        start = m.start()
+        line += text.count("\n", at, start)
+        at = start
+        attrs1, raw1, attrs2, raw2, body = m.groups()
+        if body is None:
+            code1 = langs.get(attrs1, "")
+            if code1 == "":
+                code1 = _lang_of(attrs1, langs)
+            code2 = langs.get(attrs2, "")
+            if code2 == "":
+                code2 = _lang_of(attrs2, langs)
+            if code1 is not None and code2 is not None:
+                if code1 == code2:
+                    continue  # one language twice: fewer than two languages
+                if "&" in raw1 or "\r" in raw1:
+                    raw1 = _text(raw1)
+                if "&" in raw2 or "\r" in raw2:
+                    raw2 = _text(raw2)
+                if raw1.strip() and raw2.strip():
+                    yield MemoryUnit({code1: raw1, code2: raw2}, line)
+                continue
+            m = _TU.match(text, start) or m  # a <tuv> without a language: lxml says so
+            body = m.group(1)
+        unit = _one(m, body, text, path, codes, langs, line)
         if unit is not None:
             yield unit
+
+
+def _lang_of(attrs: str, langs: dict[str, str | None]) -> str | None:
+    """The language code of a <tuv>'s attributes (cached per attribute string)."""
+    found = _XML_LANG.search(attrs) or _LANG.search(attrs)
+    code = langs[attrs] = lang_code(_text(found.group(2))) if found else None
+    return code
+
+
+def _one(m: re.Match[str], body: str, text: str, path: Path, codes: dict[str, str],
+         langs: dict[str, str | None], line: int) -> MemoryUnit | None:
+    """A unit the two-<tuv> pattern does not cover: by patterns, or by lxml."""
+    pairs = _TUV_SEG.findall(body)
+    if len(pairs) != body.count("<tuv") or any("<" in seg for _, seg in pairs):
+        return _general(m, text, path, codes, line)  # inline codes, odd layout
+    texts: dict[str, str] = {}
+    for attrs, raw in pairs:
+        code = langs.get(attrs, "")
+        if code == "":
+            code = _lang_of(attrs, langs)
+        if code is None:
+            return _general(m, text, path, codes, line)  # reports the line
+        value = _text(raw)
+        if code not in texts and value.strip():
+            texts[code] = value
+    note = ""
+    if "<note" in body:
+        found_note = _NOTE.search(_TUV.sub("", body))
+        note = _text(found_note.group(1)) if found_note else ""
+    return MemoryUnit(texts, line, note) if len(texts) >= 2 else None
 
 
 def _general(m: re.Match[str], text: str, path: Path, codes: dict[str, str],
