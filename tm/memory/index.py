@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
+import os
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -44,6 +46,9 @@ CANDIDATES = 48
 """Units scored per segment at most (those sharing the most probe words)."""
 BUILD_CHUNK = 50_000
 """Texts tokenized at a time when building postings."""
+PARALLEL_BYTES = 32 << 20
+"""File size from which a second process builds the postings while this one reads and
+stores the file (on systems with fork and more than one core)."""
 CHUNK = 900
 """Bound parameters per SQL statement (SQLite's limit is 999 on old builds)."""
 
@@ -222,6 +227,22 @@ class SqliteIndex:
         words = {lang: _Words() for lang in self.source_langs}
         pending: dict[str, tuple[list[int], list[str]]] = {
             lang: ([], []) for lang in self.source_langs}
+        helper = _Helper.start() if words and stat[0] >= PARALLEL_BYTES else None
+
+        def flush(lang: str) -> None:
+            nonlocal helper
+            todo = pending[lang]
+            pending[lang] = ([], [])
+            if helper is not None:
+                try:
+                    helper.send((lang, *todo))
+                    return
+                except (OSError, EOFError):  # helper gone: those postings are built later
+                    helper.close()
+                    helper = None
+                    words.clear()
+            if lang in words:
+                words[lang].feed(*todo)
 
         def rows() -> Iterator[tuple[int, str, str]]:
             for pos, unit in enumerate(units):
@@ -237,17 +258,25 @@ class SqliteIndex:
                         todo[0].append(pos)
                         todo[1].append(text)
                         if len(todo[0]) >= BUILD_CHUNK:
-                            words[lang].feed(*todo)
-                            pending[lang] = ([], [])
+                            flush(lang)
 
-        self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
-                        (file_id, str(source.path.resolve()), source.origin, *stat))
-        self.db.executemany("INSERT OR IGNORE INTO variants VALUES (?, ?, ?)", rows())
-        self.db.execute("UPDATE files SET units=?, skipped=? WHERE id=?", (*counts, file_id))
-        for lang, built in words.items():
-            if pending[lang][0]:
-                built.feed(*pending[lang])
-            self._store_words(lang, file_id, built)
+        try:
+            self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
+                            (file_id, str(source.path.resolve()), source.origin, *stat))
+            self.db.executemany("INSERT OR IGNORE INTO variants VALUES (?, ?, ?)", rows())
+            self.db.execute("UPDATE files SET units=?, skipped=? WHERE id=?",
+                            (*counts, file_id))
+            for lang in list(pending):
+                if pending[lang][0]:
+                    flush(lang)
+            if helper is not None:
+                words = helper.result()
+        finally:
+            if helper is not None:
+                helper.close()
+        for lang in self.source_langs:
+            if lang in words:
+                self._store_words(lang, file_id, words[lang])
         return counts[0]
 
     def _store_words(self, lang: str, file_id: int, built: _Words) -> None:
@@ -445,3 +474,58 @@ class _Words:
         order = np.argsort(hashes, kind="stable")
         positions = np.frombuffer(self.positions, dtype=np.uint32)
         return (array("I", hashes[order].tobytes()), array("I", positions[order].tobytes()))
+
+
+class _Helper:
+    """A forked process that builds `_Words` from the chunks it is sent, so postings are
+    built on the second core while this process reads and stores the file."""
+
+    def __init__(self, conn: Any, proc: Any) -> None:
+        self.conn, self.proc = conn, proc
+
+    @classmethod
+    def start(cls) -> _Helper | None:
+        """A running helper, or None where there is no fork or no second core."""
+        if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(theirs, mine), daemon=True)
+        try:
+            proc.start()
+        except OSError:
+            return None
+        theirs.close()
+        return cls(mine, proc)
+
+    def send(self, chunk: tuple[str, list[int], list[str]]) -> None:
+        self.conn.send(chunk)
+
+    def result(self) -> dict[str, _Words]:
+        """What was built, per language; {} if the helper failed (built later instead)."""
+        try:
+            self.conn.send(None)
+            built: dict[str, _Words] = self.conn.recv()
+            return built
+        except (OSError, EOFError):
+            return {}
+
+    def close(self) -> None:
+        self.conn.close()
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join()
+
+
+def _serve(conn: Any, parent_end: Any) -> None:
+    """The helper's loop: (lang, positions, texts) chunks in, the built `_Words` out."""
+    parent_end.close()  # so that the parent closing its end ends the loop
+    built: dict[str, _Words] = {}
+    try:
+        while (chunk := conn.recv()) is not None:
+            lang, positions, texts = chunk
+            built.setdefault(lang, _Words()).feed(positions, texts)
+        conn.send(built)
+    except (OSError, EOFError):
+        pass

@@ -11,9 +11,12 @@ is handed to lxml on its own.
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 from lxml import etree
@@ -23,6 +26,11 @@ from tm.memory.formats import MemoryUnit, lang_code, tu_unit
 
 FAST_MAX = 512 << 20
 """Bytes above which the streaming lxml reader is used (bounded memory)."""
+
+CHECK_APART = 64 << 20
+"""Bytes from which a forked process checks well-formedness while the units are read
+(on systems with fork and more than one core); its verdict is given before the last
+unit is, and an XML error found there takes precedence over any other."""
 
 _UNUSUAL = re.compile(rb"<!--|<!\[CDATA\[|<!ENTITY|<(?:tu|tuv|seg|note)\b[^>]*/>")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)""")
@@ -57,12 +65,21 @@ def read_tmx_fast(path: Path) -> Iterator[MemoryUnit] | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
             enc and enc.group(1).lower() not in (b"utf-8", b"utf8")) or _UNUSUAL.search(data):
         return None
-    parser = expat.ParserCreate()
+    check = _Check.start(data) if len(data) >= CHECK_APART else None
+    if check is None:
+        _raise_xml_error(_xml_error(data), path)
+        return _units(_decoded(data, path), path)
     try:
-        parser.Parse(data, True)
-    except expat.ExpatError as e:
-        raise MemoryFormatError(f"not well-formed XML: {expat.ErrorString(e.code)}", path,
-                                e.lineno or 1, "fix the XML or re-export the TMX") from None
+        text = _decoded(data, path)
+    except BaseException:
+        check.close(path)
+        raise
+    del data
+    return _checked(_units(text, path), check, path)
+
+
+def _decoded(data: bytes, path: Path) -> str:
+    """The text of a well-formed file, after making sure its root is <tmx>."""
     text = data.decode("utf-8-sig")
     prolog = _PROLOG.match(text)
     root = _ROOT.match(text, prolog.end() if prolog else 0)
@@ -71,7 +88,83 @@ def read_tmx_fast(path: Path) -> Iterator[MemoryUnit] | None:
         line = text.count("\n", 0, root.start()) + 1 if root else 1
         raise MemoryFormatError(f"not a TMX file: the root element is {name}", path, line,
                                 "a TMX file starts with <tmx>")
-    return _units(text, path)
+    return text
+
+
+def _xml_error(data: bytes) -> tuple[int, int] | None:
+    """expat's (error code, line) for a file that is not well-formed, else None."""
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError as e:
+        return e.code, e.lineno or 1
+    return None
+
+
+def _raise_xml_error(error: tuple[int, int] | None, path: Path) -> None:
+    if error is not None:
+        raise MemoryFormatError(f"not well-formed XML: {expat.ErrorString(error[0])}", path,
+                                error[1], "fix the XML or re-export the TMX")
+
+
+class _Check:
+    """expat's well-formedness check of a big file in a forked process."""
+
+    def __init__(self, conn: Any, proc: Any) -> None:
+        self.conn, self.proc = conn, proc
+
+    @classmethod
+    def start(cls, data: bytes) -> _Check | None:
+        if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_check_serve, args=(data, theirs, mine), daemon=True)
+        try:
+            proc.start()
+        except OSError:
+            return None
+        theirs.close()
+        return cls(mine, proc)
+
+    def close(self, path: Path) -> None:
+        """Wait for the verdict and raise the XML error, if there is one."""
+        try:
+            error: tuple[int, int] | None = self.conn.recv()
+        except (OSError, EOFError):  # the check died: do it here
+            error = _xml_error(path.read_bytes())
+        finally:
+            self.stop()
+        _raise_xml_error(error, path)
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join()
+
+
+def _check_serve(data: bytes, conn: Any, parent_end: Any) -> None:
+    parent_end.close()
+    conn.send(_xml_error(data))
+
+
+def _checked(units: Iterator[MemoryUnit], check: _Check, path: Path) -> Iterator[MemoryUnit]:
+    """`units`, with the check's verdict before the last one (and before any other error)."""
+    try:
+        last = None
+        for unit in units:
+            if last is not None:
+                yield last
+            last = unit
+    except GeneratorExit:
+        check.stop()
+        raise
+    except BaseException:
+        check.close(path)
+        raise
+    check.close(path)
+    if last is not None:
+        yield last
 
 
 _FAST_TU = re.compile(
