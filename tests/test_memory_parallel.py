@@ -83,3 +83,23 @@ def test_postings_built_apart_answer_as_built_later(tmp_path: Path, apart: None)
     assert eager.db.execute(rows).fetchall() == lazy.db.execute(rows).fetchall()
     eager.close()
     lazy.close()
+
+
+def test_chunks_built_here_when_the_helper_is_behind(tmp_path: Path, apart: None,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = iter(range(10_000))
+    monkeypatch.setattr(index._Helper, "behind", lambda self: next(calls) % 2 == 1)
+    monkeypatch.setattr(index, "BUILD_CHUNK", 1)
+    src = MemorySource(DATA / "memory_lecture.tmx", "lecture.tmx")
+    mixed = SqliteIndex(tmp_path / "a.sqlite", {"en"})
+    mixed.sync([src])
+    assert next(calls) > 2
+    lazy = SqliteIndex(tmp_path / "b.sqlite")
+    lazy.sync([src])
+    texts = [u.texts["en"] for u in read_memory(src.path)] + TEXTS
+    assert mixed.candidates(texts, "en", "ru") == lazy.candidates(texts, "en", "ru")
+    for rows in ("SELECT lang, token, file_id, df, ids FROM postings ORDER BY 1, 2, 3",
+                 "SELECT * FROM exacts ORDER BY 1, 2"):
+        assert mixed.db.execute(rows).fetchall() == lazy.db.execute(rows).fetchall()
+    mixed.close()
+    lazy.close()

@@ -20,12 +20,15 @@ import hashlib
 import math
 import multiprocessing
 import os
+import queue
 import sqlite3
+import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
@@ -110,7 +113,7 @@ class MemoryIndex(Protocol):
 def file_digest(path: Path) -> str:
     h = hashlib.blake2b(digest_size=16)
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
+        for block in iter(lambda: f.read(4 << 20), b""):  # hashlib and read release the GIL
             h.update(block)
     return h.hexdigest()
 
@@ -140,6 +143,7 @@ class SqliteIndex:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA page_size=16384")  # a new file only: rows of whole sentences
         db.execute("PRAGMA synchronous=OFF")  # a cache: damage means a rebuild, not a loss
         db.execute("PRAGMA cache_size=-65536")
         row = None
@@ -164,7 +168,7 @@ class SqliteIndex:
         report = SyncReport()
         known = {row[1]: row for row in self.db.execute(
             "SELECT id, path, origin, size, mtime_ns, digest FROM files")}
-        todo: list[tuple[MemorySource, str, int, int]] = []
+        todo: list[tuple[MemorySource, str | None, int, int]] = []
         touch: list[tuple[int, int, str, int]] = []
         wanted = set()
         for src in sources:
@@ -178,11 +182,13 @@ class SqliteIndex:
             if row and (row[3], row[4], row[2]) == (st.st_size, st.st_mtime_ns, src.origin):
                 report.unchanged += 1
                 continue
-            digest = file_digest(src.path)
-            if row and row[5] == digest and row[2] == src.origin:
-                touch.append((st.st_size, st.st_mtime_ns, digest, row[0]))
-                report.unchanged += 1
-                continue
+            digest = None  # a new file's hash is only stored: it is hashed while read
+            if row and row[2] == src.origin:
+                digest = file_digest(src.path)
+                if row[5] == digest:
+                    touch.append((st.st_size, st.st_mtime_ns, digest, row[0]))
+                    report.unchanged += 1
+                    continue
             todo.append((src, digest, st.st_size, st.st_mtime_ns))
         gone = [row for key, row in known.items() if key not in wanted]
         if not (todo or touch or gone):
@@ -193,13 +199,20 @@ class SqliteIndex:
             for row in gone:
                 self._drop_file(row[0])
                 report.removed.append(row[2])
-            for src, digest, size, mtime in todo:
-                old = known.get(str(src.path.resolve()))
-                if old:
-                    self._drop_file(old[0])
-                n = self.add_units(src, read_memory(src.path), (size, mtime, digest))
-                report.indexed.append(src.origin)
-                report.units += n
+            with ThreadPoolExecutor(1) as hasher:
+                for src, digest, size, mtime in todo:
+                    old = known.get(str(src.path.resolve()))
+                    if old:
+                        self._drop_file(old[0])
+                    later = None
+                    if digest is None:  # only stored: hashed while the file is read
+                        later = hasher.submit(file_digest, src.path)
+                    n = self.add_units(src, read_memory(src.path), (size, mtime, digest or ""))
+                    if later is not None:
+                        self.db.execute("UPDATE files SET digest=? WHERE path=?",
+                                        (later.result(), str(src.path.resolve())))
+                    report.indexed.append(src.origin)
+                    report.units += n
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -234,13 +247,12 @@ class SqliteIndex:
             todo = pending[lang]
             pending[lang] = ([], [])
             if helper is not None:
-                try:
-                    helper.send((lang, *todo))
+                if not helper.failed:
+                    helper.send(lang, *todo)
                     return
-                except (OSError, EOFError):  # helper gone: those postings are built later
-                    helper.close()
-                    helper = None
-                    words.clear()
+                helper.close()  # helper gone: those postings are built later
+                helper = None
+                words.clear()
             if lang in words:
                 words[lang].feed(*todo)
 
@@ -436,6 +448,16 @@ class SqliteIndex:
         return {r[0] for r in self.db.execute("SELECT DISTINCT lang FROM variants")}
 
 
+Part: TypeAlias = "tuple[list[int], dict[str, array[int]], list[int], list[int]]"
+"""One chunk's unit positions, postings, text lengths and exact-match hashes."""
+
+
+def _part(positions: list[int], texts: list[str]) -> Part:
+    """What one chunk of (positions, texts) adds to a `_Words`."""
+    return (positions, build_postings(texts, positions),
+            [min(len(text), 0xFFFF) for text in texts], key_hashes(texts))
+
+
 class _Words:
     """One file's postings, text lengths and exact-match hashes in one language, built
     from chunks of (positions, texts) in ascending position order."""
@@ -447,9 +469,13 @@ class _Words:
         self.positions = array("I")
 
     def feed(self, positions: list[int], texts: list[str]) -> None:
-        if not positions:
-            return
-        for tok, ids in build_postings(texts, positions).items():
+        if positions:
+            self.add(_part(positions, texts))
+
+    def add(self, part: Part) -> None:
+        """Append a chunk built elsewhere (its positions follow those already added)."""
+        positions, postings, lengths, hashes = part
+        for tok, ids in postings.items():
             have = self.lists.get(tok)
             if have is None:
                 self.lists[tok] = ids
@@ -457,9 +483,9 @@ class _Words:
                 have.extend(ids)
         sizes = self.sizes
         sizes.frombytes(bytes(2 * (positions[-1] + 1 - len(sizes))))
-        for pos, text in zip(positions, texts, strict=True):
-            sizes[pos] = min(len(text), 0xFFFF)
-        self.hashes.extend(key_hashes(texts))
+        for pos, size in zip(positions, lengths, strict=True):
+            sizes[pos] = size
+        self.hashes.extend(hashes)
         self.positions.extend(positions)
 
     def postings(self) -> Iterator[tuple[str, array[int]]]:
@@ -476,12 +502,22 @@ class _Words:
         return (array("I", hashes[order].tobytes()), array("I", positions[order].tobytes()))
 
 
+_STOP = object()
+
+
 class _Helper:
     """A forked process that builds `_Words` from the chunks it is sent, so postings are
-    built on the second core while this process reads and stores the file."""
+    built on the second core while this process reads and stores the file. A thread
+    sends the chunks (sending blocks until the helper reads); when the helper falls two
+    chunks behind, this process builds chunks itself and sends the result to merge."""
 
-    def __init__(self, conn: Any, proc: Any) -> None:
-        self.conn, self.proc = conn, proc
+    def __init__(self, inbox: Any, outbox: Any, proc: Any) -> None:
+        self.inbox, self.outbox, self.proc = inbox, outbox, proc
+        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.sent = self.done = 0
+        self.failed = False
+        self.thread = threading.Thread(target=self._send_all, daemon=True)
+        self.thread.start()
 
     @classmethod
     def start(cls) -> _Helper | None:
@@ -489,43 +525,87 @@ class _Helper:
         if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return None
         ctx = multiprocessing.get_context("fork")
-        mine, theirs = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(theirs, mine), daemon=True)
+        their_in, my_in = ctx.Pipe(duplex=False)
+        my_out, their_out = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_serve, args=(their_in, their_out, my_in, my_out),
+                           daemon=True)
         try:
             proc.start()
         except OSError:
             return None
-        theirs.close()
-        return cls(mine, proc)
+        their_in.close()
+        their_out.close()
+        return cls(my_in, my_out, proc)
 
-    def send(self, chunk: tuple[str, list[int], list[str]]) -> None:
-        self.conn.send(chunk)
+    def _send_all(self) -> None:
+        while (msg := self.queue.get()) is not _STOP:
+            if self.failed:
+                continue
+            try:
+                self.inbox.send(msg)
+            except (OSError, ValueError):
+                self.failed = True
+            if msg is None:
+                return
+
+    def behind(self) -> bool:
+        """Whether the helper has a chunk in hand and another waiting."""
+        try:
+            while self.outbox.poll():
+                self.outbox.recv()
+                self.done += 1
+        except (OSError, EOFError):
+            self.failed = True
+        return self.sent - self.done >= 2
+
+    def send(self, lang: str, positions: list[int], texts: list[str]) -> None:
+        """Have a chunk built, by the helper or (when it is behind) here."""
+        if self.behind():
+            self.queue.put((lang, _part(positions, texts), None))
+        else:
+            self.queue.put((lang, positions, texts))
+        self.sent += 1
 
     def result(self) -> dict[str, _Words]:
         """What was built, per language; {} if the helper failed (built later instead)."""
+        self.queue.put(None)
+        self.thread.join()
         try:
-            self.conn.send(None)
-            built: dict[str, _Words] = self.conn.recv()
-            return built
+            while not self.failed:
+                got = self.outbox.recv()
+                if isinstance(got, dict):
+                    return got
         except (OSError, EOFError):
-            return {}
+            pass
+        return {}
 
     def close(self) -> None:
-        self.conn.close()
+        self.failed = True  # chunks still queued are dropped
+        self.queue.put(_STOP)
+        self.thread.join()
+        self.inbox.close()
+        self.outbox.close()
         self.proc.join(timeout=5)
         if self.proc.is_alive():
             self.proc.terminate()
             self.proc.join()
 
 
-def _serve(conn: Any, parent_end: Any) -> None:
-    """The helper's loop: (lang, positions, texts) chunks in, the built `_Words` out."""
-    parent_end.close()  # so that the parent closing its end ends the loop
+def _serve(inbox: Any, outbox: Any, *parent_ends: Any) -> None:
+    """The helper's loop: chunks (lang, positions, texts) or built parts (lang, part,
+    None) in, one acknowledgement per chunk out, then the built `_Words`."""
+    for end in parent_ends:
+        end.close()  # so that the parent closing its ends ends the loop
     built: dict[str, _Words] = {}
     try:
-        while (chunk := conn.recv()) is not None:
-            lang, positions, texts = chunk
-            built.setdefault(lang, _Words()).feed(positions, texts)
-        conn.send(built)
+        while (msg := inbox.recv()) is not None:
+            lang, first, texts = msg
+            words = built.setdefault(lang, _Words())
+            if texts is None:
+                words.add(first)
+            else:
+                words.feed(first, texts)
+            outbox.send(1)
+        outbox.send(built)
     except (OSError, EOFError):
         pass

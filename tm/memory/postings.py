@@ -29,20 +29,21 @@ def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, 
     """
     if not texts:
         return {}
-    normed = [unicodedata.normalize("NFC", t) for t in texts]
-    everything = default_process(" ".join(normed))
     sep = "zqsepqz"
-    while sep in everything:
+    while True:  # a space never composes: NFC of the joined texts is that of each text
+        words = default_process(unicodedata.normalize("NFC", f" {sep} ".join(texts))).split()
+        if words.count(sep) == len(texts) - 1:  # no text has the separator word
+            break
         sep += "q"
-    words = default_process(f" {sep} ".join(normed)).split()
     lists: dict[str, array[int]] = {}
+    get = lists.get
     where = iter(positions)
     here = next(where)
     for w in words:
         if w == sep:
             here = next(where)
             continue
-        lst = lists.get(w)
+        lst = get(w)
         if lst is None:
             lists[w] = array("I", (here,))
         elif lst[-1] != here:
@@ -83,12 +84,13 @@ def from_blob(blob: bytes, typecode: str = "I") -> array[int]:
 class Posting:
     """One word's units across files: (file_id, positions) parts, widened once on demand."""
 
-    __slots__ = ("parts", "size", "_wide")
+    __slots__ = ("parts", "size", "_wide", "_dense")
 
     def __init__(self) -> None:
         self.parts: list[tuple[int, array[int]]] = []
         self.size = 0
         self._wide: Any = None
+        self._dense: list[tuple[int, Any]] | None = None
 
     def add(self, file_id: int, positions: array[int]) -> None:
         self.parts.append((file_id, positions))
@@ -104,6 +106,32 @@ class Posting:
             self._wide = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         return self._wide
 
+    def contains(self, ids: Any) -> Any:
+        """Which of `ids` (an int64 numpy array of unit ids) are in this posting."""
+        import numpy as np
+
+        if self.size < DENSE_FROM:
+            wide = self.wide()
+            at = np.minimum(np.searchsorted(wide, ids), len(wide) - 1)
+            return wide[at] == ids
+        if self._dense is None:  # one flag per unit of each file: a lookup, not a search
+            self._dense = []
+            for file_id, positions in self.parts:
+                pos = np.frombuffer(positions, dtype=np.uint32)
+                flags = np.zeros(int(pos.max()) + 1 if len(pos) else 0, dtype=bool)
+                flags[pos] = True
+                self._dense.append((file_id, flags))
+        found = np.zeros(len(ids), dtype=bool)
+        files, pos = ids >> 32, ids & 0xFFFFFFFF
+        for file_id, flags in self._dense:
+            here = (files == file_id) & (pos < len(flags))
+            found[here] = flags[pos[here]]
+        return found
+
+
+DENSE_FROM = 4_096
+"""Posting size from which membership is tested by a flag per unit (built once per
+posting) instead of a binary search per id."""
 
 LENGTHS = ""
 """The token (never a word) under which a file's per-unit text lengths are stored."""
@@ -143,16 +171,14 @@ def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
 def _top_numpy(postings: Sequence[Posting], need: int, limit: int, length: int,
                lengths: dict[int, array[int]]) -> list[int]:
     """Prefix filtering: a unit in `need` of the P lists is in one of the P - need + 1
-    shortest, so only those are merged; the long lists are probed by binary search."""
+    shortest, so only those are merged; the long lists are probed for the merged ids."""
     import numpy as np
 
     lists = sorted(postings, key=lambda p: p.size)
     g = len(lists) - need + 1
     ids, counts = _runs(np.sort(np.concatenate([p.wide() for p in lists[:g]])))
     for p in lists[g:]:
-        wide = p.wide()
-        at = np.minimum(np.searchsorted(wide, ids), len(wide) - 1)
-        counts += wide[at] == ids
+        counts += p.contains(ids)
     keep = counts >= need
     ids, counts = ids[keep], counts[keep]
     sizes = np.full(len(ids), length, dtype=np.int64)
