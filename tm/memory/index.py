@@ -275,7 +275,7 @@ class SqliteIndex:
         try:
             self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
                             (file_id, str(source.path.resolve()), source.origin, *stat))
-            self.db.executemany("INSERT OR IGNORE INTO variants VALUES (?, ?, ?)", rows())
+            self.db.executemany("INSERT INTO variants VALUES (?, ?, ?)", rows())
             self.db.execute("UPDATE files SET units=?, skipped=? WHERE id=?",
                             (*counts, file_id))
             for lang in list(pending):
