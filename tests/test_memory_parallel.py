@@ -103,3 +103,26 @@ def test_chunks_built_here_when_the_helper_is_behind(tmp_path: Path, apart: None
         assert mixed.db.execute(rows).fetchall() == lazy.db.execute(rows).fetchall()
     mixed.close()
     lazy.close()
+
+
+@pytest.mark.parametrize("files", [1, 2])
+def test_dense_postings_answer_as_binary_search(tmp_path: Path, files: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm.memory import postings
+
+    sources = []
+    for n in range(files):
+        p = tmp_path / f"m{n}.tmx"
+        shutil.copy(DATA / "memory_lecture.tmx", p)
+        sources.append(MemorySource(p, p.name))
+    texts = [u.texts["en"] for u in read_memory(sources[0].path)] + TEXTS
+    monkeypatch.setattr(postings, "NUMPY_FROM", 0)
+    answers = []
+    for dense_from in (0, 1 << 40):
+        monkeypatch.setattr(postings, "DENSE_FROM", dense_from)
+        idx = SqliteIndex(tmp_path / f"{dense_from}.sqlite", {"en"})
+        idx.sync(sources)
+        answers.append(idx.candidates(texts, "en", "ru", limit=500))
+        idx.close()
+    assert answers[0] == answers[1]
+    assert sum(len(c) for c in answers[0]) >= len(texts) - len(TEXTS)

@@ -257,20 +257,22 @@ class SqliteIndex:
                 words[lang].feed(*todo)
 
         def rows() -> Iterator[tuple[int, str, str]]:
+            chunk = BUILD_CHUNK
+            pos = -1
             for pos, unit in enumerate(units):
                 if unit.uncertain:
                     counts[1] += 1
                     continue
-                counts[0] += 1
                 uid = base + pos
                 for lang, text in unit.texts.items():
                     yield uid, lang, text
-                    todo = pending.get(lang)
-                    if todo is not None:
+                    if lang in pending:
+                        todo = pending[lang]
                         todo[0].append(pos)
                         todo[1].append(text)
-                        if len(todo[0]) >= BUILD_CHUNK:
+                        if len(todo[0]) >= chunk:
                             flush(lang)
+            counts[0] = pos + 1 - counts[1]
 
         try:
             self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
@@ -421,12 +423,15 @@ class SqliteIndex:
     def _rows(self, ids: Sequence[int], source_lang: str,
               target_lang: str) -> dict[int, Candidate]:
         out = {}
-        for chunk in _chunks(ids):
-            sql = ("SELECT s.unit_id, s.text, t.text FROM variants s JOIN variants t "
-                   "ON t.unit_id = s.unit_id AND t.lang = ? WHERE s.lang = ? AND s.unit_id IN "
-                   f"({','.join('?' * len(chunk))})")
-            for uid, src, tgt in self.db.execute(sql, (target_lang, source_lang, *chunk)):
-                out[uid] = self._candidate(uid, src, tgt)
+        for chunk in _chunks(ids):  # one seek per unit: its languages are adjacent rows
+            sql = ("SELECT unit_id, lang, text FROM variants WHERE unit_id IN "
+                   f"({','.join('?' * len(chunk))}) AND lang IN (?, ?)")
+            texts: dict[int, dict[str, str]] = {}
+            for uid, lang, text in self.db.execute(sql, (*chunk, source_lang, target_lang)):
+                texts.setdefault(uid, {})[lang] = text
+            for uid, both in texts.items():
+                if source_lang in both and target_lang in both:
+                    out[uid] = self._candidate(uid, both[source_lang], both[target_lang])
         return out
 
     def units(self) -> Iterator[MemoryUnit]:

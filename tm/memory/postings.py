@@ -121,6 +121,11 @@ class Posting:
                 flags = np.zeros(int(pos.max()) + 1 if len(pos) else 0, dtype=bool)
                 flags[pos] = True
                 self._dense.append((file_id, flags))
+        if len(self._dense) == 1:  # the common case: one memory file
+            file_id, flags = self._dense[0]
+            pos = ids - (file_id << 32)
+            ok = (pos >= 0) & (pos < len(flags))
+            return flags[np.where(ok, pos, 0)] & ok if len(flags) else ok
         found = np.zeros(len(ids), dtype=bool)
         files, pos = ids >> 32, ids & 0xFFFFFFFF
         for file_id, flags in self._dense:
