@@ -54,6 +54,9 @@ PARALLEL_BYTES = 32 << 20
 stores the file (on systems with fork and more than one core)."""
 CHUNK = 900
 """Bound parameters per SQL statement (SQLite's limit is 999 on old builds)."""
+KEEP_UNITS = 200_000
+"""Units up to which postings built by a sync are kept for this process's lookups (a
+cold run then reads no postings back from SQLite); bigger memories read them back."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -140,6 +143,8 @@ class SqliteIndex:
         self._origins: dict[int, str] | None = None
         self._length_cache: dict[str, dict[int, array[int]]] = {}
         self._exact_cache: dict[str, list[tuple[int, Any, Any]]] = {}
+        self._word_cache: dict[str, dict[str, list[tuple[int, array[int]]]]] = {}
+        self._fresh: dict[str, dict[int, _Words]] | None = None
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -193,6 +198,12 @@ class SqliteIndex:
         gone = [row for key, row in known.items() if key not in wanted]
         if not (todo or touch or gone):
             return report
+        self._origins = None
+        self._length_cache.clear()
+        self._exact_cache.clear()
+        self._word_cache.clear()
+        fresh: dict[str, dict[int, _Words]] = {lang: {} for lang in self.source_langs}
+        self._fresh = fresh if not (touch or gone or known) else None
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("UPDATE files SET size=?, mtime_ns=?, digest=? WHERE id=?", touch)
@@ -217,10 +228,23 @@ class SqliteIndex:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self._origins = None
-        self._length_cache.clear()
-        self._exact_cache.clear()
+        finally:
+            self._fresh = None
+        if report.units <= KEEP_UNITS and not (touch or gone or known):
+            self._keep(fresh)
         return report
+
+    def _keep(self, fresh: dict[str, dict[int, _Words]]) -> None:
+        """Serve lookups from the postings a sync of every file just built (in memory)."""
+        for lang, files in fresh.items():
+            if len(files) != len(self.origins()):
+                continue  # some file was not built here: read them all from SQLite
+            words: dict[str, list[tuple[int, array[int]]]] = {}
+            for file_id in sorted(files):
+                for tok, ids in files[file_id].lists.items():
+                    words.setdefault(tok, []).append((file_id, ids))
+            self._word_cache[lang] = words
+            self._length_cache[lang] = {f: built.sizes for f, built in files.items()}
 
     def _drop_file(self, file_id: int) -> None:
         lo, hi = file_id << 32, (file_id + 1) << 32
@@ -291,6 +315,8 @@ class SqliteIndex:
         for lang in self.source_langs:
             if lang in words:
                 self._store_words(lang, file_id, words[lang])
+                if self._fresh is not None:
+                    self._fresh[lang][file_id] = words[lang]
         return counts[0]
 
     def _store_words(self, lang: str, file_id: int, built: _Words) -> None:
@@ -323,6 +349,7 @@ class SqliteIndex:
             self.db.execute("COMMIT")
             self._length_cache.pop(lang, None)
             self._exact_cache.pop(lang, None)
+            self._word_cache.pop(lang, None)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -385,10 +412,14 @@ class SqliteIndex:
         words = [tokens(normalize(t)) for t in texts]
         vocab = sorted(set().union(*words)) if words else []
         df: dict[str, int] = {}
-        for chunk in _chunks(vocab):
-            df.update(self.db.execute(
-                "SELECT token, sum(df) FROM postings WHERE lang = ? AND token IN "
-                f"({','.join('?' * len(chunk))}) GROUP BY token", (source_lang, *chunk)))
+        kept = self._word_cache.get(source_lang)
+        if kept is not None:  # built by this process's sync
+            df = {w: sum(len(ids) for _, ids in kept[w]) for w in vocab if w in kept}
+        else:
+            for chunk in _chunks(vocab):
+                df.update(self.db.execute(
+                    "SELECT token, sum(df) FROM postings WHERE lang = ? AND token IN "
+                    f"({','.join('?' * len(chunk))}) GROUP BY token", (source_lang, *chunk)))
         probes = [sorted((w for w in ws if w in df), key=lambda w: (df[w], w))[:PROBES]
                   for ws in words]
         lists = self._postings(source_lang, sorted(set().union(*probes)) if probes else [])
@@ -413,6 +444,12 @@ class SqliteIndex:
 
     def _postings(self, lang: str, words: Sequence[str]) -> dict[str, Posting]:
         out: dict[str, Posting] = {}
+        kept = self._word_cache.get(lang)
+        if kept is not None:
+            for w in words:
+                for file_id, ids in kept.get(w, ()):
+                    out.setdefault(w, Posting()).add(file_id, ids)
+            return out
         for chunk in _chunks(words):
             for tok, file_id, blob in self.db.execute(
                     "SELECT token, file_id, ids FROM postings WHERE lang = ? AND token IN "
