@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from tm.errors import MemoryFormatError
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -177,6 +179,8 @@ def _read_notes(entry: TermEntry, el: etree._Element) -> None:
 
 def parse_tbx(data: bytes, path: Path) -> list[TermEntry]:
     """Entries of a TBX document given as bytes; `path` only names it in errors."""
+    from lxml import etree  # loaded when a TBX file is read, not when tm.tbx is
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=True)
     try:

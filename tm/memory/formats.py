@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from tm import __version__
 from tm.errors import MemoryFormatError, TmError
 
@@ -82,6 +80,8 @@ def _seg_text(seg: Any) -> str:
         elif child.tag in ("hi", "g", "sub"):
             parts.append(_seg_text(child))
         else:
+            from lxml import etree  # lxml is loaded only when needed
+
             parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -122,6 +122,7 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
     if fast is not None:
         yield from fast
         return
+    from lxml import etree
     try:
         context = etree.iterparse(str(path), events=("end",), tag="tu", huge_tree=True,
                                   resolve_entities=False, no_network=True)
@@ -152,6 +153,8 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
 
 def tmx_bytes(units: Iterable[MemoryUnit], source_lang: str, origin: str = "") -> bytes:
     """A TMX 1.4b document for `units` (one <tu> each, <prop type="x-origin"> if known)."""
+    from lxml import etree
+
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(root, "header", {
         "creationtool": "tm", "creationtoolversion": __version__,

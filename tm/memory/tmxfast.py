@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from lxml import etree
-
 from tm.errors import MemoryFormatError
 from tm.memory.formats import MemoryUnit, lang_code, tu_unit
 
@@ -241,4 +239,6 @@ def _one(m: re.Match[str], body: str, text: str, path: Path, codes: dict[str, st
 def _general(m: re.Match[str], text: str, path: Path, codes: dict[str, str],
              line: int) -> MemoryUnit | None:
     """One unit by lxml: inline codes in a segment, or a layout the patterns skip."""
+    from lxml import etree  # loaded only for the rare unit the patterns skip
+
     return tu_unit(etree.fromstring(m.group(0)), path, codes, line - 1)
