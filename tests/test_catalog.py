@@ -136,3 +136,13 @@ def test_resegment_after_source_edit_keeps_translations(project: Path) -> None:
     assert [m.msgid for m in after.messages if m.obsolete] == ["He continued:"]
     assert all(m.msgstr.startswith("ПЕРЕВОД ") for m in after.messages if m.msgstr)
     assert sum(1 for m in after.messages if m.translated) == len(cat.messages) - 2
+
+
+def test_common_plurals_are_translate_toolkits() -> None:
+    from translate.lang import data
+
+    from tm.catalog import COMMON_PLURALS
+
+    for lang, header in COMMON_PLURALS.items():
+        n, expr = data.languages[lang][1], data.languages[lang][2]
+        assert header == f"nplurals={n}; plural={expr if expr.startswith('(') else f'({expr})'};"

@@ -31,8 +31,23 @@ def now_stamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
 
 
+_RU_PLURAL = ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+              "(n%100<10 || n%100>=20) ? 1 : 2);")
+COMMON_PLURALS = {
+    "en": "nplurals=2; plural=(n != 1);", "de": "nplurals=2; plural=(n != 1);",
+    "es": "nplurals=2; plural=(n != 1);", "it": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);", "ru": _RU_PLURAL, "uk": _RU_PLURAL, "be": _RU_PLURAL,
+    "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
+          "? 1 : 2);",
+}
+"""translate-toolkit's Plural-Forms of common languages (a test keeps them equal), so
+that a run does not load its table for them."""
+
+
 def plural_forms(lang: str) -> str:
     """The Plural-Forms header for a language, from translate-toolkit's table."""
+    if lang in COMMON_PLURALS:
+        return COMMON_PLURALS[lang]
     from translate.lang import data
 
     base = lang.replace("-", "_")
