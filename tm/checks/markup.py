@@ -28,10 +28,21 @@ def footnote_token(m: re.Match[str]) -> str:
     return f"<sup>[{m.group(1)}]</sup>" if m.group(1) is not None else f"[^{m.group(2)}]"
 
 
-def _diff(src: Counter[str], tgt: Counter[str]) -> tuple[list[str], list[str]]:
+def differences(
+    noun: str, src: Counter[str], tgt: Counter[str],
+    missing: str = "missing from the translation", changed: str | None = "",
+) -> Iterator[str]:
+    """One message per token lost or added; a single swap is reported as a change
+    unless `changed` is None."""
     lost = list((src - tgt).elements())
     added = list((tgt - src).elements())
-    return lost, added
+    if changed is not None and len(lost) == 1 and len(added) == 1:
+        yield f"{noun} {lost[0]} changed to {added[0]}{changed}"
+        return
+    for tok in lost:
+        yield f"{noun} {tok} {missing}"
+    for tok in added:
+        yield f"{noun} {tok} not in the source"
 
 
 def check_footnotes(src: str, tgt: str, ctx: Context) -> Iterator[str]:
@@ -41,15 +52,9 @@ def check_footnotes(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     s, t = FOOTNOTE.findall(src), FOOTNOTE.findall(tgt)
     if s == t or sorted(s) == sorted(t):
         return
-    lost, added = _diff(Counter(map(footnote_token, FOOTNOTE.finditer(src))),
-                        Counter(map(footnote_token, FOOTNOTE.finditer(tgt))))
-    if len(lost) == 1 and len(added) == 1:
-        yield f"footnote mark {lost[0]} changed to {added[0]}"
-        return
-    for tok in lost:
-        yield f"footnote mark {tok} lost"
-    for tok in added:
-        yield f"footnote mark {tok} not in the source"
+    yield from differences("footnote mark",
+                           Counter(map(footnote_token, FOOTNOTE.finditer(src))),
+                           Counter(map(footnote_token, FOOTNOTE.finditer(tgt))), "lost")
 
 
 @lru_cache(maxsize=4096)
@@ -64,14 +69,7 @@ def check_urls(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     s, t = urls(src), urls(tgt)
     if not s and not t:
         return
-    lost, added = _diff(Counter(s), Counter(t))
-    if len(lost) == 1 and len(added) == 1:
-        yield f"URL {lost[0]} changed to {added[0]}"
-        return
-    for u in lost:
-        yield f"URL {u} missing from the translation"
-    for u in added:
-        yield f"URL {u} not in the source"
+    yield from differences("URL", Counter(s), Counter(t))
 
 
 def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -100,11 +98,8 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     elif len(t_links) > len(s_links):
         yield f"link {t_links[-1]} not in the source"
     if s_code != t_code:
-        lost, added = _diff(Counter(s_code), Counter(t_code))
-        for c in lost:
-            yield f"code span {c} lost or changed"
-        for c in added:
-            yield f"code span {c} not in the source"
+        yield from differences("code span", Counter(s_code), Counter(t_code),
+                               "lost or changed", changed=None)
     for name, s, t in (("strong emphasis", s_strong, t_strong), ("emphasis", s_emph, t_emph)):
         if len(s) > len(t):
             yield f"{name} {s[len(t)]} lost ({len(s)} in the source, {len(t)} in the translation)"
@@ -116,8 +111,5 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         t_list = [t.lower() for t in TAG_OTHER.findall(tgt)] if "<" in tgt else []
         if s_list == t_list:
             return
-        lost, added = _diff(Counter(s_list), Counter(t_list))
-        for tag in lost:
-            yield f"HTML tag {tag} lost"
-        for tag in added:
-            yield f"HTML tag {tag} not in the source"
+        yield from differences("HTML tag", Counter(s_list), Counter(t_list), "lost",
+                               changed=None)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from tm.checks.context import Context
-from tm.checks.markup import FOOTNOTE, URL
+from tm.checks.markup import FOOTNOTE, URL, differences
 
 # 3,688 / 3.688 / 3 688 (spaces, no-break spaces) are one number; 1.8 and 1,8 are the same decimal.
 # (Starting on a digit, with the look-behind after it, lets the scan skip text quickly.)
@@ -50,15 +50,7 @@ def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     s, t = numbers(src), numbers(tgt)
     if s == t:
         return
-    lost = list((Counter(s) - Counter(t)).elements())
-    added = list((Counter(t) - Counter(s)).elements())
-    if len(lost) == 1 and len(added) == 1:
-        yield f"number {lost[0]} changed to {added[0]} in the translation"
-        return
-    for n in lost:
-        yield f"number {n} missing from the translation"
-    for n in added:
-        yield f"number {n} not in the source"
+    yield from differences("number", Counter(s), Counter(t), changed=" in the translation")
 
 
 def _citations() -> Callable[[str, str], list[str]] | None:
