@@ -195,6 +195,24 @@ def _parse_header(s: str) -> dict[str, str]:
     return out
 
 
+def _extend(
+    cur: Message, field_name: str, plural_index: int, val: str, path: str, lineno: int
+) -> None:
+    """Append a continued string line to the field it continues."""
+    if field_name == "msgstr":
+        cur.msgstr += val
+    elif field_name == "msgid":
+        cur.msgid += val
+    elif field_name == "msgctxt":
+        cur.msgctxt = (cur.msgctxt or "") + val
+    elif field_name == "msgid_plural":
+        cur.msgid_plural = (cur.msgid_plural or "") + val
+    elif field_name == "msgstr[]":
+        cur.msgstr_plural[plural_index] += val
+    else:
+        raise CatalogError("a string continues nothing", path, lineno)
+
+
 def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
     cur: Message | None = None
     field_name = ""  # which string continuation lines extend
@@ -224,18 +242,7 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
                                    "a string line must follow msgid, msgstr or another string")
             sm = string(s)
             val = _unescape(sm.group(1), path, lineno) if sm else _string(s, path, lineno)
-            if field_name == "msgstr":
-                cur.msgstr += val
-            elif field_name == "msgid":
-                cur.msgid += val
-            elif field_name == "msgctxt":
-                cur.msgctxt = (cur.msgctxt or "") + val
-            elif field_name == "msgid_plural":
-                cur.msgid_plural = (cur.msgid_plural or "") + val
-            elif field_name == "msgstr[]":
-                cur.msgstr_plural[plural_index] += val
-            else:
-                raise CatalogError("a string continues nothing", path, lineno)
+            _extend(cur, field_name, plural_index, val, path, lineno)
             continue
         obsolete = False
         if s.startswith("#~"):
@@ -293,19 +300,7 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
             if cur is None or not field_name:
                 raise CatalogError("a string continues nothing", path, lineno,
                                    "a string line must follow msgid, msgstr or another string")
-            val = _string(s, path, lineno)
-            if field_name == "msgid":
-                cur.msgid += val
-            elif field_name == "msgctxt":
-                cur.msgctxt = (cur.msgctxt or "") + val
-            elif field_name == "msgid_plural":
-                cur.msgid_plural = (cur.msgid_plural or "") + val
-            elif field_name == "msgstr":
-                cur.msgstr += val
-            elif field_name == "msgstr[]":
-                cur.msgstr_plural[plural_index] += val
-            else:
-                raise CatalogError("a string continues nothing", path, lineno)
+            _extend(cur, field_name, plural_index, _string(s, path, lineno), path, lineno)
             continue
         m = keyword_string(s)
         if m is not None:
