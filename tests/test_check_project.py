@@ -54,9 +54,10 @@ def test_json_shape_and_exit_code(proj: Path) -> None:
     assert set(data) == {"ok", "files"} and data["ok"] is False
     for f in data["files"]:
         assert set(f) == {"path", "language", "translated", "fuzzy", "untranslated",
-                          "obsolete", "findings"}
+                          "obsolete", "stale", "findings"}
         for x in f["findings"]:
-            assert set(x) == {"line", "code", "severity", "message"}
+            assert set(x) == {"path", "line", "code", "severity", "message"}
+            assert x["path"] == f["path"]  # catalogs match their source: nothing stale
     assert codes(data["files"], RU) == [(19, "number"), (34, "footnote"), (50, "citation")]
     assert (1, "below-minimum") in codes(data["files"], DE)
 

@@ -116,7 +116,23 @@ def scan_translated(text: str) -> tuple[Counts, list[Message]] | None:
         return None
 
 
-def _scan(text: str, collect: bool) -> tuple[Counts, list[Message]]:  # noqa: C901
+Entry = tuple[str, int, str]
+"""An active entry as the stale check sees it: (msgid, line, state)."""
+
+
+def scan_active(text: str, collect: bool) -> tuple[Counts, list[Message], list[Entry]] | None:
+    """As `scan_translated` (`collect`) or `scan_counts`, and every active entry as
+    (msgid still escaped, line, state), for the stale check; None for anything unusual."""
+    keys: list[Entry] = []
+    try:
+        counts, out = _scan(text, collect, keys)
+    except _Unusual:
+        return None
+    return counts, out, keys
+
+
+def _scan(text: str, collect: bool,  # noqa: C901
+          keys: list[Entry] | None = None) -> tuple[Counts, list[Message]]:
     c = Counts()
     out: list[Message] = []
     state_kw = ""          # last keyword of the current entry ("" = between entries)
@@ -151,10 +167,16 @@ def _scan(text: str, collect: bool) -> tuple[Counts, list[Message]]:  # noqa: C9
                 c.untranslated += 1
         elif first == "":
             c.untranslated += 1
+            if keys is not None:
+                keys.append((msgid, entry_line, UNTRANSLATED))
         elif fuzzy:
             c.fuzzy += 1
+            if keys is not None:
+                keys.append((msgid, entry_line, FUZZY))
         else:
             c.translated += 1
+            if keys is not None:
+                keys.append((msgid, entry_line, TRANSLATED))
             if collect:
                 out.append(_message(msgid, ctx, plural, strs, flags, entry_line))
 

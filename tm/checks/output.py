@@ -16,7 +16,8 @@ def findings(report: CheckReport) -> Iterable[Finding]:
 
 
 def to_json(report: CheckReport) -> dict[str, object]:
-    """`{"ok", "files": [{"path", "language", counts..., "findings": [...]}]}`."""
+    """`{"ok", "files": [{"path", "language", counts..., "stale", "findings": [...]}]}`;
+    a finding's own path is the catalog's, or the source's for a `stale` sentence."""
     return {
         "ok": report.ok,
         "files": [
@@ -27,8 +28,10 @@ def to_json(report: CheckReport) -> dict[str, object]:
                 "fuzzy": f.counts.fuzzy,
                 "untranslated": f.counts.untranslated,
                 "obsolete": f.counts.obsolete,
-                "findings": [{"line": x.line, "code": x.code, "severity": x.severity,
-                              "message": x.message} for x in f.findings],
+                "stale": f.stale,
+                "findings": [{"path": x.path, "line": x.line, "code": x.code,
+                              "severity": x.severity, "message": x.message}
+                             for x in f.findings],
             }
             for f in report.files
         ],

@@ -50,6 +50,8 @@ POLICY_CODES: dict[str, str] = {
     "below-minimum": "a catalog's translated share is below its language's min_translated",
     "untranslated": "an entry without translation, listed when the minimum is not met",
     "fuzzy": "a fuzzy entry, listed when the minimum is not met and fuzzy does not count",
+    "stale": "a source sentence missing from its catalog, or an active entry whose sentence "
+             "is gone from the source (run tm segment); counts as untranslated",
 }
 
 LINT_CODES: dict[str, str] = {

@@ -21,11 +21,14 @@ from tm.checks.counts import (
     Counts,
     count_catalog,
     first_msgstr,
+    scan_active,
     scan_counts,
     scan_translated,
     state,
 )
 from tm.checks.registry import ALL_CODES, POLICY_CODES, QA_CHECKS
+from tm.checks.stale import Sentences, SourceSpec, Staleness, catalog_entries, compare, unescape
+from tm.checks.stale import source_sentences as _source_sentences
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError, ConfigError, TmError
@@ -48,6 +51,9 @@ class FileReport:
     """Document name under sources/ (project runs only)."""
     minimum: float | None = None
     """The policy's min_translated for this language, if any."""
+    stale: int = 0
+    """Sentences of the source missing from the catalog plus entries whose sentence is
+    gone (counts are already adjusted for them)."""
 
     @property
     def errors(self) -> int:
@@ -83,6 +89,8 @@ class Job:
     policy: CheckPolicy | None = None
     qa: bool = True
     terms_config: Config | None = None
+    source: SourceSpec | None = None
+    """Compare the catalog with this source document (the `stale` check)."""
 
 
 def severity(code: str, policy: CheckPolicy | None) -> str:
@@ -129,7 +137,7 @@ def qa_findings(cat: Catalog, ctx: Context, path: str,
 
 
 def policy_findings(cat: Catalog, counts: Counts, lang: str, path: str,
-                    policy: CheckPolicy) -> list[Finding]:
+                    policy: CheckPolicy, skip: frozenset[str] = frozenset()) -> list[Finding]:
     """A below-minimum finding, with every untranslated (and fuzzy) entry listed."""
     minimum = policy.min_translated.get(lang)
     pct = counts.percent(policy.fuzzy_counts_as_translated)
@@ -142,7 +150,7 @@ def policy_findings(cat: Catalog, counts: Counts, lang: str, path: str,
     listed = {"untranslated": severity("untranslated", policy),
               "fuzzy": "off" if policy.fuzzy_counts_as_translated else severity("fuzzy", policy)}
     for m in cat.messages:
-        if m.obsolete:
+        if m.obsolete or m.msgid in skip:
             continue
         s = state(m)
         if s is TRANSLATED or listed[s] == "off" or s in ignored_codes(m):
@@ -194,33 +202,54 @@ def _termbase(config: Config | None) -> Any:
 _LANGUAGE = re.compile(r'^"Language:[ \t]*([^"\\]*?)[ \t]*\\n"', re.M)
 
 
-def _lean_read(job: Job) -> tuple[Counts, list[Message], str] | None:
-    """Counts, translated entries and language by the lean scanner; None when the file is
-    unusual or the policy fails (the strict reader then names the error, or the
-    untranslated entries are listed from a full parse)."""
+Lean = tuple[Counts, list[Message], str, list[tuple[str, int, str]]]
+
+
+def _lean_read(job: Job, entries: bool = False) -> Lean | None:
+    """Counts, translated entries, language and (with `entries`) every active entry by
+    the lean scanner; None when the file is unusual (the strict reader then names the
+    error)."""
     p = Path(job.path)
     try:
         text = decode_po(p.read_bytes(), job.path)
     except (OSError, TmError):
         return None
-    found = scan_translated(text) if job.qa else scan_counts(text)
-    if found is None:
-        return None
-    counts, messages = found if isinstance(found, tuple) else (found, [])
+    keys: list[tuple[str, int, str]] = []
+    if entries:
+        active = scan_active(text, job.qa)
+        if active is None:
+            return None
+        counts, messages, keys = active
+        keys = [(unescape(k, line), line, s) for k, line, s in keys]
+    else:
+        found = scan_translated(text) if job.qa else scan_counts(text)
+        if found is None:
+            return None
+        counts, messages = found if isinstance(found, tuple) else (found, [])
     m = _LANGUAGE.search(text, 0, 4096)
     lang = job.target_lang or (m.group(1) if m and m.group(1) else catalog_language(Catalog(), p))
-    minimum = job.policy.min_translated.get(lang) if job.policy else None
-    if minimum is not None and job.policy is not None and \
-            counts.percent(job.policy.fuzzy_counts_as_translated) < minimum:
-        return None
-    return counts, messages, lang
+    return counts, messages, lang, keys
 
 
-def run_job(job: Job) -> FileReport:
-    """Counts, policy and QA for one catalog."""
-    lean = _lean_read(job)
+def _stale_severity(job: Job) -> str:
+    return "off" if job.source is None else severity("stale", job.policy)
+
+
+def _below(counts: Counts, lang: str, policy: CheckPolicy | None) -> bool:
+    minimum = policy.min_translated.get(lang) if policy else None
+    return policy is not None and minimum is not None and \
+        counts.percent(policy.fuzzy_counts_as_translated) < minimum
+
+
+def run_job(job: Job, sentences: Sentences | None = None) -> FileReport:
+    """Counts, staleness, policy and QA for one catalog (`sentences`: its source's, when
+    already segmented for another language of the same document)."""
+    stale_sev = _stale_severity(job)
+    lean = _lean_read(job, entries=stale_sev != "off")
+    full = lean is None
+    stale = Staleness()
     if lean is not None:
-        counts, messages, lang = lean
+        counts, messages, lang, keys = lean
         cat = Catalog(messages=messages, path=job.display)
     else:
         p = Path(job.path)
@@ -228,48 +257,90 @@ def run_job(job: Job) -> FileReport:
         cat.path = job.display
         counts = count_catalog(cat)
         lang = job.target_lang or catalog_language(cat, p)
+        keys = catalog_entries(cat.messages) if stale_sev != "off" else []
+    if stale_sev != "off" and job.source is not None:
+        stale = compare(sentences or _source_sentences(job.source), keys)
+        counts = stale.adjust(counts)
+    if not full and _below(counts, lang, job.policy):  # list the untranslated entries
+        full_cat = read_po(Path(job.path))
+        full_cat.path = job.display
+        listing = full_cat
+    else:
+        listing = cat
     report = FileReport(job.display, lang, counts, doc=job.doc,
-                        minimum=job.policy.min_translated.get(lang) if job.policy else None)
-    if job.policy is not None and lean is None:
-        report.findings.extend(policy_findings(cat, counts, lang, job.display, job.policy))
+                        minimum=job.policy.min_translated.get(lang) if job.policy else None,
+                        stale=len(stale))
+    if stale:
+        assert job.source is not None
+        report.findings.extend(stale.findings(job.source, job.display, stale_sev))
+    if job.policy is not None and (full or listing is not cat):
+        gone = frozenset(msgid for msgid, _, _ in stale.gone)
+        report.findings.extend(policy_findings(listing, counts, lang, job.display, job.policy,
+                                               gone))
     if job.qa:
         ctx = Context(job.source_lang or guess_source_language(cat), lang,
                       _termbase(job.terms_config))
         report.findings.extend(qa_findings(cat, ctx, job.display, job.policy))
-    report.findings.sort(key=lambda f: f.line)
+    report.findings.sort(key=lambda f: (f.path != job.display, f.line))
     return report
 
 
-def _run_safe(job: Job) -> FileReport | tuple[str, str | None, int | None, str | None]:
+Failure = tuple[str, str | None, int | None, str | None]
+
+
+def run_batch(jobs: Sequence[Job]) -> list[FileReport]:
+    """Jobs of one document: its source is segmented once for all its languages."""
+    sentences = None
+    if jobs and jobs[0].source is not None and _stale_severity(jobs[0]) != "off":
+        sentences = _source_sentences(jobs[0].source)
+    return [run_job(job, sentences) for job in jobs]
+
+
+def _run_safe(batch: Sequence[Job]) -> list[FileReport] | Failure:
     try:
-        return run_job(job)
+        return run_batch(batch)
     except TmError as e:  # exceptions with extra fields do not survive pickling
         return (e.what, e.path, e.line, e.hint)
+
+
+def batches(jobs: Sequence[Job]) -> list[list[Job]]:
+    """Consecutive jobs on the same source document together (one segmentation each)."""
+    out: list[list[Job]] = []
+    for job in jobs:
+        if out and job.source is not None and out[-1][-1].source == job.source:
+            out[-1].append(job)
+        else:
+            out.append([job])
+    return out
 
 
 def run_jobs(jobs: Sequence[Job], *, workers: int | None = None,
              progress: Progress | None = None) -> list[FileReport]:
     """Run jobs in order; over processes when there are many files."""
     n = workers if workers is not None else (os.cpu_count() or 1)
-    results: Iterable[FileReport | tuple[str, str | None, int | None, str | None]]
+    groups = batches(jobs)
+    results: Iterable[list[FileReport] | Failure]
     if n > 1 and len(jobs) >= 8:
         with ProcessPoolExecutor(max_workers=n) as pool:
-            chunk = max(1, min(32, len(jobs) // (n * 8)))
-            results = list(_tick(pool.map(_run_safe, jobs, chunksize=chunk), jobs, progress))
+            chunk = max(1, min(32, len(groups) // (n * 8)))
+            results = list(_tick(pool.map(_run_safe, groups, chunksize=chunk), groups,
+                                 progress))
     else:
-        results = list(_tick(map(_run_safe, jobs), jobs, progress))
+        results = list(_tick(map(_run_safe, groups), groups, progress))
     out = []
     for r in results:
         if isinstance(r, tuple):
             raise CatalogError(r[0], r[1], r[2], r[3])
-        out.append(r)
+        out.extend(r)
     return out
 
 
-def _tick(results: Iterable[Any], jobs: Sequence[Job], progress: Progress | None) -> Iterable[Any]:
-    for job, r in zip(jobs, results, strict=True):
+def _tick(results: Iterable[Any], groups: Sequence[Sequence[Job]],
+          progress: Progress | None) -> Iterable[Any]:
+    for group, r in zip(groups, results, strict=True):
         if progress is not None:
-            progress(job.display)
+            for job in group:
+                progress(job.display)
         yield r
 
 
@@ -302,8 +373,15 @@ def project_jobs(config: Config, langs: Sequence[str] | None = None,
                 raise CatalogError(f"no {lang} catalog for {doc}", config.relative(path), 1,
                                    "run `tm segment` to create it")
             jobs.append(Job(str(path), config.relative(path), lang, config.source_language(doc),
-                            doc, config.check, qa, config))
+                            doc, config.check, qa, config, _source(config, doc)))
     return jobs
+
+
+def _source(config: Config, doc: str) -> SourceSpec | None:
+    """What the stale check compares a catalog of `doc` with (None when it is off)."""
+    if severity("stale", config.check) == "off" or not config.source_path(doc).is_file():
+        return None
+    return SourceSpec(config, doc)
 
 
 def po_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -346,7 +424,7 @@ def _project_job(p: Path, config: Config, qa: bool) -> Job | None:
         return None
     lang, doc = rel.parts[0], Path(*rel.parts[1:]).with_suffix("").as_posix()
     return Job(str(p), config.relative(p), lang, config.source_language(doc), doc,
-               config.check, qa and config.check.qa != "off", config)
+               config.check, qa and config.check.qa != "off", config, _source(config, doc))
 
 
 def check_project(config: Config, langs: Sequence[str] | None = None, *,
@@ -368,4 +446,4 @@ def check_paths(paths: Sequence[str | Path], config: Config | None = None, *,
 
 
 __all__ = ["CheckReport", "FileReport", "Job", "check_paths", "check_project", "first_msgstr",
-           "qa_findings", "policy_findings", "run_job", "severity"]
+           "qa_findings", "policy_findings", "run_batch", "run_job", "severity"]

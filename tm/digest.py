@@ -1,0 +1,50 @@
+"""What a template records about the source it was made from, so that `tm check` can
+tell, without segmenting, that a template still describes its source (see
+`tm.checks.stale`). Kept apart from tm.checks so that `tm segment` does not load them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+DIGEST_HEADER = "X-Tm-Source-Digest"
+_SEGMENTER_FILES = ("source.py", "model.py", "catalog.py", "project.py", "segment", "formats",
+                    "data/segmentation.toml")
+"""What the sentences of a document depend on besides its text (see `fingerprint`)."""
+
+
+@cache
+def fingerprint() -> str:
+    """A digest of the code and rules that cut a document into sentences, so a template
+    written by another tm (or before a rule changed) is never taken for current."""
+    import tm
+
+    h = hashlib.blake2b(digest_size=16)
+    base = Path(tm.__file__).parent
+    for name in _SEGMENTER_FILES:
+        p = base / name
+        files = sorted(p.rglob("*.py")) if p.is_dir() else [p]
+        for f in files:
+            h.update(f.relative_to(base).as_posix().encode())
+            try:
+                h.update(f.read_bytes())
+            except OSError:
+                h.update(b"?")
+    for dist in ("markdown-it-py", "mdit-py-plugins"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(dist.encode())
+    return h.hexdigest()
+
+
+def source_digest(text: str, language: str) -> str:
+    """What `tm segment` records in a template: source text, language, segmenter."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(fingerprint().encode())
+    h.update(language.encode() + b"\0")
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
