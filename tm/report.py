@@ -71,18 +71,28 @@ def render_html(rows: Sequence[StatusRow], title: str = "Translation status") ->
         docs = [(r.doc, r.counts) for r in rows if r.language == lang]
         parts.append(f'<section class="language" id="lang-{escape(lang)}">'
                      f"<h3>{escape(lang)}</h3>{bar_chart(f'Language {lang}', docs)}</section>")
+    stale = any(r.stale for r in rows)
     parts.append("<h2>By document</h2><table><thead><tr><th>document</th><th>language</th>"
-                 "<th>translated</th><th>fuzzy</th><th>untranslated</th><th>done</th>"
-                 "<th>minimum</th></tr></thead><tbody>")
+                 "<th>translated</th><th>fuzzy</th><th>untranslated</th>"
+                 + ("<th>stale</th>" if stale else "") +
+                 "<th>done</th><th>minimum</th></tr></thead><tbody>")
     for r in rows:
         cls = "" if r.meets_minimum else ' class="below"'
         done = "missing" if r.missing else f"{r.percent:.1f}%"
+        stale_cell = (f'<td class="stale{" below" if r.stale else ""}">{r.stale}</td>'
+                      if stale else "")
         parts.append(
             f'<tr data-lang="{escape(r.language)}"><td>{escape(r.doc)}</td>'
             f"<td>{escape(r.language)}</td><td>{r.counts.translated}</td>"
-            f"<td>{r.counts.fuzzy}</td><td>{r.counts.untranslated}</td><td{cls}>{done}</td>"
+            f"<td>{r.counts.fuzzy}</td><td>{r.counts.untranslated}</td>{stale_cell}"
+            f"<td{cls}>{done}</td>"
             f"<td>{'' if r.minimum is None else f'{r.minimum:g}%'}</td></tr>")
-    parts.append("</tbody></table></body></html>")
+    parts.append("</tbody></table>")
+    if stale:
+        parts.append('<p class="stale-note">stale: sentences of the source not in the '
+                     "catalog, and entries whose sentence is gone; the source changed "
+                     "since <code>tm segment</code> was run.</p>")
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 

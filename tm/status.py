@@ -10,6 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tm.checks.counts import Counts, count_catalog
+from tm.checks.run import severity
+from tm.checks.stale import SourceSpec, catalog_entries, source_sentences
+from tm.checks.stale import compare as stale_compare
 from tm.config import Config
 from tm.po import read_po
 
@@ -27,6 +30,9 @@ class StatusRow:
     missing: bool = False
     """No catalog yet (`tm segment` not run for this language)."""
     fuzzy_counts_as_translated: bool = False
+    stale: int = 0
+    """Source sentences not in the catalog plus entries whose sentence is gone (counts
+    are as the source now asks: see tm.checks.stale)."""
 
     @property
     def percent(self) -> float:
@@ -38,19 +44,29 @@ class StatusRow:
 
 
 def project_status(config: Config, langs: Sequence[str] | None = None) -> list[StatusRow]:
-    """Counts for every document and target language; missing catalogs are rows too."""
+    """Counts for every document and target language, measured against the source as it
+    is now (unless `stale` is off); missing catalogs are rows too."""
     rows = []
     policy = config.check
+    compare = severity("stale", policy) != "off"
     for doc in config.documents_list():
+        sentences = None
         for lang in config.target_languages(doc):
             if langs and lang not in langs:
                 continue
             path = config.catalog_path(doc, lang)
             missing = not path.is_file()
-            counts = Counts() if missing else count_catalog(read_po(path))
+            counts, stale = Counts(), 0
+            if not missing:
+                cat = read_po(path)
+                counts = count_catalog(cat)
+                if compare:
+                    sentences = sentences or source_sentences(SourceSpec(config, doc))
+                    found = stale_compare(sentences, catalog_entries(cat.messages))
+                    counts, stale = found.adjust(counts), len(found)
             rows.append(StatusRow(doc, lang, config.relative(path), counts,
                                   policy.min_translated.get(lang), missing,
-                                  policy.fuzzy_counts_as_translated))
+                                  policy.fuzzy_counts_as_translated, stale))
     return rows
 
 
@@ -79,15 +95,23 @@ def status_table(rows: Sequence[StatusRow]) -> Table:
     table = Table(title="Translation status", title_justify="left")
     table.add_column("document", no_wrap=True)
     table.add_column("lang")
-    for name in ("translated", "fuzzy", "untranslated", "done", "min"):
+    stale = any(r.stale for r in rows)
+    names = ("translated", "fuzzy", "untranslated", *(("stale",) if stale else ()), "done",
+             "min")
+    for name in names:
         table.add_column(name, justify="right")
     table.add_column("progress", no_wrap=True)
     for r in rows:
         done = Text("missing", style="red") if r.missing else Text(
             f"{r.percent:.1f}%", style="" if r.meets_minimum else "bold red")
-        table.add_row(r.doc, r.language, str(r.counts.translated), str(r.counts.fuzzy),
-                      str(r.counts.untranslated), done,
+        cells: list[str | Text] = [str(r.counts.translated), str(r.counts.fuzzy),
+                                   str(r.counts.untranslated)]
+        if stale:
+            cells.append(Text(str(r.stale), style="bold red" if r.stale else ""))
+        table.add_row(r.doc, r.language, *cells, done,
                       "" if r.minimum is None else f"{r.minimum:g}%", bar(r.counts))
+    if stale:
+        table.caption = "stale: the source changed since `tm segment` (run it)"
     return table
 
 
@@ -95,5 +119,6 @@ def status_json(rows: Sequence[StatusRow]) -> str:
     return json.dumps([{"document": r.doc, "language": r.language, "path": r.path,
                         "translated": r.counts.translated, "fuzzy": r.counts.fuzzy,
                         "untranslated": r.counts.untranslated, "obsolete": r.counts.obsolete,
-                        "percent": round(r.percent, 2), "minimum": r.minimum,
-                        "missing": r.missing} for r in rows], ensure_ascii=False, indent=2)
+                        "stale": r.stale, "percent": round(r.percent, 2),
+                        "minimum": r.minimum, "missing": r.missing} for r in rows],
+                      ensure_ascii=False, indent=2)
