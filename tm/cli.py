@@ -163,10 +163,11 @@ def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False) -> None:
 
 
 def _register() -> None:
-    from tm import cli_check, cli_memory
+    from tm import cli_check, cli_memory, cli_review
 
     cli_memory.register(app)
     cli_check.register(app)
+    cli_review.register(app)
 
 
 _register()
