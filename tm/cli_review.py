@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         Example: tm review --lang ru --html review-ru.html
         """
         from tm.config import load_config
-        from tm.files import atomic_write
+        from tm.po import atomic_write
         from tm.review import STATUSES, default_path, render_review, review_project
 
         config = load_config()
