@@ -8,13 +8,18 @@ under .tm/, and the advisor that pre-fills catalogs from them.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tm.config import Config
 from tm.errors import TmError
-from tm.memory.advisor import Helpers, MemoryAdvisor
-from tm.memory.formats import MemoryUnit, read_memory
-from tm.memory.index import MemoryIndex, MemorySource, SqliteIndex, SyncReport
+
+if TYPE_CHECKING:
+    from tm.advice_cache import CachedAdvisor
+    from tm.memory.advisor import Helpers, MemoryAdvisor
+    from tm.memory.formats import MemoryUnit, read_memory
+    from tm.memory.index import MemoryIndex, MemorySource, SqliteIndex, SyncReport
 
 INDEX_DIR = ".tm"
 INDEX_NAME = "index.sqlite"
@@ -25,6 +30,20 @@ __all__ = [
     "builtin_termbase", "load_helpers", "memory_sources", "open_index", "project_advisor",
     "read_memory",
 ]
+
+_LAZY = {"Helpers": "advisor", "MemoryAdvisor": "advisor", "MemoryUnit": "formats",
+         "read_memory": "formats", "MemoryIndex": "index", "MemorySource": "index",
+         "SqliteIndex": "index", "SyncReport": "index"}
+
+
+def __getattr__(name: str) -> Any:
+    """The index, reader and advisor are imported when first used, so that a run whose
+    advice is all cached (tm.advice_cache) never loads them (numpy, rapidfuzz, SQLite)."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"tm.memory.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def builtin_termbase() -> Path | None:
@@ -43,6 +62,8 @@ def _tbx_reader_available() -> bool:
 
 def memory_sources(config: Config) -> list[MemorySource]:
     """The files the project's memory consists of, with the origin name each reports."""
+    from tm.memory.index import MemorySource
+
     tbx = _tbx_reader_available()
     out = [MemorySource(p, config.relative(p)) for p in config.memory_files()
            if tbx or p.suffix.lower() != ".tbx"]
@@ -62,6 +83,8 @@ def open_index(config: Config, sync: bool = True) -> MemoryIndex:
                           1, "remove memory_url to use the local index") from None
         index: MemoryIndex = open_postgres_index(config)
     else:
+        from tm.memory.index import SqliteIndex
+
         index = SqliteIndex(config.root / INDEX_DIR / INDEX_NAME,
                             {rule.language for rule in config.documents})
     if sync:
@@ -71,6 +94,8 @@ def open_index(config: Config, sync: bool = True) -> MemoryIndex:
 
 def load_helpers(config: Config) -> Helpers:
     """tm.terms and tm.citations, when present (they are optional to the memory)."""
+    from tm.memory.advisor import Helpers
+
     h = Helpers()
     try:
         from tm.terms import hint_lines, load_termbase
@@ -89,8 +114,12 @@ def load_helpers(config: Config) -> Helpers:
     return h
 
 
-def project_advisor(config: Config) -> MemoryAdvisor:
+def project_advisor(config: Config) -> CachedAdvisor:
     """What `tm segment` pre-fills from: the synced index, terms and citations (opened
-    and loaded at the first lookup)."""
-    return MemoryAdvisor(lambda: open_index(config), config.fuzzy_threshold,
-                         lambda: load_helpers(config))
+    and loaded at the first lookup), behind the advice cache in .tm/ that answers for
+    every msgid already advised while the memory, the termbase and tm are unchanged."""
+    from tm.advice_cache import CachedAdvisor
+    from tm.memory.advisor import MemoryAdvisor
+
+    return CachedAdvisor(config, lambda: MemoryAdvisor(
+        lambda: open_index(config), config.fuzzy_threshold, lambda: load_helpers(config)))

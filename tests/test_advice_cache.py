@@ -1,0 +1,171 @@
+"""Work in proportion to what changed: cached advice and up-to-date documents (.tm/)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import tm.project
+from tm.advice_cache import CachedAdvisor, memory_fingerprint
+from tm.config import load_config
+from tm.memory import project_advisor
+from tm.po import read_po
+from tm.project import segment_project
+
+DATA = Path(__file__).parent / "data"
+
+DOC = """\
+# Part 4
+
+He bluntly told his accusers that they were sitting there as representatives of that bureaucracy.
+
+The Central Control Commission expelled him, citing RGASPI, f. 17, op. 171, d. 87, l. 83, as proof.
+
+A sentence that no memory holds.
+"""
+SENT = ("He bluntly told his accusers that they were sitting there as representatives of "
+        "that bureaucracy.")
+NEW = "The world revolution had been delayed, and the workers of Europe had suffered defeats."
+
+
+@pytest.fixture
+def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "doc.md").write_text(DOC, encoding="utf-8")
+    (tmp_path / "memory").mkdir()
+    shutil.copy(DATA / "memory_lecture.tmx", tmp_path / "memory" / "lecture.tmx")
+    (tmp_path / "tm.toml").write_text(
+        'languages = ["en", "ru"]\nbuiltin_terms = true\n'
+        '[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(advisor: object = "project") -> tuple[list[tm.project.SegmentReport], CachedAdvisor]:
+    config = load_config()
+    adv = project_advisor(config) if advisor == "project" else advisor
+    reports = segment_project(config, advisor=adv)  # type: ignore[arg-type]
+    return reports, adv  # type: ignore[return-value]
+
+
+def catalog(proj: Path) -> dict[str, object]:
+    return {m.msgid: m for m in read_po(proj / "locales" / "ru" / "doc.po").messages}
+
+
+def test_rerun_asks_the_memory_nothing_and_gives_the_same_advice(proj: Path) -> None:
+    _, first = run()
+    assert first.asked == 4
+    before = (proj / "locales" / "ru" / "doc.po").read_text("utf-8")
+    (proj / ".tm" / "uptodate.bin").unlink()  # segment again, advice from the cache
+    _, second = run()
+    assert second.asked == 0 and second._inner is None  # index never opened
+    assert (proj / "locales" / "ru" / "doc.po").read_text("utf-8") == before
+
+
+def test_cached_advice_equals_fresh_advice(proj: Path) -> None:
+    texts = [SENT, "The Central Control Commission met.", "Nothing here."]
+    fresh = project_advisor(load_config()).advise(texts, "en", "ru")
+    cached = project_advisor(load_config()).advise(list(reversed(texts)), "en", "ru")
+    assert {t: (s.translation, s.fuzzy, s.comments) for t, s in fresh.items()} == \
+        {t: (s.translation, s.fuzzy, s.comments) for t, s in cached.items()}
+    assert any(c.startswith("terms: Central Control Commission") for c in
+               cached["The Central Control Commission met."].comments)
+
+
+def test_a_changed_memory_is_asked_again(proj: Path) -> None:
+    run()
+    config = load_config()
+    fp = memory_fingerprint(config)
+    tmx = proj / "memory" / "extra.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en" '
+        'datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="t" '
+        'creationtool="t" creationtoolversion="1"/><body><tu>'
+        '<tuv xml:lang="en"><seg>A sentence that no memory holds.</seg></tuv>'
+        '<tuv xml:lang="ru"><seg>Предложение, которого нет в памяти.</seg></tuv>'
+        '</tu></body></tmx>\n', encoding="utf-8")
+    assert memory_fingerprint(config) != fp
+    reports, adv = run()
+    assert adv.asked == 4  # every msgid again: hints may change with the memory
+    assert catalog(proj)["A sentence that no memory holds."].msgstr == \
+        "Предложение, которого нет в памяти."  # type: ignore[attr-defined]
+    assert reports[0].written
+
+
+def test_unchanged_document_is_not_segmented_again(proj: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    reports, _ = run()
+    assert reports[0].written
+    files = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
+
+    def boom(*_args: object) -> None:
+        raise AssertionError("segmented an unchanged document")
+
+    monkeypatch.setattr(tm.project, "document_segments", boom)
+    again, adv = run()
+    assert again[0].written == [] and again[0].segments == reports[0].segments
+    assert again[0].entries == reports[0].entries and adv.asked == 0
+    assert {p: p.read_bytes() for p in files} == files
+    with pytest.raises(AssertionError, match="unchanged"):  # --no-memory is another run
+        run(None)
+
+
+def test_translators_edit_is_merged_not_skipped(proj: Path) -> None:
+    run()
+    po = proj / "locales" / "ru" / "doc.po"
+    text = po.read_text("utf-8")
+    i = text.index('msgid "A sentence that no memory holds."')
+    j = text.index('msgstr ""', i)
+    po.write_text(text[:j] + 'msgstr "Моё предложение."' + text[j + 9:], encoding="utf-8")
+    (proj / "sources" / "doc.md").write_text(DOC + "\nOne more sentence.\n", encoding="utf-8")
+    reports, adv = run()
+    assert adv.asked == 1  # only the new sentence
+    cat = catalog(proj)
+    assert cat["A sentence that no memory holds."].msgstr == "Моё предложение."  # type: ignore[attr-defined]
+    assert "One more sentence." in cat
+    # the translator edits again; the source is unchanged: still merged
+    text = po.read_text("utf-8").replace("Моё предложение.", "Моё второе предложение.")
+    po.write_text(text, encoding="utf-8")
+    reports, _ = run()
+    assert catalog(proj)["A sentence that no memory holds."].msgstr == \
+        "Моё второе предложение."  # type: ignore[attr-defined]
+
+
+def test_skipped_run_writes_what_a_full_run_writes(proj: Path) -> None:
+    run()
+    (proj / "sources" / "doc.md").write_text(DOC.replace("Part 4", "Part 5"), encoding="utf-8")
+    run()
+    skipped = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
+    shutil.rmtree(proj / ".tm")
+    run()
+    assert {p: p.read_bytes() for p in skipped} == skipped
+
+
+def test_damaged_cache_files_are_ignored(proj: Path) -> None:
+    run()
+    for p in (proj / ".tm").glob("*.bin"):
+        data = p.read_bytes()
+        p.write_bytes(data[: len(data) // 2])
+    before = (proj / "locales" / "ru" / "doc.po").read_bytes()
+    reports, adv = run()
+    assert adv.asked == 4 and (proj / "locales" / "ru" / "doc.po").read_bytes() == before
+
+
+def test_a_shared_memory_is_never_cached(proj: Path) -> None:
+    config = load_config()
+    object.__setattr__(config, "memory_url", "postgresql://nowhere/tm")
+    assert memory_fingerprint(config) is None
+
+
+def test_recently_modified_memory_is_hashed(proj: Path) -> None:
+    config = load_config()
+    tmx = proj / "memory" / "lecture.tmx"
+    st = tmx.stat()
+    fp = memory_fingerprint(config)
+    data = tmx.read_bytes()
+    tmx.write_bytes(data.replace(b"bureaucracy", b"bureaucrazy"))  # same size
+    os.utime(tmx, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime
+    assert memory_fingerprint(config) != fp

@@ -1,0 +1,246 @@
+"""Work in proportion to what changed: advice and finished documents remembered in .tm/.
+
+A `tm segment` run advises every sentence (memory matches, term hints, citations), and
+a re-run would advise the same sentences against the same memory again. This module
+keeps each Suggestion per (msgid, source language, target language) under a
+fingerprint of the memory's state taken from file stats alone (memory files, the
+shipped termbase, the threshold, tm itself), so a run over unchanged sentences neither
+opens the index nor loads the termbase; any change to any of them drops the cache.
+
+It also remembers, per document, a hash of what a run read and wrote (source, template,
+catalogs, configuration, memory fingerprint): when all of it is unchanged, the document
+is up to date and is not segmented again. Any edit to a catalog changes its hash, so a
+translator's work is always merged, never skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from tm.config import Config
+from tm.model import Suggestion
+
+CACHE_DIR = ".tm"
+SCHEMA = b"tm-advice-1"
+_Row = tuple[str | None, bool, tuple[str, ...]]
+RACY_NS = 3_000_000_000
+"""A memory file modified this recently is also hashed: its size and mtime could stay
+the same through another edit within the file system's timestamp granularity."""
+
+
+class Advisor(Protocol):
+    def advise(self, msgids: Sequence[str], source_lang: str,
+               target_lang: str) -> Mapping[str, Suggestion]: ...
+
+
+_STAMP: list[str] = []
+
+
+def code_stamp() -> str:
+    """tm's version and the size and mtime of its modules and data (a changed tm may
+    advise differently, an upgraded one as much as one edited in place)."""
+    if not _STAMP:
+        import tm
+
+        root = Path(tm.__file__).parent
+        parts = [tm.__version__, sys.version]
+        for folder, _dirs, files in sorted(os.walk(root)):
+            for name in sorted(files):
+                if name.endswith((".py", ".tbx", ".tsv", ".srx", ".json", ".toml", ".txt")):
+                    st = os.stat(os.path.join(folder, name))
+                    parts.append(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}")
+        _STAMP.append(hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest())
+    return _STAMP[0]
+
+
+def memory_fingerprint(config: Config) -> str | None:
+    """A hash of everything the advice depends on, from stats only; None for a shared
+    (PostgreSQL) memory, which can change without any file here changing."""
+    if config.memory_url:
+        return None
+    parts = [code_stamp(), repr(config.fuzzy_threshold), repr(config.builtin_terms),
+             repr(sorted({rule.language for rule in config.documents}))]
+    now = time.time_ns()
+    for path in config.memory_files():
+        st = path.stat()
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        if now - st.st_mtime_ns < RACY_NS:  # may change again within the clock's tick
+            parts.append(hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest())
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _read(path: Path, key: str) -> object:
+    """The payload of a cache file written under `key`, or None (missing, stale, damaged)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.readline()
+            if head != SCHEMA + b" " + key.encode() + b"\n":
+                return None
+            return marshal.loads(f.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def _write(path: Path, key: str, payload: dict[Any, Any]) -> None:
+    """Write atomically; a cache that cannot be written is only a slower next run."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(SCHEMA + b" " + key.encode() + b"\n")
+            f.write(marshal.dumps(payload))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        tmp.unlink(missing_ok=True)
+
+
+def _row(s: Suggestion) -> _Row:
+    return (s.translation, s.fuzzy, tuple(s.comments))
+
+
+class CachedAdvisor:
+    """Asks the real advisor (made by `make` at the first miss) only about msgids it has
+    not advised under the current memory fingerprint; remembers the answers in .tm/."""
+
+    def __init__(self, config: Config, make: Callable[[], Advisor]) -> None:
+        self.fingerprint = memory_fingerprint(config)
+        self.folder = config.root / CACHE_DIR
+        self._make = make
+        self._inner: Advisor | None = None
+        self._known: dict[tuple[str, str], dict[str, _Row]] = {}
+        self.asked = 0
+        """msgids the real advisor was asked about in this process (for tests and benches)."""
+
+    @property
+    def inner(self) -> Advisor:
+        if self._inner is None:
+            self._inner = self._make()
+        return self._inner
+
+    def _path(self, source_lang: str, target_lang: str) -> Path:
+        return self.folder / f"advice-{source_lang}-{target_lang}.bin"
+
+    def known(self, source_lang: str, target_lang: str) -> dict[str, _Row]:
+        pair = (source_lang, target_lang)
+        if pair not in self._known:
+            got = None
+            if self.fingerprint is not None:
+                got = _read(self._path(*pair), self.fingerprint)
+            self._known[pair] = got if isinstance(got, dict) else {}
+        return self._known[pair]
+
+    def advise(self, msgids: Sequence[str], source_lang: str,
+               target_lang: str) -> Mapping[str, Suggestion]:
+        """The same suggestions the real advisor gives (it answers each msgid on its own,
+        whatever else is in the batch), the known ones from the cache."""
+        if self.fingerprint is None:
+            return self.inner.advise(msgids, source_lang, target_lang)
+        known = self.known(source_lang, target_lang)
+        texts = list(dict.fromkeys(msgids))
+        missing = [t for t in texts if t not in known]
+        if missing:
+            self.asked += len(missing)
+            fresh = self.inner.advise(missing, source_lang, target_lang)
+            for t in missing:
+                s = fresh.get(t)
+                known[t] = _row(s) if s is not None else (None, True, ())
+            _write(self._path(source_lang, target_lang), self.fingerprint, known)
+        out: dict[str, Suggestion] = {}
+        for t in texts:
+            translation, fuzzy, comments = known[t]
+            out[t] = Suggestion(translation, fuzzy, list(comments))
+        return out
+
+
+# --- documents that are up to date -------------------------------------------------------
+
+UPTODATE = "uptodate.bin"
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """What a skipped document's report says (counted by the run that wrote it)."""
+
+    segments: int
+    entries: int
+
+
+def advisor_key(advisor: object) -> str | None:
+    """What the run's advice depends on, or None when it cannot be known cheaply."""
+    if advisor is None:
+        return "no-memory:" + code_stamp()
+    if isinstance(advisor, CachedAdvisor) and advisor.fingerprint is not None:
+        return "memory:" + advisor.fingerprint
+    return None
+
+
+def _digest(config: Config, doc: str, key: str, source: bytes,
+            outputs: Sequence[tuple[Path, bytes]]) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in (key.encode(), repr(config).encode(), doc.encode(), source):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    for path, data in outputs:
+        h.update(str(path).encode() + b"\0" + len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def load_states(config: Config) -> dict[str, tuple[str, int, int]]:
+    got = _read(config.root / CACHE_DIR / UPTODATE, code_stamp())
+    return got if isinstance(got, dict) else {}
+
+
+def up_to_date(config: Config, doc: str, outputs: Sequence[Path], key: str | None,
+               states: dict[str, tuple[str, int, int]] | None = None) -> Fresh | None:
+    """The recorded counts if `doc`'s source, outputs, configuration and memory are all
+    exactly as a run left them; None otherwise (then the document is segmented)."""
+    if key is None:
+        return None
+    states = load_states(config) if states is None else states
+    state = states.get(doc)
+    if state is None:
+        return None
+    try:
+        source = config.source_path(doc).read_bytes()
+        data = [(p, p.read_bytes()) for p in outputs]
+    except OSError:
+        return None
+    if _digest(config, doc, key, source, data) != state[0]:
+        return None
+    return Fresh(state[1], state[2])
+
+
+def remember(config: Config, done: Sequence[tuple[str, str, Mapping[Path, str], int, int]],
+             key: str | None) -> None:
+    """Record documents as up to date: (doc, source text segmented, {path: text the run
+    meant each output to hold}, segments, entries). A document whose files on disk are
+    not exactly those texts (someone saved meanwhile) is forgotten instead."""
+    if key is None:
+        return
+    states = load_states(config)
+    changed = False
+    for doc, source, expected, segments, entries in done:
+        data = []
+        try:
+            for path, text in expected.items():
+                got = path.read_bytes()
+                if got != text.encode("utf-8"):
+                    raise OSError("changed")
+                data.append((path, got))
+        except (OSError, UnicodeError):
+            changed |= states.pop(doc, None) is not None
+            continue
+        src = source.encode("utf-8")
+        states[doc] = (_digest(config, doc, key, src, data), segments, entries)
+        changed = True
+    if changed:
+        _write(config.root / CACHE_DIR / UPTODATE, code_stamp(), states)
