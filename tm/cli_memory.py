@@ -53,10 +53,12 @@ def register(app: typer.Typer) -> None:
 
         Example: tm memory import ~/Downloads/rgaspi-glossary.tbx old-lectures.tmx
         """
+        from tm.lock import config_lock
         from tm.memory.store import import_files
 
         config = load_config()
-        with spinner("reading and indexing memory files", quiet):
+        with config_lock(config, "tm memory import"), \
+                spinner("reading and indexing memory files", quiet):
             done = import_files(config, files, force=force)
         if not quiet:
             for r in done:
@@ -77,10 +79,11 @@ def register(app: typer.Typer) -> None:
 
         Example: tm memory export build/project-memory.tmx
         """
+        from tm.lock import config_lock
         from tm.memory.store import export_tmx
 
         config = load_config()
-        with spinner("writing the memory", quiet):
+        with config_lock(config, "tm memory export"), spinner("writing the memory", quiet):
             n = export_tmx(config, file, source_lang, include_builtin=builtin)
         if not quiet:
             console.print(f"{file}: {n} units", markup=False)
@@ -127,9 +130,12 @@ def register(app: typer.Typer) -> None:
 
         Example: tm learn
         """
+        from tm.lock import config_lock
         from tm.memory.learn import learn as learn_memory
 
-        r = learn_memory(load_config())
+        config = load_config()
+        with config_lock(config, "tm learn"):
+            r = learn_memory(config)
         if not quiet:
             console.print(f"{r.path}: {r.added} new, {r.total} units "
                           f"from {r.catalogs} catalog(s)", markup=False)

@@ -74,6 +74,9 @@ class Term:
     pos: str = ""
     uncertain: bool = False
     origin: str = ""
+    ambiguous: bool = False
+    """Found only through a term with everyday senses (file, camp, ссылка): a hint with
+    its note, never a `term` finding."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,14 +7,13 @@ the line of every error and the speed, so the format is read and written here.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tm.errors import CatalogError
+from tm.files import atomic_write as atomic_write  # re-exported: the writer lives there
 
 
 @dataclass(slots=True)
@@ -461,27 +460,6 @@ def format_messages(messages: Iterable[Message]) -> str:
 def format_po(cat: Catalog) -> str:
     """The catalog as PO text (UTF-8 content, no line wrapping but at \\n)."""
     return format_header(cat) + format_messages(cat.messages)
-
-
-def atomic_write(path: Path, text: str) -> bool:
-    """Write `text` to `path` through a temporary file and a rename; False if unchanged."""
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return True
 
 
 def write_po(path: Path, cat: Catalog) -> bool:

@@ -45,6 +45,9 @@ class TermEntry:
     """Not vetted: shown as a hint marked (uncertain), never used to fill a translation."""
     line: int = 0
     """Source line of the entry in its file (for error messages)."""
+    ambiguous: list[str] = field(default_factory=list)
+    """Terms marked `<termNote type="usageNote">ambiguous...`: single words with everyday
+    senses (file, camp, ссылка), hinted with the note but never a `term` finding."""
 
     def preferred(self, lang: str) -> str | None:
         """The preferred term in `lang` (language subtags fall back to the base language)."""
@@ -119,6 +122,9 @@ def _apply(entry: TermEntry, cat: str, value: str, term: str | None) -> None:
     elif low in ("processstatus", "administrativestatus") and value:
         if value.lower().removesuffix("-admn-sts") in _UNCERTAIN_STATUS:
             entry.uncertain = True
+    elif low == "usagenote" and term is not None and value.lower().startswith("ambiguous"):
+        if term not in entry.ambiguous:
+            entry.ambiguous.append(term)
     elif low in ("note", "definition", "context") and value:
         if low == "note":
             entry.note = f"{entry.note}; {value}" if entry.note else value

@@ -1,250 +1,271 @@
 """Term finding: which termbase entries occur in a segment, in any direction.
 
-Russian is matched on lemmas (pymorphy3), so `Центральной контрольной комиссией`
-finds `Центральная контрольная комиссия`; all-caps abbreviations (ЦКК, ОГПУ) are
-matched literally. Latin-script text is matched case-insensitively on a
-romanization key with English plurals and possessives folded, so `Trotsky's`,
-`Oppositionists`, `Yeltsin` and `El'tsin` find their entries. Each Termbase builds
-its pattern index once per language; lemmas are cached across calls.
+Each word of a text gets match keys (tm.termkeys): English words their own lemma,
+romanized Russian names and titles a romanization key, Russian words their pymorphy3
+lemmas, abbreviations their letters. The termbase's forms become key sequences in a
+trie per source language, built once and cached on disk beside the memory index
+(keyed by the termbase files' content); finding walks the trie from each word that
+starts a term, so a text costs one pass over its words.
+
+An entry found only through an *ambiguous* term (a single word with everyday senses:
+file, camp, ссылка) comes back as `Term(ambiguous=True)`: a hint with its note, never
+a `term` finding.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tm.model import Term
-from tm.romanize import alalc, romanization_key
-from tm.tbx import TermEntry, read_tbx
+from tm.romanize import alalc
+from tm.tbx import TermEntry
+from tm.termaccept import term_present
+from tm.termcache import Trie, load_cached, store_cached
+from tm.termkeys import (
+    CAPS_RU,
+    CYRILLIC_LANGS,
+    FUNCTION_WORDS,
+    TOKEN,
+    base_lang,
+    english_lemma,
+    is_literal,
+    prefix,
+    roman_key,
+    ru_term_keys,
+    word_keys,
+)
 
 if TYPE_CHECKING:
     from tm.config import Config
 
+__all__ = ["BUILTIN_TBX", "Termbase", "hint_lines", "load_termbase", "term_present"]
+
 BUILTIN_TBX = Path(__file__).resolve().parent / "data" / "termbase.tbx"
 BUILTIN_ORIGIN = "builtin"
-CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk"})
 ROMANIZED_SUBJECTS = frozenset({"person", "place", "title", "institution", "archive", "event"})
 """Entries whose Russian forms are also looked for, romanized, in Latin-script text."""
-_NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox"})
 
-_TOKEN = re.compile(r"[^\W\d_]{2,}\([^\W\d_]{1,2}\)|№|\w+(?:[-‐]\w+)*(?:['’ʹ]\w+)*['’ʹ]?")
-_CAPS_RU = re.compile(r"([А-ЯЁ]{2,}(?:\([а-яё]\))?)[а-яё]{0,3}")
 _GAP = re.compile(r"[\s*_«»\"“”'’.()\-]{0,6}")
 _NUMBER_AFTER = re.compile(r"\.?\s*(?:[RРAА]-)?\d")
+_QUOTE_BEFORE = re.compile(r"[«\"„“][*_]{0,3}$")
+_END = ""
+"""Trie key of a node's list of patterns ending there (no word key is empty)."""
+
+Keys = frozenset[str]
+Found = tuple[int, int, int, bool]
+"""(start, end, entry, ambiguous) of one match."""
 
 
-def _base_lang(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
+# --- keys of text and of terms --------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _morph() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@lru_cache(maxsize=200_000)
-def _ru_keys(token: str) -> frozenset[str]:
-    """Lemmas of a Russian word; capitalized words prefer name/surname/place parses."""
-    caps = _CAPS_RU.fullmatch(token)
-    if caps:
-        return frozenset({"=" + caps.group(1)})
-    low = token.lower().replace("ё", "е")
-    if not re.search("[а-яё]", low):
-        return frozenset({romanization_key(low)})
-    parses = _morph().parse(token)
-    if token[:1].isupper() and any(_NAME_TAGS & p.tag.grammemes for p in parses):
-        # Каменев is a surname, not a gerund of каменеть; Верхнеуральском stays an adjective
-        parses = [p for p in parses if _NAME_TAGS & p.tag.grammemes or p.tag.POS == "ADJF"]
-    return frozenset({p.normal_form.replace("ё", "е") for p in parses} | {low})
-
-
-@lru_cache(maxsize=50_000)
-def _ru_term_keys(token: str) -> frozenset[str]:
-    """A termbase word is in its dictionary form: when it is one, that lemma alone counts
-    (`том` is the noun, not a form of `тот`; `Каменев` the surname, not `каменеть`)."""
-    keys = _ru_keys(token)
-    low = token.lower().replace("ё", "е")
-    if low in keys and not low.startswith("="):
-        lemmas = {p.normal_form.replace("ё", "е") for p in _morph().parse(token)}
-        if low in lemmas:
-            return frozenset({low})
-    return keys
+def _form_keys(word: str, base: str, roman: bool, named: bool, first: bool) -> Keys:
+    """Keys a word of a term's form must meet: a romanization (`roman`), a name's word
+    with its capital (`named`), an English lemma, a Russian lemma or an abbreviation."""
+    bare = word.rstrip("'’ʹ")
+    caps = CAPS_RU.fullmatch(word) if base in CYRILLIC_LANGS else None
+    if caps or is_literal(bare):
+        return frozenset({"=" + (caps.group(1) if caps else bare)})
+    if base in CYRILLIC_LANGS:
+        if not re.search("[А-Яа-яЁё]", word):
+            return frozenset({"w:" + word.lower()})
+        if base == "ru":
+            return ru_term_keys(word)
+        return frozenset({word.lower().replace("ё", "е")})
+    upper = word[:1].isupper() and not (first and word.lower() in FUNCTION_WORDS)
+    if roman:  # romanized titles capitalize the first word only (LC style), or all words
+        rom = roman_key(word)
+        if rom:
+            return frozenset({("R:" if upper and first else "r:") + rom})
+    lemma = english_lemma(word) if base == "en" else word.lower()
+    return frozenset({("W:" if upper and named else "w:") + lemma})
 
 
-@lru_cache(maxsize=200_000)
-def _latin_keys(token: str, english: bool) -> frozenset[str]:
-    """Romanization key of a Latin word, English plural and possessive folded."""
-    word = re.sub(r"['’]s$", "", token).rstrip("'’ʹ")
-    keys = set()
-    if len(word) >= 2 and word.isupper() or re.fullmatch(r"[A-Z]{2,}\([a-z]\)", word):
-        keys.add("=" + word)
-    low = word.lower()
-    if english and not keys:
-        if len(low) > 4 and low.endswith("ies"):
-            low = low[:-3] + "y"
-        elif len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
-            low = low[:-1]
-    keys.add(romanization_key(low))
-    return frozenset(keys)
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    start: int
-    end: int
-    keys: frozenset[str]
-
-
-def _prefix(word: str) -> str:
-    return word.lower().replace("ё", "е")[:3]
-
-
-def _prefixes(index: dict[str, list[_Pattern]]) -> frozenset[str]:
-    """First letters of every lemma an index knows: Russian inflects endings, so a word
-    whose first three letters start none of them needs no morphological analysis."""
-    return frozenset(_prefix(k) for pats in index.values() for p in pats for ks in p.keys
-                     for k in ks if not k.startswith("="))
-
-
-@lru_cache(maxsize=200_000)
-def _word_keys(word: str, base: str, term: bool, prefixes: frozenset[str] | None
-               ) -> frozenset[str]:
-    """Match keys of one word in language `base` (cached: documents repeat their words)."""
-    if base not in CYRILLIC_LANGS:
-        # romanization_key reads Cyrillic too: «Правда» in English text, mixed `Tetradи`
-        return _latin_keys(word, base == "en")
-    if base == "ru" and re.search("[А-Яа-яЁё]", word):
-        if prefixes is None or _prefix(word) in prefixes or _CAPS_RU.fullmatch(word):
-            return _ru_term_keys(word) if term else _ru_keys(word)
-    return frozenset({word.lower().replace("ё", "е")})
-
-
-def _tokens(text: str, lang: str, term: bool = False,
-            prefixes: frozenset[str] | None = None) -> list[_Token]:
-    base = _base_lang(lang)
-    out = []
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        keys = _word_keys(word, base, term, prefixes)
-        if text.startswith(".", m.end()):
-            keys = keys | {f"={word}."}
-        out.append(_Token(m.start(), m.end(), keys))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    entry: int
-    keys: tuple[frozenset[str], ...]
-    needs_number: bool
-
-
-def _pattern_keys(term: str, lang: str, citation: bool) -> tuple[tuple[frozenset[str], ...], bool]:
-    """Token keys of a term; a citation abbreviation (`f.`, `Л.`) matches only as written."""
-    text = re.sub(r"[«»\"“”]", "", term).strip()
-    toks = _tokens(text, lang, term=True)
+def form_pattern(form: str, base: str, citation: bool = False, roman: bool = False,
+                 named: bool = False) -> tuple[tuple[Keys, ...], bool]:
+    """Key sequence of a term's form and whether a number must follow it; a citation
+    abbreviation (`f.`, `Л.`) matches only as written, before a number when short."""
+    text = re.sub(r"[«»\"“”]", "", form).strip()
+    toks = _tokens(text)
     if not toks:
         return (), False
+    keys = [_form_keys(w, base, roman, named, i == 0) for i, (_s, _e, w) in enumerate(toks)]
     dotted = citation and text.endswith(".")
-    keys = [t.keys for t in toks]
     if dotted:
-        last = toks[-1]
-        keys[-1] = frozenset({f"={text[last.start:last.end]}."})
-        for i, t in enumerate(toks[:-1]):
-            if text.startswith(".", t.end):
-                keys[i] = frozenset({f"={text[t.start:t.end]}."})
-    for i, k in enumerate(keys):
-        literal = {x for x in k if x.startswith("=")}
-        if literal:
-            keys[i] = frozenset(literal)
+        for i, (s, e, _w) in enumerate(toks):
+            if text.startswith(".", e):
+                keys[i] = frozenset({f"={text[s:e]}."})
     needs_number = dotted and len(text) <= 4 or text == "№"
     return tuple(keys), needs_number
 
 
-def _scan(text: str, tokens: Sequence[_Token], index: dict[str, list[_Pattern]]
-          ) -> list[tuple[int, int, int]]:
-    """(start, end, entry) of every pattern found, offsets into `text`."""
-    found = []
-    n = len(tokens)
-    for i, tok in enumerate(tokens):
-        for key in tok.keys:
-            for pat in index.get(key, ()):
-                size = len(pat.keys)
-                if i + size > n:
-                    continue
-                ok = True
-                for j in range(1, size):
-                    prev, cur = tokens[i + j - 1], tokens[i + j]
-                    if pat.keys[j].isdisjoint(cur.keys) or not _GAP.fullmatch(
-                            text, prev.end, cur.start):
-                        ok = False
-                        break
-                end = tokens[i + size - 1].end
-                if ok and pat.needs_number and not _NUMBER_AFTER.match(text, end):
-                    ok = False
-                if ok:
-                    found.append((tok.start, end, pat.entry))
+# --- the trie and the scan ------------------------------------------------------------------
+
+
+Payload = tuple[int, bool, bool, bool, bool]
+"""(entry, needs a number after, needs a quote before, needs a capital, ambiguous)."""
+
+
+def _add(trie: Trie, keys: tuple[Keys, ...], payload: Payload) -> None:
+    nodes = [trie]
+    for ks in keys:
+        nodes = [n.setdefault(k, {}) for n in nodes for k in ks]
+    for n in nodes:
+        ends = n.setdefault(_END, [])
+        if payload not in ends:
+            ends.append(payload)
+
+
+def _vocabulary(trie: Trie) -> frozenset[str]:
+    out: set[str] = set()
+    stack = [trie]
+    while stack:
+        node = stack.pop()
+        for k, child in node.items():
+            if k != _END:
+                out.add(k)
+                stack.append(child)
+    return frozenset(out)
+
+
+def scan(text: str, trie: Trie, keys_of: dict[str, Keys | None], vocabulary: frozenset[str],
+         get_keys: Callable[[str], Keys]) -> list[Found]:
+    """Every pattern of `trie` found in `text`, in one pass over its words.
+
+    `keys_of` caches each word's keys that occur in the trie (None: none do); words
+    without any are skipped, since the gap test between the words around them fails.
+    """
+    toks: list[tuple[int, int, Keys]] = []
+    for m in TOKEN.finditer(text):
+        word = m.group()
+        ks = keys_of.get(word, ())
+        if ks == ():
+            if len(keys_of) > 300_000:
+                keys_of.clear()
+            kept = get_keys(word) & vocabulary
+            ks = keys_of[word] = kept or None
+        end = m.end()
+        dotted = f"={word}."
+        if dotted in vocabulary and text.startswith(".", end):
+            ks = (ks or frozenset()) | {dotted}
+        if ks:
+            toks.append((m.start(), end, ks))
+    found: list[Found] = []
+    n = len(toks)
+    for i in range(n):
+        start, _end, ks = toks[i]
+        nodes = [trie[k] for k in ks if k in trie]
+        j = i
+        while nodes:
+            end = toks[j][1]
+            for node in nodes:
+                for entry, needs_number, needs_quote, needs_capital, amb in node.get(_END, ()):
+                    if needs_number and not _NUMBER_AFTER.match(text, end):
+                        continue
+                    if needs_capital and not text[start].isupper():
+                        continue
+                    if needs_quote and not _QUOTE_BEFORE.search(text, max(0, start - 4), start):
+                        continue
+                    found.append((start, end, entry, amb))
+            j += 1
+            if j >= n or not _GAP.fullmatch(text, toks[j - 1][1], toks[j][0]):
+                break
+            nxt = toks[j][2]
+            seen: dict[int, Trie] = {}
+            for node in nodes:
+                for k in nxt:
+                    child = node.get(k)
+                    if child is not None:
+                        seen[id(child)] = child
+            nodes = list(seen.values())
     return found
 
 
-def _outermost(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Drop matches lying inside a longer match of another entry (Left Opposition > Opposition)."""
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    kept: list[tuple[int, int, int]] = []
+def outermost(found: list[Found]) -> list[Found]:
+    """Drop matches inside a longer match of another entry (Left Opposition > Opposition),
+    in one pass over the matches sorted by start."""
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[Found] = []
+    far_start, far_end = -1, -1
     for f in found:
-        if any(k[0] <= f[0] and f[1] <= k[1] and (k[1] - k[0]) > (f[1] - f[0]) for k in kept):
+        if f[1] < far_end or (f[1] == far_end and f[0] > far_start):
             continue
         kept.append(f)
+        if f[1] > far_end:
+            far_start, far_end = f[0], f[1]
     return kept
 
 
-class Termbase:
-    """Term entries and, per source language, an index of their token patterns."""
+# --- the termbase ---------------------------------------------------------------------------
 
-    def __init__(self, entries: Iterable[TermEntry], origins: Iterable[str] | None = None) -> None:
+
+class Termbase:
+    """Term entries and, per source language, a trie of their forms' key sequences."""
+
+    def __init__(self, entries: Iterable[TermEntry], origins: Iterable[str] | None = None,
+                 tries: dict[str, Trie] | None = None) -> None:
         self.entries: list[TermEntry] = list(entries)
         self.origins: list[str] = list(origins) if origins is not None else [
             BUILTIN_ORIGIN] * len(self.entries)
-        self._indexes: dict[str, dict[str, list[_Pattern]]] = {}
+        self.tries: dict[str, Trie] = dict(tries or {})
+        self.cache_path: Path | None = None
+        self.cache_key = ""
+        self._vocab: dict[str, frozenset[str]] = {}
         self._prefixes: dict[str, frozenset[str]] = {}
+        self._keys_of: dict[str, dict[str, Keys | None]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _surface_forms(self, entry: TermEntry, lang: str) -> list[str]:
-        forms = list(entry.forms(lang))
-        if _base_lang(lang) not in CYRILLIC_LANGS and entry.forms("ru"):
-            forms += entry.romanization
+    def _surface_forms(self, entry: TermEntry, lang: str) -> list[tuple[str, bool, bool]]:
+        """(form, romanized, ambiguous) of an entry to look for in `lang` text."""
+        forms = [(f, False, f in entry.ambiguous) for f in entry.forms(lang)]
+        if base_lang(lang) not in CYRILLIC_LANGS and entry.forms("ru"):
+            forms += [(r, True, False) for r in entry.romanization]
             if entry.subject in ROMANIZED_SUBJECTS:
-                forms += [alalc(f) for f in entry.forms("ru") if len(f) > 3]
+                forms += [(alalc(f), True, f in entry.ambiguous)
+                          for f in entry.forms("ru") if len(f) > 3]
         return forms
 
-    def _index(self, lang: str) -> dict[str, list[_Pattern]]:
-        base = _base_lang(lang)
-        if base in self._indexes:
-            return self._indexes[base]
-        index: dict[str, list[_Pattern]] = {}
-        for n, entry in enumerate(self.entries):
-            seen = set()
-            for form in self._surface_forms(entry, base):
-                keys, needs_number = _pattern_keys(form, base, entry.subject == "citation")
-                if not keys or (keys, needs_number) in seen:
-                    continue
-                seen.add((keys, needs_number))
-                pat = _Pattern(n, keys, needs_number)
-                for key in keys[0]:
-                    index.setdefault(key, []).append(pat)
-        self._indexes[base] = index
-        self._prefixes[base] = _prefixes(index)
-        return index
+    def trie(self, lang: str) -> Trie:
+        """The trie of source language `lang`, built at its first use (then cached)."""
+        base = base_lang(lang)
+        if base not in self.tries:
+            trie: Trie = {}
+            for n, entry in enumerate(self.entries):
+                named = entry.subject in ROMANIZED_SUBJECTS
+                for form, roman, amb in self._surface_forms(entry, base):
+                    keys, needs_number = form_pattern(form, base, entry.subject == "citation",
+                                                      roman, named)
+                    cyrillic = base in CYRILLIC_LANGS
+                    needs_quote = cyrillic and form.lstrip().startswith("«")
+                    # Russian names, titles and citation forms are capitalized; their
+                    # lemmas are everyday words (Красный, там же)
+                    needs_capital = cyrillic and form[:1].isupper() and (
+                        named or entry.subject == "citation")
+                    if keys:
+                        _add(trie, keys, (n, needs_number, needs_quote, needs_capital, amb))
+            self.tries[base] = trie
+            if self.cache_path is not None:
+                store_cached(self.cache_path, self.cache_key, self)
+        return self.tries[base]
 
-    def term(self, n: int, source_lang: str, target_lang: str) -> Term | None:
+    def _index(self, base: str) -> tuple[Trie, frozenset[str], frozenset[str]]:
+        trie = self.trie(base)
+        if base not in self._vocab:
+            vocab = self._vocab[base] = _vocabulary(trie)
+            self._prefixes[base] = frozenset(prefix(k) for k in vocab if not k.startswith("="))
+        return trie, self._vocab[base], self._prefixes[base]
+
+    def term(self, n: int, source_lang: str, target_lang: str, ambiguous: bool = False
+             ) -> Term | None:
         """Entry `n` as a Term from `source_lang` to `target_lang`, if it has both."""
         entry = self.entries[n]
         source, target = entry.preferred(source_lang), entry.display(target_lang)
@@ -252,19 +273,29 @@ class Termbase:
             return None
         return Term(source=source, target=target, source_lang=source_lang,
                     target_lang=target_lang, note=entry.note, pos=entry.pos,
-                    uncertain=entry.uncertain, origin=self.origins[n])
+                    uncertain=entry.uncertain, origin=self.origins[n], ambiguous=ambiguous)
+
+    def matches(self, text: str, source_lang: str) -> list[Found]:
+        """(start, end, entry, ambiguous) of the outermost matches in `text`."""
+        base = base_lang(source_lang)
+        trie, vocab, prefixes = self._index(base)
+        keys_of = self._keys_of.setdefault(base, {})
+        found = scan(text, trie, keys_of, vocab, lambda w: word_keys(w, base, prefixes))
+        return outermost(found)
 
     def find(self, text: str, source_lang: str, target_lang: str) -> list[Term]:
-        """Every entry found in `text`, in order of appearance, each once."""
-        index = self._index(source_lang)
-        tokens = _tokens(text, source_lang, prefixes=self._prefixes[_base_lang(source_lang)])
-        found = _outermost(_scan(text, tokens, index))
-        out, seen = [], set()
-        for _start, _end, n in sorted(found):
-            if n in seen:
-                continue
-            seen.add(n)
-            term = self.term(n, source_lang, target_lang)
+        """Every entry found in `text`, in order of appearance, each once; ambiguous when
+        every match of it is an ambiguous term."""
+        order: list[int] = []
+        sure: dict[int, bool] = {}
+        for _start, _end, n, amb in sorted(self.matches(text, source_lang)):
+            if n not in sure:
+                order.append(n)
+                sure[n] = False
+            sure[n] = sure[n] or not amb
+        out = []
+        for n in order:
+            term = self.term(n, source_lang, target_lang, ambiguous=not sure[n])
             if term is not None:
                 out.append(term)
         return out
@@ -275,73 +306,35 @@ class Termbase:
                 if (t := self.term(n, source_lang, target_lang)) is not None]
 
 
-@lru_cache(maxsize=8)
-def _read_cached(path: str, mtime_ns: int) -> tuple[TermEntry, ...]:
-    return tuple(read_tbx(path))
-
-
-def _read(path: Path) -> list[TermEntry]:
-    return list(_read_cached(str(path), path.stat().st_mtime_ns))
+def _termbase_files(config: Config | None) -> list[tuple[Path, str]]:
+    files: list[tuple[Path, str]] = []
+    if config is None or config.builtin_terms:
+        files.append((BUILTIN_TBX, BUILTIN_ORIGIN))
+    if config is not None:
+        files += [(p, config.relative(p)) for p in config.memory_files()
+                  if p.suffix.lower() == ".tbx"]
+    return files
 
 
 def load_termbase(config: Config | None = None) -> Termbase:
-    """The shipped termbase (unless `builtin_terms = false`) plus every *.tbx memory file."""
-    entries: list[TermEntry] = []
-    origins: list[str] = []
-    if config is None or config.builtin_terms:
-        builtin = _read(BUILTIN_TBX)
-        entries += builtin
-        origins += [BUILTIN_ORIGIN] * len(builtin)
-    if config is not None:
-        for path in config.memory_files():
-            if path.suffix.lower() == ".tbx":
-                more = _read(path)
-                entries += more
-                origins += [config.relative(path)] * len(more)
-    return Termbase(entries, origins)
+    """The shipped termbase (unless `builtin_terms = false`) plus every *.tbx memory file.
 
-
-def _alternatives(term: str) -> list[str]:
-    """`A (B)` and `A; B` name one concept twice: either form counts as present."""
-    term = term.strip()
-    alts = [term]
-    m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", term)
-    if m:
-        alts += [m.group(1), m.group(2)]
-    for alt in list(alts):
-        if ";" in alt:
-            alts += [a.strip() for a in alt.split(";") if a.strip()]
-    return alts
-
-
-@lru_cache(maxsize=4096)
-def _term_index(term: str, lang: str) -> dict[str, list[_Pattern]]:
-    index: dict[str, list[_Pattern]] = {}
-    for alt in _alternatives(term):
-        keys, needs_number = _pattern_keys(alt, lang, citation=False)
-        if keys:
-            pat = _Pattern(0, keys, needs_number)
-            for key in keys[0]:
-                index.setdefault(key, []).append(pat)
-    return index
-
-
-def term_present(text: str, term: str, lang: str) -> bool:
-    """Whether `term` (or its abbreviation in parentheses) occurs in `text`, inflected or not.
-
-    >>> term_present("решение Центральной контрольной комиссии", "Центральная контрольная комиссия",
-    ...              "ru")
-    True
+    In a project the parsed entries and built tries are cached in `.tm/terms.pickle`,
+    keyed by the files' content, so a warm run reads neither XML nor morphology.
     """
-    index = _term_index(term, _base_lang(lang))
-    return bool(index) and bool(_scan(text, _tokens(text, lang), index))
+    files = _termbase_files(config)
+    cache = config.root / ".tm" / "terms.pickle" if config is not None else None
+    return load_cached(files, cache)
 
 
 def hint_lines(terms: Iterable[Term]) -> list[str]:
-    """PO extracted-comment lines: `terms: <source> = <target>`, unvetted ones marked."""
+    """PO extracted-comment lines: `terms: <source> = <target>`, unvetted ones marked,
+    ambiguous ones with their note so the translator sees which sense is meant."""
     lines = []
     for t in terms:
         mark = " (uncertain)" if t.uncertain else ""
+        if t.ambiguous:
+            mark += f" (ambiguous: {t.note})" if t.note else " (ambiguous)"
         line = f"terms: {t.source} = {t.target}{mark}"
         if line not in lines:
             lines.append(line)

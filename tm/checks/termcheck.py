@@ -1,4 +1,5 @@
-"""Termbase terms found in the source must appear in the translation (any inflected form)."""
+"""Sure termbase terms found in the source must appear in the translation (any inflected
+or derived form); ambiguous and uncertain ones are hints only."""
 
 from __future__ import annotations
 
@@ -43,65 +44,59 @@ def has_language(termbase: Any, lang: str) -> bool:
     return _LANGS[key]
 
 
-_FORMS: dict[tuple[int, str, str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-_QUOTES = str.maketrans("", "", "«»“”„\"")
+_FORMS: dict[tuple[int, str, str, str], tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 
 
-def target_forms(termbase: Any, term: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Every target-language form of the term's entry: `Троцкий` serves for `Trotsky` as
-    well as the full `Лев Давидович Троцкий`, `ЦКК` for the full commission's name.
+def target_forms(termbase: Any, term: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Every target-language form of the term's entry, as the words the translation may
+    use (tm.termaccept.acceptors) and their probes: `Троцкий` serves for `Trotsky` as
+    well as the full `Лев Давидович Троцкий`, `ЦКК` for the full commission's name, and
+    a Latin-script target accepts the entry's romanizations of a Russian name."""
+    from tm import termaccept
+    from tm.termkeys import CYRILLIC_LANGS, base_lang
 
-    Returns (lowercased literal forms for a fast exact test, queries for `term_present`);
-    forms without brackets go into one `A; B; C` query, which term_present reads as
-    alternatives, so the translation is tokenized once per term rather than once per form.
-    """
     key = (id(termbase), term.source, term.source_lang, term.target_lang)
     if key not in _FORMS:
-        forms: list[str] = [term.target]
+        texts: list[str] = [term.target]
+        latin_target = base_lang(term.target_lang) not in CYRILLIC_LANGS
         for entry in getattr(termbase, "entries", ()):
             if entry.preferred(term.source_lang) == term.source:
-                forms += [f for f in entry.forms(term.target_lang) if f not in forms]
-        plain = [f for f in forms if not any(c in f for c in "();")]
-        queries = [f for f in forms if f not in plain]
-        if plain:
-            queries.insert(0, "; ".join(plain))
-        literal = tuple(f.translate(_QUOTES).strip().lower() for f in plain)
-        _FORMS[key] = (tuple(x for x in literal if len(x) >= 3), tuple(queries))
-        _STEMS[key] = tuple(tuple(_stem(w) for w in f.split()) for f in literal
-                            if f and all(len(w) >= 5 for w in f.split()))
+                texts += entry.forms(term.target_lang)
+                if latin_target:
+                    texts += entry.romanization
+        alts: list[str] = []
+        for t in texts:
+            alts += [a for a in termaccept.alternatives(t) if a not in alts]
+        forms = tuple(f for a in alts if (f := termaccept.acceptors(a, term.target_lang)))
+        _FORMS[key] = (forms, tuple(termaccept.probes(f) for f in forms))
     return _FORMS[key]
 
 
-_STEMS: dict[tuple[int, str, str, str], tuple[tuple[str, ...], ...]] = {}
-
-
-def _stem(word: str) -> str:
-    return word[:-2] if len(word) > 5 else word[:-1]
-
-
-def _stems_present(termbase: Any, term: Any, low: str) -> bool:
-    """A quick yes: every word of some form occurs with at most its last letters changed
-    (`контрольн`, `комисси` in `контрольную комиссию`); a no still asks term_present."""
-    key = (id(termbase), term.source, term.source_lang, term.target_lang)
-    return any(all(stem in low for stem in stems) for stems in _STEMS.get(key, ()))
-
-
 def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
-    """Approved (not `uncertain`) termbase translations are used, in any inflected form."""
+    """Sure, approved termbase translations are used, in any inflected or derived form.
+
+    Uncertain entries and entries found only through an ambiguous word (file, camp,
+    ссылка) are hints, not findings. A quick look for the letters every accepted form
+    leaves may rule a term out; only the exact word-by-word test rules it in.
+    """
     terms = _terms_module()
     if terms is None or ctx.termbase is None or not has_language(ctx.termbase, ctx.target_lang):
         return
     found = _found(ctx.termbase, src, ctx.source_lang, ctx.target_lang)
     if not found:
         return
-    low = tgt.lower()
+    from tm import termaccept
+
+    folded = termaccept.fold(tgt)
+    roman: str | None = None
     for term in found:
-        if term.uncertain:
+        if term.uncertain or getattr(term, "ambiguous", False):
             continue
-        literal, queries = target_forms(ctx.termbase, term)
-        if any(f in low for f in literal) or _stems_present(ctx.termbase, term, low):
-            continue
-        if not any(terms.term_present(tgt, q, ctx.target_lang) for q in queries):
+        forms, form_probes = target_forms(ctx.termbase, term)
+        if any(r for p in form_probes for _plain, r in p) and roman is None:
+            roman = termaccept.text_roman(tgt)
+        if termaccept.rules_out(folded, roman, form_probes) or not termaccept.accepts(
+                tgt, forms, ctx.target_lang):
             yield f"term {term.source!r}: approved translation {term.target!r} missing"
 
 

@@ -21,6 +21,8 @@ SOURCE = HERE / "termbase.tsv"
 TARGET = HERE / "termbase.tbx"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROMANIZED_KINDS = ("person", "place", "title")
+AMBIGUOUS_NOTE = "ambiguous: hint only, not a term error"
+"""usageNote of a term with everyday senses (file, camp, ссылка); tm.tbx reads it."""
 TERM_TYPES = {"abbr": "abbreviation", "full": "fullForm", "short": "shortForm", "var": "variant"}
 
 
@@ -35,6 +37,9 @@ class Row:
     """lang -> [(term, termType)]"""
     romanization: list[str] = field(default_factory=list)
     note: str = ""
+    ambiguous: list[str] = field(default_factory=list)
+    """Terms (of either language) that are single words with everyday senses: hinted
+    with the note, never a `term` finding."""
 
     @property
     def uncertain(self) -> bool:
@@ -65,11 +70,16 @@ def parse_rows(text: str) -> list[Row]:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        if len(cells) != 6:
-            raise ValueError(f"{SOURCE.name}:{n}: expected 6 columns, got {len(cells)}")
-        kind, pos, en, ru, lc, note = (c.strip() for c in cells)
+        if len(cells) not in (6, 7):
+            raise ValueError(f"{SOURCE.name}:{n}: expected 6 or 7 columns, got {len(cells)}")
+        kind, pos, en, ru, lc, note, ambiguous = (c.strip() for c in [*cells, ""][:7])
         terms = {"en": _split_terms(en, _first_type(en)), "ru": _split_terms(ru, _first_type(ru))}
-        row = Row(n, kind, pos, terms, [t for t, _ in _split_terms(lc, "")], note)
+        row = Row(n, kind, pos, terms, [t for t, _ in _split_terms(lc, "")], note,
+                  [t.strip() for t in ambiguous.split(" | ") if t.strip()])
+        known = {t for forms in terms.values() for t, _ in forms}
+        for t in row.ambiguous:
+            if t not in known:
+                raise ValueError(f"{SOURCE.name}:{n}: ambiguous {t!r} is not a term of the row")
         _complete(row)
         rows.append(row)
     return rows
@@ -130,6 +140,8 @@ def build_tbx(rows: list[Row]) -> bytes:
                 _sub(tig, "termNote", term_type, type="termType")
                 status = "preferredTerm-admn-sts" if i == 0 else "admittedTerm-admn-sts"
                 _sub(tig, "termNote", status, type="administrativeStatus")
+                if term in row.ambiguous:
+                    _sub(tig, "termNote", AMBIGUOUS_NOTE, type="usageNote")
                 if lang == "ru" and i == 0:
                     for latin in row.romanization:
                         _sub(tig, "termNote", latin, type="transliteration")

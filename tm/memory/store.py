@@ -8,18 +8,19 @@ the origin shown in `#. tm:` comments, and re-importing an edited file replaces 
 
 from __future__ import annotations
 
-import shutil
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tm.config import Config, glob_match
 from tm.errors import MemoryFormatError, TmError
-from tm.memory import BUILTIN_ORIGIN, open_index
+from tm.files import atomic_copy, atomic_write
+from tm.lock import LockBusy, config_lock
+from tm.memory import BUILTIN_ORIGIN, MemoryIndex, open_index
 from tm.memory.advisor import Helpers, MemoryAdvisor
 from tm.memory.formats import SUFFIXES, MemoryUnit, guess_language, read_memory, tmx_bytes
 from tm.model import Match
-from tm.po import atomic_write
 
 MEMORY_DIR = "memory"
 
@@ -71,10 +72,7 @@ def import_files(config: Config, files: Sequence[Path], force: bool = False) -> 
         plan.append((path, dest, units, status))
     for path, dest, _, status in plan:
         if status != "unchanged":
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.tmp")
-            shutil.copyfile(path, tmp)
-            tmp.replace(dest)
+            atomic_copy(path, dest)
     open_index(config).close()
     return [Imported(str(p), config.relative(d), n, s) for p, d, n, s in plan]
 
@@ -120,9 +118,21 @@ def search(config: Config, text: str, target_lang: str, source_lang: str | None 
                       "give --from and --to")
     if not text.strip():
         raise TmError("nothing to search for", None, None, "give a sentence in quotes")
-    index = open_index(config)
+    index = _index_for_reading(config)
     try:
         return MemoryAdvisor(index, helpers=Helpers()).search(text, source, target_lang,
                                                               limit, min_score)
     finally:
         index.close()
+
+
+def _index_for_reading(config: Config) -> MemoryIndex:
+    """The index, brought up to date unless another tm is writing the project (then as
+    it stands: a search never waits for a long `tm segment` or import)."""
+    try:
+        with config_lock(config, "tm memory search", timeout=0):
+            return open_index(config)
+    except LockBusy as e:
+        print(f"tm: note: {e.what}; searching the memory as indexed before it",
+              file=sys.stderr)
+        return open_index(config, sync=False)

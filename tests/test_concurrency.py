@@ -1,0 +1,363 @@
+"""Several tms, translators and killed runs in one project: nothing lost, nothing stuck.
+
+The project lock (`.tm/lock`), catalogs saved by a translator while `tm segment` runs,
+the modes of the files tm writes, and the temporary files a killed run leaves.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import LECTURE, LECTURE_DOC
+from tm import catalog as catalogs
+from tm.cli import app
+from tm.config import load_config
+from tm.files import atomic_write, sweep_temporaries
+from tm.lock import project_lock
+from tm.po import parse_po, read_po, write_po
+from tm.project import merge_project, segment_project
+
+runner = CliRunner()
+TM = [sys.executable, "-c", "import sys; from tm.cli import main; sys.argv[0] = 'tm'; main()"]
+HOLD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from tm.lock import project_lock
+    with project_lock(Path(sys.argv[1]), sys.argv[2]):
+        print("locked", flush=True)
+        time.sleep(float(sys.argv[3]))
+""")
+
+
+def tm(root: Path, *args: str, timeout: float = 0.5) -> subprocess.CompletedProcess[str]:
+    """The tm command in a subprocess, as users run it (a real second process)."""
+    env = {**os.environ, "TM_LOCK_TIMEOUT": str(timeout)}
+    return subprocess.run([*TM, *args], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def holder(project: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the project's lock as `tm segment` (for 60 s at most)."""
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(project), "tm segment", "60"],
+                         stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None and p.stdout.readline().strip() == "locked"
+    yield p
+    p.kill()
+    p.wait()
+
+
+# --- the project lock -------------------------------------------------------------------
+
+
+def test_second_writer_waits_then_exits_2_naming_the_holder(
+        project: Path, holder: subprocess.Popen[str]) -> None:
+    start = time.monotonic()
+    r = tm(project, "segment", "--no-memory", timeout=0.6)
+    waited = time.monotonic() - start
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == (
+        f"tm: error: .tm/lock:1: another tm is running (pid {holder.pid}: tm segment) "
+        "(wait for it or remove the lock if that process is gone)")
+    assert waited >= 0.6
+    assert not (project / "locales").exists()  # it wrote nothing
+
+
+def test_every_writing_command_takes_the_lock(project: Path, holder: subprocess.Popen[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TM_LOCK_TIMEOUT", "0.2")
+    (project / "x.tmx").write_bytes((Path(__file__).parent / "data" /
+                                     "memory_lecture.tmx").read_bytes())
+    for args in (["segment"], ["merge"], ["memory", "import", "x.tmx"], ["learn"],
+                 ["memory", "export", "out.tmx"]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, (args, r.output)
+        assert f"another tm is running (pid {holder.pid}: tm segment)" in r.output, args
+    assert sorted(p.name for p in project.iterdir()) == [".tm", "sources", "tm.toml", "x.tmx"]
+
+
+def test_read_only_commands_do_not_wait(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    monkeypatch.setenv("TM_LOCK_TIMEOUT", "30")
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(project), "tm segment", "60"],
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout is not None and p.stdout.readline().strip() == "locked"
+        for args in (["status"], ["check"], ["lint"], ["--help"], ["segment", "--help"]):
+            start = time.monotonic()
+            r = runner.invoke(app, args)
+            assert "another tm" not in r.output
+            assert r.exit_code in (0, 1), (args, r.output)
+            assert time.monotonic() - start < 20
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_search_works_while_another_tm_writes(project: Path) -> None:
+    (project / "x.tmx").write_bytes((Path(__file__).parent / "data" /
+                                     "memory_lecture.tmx").read_bytes())
+    assert tm(project, "memory", "import", "x.tmx").returncode == 0
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(project), "tm segment", "60"],
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout is not None and p.stdout.readline().strip() == "locked"
+        r = tm(project, "memory", "search", "He bluntly told his accusers that they were "
+               "sitting there.", "--to", "ru", "--json", timeout=30)
+    finally:
+        p.kill()
+        p.wait()
+    assert r.returncode == 0, r.stderr
+    assert "Он прямо сказал своим обвинителям" in r.stdout
+    assert f"another tm is running (pid {p.pid}: tm segment)" in r.stderr
+
+
+def test_second_writer_proceeds_when_the_first_finishes(project: Path) -> None:
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(project), "tm merge", "0.8"],
+                         stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None and p.stdout.readline().strip() == "locked"
+    start = time.monotonic()
+    r = tm(project, "segment", "--no-memory", timeout=30)
+    p.wait()
+    assert r.returncode == 0, r.stderr
+    assert time.monotonic() - start >= 0.5
+    assert (project / "locales" / "ru" / f"{LECTURE_DOC}.po").is_file()
+    assert not (project / ".tm" / "lock").exists()  # removed by its last holder
+
+
+def test_a_killed_holder_leaves_no_lock_that_blocks(project: Path) -> None:
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(project), "tm segment", "60"],
+                         stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None and p.stdout.readline().strip() == "locked"
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    lock = project / ".tm" / "lock"
+    assert lock.read_text().startswith(f"{p.pid} tm segment")  # the file stays...
+    r = tm(project, "segment", "--no-memory", timeout=0.1)
+    assert r.returncode == 0, r.stderr  # ...the lock does not
+    assert not lock.exists()
+
+
+def test_a_lock_file_naming_a_dead_pid_is_taken_over(project: Path) -> None:
+    (project / ".tm").mkdir()
+    (project / ".tm" / "lock").write_text("999999999 tm segment\n")
+    assert tm(project, "segment", "--no-memory", timeout=0).returncode == 0
+
+
+def test_lock_is_reentrant_in_one_process_and_exclusive_across(tmp_path: Path) -> None:
+    with project_lock(tmp_path, "tm segment"), project_lock(tmp_path, "tm merge"):
+        assert (tmp_path / ".tm" / "lock").read_text().startswith(f"{os.getpid()} tm segment")
+        r = subprocess.run([sys.executable, "-c", HOLD, str(tmp_path), "x", "0"],
+                           env={**os.environ, "TM_LOCK_TIMEOUT": "0.2"},
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 1 and "another tm is running" in r.stderr
+    assert not (tmp_path / ".tm" / "lock").exists()
+
+
+# --- no lost update ---------------------------------------------------------------------
+
+
+def _translate_first(path: Path, text: str) -> str:
+    """Save a translation of the first untranslated entry, as a PO editor would."""
+    cat = read_po(path)
+    m = next(m for m in cat.messages if not m.obsolete and not m.msgstr)
+    m.msgstr = text
+    write_po(path, cat)
+    return m.msgid
+
+
+def test_a_catalog_saved_during_segment_is_merged_again_not_overwritten(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config()
+    segment_project(config)
+    ru = config.catalog_path(LECTURE_DOC, "ru")
+    src = config.source_path(LECTURE_DOC)
+    src.write_text(src.read_text("utf-8") + "\nA brand new closing sentence.\n", "utf-8")
+    saved: dict[str, str] = {}
+    real = catalogs.update_catalog
+
+    def translator_saves_meanwhile(template, old, lang, suggestions=None):  # type: ignore[no-untyped-def]
+        new = real(template, old, lang, suggestions)
+        if lang == "ru" and not saved:  # after tm read the catalog, before it writes
+            saved[_translate_first(ru, "Перевод, сохранённый во время tm segment.")] = ""
+        return new
+
+    monkeypatch.setattr(catalogs, "update_catalog", translator_saves_meanwhile)
+    segment_project(config)
+    cat = read_po(ru)
+    (msgid,) = saved
+    assert cat.index()[(None, msgid)].msgstr == "Перевод, сохранённый во время tm segment."
+    assert (None, "A brand new closing sentence.") in cat.index()  # and tm's update is in
+
+
+def test_a_catalog_saved_on_every_attempt_stops_with_one_line(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config()
+    segment_project(config)
+    ru = config.catalog_path(LECTURE_DOC, "ru")
+    src = config.source_path(LECTURE_DOC)
+    src.write_text(src.read_text("utf-8") + "\nAnother new sentence.\n", "utf-8")
+    real = catalogs.update_catalog
+    n = [0]
+
+    def always(template, old, lang, suggestions=None):  # type: ignore[no-untyped-def]
+        new = real(template, old, lang, suggestions)
+        if lang == "ru":
+            n[0] += 1
+            _translate_first(ru, f"правка {n[0]}")
+        return new
+
+    monkeypatch.setattr(catalogs, "update_catalog", always)
+    r = runner.invoke(app, ["segment", "--no-memory"])
+    assert r.exit_code == 2
+    assert re.fullmatch(r"tm: error: .*ru/.*\.po:1: changed again and again while tm was "
+                        r"updating it \(not overwritten\) \(.*\)\n", r.output), r.output
+    last = read_po(ru)
+    assert any(m.msgstr == f"правка {n[0]}" for m in last.messages)
+
+
+def test_concurrent_editor_keeps_every_save(project: Path) -> None:
+    """A real second process: an editor saves the catalog again and again while a real
+    `tm segment` runs on a big document, until tm writes its template; tm must not
+    overwrite the editor's last save."""
+    big = project / "sources" / "lectures" / LECTURE.name
+    runner.invoke(app, ["segment", "--no-memory"])
+    text = LECTURE.read_text("utf-8")
+    big.write_text("".join(f"{text}\n\nCopy number {i} of the lecture.\n\n"
+                           for i in range(12)), "utf-8")
+    pot = project / "locales" / "templates" / f"{LECTURE_DOC}.pot"
+    po = project / "locales" / "ru" / f"{LECTURE_DOC}.po"
+    pot_before = pot.read_bytes()
+    proc = subprocess.Popen([*TM, "segment", "--no-memory"],
+                            cwd=project, stderr=subprocess.PIPE, text=True)
+    saves = 0
+    while proc.poll() is None and pot.read_bytes() == pot_before:
+        cat = read_po(po)
+        m = next(m for m in cat.messages if not m.obsolete)
+        m.msgstr = f"редакция {saves}"
+        write_po(po, cat)
+        saves += 1
+        time.sleep(0.02)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert saves >= 3, "tm finished before the editor saved: make the document bigger"
+    final = read_po(po)
+    first = next(m for m in final.messages if not m.obsolete)
+    assert first.msgstr == f"редакция {saves - 1}"
+    assert any(m.msgid == "Copy number 11 of the lecture." for m in final.messages)
+
+
+# --- file modes -------------------------------------------------------------------------
+
+
+def _mode(p: Path) -> int:
+    return stat.S_IMODE(p.stat().st_mode)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_new_files_get_the_umask_default(project: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        config = load_config()
+        segment_project(config)
+        merge_project(config)
+        out = project / "export.tmx"
+        atomic_write(out, "x")
+    finally:
+        os.umask(old)
+    want = 0o666 & ~umask
+    written = [*project.glob("locales/**/*.po*"), *project.glob("build/**/*.md"), out]
+    assert len(written) >= 5
+    assert {p.name: oct(_mode(p)) for p in written} == {p.name: oct(want) for p in written}
+
+
+def test_a_rewritten_file_keeps_its_mode(project: Path) -> None:
+    config = load_config()
+    segment_project(config)
+    ru = config.catalog_path(LECTURE_DOC, "ru")
+    de = config.catalog_path(LECTURE_DOC, "de")
+    ru.chmod(0o664)
+    de.chmod(0o640)
+    src = config.source_path(LECTURE_DOC)
+    src.write_text(src.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    segment_project(config)
+    assert "One more sentence." in ru.read_text("utf-8")
+    assert (_mode(ru), _mode(de)) == (0o664, 0o640)
+
+
+def test_memory_import_and_export_keep_modes(project: Path) -> None:
+    data = Path(__file__).parent / "data" / "memory_lecture.tmx"
+    old = os.umask(0o002)
+    try:
+        r = runner.invoke(app, ["memory", "import", str(data)])
+        assert r.exit_code == 0, r.output
+        copied = project / "memory" / data.name
+        assert _mode(copied) == 0o664
+        copied.chmod(0o644)
+        out = project / "all.tmx"
+        out.write_text("old")
+        out.chmod(0o660)
+        r = runner.invoke(app, ["memory", "export", str(out)])
+        assert r.exit_code == 0, r.output
+        assert _mode(out) == 0o660 and out.read_text("utf-8").startswith("<?xml")
+    finally:
+        os.umask(old)
+
+
+# --- temporary files of killed runs -----------------------------------------------------
+
+
+KILLED_WRITE = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    import tm.files
+    def killed(*a):
+        os.kill(os.getpid(), signal.SIGKILL)
+    tm.files.os.replace = killed
+    tm.files.atomic_write(Path(sys.argv[1]), "half a catalog")
+""")
+
+
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next(project: Path) -> None:
+    runner.invoke(app, ["segment", "--no-memory"])
+    po = project / "locales" / "ru" / f"{LECTURE_DOC}.po"
+    before = po.read_bytes()
+    r = subprocess.run([sys.executable, "-c", KILLED_WRITE, str(po)], timeout=60)
+    assert r.returncode == -signal.SIGKILL
+    left = [p.name for p in po.parent.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].startswith(f".{po.name}.tm-")
+    assert po.read_bytes() == before  # the catalog itself is whole
+    legacy = po.parent / f".{po.name}.ab12cd34.tmp"  # mkstemp name of earlier versions
+    legacy.write_text("x")
+    os.utime(legacy, (time.time() - 7200, time.time() - 7200))
+    alive = po.parent / f".{po.name}.tm-{os.getpid()}-0a0b.tmp"  # a run still going
+    alive.write_text("x")
+    src = project / "sources" / "lectures" / LECTURE.name
+    src.write_text(src.read_text("utf-8") + "\nNew.\n", "utf-8")
+    r2 = runner.invoke(app, ["segment", "--no-memory"])
+    assert r2.exit_code == 0, r2.output
+    assert sorted(p.name for p in po.parent.iterdir()) == sorted([po.name, alive.name])
+    parse_po(po.read_text("utf-8"))
+
+
+def test_sweep_leaves_other_files_alone(tmp_path: Path) -> None:
+    keep = [".hidden.tmp", "a.tmp", ".x.po.tm-1-zz.tmp", ".x.po.abc.tmp", "notes.txt"]
+    for name in keep:
+        (tmp_path / name).write_text("x")
+        os.utime(tmp_path / name, (0, 0))
+    (tmp_path / ".d.tm-999999999-ab.tmp").mkdir()
+    assert sweep_temporaries(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*keep, ".d.tm-999999999-ab.tmp"])

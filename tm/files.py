@@ -1,0 +1,212 @@
+"""How tm replaces files: atomically, keeping their mode, never over a translator's save.
+
+Every file tm writes (catalogs, templates, build/, exports, memory copies) goes through a
+temporary file next to it and a rename, so a reader or a killed run never sees half a
+file. The temporary file gets the mode the final file should have: the mode of the file
+it replaces (a 0664 catalog stays 0664), or for a new file what `open()` would give
+(0666 less the umask). Its name, `.<name>.tm-<pid>-<random>.tmp`, says which process
+made it, so the next write into that folder removes those of processes that are gone.
+
+A catalog is read at the start of `tm segment` and replaced at the end; a translator may
+save it in between. `FileState` records what was read and `atomic_write(expect=...)`
+refuses (raises `FileChanged`) when the file is no longer that, so the caller can merge
+again from the new file instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TEMP_RE = re.compile(r"^\..+\.tm-(\d+)-[0-9a-f]+\.tmp$")
+"""Temporary files of this writer: `.<name>.tm-<pid>-<random>.tmp`."""
+LEGACY_TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+"""Temporary files of tm before 0.2 (`tempfile.mkstemp`, no pid): removed when old."""
+STALE_SECONDS = 3600.0
+"""A temporary file this old is stale whoever made it (a pid reused, another host)."""
+
+_swept: set[Path] = set()
+
+
+class FileChanged(Exception):
+    """The file is no longer the one that was read (a translator saved it meanwhile)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What a file held when it was read: enough to tell whether it changed since."""
+
+    exists: bool
+    size: int = 0
+    digest: str = ""
+
+    @classmethod
+    def of(cls, data: bytes | None) -> FileState:
+        if data is None:
+            return cls(False)
+        return cls(True, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
+def read_state(path: Path) -> tuple[bytes | None, FileState]:
+    """The file's bytes (None when there is no file) and their state."""
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None, FileState(False)
+    return data, FileState.of(data)
+
+
+def current_state(path: Path) -> FileState:
+    """The state of the file now (read again: sizes and mtimes can hide a same-size
+    edit made within one clock tick)."""
+    try:
+        return read_state(path)[1]
+    except IsADirectoryError:
+        return FileState(True, -1, "folder")
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where /proc tells it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _target_mode(path: Path) -> int:
+    """The mode a rewrite of `path` keeps, or a new file's default."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0o666 & ~_umask()
+    return stat.S_IMODE(st.st_mode)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def sweep_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove temporary files a killed tm left in `folder`: those of processes that are
+    gone, and any older than STALE_SECONDS. Returns what was removed."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(".tmp")):
+            continue
+        m = TEMP_RE.match(name)
+        if m is None and not LEGACY_TEMP_RE.match(name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        old = now - st.st_mtime > STALE_SECONDS
+        dead = m is not None and int(m.group(1)) != os.getpid() and not _pid_alive(
+            int(m.group(1)))
+        if old or dead:
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+def new_run() -> None:
+    """Forget which folders were swept: a long-lived process (tests, an editor plugin)
+    calls this at the start of each run so every run cleans what a killed one left."""
+    _swept.clear()
+
+
+def _sweep_once(folder: Path) -> None:
+    """Sweep a folder the first time this process writes into it."""
+    key = folder.absolute()
+    if key not in _swept:
+        _swept.add(key)
+        sweep_temporaries(folder)
+
+
+def temporary_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tm-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None) -> bool:
+    """Write `data` to `path` through a temporary file and a rename; False if unchanged.
+
+    With `expect`, the file must still be in that state right before the rename, else
+    FileChanged is raised and nothing is written.
+    """
+    if expect is None:
+        try:
+            if path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+    else:
+        now = current_state(path)
+        if now != expect:
+            raise FileChanged(path)
+        if now == FileState.of(data):
+            return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_once(path.parent)
+    mode = _target_mode(path)
+    tmp = temporary_name(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)
+            f.write(data)
+        if expect is not None and current_state(path) != expect:
+            raise FileChanged(path)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True
+
+
+def atomic_write(path: Path, text: str, expect: FileState | None = None) -> bool:
+    """`atomic_write_bytes` for UTF-8 text."""
+    return atomic_write_bytes(path, text.encode("utf-8"), expect)
+
+
+def atomic_copy(source: Path, dest: Path) -> bool:
+    """Copy a file's bytes to `dest` atomically (dest keeps its mode if it exists)."""
+    return atomic_write_bytes(dest, source.read_bytes())

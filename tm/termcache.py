@@ -1,0 +1,125 @@
+"""The termbase as a pickle beside the memory index, so a warm run parses no TBX.
+
+The cache holds the parsed entries and every trie built so far, under a key made of
+tm's version, this format's number and the content hash of every termbase file (with
+its origin name). A different key, an unreadable or corrupt file: the termbase is
+read again and the cache rewritten; writing is best effort (atomic rename, errors
+ignored), so a read-only project still works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tm.tbx import TermEntry
+    from tm.terms import Termbase
+
+Trie = dict[str, Any]
+"""word key -> child node; the key "" holds (entry, needs_number, needs_quote, ambiguous)."""
+
+FORMAT = 1
+"""Bump when the trie layout or the key rules change."""
+
+
+@lru_cache(maxsize=8)
+def _read_tbx(path: str, mtime_ns: int, size: int) -> tuple[TermEntry, ...]:
+    from tm.tbx import read_tbx
+
+    return tuple(read_tbx(path))
+
+
+def _entries(files: Sequence[tuple[Path, str]]) -> tuple[list[TermEntry], list[str]]:
+    entries: list[TermEntry] = []
+    origins: list[str] = []
+    for path, origin in files:
+        st = path.stat()
+        more = _read_tbx(str(path), st.st_mtime_ns, st.st_size)
+        entries += more
+        origins += [origin] * len(more)
+    return entries, origins
+
+
+def cache_key(files: Sequence[tuple[Path, str]]) -> str:
+    """tm's version, the code that builds tries, and every file's origin and content hash."""
+    from tm import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
+    here = Path(__file__).parent
+    for code in _CODE:  # the key rules live in code: a changed rule is a new cache
+        h.update((here / code).read_bytes())
+    for path, origin in files:
+        h.update(f"\0{origin}\0".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+_CODE = ("terms.py", "termkeys.py", "romanize.py", "tbx.py", "termcache.py")
+
+_LOADED: dict[tuple[str, str], Termbase] = {}
+
+
+def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None) -> Termbase:
+    """The Termbase of `files`, from `cache` when its key matches (else built and stored)."""
+    from tm.terms import Termbase
+
+    if cache is None:
+        entries, origins = _entries(files)
+        return Termbase(entries, origins)
+    try:
+        key = cache_key(files)
+    except OSError:
+        entries, origins = _entries(files)  # names the unreadable file
+        return Termbase(entries, origins)
+    hit = _LOADED.get((str(cache), key))
+    if hit is not None:
+        return hit
+    tb = _read_pickle(cache, key)
+    if tb is None:
+        entries, origins = _entries(files)
+        tb = Termbase(entries, origins)
+        tb.cache_path, tb.cache_key = cache, key
+        store_cached(cache, key, tb)
+    tb.cache_path, tb.cache_key = cache, key
+    _LOADED[(str(cache), key)] = tb
+    return tb
+
+
+def _read_pickle(cache: Path, key: str) -> Termbase | None:
+    from tm.terms import Termbase
+
+    try:
+        with cache.open("rb") as f:
+            data = pickle.load(f)
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        tb = Termbase(data["entries"], data["origins"], data["tries"])
+        if len(tb.origins) != len(tb.entries):
+            return None
+        return tb
+    except Exception:  # noqa: BLE001 - any damage means: rebuild
+        return None
+
+
+def store_cached(cache: Path, key: str, tb: Termbase) -> None:
+    """Write the cache atomically; a failure only costs the next run its speed."""
+    data = {"key": key, "entries": tb.entries, "origins": tb.origins, "tries": tb.tries}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".terms-", dir=cache.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass

@@ -1,0 +1,168 @@
+"""Match keys of words: what a word of a text and a word of a term must share to match.
+
+- English words match through their own lemma only (`w:` key, `W:` when capitalized):
+  `theses` is `thesis`, `These` is `these`; `marks` is `mark`, never `Marx`.
+- Latin-script words also carry a romanization key (`r:`, `R:` when capitalized) that
+  only romanized Russian names and titles use (ALA-LC and listed spellings), so
+  `Yeltsin` finds `El'tsin` and `Krasnaya Nov` finds `Krasnaia nov'`. A word with an
+  `x` has none: no system romanizes Russian with `x`, and `Marx` would otherwise fold
+  into `Marks`.
+- Russian words match on their pymorphy3 lemmas; all-caps abbreviations literally (`=ЦКК`).
+
+The analyzer is loaded at the first Russian word that needs it, not before.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from tm.romanize import romanization_key
+
+Keys = frozenset[str]
+CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk"})
+TOKEN = re.compile(r"[^\W\d_]{2,}\([^\W\d_]{1,2}\)|№|\w+(?:[-‐]\w+)*(?:['’ʹ]\w+)*['’ʹ]?")
+CAPS_RU = re.compile(r"([А-ЯЁ]{2,}(?:\([а-яё]\))?)[а-яё]{0,3}")
+_CYR = re.compile("[А-Яа-яЁё]")
+_NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox"})
+_FUNCTION_POS = frozenset({"NPRO", "PREP", "CONJ", "PRCL"})
+_IRREGULAR = {"theses": "thesis", "crises": "crisis", "analyses": "analysis",
+              "hypotheses": "hypothesis", "syntheses": "synthesis", "emphases": "emphasis",
+              "parentheses": "parenthesis", "diagnoses": "diagnosis"}
+FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "in", "on", "for", "to", "vs",
+                            "at", "by", "with", "after", "against"})
+"""English words that keep their case in titles (`The New Course`, `the New Course`)."""
+
+
+def base_lang(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+@lru_cache(maxsize=1)
+def morph() -> Any:
+    """The pymorphy3 analyzer (about 0.1-0.4 s to load, so only when a word needs it)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def english_lemma(word: str) -> str:
+    """Lowercase lemma of an English word: plural and possessive folded, nothing else.
+
+    >>> [english_lemma(w) for w in ("These", "theses", "Marks", "Trotsky's", "parties")]
+    ['these', 'thesis', 'mark', 'trotsky', 'party']
+    """
+    low = re.sub(r"['’]s$", "", word.lower()).rstrip("'’ʹ")
+    if low in _IRREGULAR:
+        return _IRREGULAR[low]
+    if len(low) > 4 and low.endswith("ies"):
+        return low[:-3] + "y"
+    if len(low) > 4 and low.endswith("sses"):
+        return low[:-2]
+    if len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        return low[:-1]
+    return low
+
+
+def roman_key(word: str) -> str | None:
+    """Romanization key of a word, or None when it cannot be a romanized Russian word."""
+    word = re.sub(r"['’]s$", "", word)
+    if "x" in word.lower():
+        return None
+    return romanization_key(word)
+
+
+def is_literal(word: str) -> bool:
+    """An abbreviation matched as written: all capitals (`OGPU`, `ЦКК`, `VKP(b)`)."""
+    return (len(word) >= 2 and word.isupper()) or bool(
+        re.fullmatch(r"[A-Z]{2,}\([a-z]\)", word))
+
+
+@lru_cache(maxsize=200_000)
+def latin_keys(token: str, english: bool) -> frozenset[str]:
+    """Keys of a word of Latin-script text (Cyrillic words in it are romanized)."""
+    word = re.sub(r"['’]s$", "", token).rstrip("'’ʹ")
+    keys = set()
+    literal = is_literal(word)
+    if literal:
+        keys.add("=" + word)
+    lemma = english_lemma(word) if english and not literal and not _CYR.search(word) \
+        else word.lower()
+    upper = word[:1].isupper()
+    keys.add("w:" + lemma)
+    if upper:
+        keys.add("W:" + lemma)
+    rom = roman_key(word)
+    if rom:
+        keys.add("r:" + rom)
+        if upper:
+            keys.add("R:" + rom)
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=200_000)
+def ru_keys(token: str) -> frozenset[str]:
+    """Lemmas of a Russian word; capitalized words prefer name/surname/place parses, and a
+    word that is almost surely a pronoun or particle (`о том`) keeps only that lemma."""
+    caps = CAPS_RU.fullmatch(token)
+    if caps:
+        return frozenset({"=" + caps.group(1)})
+    low = token.lower().replace("ё", "е")
+    if not _CYR.search(low):
+        return frozenset({low})
+    parses = morph().parse(token)
+    top = parses[0]
+    if top.score >= 0.8 and (top.tag.POS in _FUNCTION_POS or "Apro" in top.tag.grammemes):
+        return frozenset({top.normal_form.replace("ё", "е")})
+    if token[:1].isupper() and any(_NAME_TAGS & p.tag.grammemes for p in parses):
+        # Каменев is a surname, not a gerund of каменеть; Верхнеуральском stays an adjective
+        parses = [p for p in parses if _NAME_TAGS & p.tag.grammemes or p.tag.POS == "ADJF"]
+    return frozenset({p.normal_form.replace("ё", "е") for p in parses} | {low})
+
+
+@lru_cache(maxsize=50_000)
+def ru_term_keys(token: str) -> frozenset[str]:
+    """A termbase word is in its dictionary form: when it is one, that lemma alone counts
+    (`том` is the noun, not a form of `тот`; `Каменев` the surname, not `каменеть`)."""
+    caps = CAPS_RU.fullmatch(token)
+    if caps:
+        return frozenset({"=" + caps.group(1)})
+    low = token.lower().replace("ё", "е")
+    if not _CYR.search(low):
+        return frozenset({low})
+    lemmas = {p.normal_form.replace("ё", "е") for p in morph().parse(token)}
+    if low in lemmas:
+        return frozenset({low})
+    return ru_keys(token)
+
+
+_RU_ENDING = re.compile(r"(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|[аяоеьйиы])$")
+_EN_ENDING = re.compile(r"(?:ization|isation|ation|ition|ion|ment|ism|ist|ing|ed|er|e|y)$")
+
+
+def stem(lemma: str, russian: bool) -> str | None:
+    """What derived words begin with (`лагер` for лагерь -> лагерный, `расстрел` for
+    расстрелять, `exil` for exiled); None when too short to mean anything."""
+    if lemma.startswith(("=", "r:", "R:")):
+        return None
+    body = lemma.split(":", 1)[-1]
+    cut = (_RU_ENDING if russian else _EN_ENDING).sub("", body)
+    return cut if len(cut) >= 4 else None
+
+
+def prefix(word: str) -> str:
+    return word.lower().replace("ё", "е")[:3]
+
+
+def word_keys(word: str, base: str, prefixes: frozenset[str] | None = None) -> Keys:
+    """Match keys of one word of a text in language `base`. A Russian word whose first
+    three letters start no lemma in `prefixes` needs no morphological analysis."""
+    if base not in CYRILLIC_LANGS:
+        return latin_keys(word, base == "en")
+    if not re.search("[А-Яа-яЁё]", word):
+        return latin_keys(word, False)  # XV съезд, VKP(b) in Russian text
+    if base == "ru" and (prefixes is None or prefix(word) in prefixes
+                         or CAPS_RU.fullmatch(word)):
+        return ru_keys(word)
+    return frozenset({word.lower().replace("ё", "е")})
