@@ -163,11 +163,12 @@ def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False) -> None:
 
 
 def _register() -> None:
-    from tm import cli_check, cli_memory, cli_review
+    from tm import cli_check, cli_memory, cli_review, cli_xliff
 
     cli_memory.register(app)
     cli_check.register(app)
     cli_review.register(app)
+    cli_xliff.register(app)
 
 
 _register()
