@@ -12,17 +12,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tm import advice_cache
 from tm import catalog as catalogs
 from tm.config import Config
+from tm.digest import DIGEST_HEADER, source_digest
 from tm.errors import CatalogError, TmError
-from tm.merge import merge
+from tm.files import FileChanged, FileState, new_run, read_state
 from tm.model import Segment, Suggestion
-from tm.po import Catalog, format_header, format_messages, format_po, parse_po, read_po
+from tm.po import (
+    Catalog,
+    decode_po,
+    format_header,
+    format_messages,
+    format_po,
+    parse_po,
+    read_po,
+)
 from tm.po import atomic_write as write_text
-from tm.segment import segment_document
-from tm.source import read_source, units
 
 Progress = Callable[[str], None]
+REMERGES = 5
+"""Times a catalog that a translator keeps saving is merged again before tm gives up."""
 
 
 @dataclass
@@ -95,6 +105,9 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
 
 def document_segments(config: Config, doc: str) -> tuple[str, list[Segment]]:
     """The source text of `doc` and its segments."""
+    from tm.segment import segment_document  # markdown-it: only when a document is cut
+    from tm.source import read_source, units
+
     src = read_source(config.source_path(doc))
     lang = config.source_language(doc) or "en"
     return src, segment_document(src, units(src), lang)
@@ -136,10 +149,16 @@ def segment_project(
     docs: Sequence[str] | None = None,
     advisor: catalogs.Advisor | None = None,
     progress: Progress | None = None,
+    *,
+    write: bool = True,
 ) -> list[SegmentReport]:
-    """Sources -> templates -> updated catalogs (pre-filled by `advisor`)."""
+    """Sources -> templates -> updated catalogs (pre-filled by `advisor`).
+
+    With `write=False` nothing is written: each report's `written` lists the files
+    that would change (`tm segment --check`).
+    """
     with _gc_paused():
-        return _segment_project(config, docs, advisor, progress)
+        return _segment_project(config, docs, advisor, progress, write)
 
 
 def _segment_project(
@@ -147,23 +166,33 @@ def _segment_project(
     docs: Sequence[str] | None,
     advisor: catalogs.Advisor | None,
     progress: Progress | None,
+    write: bool = True,
 ) -> list[SegmentReport]:
     names = resolve_documents(config, docs)
-    pending: list[tuple[Path, str, SegmentReport]] = []
+    pending: list[_Write] = []
     reports = []
+    key = advice_cache.advisor_key(advisor)
+    states = advice_cache.load_states(config) if key else {}
+    sources: dict[str, str] = {}
     for doc in names:
         if progress:
             progress(doc)
-        _, segs = document_segments(config, doc)
+        fresh = advice_cache.up_to_date(config, doc, _outputs(config, doc), key, states)
+        if fresh is not None:  # nothing it depends on changed since a run wrote it
+            reports.append(SegmentReport(doc, fresh.segments, fresh.entries))
+            continue
+        src, segs = document_segments(config, doc)
+        sources[doc] = src
         ref = config.relative(config.source_path(doc))
         pot_path = config.template_path(doc)
         template = catalogs.build_template(segs, ref, project=doc)
+        template.header[DIGEST_HEADER] = source_digest(src, config.source_language(doc) or "en")
         report = SegmentReport(doc, len(segs), len(template.messages))
-        pending.append((pot_path, _template_text(template, pot_path), report))
+        pending.append(_Write(pot_path, _template_text(template, pot_path), report))
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
-            old = _read_existing(po_path)
+            old, seen = _read_catalog(po_path)
             suggestions: Mapping[str, Suggestion] = {}
             if advisor is not None:
                 suggestions = advisor.advise([m.msgid for m in template.messages], src_lang, lang)
@@ -174,12 +203,94 @@ def _segment_project(
                 if not m.obsolete and m.msgid in suggestions and m.msgstr
                 and m.key not in had
             )
-            pending.append((po_path, format_po(new), report))
+            pending.append(_Write(po_path, format_po(new), report, seen, _remerge(
+                template, lang, suggestions)))
         reports.append(report)
-    for path, text, report in pending:
-        if write_text(path, text):
-            report.written.append(config.relative(path))
+    if not write:
+        for item in pending:
+            if _differs(item.path, item.text):
+                item.report.written.append(config.relative(item.path))
+        return reports
+    new_run()
+    for item in pending:
+        if _write_unless_changed(item):
+            item.report.written.append(config.relative(item.path))
+    _remember(config, reports, pending, sources, key)
     return reports
+
+
+def _outputs(config: Config, doc: str) -> list[Path]:
+    return [config.template_path(doc),
+            *(config.catalog_path(doc, lang) for lang in config.target_languages(doc))]
+
+
+def _remember(config: Config, reports: Sequence[SegmentReport], pending: Sequence[_Write],
+              sources: Mapping[str, str], key: str | None) -> None:
+    """Record the documents this run segmented as up to date (tm.advice_cache)."""
+    if key is None:
+        return
+    texts: dict[str, dict[Path, str]] = {}
+    for item in pending:
+        texts.setdefault(item.report.doc, {})[item.path] = item.text
+    advice_cache.remember(config, [
+        (r.doc, sources[r.doc], texts.get(r.doc, {}), r.segments, r.entries)
+        for r in reports if r.doc in sources], key)
+
+
+def _differs(path: Path, text: str) -> bool:
+    """Whether writing `text` would change the file at `path` (`tm segment --check`)."""
+    try:
+        return path.read_bytes() != text.encode("utf-8")
+    except OSError:
+        return True
+
+
+@dataclass
+class _Write:
+    """A file `tm segment` is about to write; for a catalog, what the file held when it
+    was read and how to merge again from what it holds now."""
+
+    path: Path
+    text: str
+    report: SegmentReport
+    seen: FileState | None = None
+    redo: Callable[[Catalog | None], str] | None = None
+
+
+def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
+    """The catalog at `path` (None where there is none yet) and the state of its file."""
+    try:
+        data, state = read_state(path)
+    except IsADirectoryError:
+        raise CatalogError("is a folder, not a catalog", path, 1,
+                           "move it away: tm writes the catalog there") from None
+    except OSError as e:
+        raise CatalogError(f"cannot read: {e.strerror or e}", path, 1) from None
+    if data is None:
+        return None, state
+    return parse_po(decode_po(data, str(path)), str(path)), state
+
+
+def _remerge(template: Catalog, lang: str,
+             suggestions: Mapping[str, Suggestion]) -> Callable[[Catalog | None], str]:
+    def redo(old: Catalog | None) -> str:
+        return format_po(catalogs.update_catalog(template, old, lang, suggestions))
+    return redo
+
+
+def _write_unless_changed(item: _Write) -> bool:
+    """Write `item`; a catalog saved by someone since it was read is read again and
+    merged again (never overwritten). Whether the file changed."""
+    if item.seen is None or item.redo is None:
+        return write_text(item.path, item.text)
+    for _ in range(REMERGES):
+        try:
+            return write_text(item.path, item.text, expect=item.seen)
+        except FileChanged:
+            old, item.seen = _read_catalog(item.path)
+            item.text = item.redo(old)
+    raise CatalogError("changed again and again while tm was updating it (not overwritten)",
+                       item.path, 1, "run tm segment again once nobody is saving it")
 
 
 def merge_project(
@@ -199,6 +310,8 @@ def _merge_project(
     docs: Sequence[str] | None,
     progress: Progress | None,
 ) -> list[MergeReport]:
+    from tm.merge import merge
+
     names = resolve_documents(config, docs)
     langs = list(languages) if languages else None
     for lang in langs or []:
@@ -224,6 +337,7 @@ def _merge_project(
             reports.append(MergeReport(doc, lang, config.relative(out), result.translated,
                                        result.fallback, missing))
             pending.append((out, result.text))
+    new_run()
     for path, text in pending:
         write_text(path, text)
     return reports
