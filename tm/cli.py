@@ -105,22 +105,40 @@ def init(
 def segment(docs: Docs = None, quiet: Quiet = False,
             no_memory: Annotated[bool, typer.Option(
                 "--no-memory", help="Do not pre-fill from the translation memory.")] = False,
+            check: Annotated[bool, typer.Option(
+                "--check", help="Write nothing; list the templates and catalogs that would "
+                "change, and exit 1 if there are any (for CI and pre-commit).")] = False,
             ) -> None:
     """Cut sources into sentences: write templates and update every language's catalog.
 
     Unchanged sentences keep their translations; changed ones keep the old translation
     flagged fuzzy (#| shows the previous text); removed ones become obsolete (#~).
-    New sentences are pre-filled from the translation memory.
+    New sentences are pre-filled from the translation memory. With --check nothing is
+    written: the files `tm segment` would change are listed, one per line, exit 1.
 
     Example: tm segment sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
     """
+    from contextlib import nullcontext
+
+    from tm.lock import config_lock
     from tm.project import resolve_documents, segment_project
 
     config = load_config()
     advisor = None if no_memory else _advisor(config)
     names = resolve_documents(config, docs)
-    with progress_bar("segment", len(names), quiet) as step:
-        reports = segment_project(config, names, advisor=advisor, progress=step)
+    lock = nullcontext() if check else config_lock(config, "tm segment")
+    with lock, progress_bar("segment", len(names), quiet) as step:
+        reports = segment_project(config, names, advisor=advisor, progress=step,
+                                  write=not check)
+    if check:
+        changed = [p for r in reports for p in r.written]
+        for p in changed:
+            typer.echo(p)
+        if not quiet:
+            files = sum(1 + len(config.target_languages(r.doc)) for r in reports)
+            err.print(f"{len(changed)} of {files} file(s) would change (run tm segment)"
+                      if changed else f"{files} file(s) up to date", markup=False)
+        raise typer.Exit(1 if changed else 0)
     if not quiet:
         for r in reports:
             fills = ", ".join(f"{k} {v}" for k, v in r.prefilled.items() if v)
@@ -143,16 +161,25 @@ def _advisor(config: Any) -> Any:
 
 @app.command()
 @reported
-def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False) -> None:
+def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False,
+          strict: Annotated[bool, typer.Option(
+              "--strict", help="Exit 1 when a source sentence is not in its catalog "
+              "(a stale catalog: run tm segment); the output is written all the same.")
+          ] = False) -> None:
     """Write build/<lang>/<doc>.md from the catalogs; untranslated and fuzzy stay in the source.
 
-    Example: tm merge --lang ru
+    A sentence that is not in the catalog at all (the source changed after the last
+    `tm segment`) also stays in the source language and is counted; --strict then
+    exits 1.
+
+    Example: tm merge --lang ru --strict
     """
+    from tm.lock import config_lock
     from tm.project import merge_project, resolve_documents
 
     config = load_config()
     names = resolve_documents(config, docs)
-    with progress_bar("merge", len(names), quiet) as step:
+    with config_lock(config, "tm merge"), progress_bar("merge", len(names), quiet) as step:
         reports = merge_project(config, lang, names, progress=step)
     if not quiet:
         for r in reports:
@@ -160,6 +187,12 @@ def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False) -> None:
             note = f", {r.missing} not in the catalog (run tm segment)" if r.missing else ""
             console.print(f"{r.path}: {r.translated}/{total} segments translated{note}",
                           markup=False, highlight=False)
+    missing = sum(r.missing for r in reports)
+    if strict and missing:
+        stale = sum(1 for r in reports if r.missing)
+        err.print(f"tm: {missing} sentence(s) in {stale} output(s) not in their catalogs "
+                  "(run tm segment)", markup=False)
+        raise typer.Exit(1)
 
 
 def _register() -> None:
