@@ -58,6 +58,11 @@ def test_rows_in_document_order(rproj: Path) -> None:
     assert doc.rows[1].hints == [
         "Central Control Commission = Центральная контрольная комиссия (ЦКК)"]
     assert [f.code for f in doc.rows[4].findings] == ["footnote"]
+    # the stale rows carry tm check's stale findings
+    assert [(f.code, f.path, f.line) for r in doc.rows[6:] for f in r.findings] == [
+        ("stale", "sources/lectures/r.md", 11), ("stale", "locales/ru/lectures/r.po", 54)]
+    assert doc.rows[6].findings[0].message.startswith("sentence not in locales/ru/lectures/r.po")
+    assert "no longer in sources/lectures/r.md" in doc.rows[7].findings[0].message
     assert [r.needs_work for r in doc.rows] == [False, False, True, True, True, False, True, True]
 
 

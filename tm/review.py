@@ -21,10 +21,11 @@ from pathlib import Path
 from tm.checks.context import Context
 from tm.checks.counts import FUZZY, TRANSLATED, state
 from tm.checks.run import qa_findings
+from tm.checks.stale import Sentences, SourceSpec, catalog_entries, compare
 from tm.checks.termcheck import load_termbase
 from tm.config import Config
 from tm.errors import TmError
-from tm.model import Finding
+from tm.model import Finding, Segment
 from tm.po import Catalog, Message, read_po
 from tm.project import document_segments, resolve_documents
 
@@ -61,7 +62,6 @@ class ReviewRow:
     findings: list[Finding] = field(default_factory=list)
     previous: str | None = None
     """The previous source (`#|`) of a fuzzy entry."""
-    stale_reason: str = ""
     joined: bool = False
 
     @property
@@ -103,16 +103,19 @@ def hints(extracted: Sequence[str]) -> list[str]:
     return out
 
 
-def stale_entries(sentences: Sequence[str], cat: Catalog) -> tuple[set[str], list[Message]]:
-    """Source sentences without an active entry, and active entries whose sentence is gone.
-
-    The same comparison as `tm check`'s stale findings (tm/checks/stale.py), on sentences
-    the review has segmented already."""
-    present = {m.msgid for m in cat.messages if not m.obsolete and m.msgctxt is None}
-    texts = set(sentences)
-    missing = texts - present
-    gone = [m for m in cat.messages
-            if not m.obsolete and m.msgctxt is None and m.msgid not in texts]
+def staleness(config: Config, doc: str, segments: Sequence[Segment], cat: Catalog,
+              catalog: str) -> tuple[dict[str, Finding], dict[int, Finding]]:
+    """`tm check`'s stale findings (tm/checks/stale.py) on the sentences the review has
+    segmented already: by sentence for those missing from the catalog, by catalog line
+    for entries whose sentence is gone."""
+    spec = SourceSpec(config, doc)
+    lines: dict[str, int] = {}
+    for seg in segments:
+        lines.setdefault(seg.text, seg.line)
+    found = compare(Sentences(spec, frozenset(lines), lines), catalog_entries(cat.messages))
+    findings = found.findings(spec, catalog, "error")
+    missing = {text: f for (text, _), f in zip(found.missing, findings, strict=False)}
+    gone = {f.line: f for f in findings[len(found.missing):]}
     return missing, gone
 
 
@@ -142,20 +145,20 @@ def review_document(config: Config, doc: str, lang: str, termbase: object = None
     for f in qa_findings(cat, Context(src_lang, lang, termbase), display, config.check):
         found.setdefault(f.line, []).append(f)
     index = {m.msgid: m for m in cat.messages if not m.obsolete and m.msgctxt is None}
-    missing, gone = stale_entries([s.text for s in segments], cat)
+    missing, gone = staleness(config, doc, segments, cat, display)
     review = DocumentReview(doc, config.relative(config.source_path(doc)), display)
     for seg in segments:
         m = index.get(seg.text)
         if m is None or seg.text in missing:
             review.rows.append(ReviewRow(seg.text, "", STALE, seg.line,
-                                         stale_reason=f"not in {display} (run tm segment)"))
+                                         findings=[missing[seg.text]]))
             continue
         review.rows.append(_row(m, seg.line, found.get(m.line, [])))
-    for m in gone:
-        row = _row(m, None, found.get(m.line, []))
-        row.status = STALE
-        row.stale_reason = f"no longer in {review.source_path} (run tm segment)"
-        review.rows.append(row)
+    for m in cat.messages:
+        if not m.obsolete and m.line in gone:
+            row = _row(m, None, [gone[m.line], *found.get(m.line, [])])
+            row.status = STALE
+            review.rows.append(row)
     return review
 
 
@@ -229,8 +232,6 @@ def _info(r: ReviewRow) -> str:
         score = f"{r.score:g}% " if r.score is not None else ""
         parts.append(f' <span class="memory">memory: {_e(score + r.origin)}</span>')
     items = [f'<li class="finding">{_e(f.code)}: {_e(f.message)}</li>' for f in r.findings]
-    if r.stale_reason:
-        items.append(f'<li class="finding">stale: {_e(r.stale_reason)}</li>')
     items += [f'<li class="hint">{_e(h)}</li>' for h in r.hints]
     items += [f'<li class="comment">{_e(c)}</li>' for c in r.comments]
     if items:
