@@ -243,3 +243,26 @@ def test_import_report_for_library_users(rproj: Path) -> None:
     [r] = import_xliff(config, rproj / "x.xlf")
     assert (r.path, r.units, r.changed, r.written) == (CATALOG, 7, 0, False)
     assert format_po(read_po(rproj / CATALOG)) == (rproj / CATALOG).read_text("utf-8")
+
+
+def test_catalog_saved_during_import_is_not_overwritten(rproj: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A translator saves the catalog in Poedit while the import runs: refused, kept."""
+    import tm.xliff
+
+    config = load_config()
+    data, _ = export_xliff(config, "ru")
+    xlf = rproj / "x.xlf"
+    xlf.write_bytes(data.replace("Образец для проверки".encode(), "Образец".encode()))
+    apply = tm.xliff.apply_units
+    saved = (rproj / CATALOG).read_text("utf-8") + "\n# saved by Poedit\n"
+
+    def apply_then_save(*args: object) -> int:
+        n = apply(*args)  # type: ignore[arg-type]
+        (rproj / CATALOG).write_text(saved, "utf-8")
+        return n
+
+    monkeypatch.setattr(tm.xliff, "apply_units", apply_then_save)
+    with pytest.raises(tm.xliff.XliffError, match="the catalog changed while"):
+        import_xliff(config, xlf)
+    assert (rproj / CATALOG).read_text("utf-8") == saved

@@ -64,9 +64,13 @@ def register(app: typer.Typer) -> None:
         Example: tm xliff import weiss-ru.xlf
         """
         from tm.config import load_config
+        from tm.lock import config_lock
         from tm.xliff import import_xliff
 
-        for r in import_xliff(load_config(), file, lang):
+        config = load_config()
+        with config_lock(config, "tm xliff import"):
+            reports = import_xliff(config, file, lang)
+        for r in reports:
             note = "written" if r.written else "unchanged"
             console.print(f"{r.path}: {r.changed} of {r.units} units changed ({note})",
                           markup=False)

@@ -35,7 +35,8 @@ from typing import Any
 
 from tm.config import Config
 from tm.errors import TmError
-from tm.po import Catalog, Message, format_po, read_po
+from tm.files import FileState
+from tm.po import Catalog, Message, decode_po, format_po, parse_po, read_po
 from tm.project import resolve_documents
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -290,7 +291,7 @@ def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: st
 def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[ImportReport]:
     """Read `file` and update the catalogs it names; writes only when every unit of every
     file is good, each catalog atomically."""
-    from tm.po import atomic_write
+    from tm.files import FileChanged, atomic_write, read_state
 
     path = str(file)
     try:
@@ -305,7 +306,7 @@ def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[Im
         want = lang or ", ".join(targets or config.languages)
         raise XliffError(f"wrong target language trgLang={trg!r}", path, 1,
                          f"expected {want}")
-    pending: list[tuple[Path, Catalog, ImportReport]] = []
+    pending: list[tuple[Path, Catalog, ImportReport, FileState]] = []
     for xf in doc.files:
         if xf.doc not in known:
             raise XliffError(f"no source document {xf.doc!r} in this project", path, xf.line,
@@ -320,10 +321,15 @@ def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[Im
         if not po.is_file():
             raise XliffError(f"no {trg} catalog for {xf.doc}", path, xf.line,
                              "run `tm segment` to create it")
-        cat = read_po(po)
+        raw, seen = read_state(po)
+        cat = parse_po(decode_po(raw or b"", rel), rel)
         changed = apply_units(cat, xf.units, path, rel)
-        pending.append((po, cat, ImportReport(rel, len(xf.units), changed, False)))
-    for po, cat, report in pending:
+        pending.append((po, cat, ImportReport(rel, len(xf.units), changed, False), seen))
+    for po, cat, report, seen in pending:
         if report.changed:
-            report.written = atomic_write(po, format_po(cat))
-    return [r for _, _, r in pending]
+            try:
+                report.written = atomic_write(po, format_po(cat), expect=seen)
+            except FileChanged:
+                raise XliffError("the catalog changed while the XLIFF was imported",
+                                 config.relative(po), 1, "run the import again") from None
+    return [r for *_, r, _ in pending]
