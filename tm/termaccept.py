@@ -59,6 +59,9 @@ def acceptors(form: str, lang: str) -> tuple[Acceptor, ...]:
     for m in TOKEN.finditer(text):
         word = m.group()
         bare = word.rstrip("'’ʹ")
+        if text.startswith(".", m.end()) and len(word) <= 3:
+            out.append((frozenset({f"={word}."}), None))  # `Л.`, `f.`: as written
+            continue
         caps = CAPS_RU.fullmatch(word) if base in CYRILLIC_LANGS else None
         if caps or is_literal(bare):
             out.append((frozenset({"=" + (caps.group(1) if caps else bare)}), None))
@@ -92,7 +95,12 @@ def accepts(text: str, forms: Iterable[tuple[Acceptor, ...]], lang: str) -> bool
     todo = [f for f in forms if f]
     if not todo:
         return False
-    toks = [(m.start(), m.end(), word_keys(m.group(), base)) for m in TOKEN.finditer(text)]
+    toks = []
+    for m in TOKEN.finditer(text):
+        keys = word_keys(m.group(), base)
+        if text.startswith(".", m.end()):
+            keys = keys | {f"={m.group()}."}  # citation abbreviations: `Л.`, `l.`
+        toks.append((m.start(), m.end(), keys))
     for i in range(len(toks)):
         for form in todo:
             if i + len(form) > len(toks):

@@ -93,7 +93,8 @@ def latin_keys(token: str, english: bool) -> frozenset[str]:
     keys.add("w:" + lemma)
     if upper:
         keys.add("W:" + lemma)
-    rom = roman_key(word)
+    # from the lemma: an English plural (`Marks`) is no romanized name (`Маркс`)
+    rom = roman_key(lemma)
     if rom:
         keys.add("r:" + rom)
         if upper:
@@ -137,7 +138,9 @@ def ru_term_keys(token: str) -> frozenset[str]:
     return ru_keys(token)
 
 
-_RU_ENDING = re.compile(r"(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|[аяоеьйиы])$")
+_RU_ENDING = re.compile(r"[аяоеьйиы]$")
+"""A noun's last vowel or soft sign: лагерь -> лагер(ный); adjectives (раковский,
+контрольный) keep theirs, so `Раковски` or `контроль` are not taken for them."""
 _EN_ENDING = re.compile(r"(?:ization|isation|ation|ition|ion|ment|ism|ist|ing|ed|er|e|y)$")
 
 
@@ -147,6 +150,8 @@ def stem(lemma: str, russian: bool) -> str | None:
     if lemma.startswith(("=", "r:", "R:")):
         return None
     body = lemma.split(":", 1)[-1]
+    if russian and body.endswith(("ий", "ый", "ой")):
+        return body  # an adjective: exact (inflected forms have its lemma)
     cut = (_RU_ENDING if russian else _EN_ENDING).sub("", body)
     return cut if len(cut) >= 4 else None
 
