@@ -7,16 +7,10 @@ from bisect import bisect_right
 from collections.abc import Callable
 
 from tm.model import Segment, Unit
+from tm.segment.protect import protected_spans
 from tm.segment.rules import RuleSet, ruleset
 
 __all__ = ["segment_document", "split_sentences", "unit_segments"]
-
-_PROTECTED = re.compile(
-    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
-    r"|!?\[[^\]\n]*\]\([^)\n]*\)"  # inline links and images
-    r"|<[A-Za-z/!?][^>\n]*>"  # autolinks and HTML tags
-)
-
 
 def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, white space between sentences left out.
@@ -26,8 +20,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     ['RGASPI, f. 17, op. 171, d. 87, l. 83.', 'Ibid., l. 45.']
     """
     rs: RuleSet = ruleset(language)
-    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)] if (
-        "`" in text or "[" in text or "<" in text) else []
+    protected = protected_spans(text)  # linear: no rescan from each unmatched `[`
     p_starts = [a for a, _ in protected]
     checks = rs.checks(text)
     cuts = []
