@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 
 from tm.model import Segment, Unit
+from tm.segment.prose import has_text
 from tm.segment.protect import protected_spans
 from tm.segment.rules import RuleSet, ruleset
 
-__all__ = ["segment_document", "split_sentences", "unit_segments"]
+__all__ = ["has_text", "segment_document", "split_sentences", "unit_segments"]
+
 
 def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, white space between sentences left out.
@@ -74,7 +75,8 @@ class LineCounter:
 def unit_segments(
     source: str, unit: Unit, language: str, line_of: Callable[[int], int] | None = None
 ) -> list[Segment]:
-    """The sentences of one unit, each mapped back to a span of `source`.
+    """The sentences of one unit that have text to translate (`has_text`), each mapped
+    back to a span of `source`.
 
     `line_of` maps a source offset to its line (a shared `LineCounter` for a document).
     """
@@ -87,7 +89,7 @@ def unit_segments(
             Segment(text=text[a:b], start=first + a, end=first + b, line=line_of(first + a),
                     kind=unit.kind, continuation=unit.continuation,
                     multiline=unit.multiline, prefixes=())
-            for a, b in split_sentences(text, language)
+            for a, b in split_sentences(text, language) if has_text(text[a:b])
         ]
     text = "\n".join(source[p.start : p.end] for p in unit.pieces)
     offsets = []  # unit-text offset where each piece begins
@@ -102,6 +104,8 @@ def unit_segments(
 
     segments = []
     for a, b in split_sentences(text, language):
+        if not has_text(text[a:b]):
+            continue
         start, stop = to_source(a), to_source(b, end=True)
         k0 = bisect_right(offsets, a) - 1
         k1 = bisect_right(offsets, b - 1) - 1
