@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from tm.checks.context import Context
+from tm.segment.prose import code_spans
 
 FOOTNOTE = re.compile(r"<sup>\s*\[?\s*([^\]<\s]+)\s*\]?\s*</sup>|\[\^([^\]\s]+)\]")
 URL = re.compile(r"""(?:https?|ftp)://[^\s<>()"'\]]*[^\s<>()"'\].,;:!?]""")
 LINK = re.compile(r"!?\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-CODE = re.compile(r"(`+)(.+?)\1")
 STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 EMPH = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"
                   r"|_(?<![\w\\]_)(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
@@ -72,17 +72,60 @@ def check_urls(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     yield from differences("URL", Counter(s), Counter(t))
 
 
+_BREAK = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*")
+
+
+def soft_breaks_as_spaces(text: str) -> str:
+    """`text` with each line ending (and the blanks around it) as one space: a soft line
+    break is a space in CommonMark, inside code spans too, so a translator who re-wraps
+    lines keeps every code span, emphasis and tag.
+
+    >>> soft_breaks_as_spaces("run `cargo\\n  build` *now\\nplease*")
+    'run `cargo build` *now please*'
+    """
+    return _BREAK.sub(" ", text) if "\n" in text or "\r" in text else text
+
+
+def _code_token(text: str, start: int, end: int, fence: int) -> str:
+    """A code span as CommonMark reads it: one space stripped from both ends when both
+    are spaces (and the content is not all spaces)."""
+    content = text[start + fence : end - fence]
+    if len(content) > 2 and content[0] == content[-1] == " " and content.strip(" "):
+        content = content[1:-1]
+    return f"{text[start:start + fence]}{content}{text[start:start + fence]}"
+
+
+def _without_code(text: str, spans: list[tuple[int, int, int]]) -> str:
+    out, pos = [], 0
+    for a, b, _ in spans:
+        out += [text[pos:a], " "]
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
     """Links, code spans, strong and emphasis spans of `text`, in that order."""
+    text = soft_breaks_as_spaces(text)
     links = [m.group(0) for m in LINK.finditer(text)] if "](" in text else []
-    code = [m.group(0) for m in CODE.finditer(text)] if "`" in text else []
-    rest = CODE.sub(" ", text) if code else text
+    found = code_spans(text)
+    code = [_code_token(text, *span) for span in found]
+    rest = _without_code(text, found) if code else text
     rest = URL.sub(" ", rest) if "://" in rest else rest
     strong = [m.group(0) for m in STRONG.finditer(rest)] if ("**" in rest or "__" in rest) else []
     if strong:
         rest = STRONG.sub(lambda m: " " + m.group(2) + " ", rest)
     emph = [m.group(0) for m in EMPH.finditer(rest)] if ("*" in rest or "_" in rest) else []
     return links, code, strong, emph
+
+
+def _tags(text: str) -> list[str]:
+    """HTML tags other than <sup>, lower case, line breaks as spaces. Searched only up to
+    the last `>`: an unclosed `<a ` after it would rescan the rest of the text."""
+    if "<" not in text:
+        return []
+    found = TAG_OTHER.findall(text, 0, text.rfind(">") + 1)
+    return [soft_breaks_as_spaces(t).lower() for t in found]
 
 
 def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
@@ -107,8 +150,7 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
             yield (f"{name} {t[len(s)]} not in the source "
                    f"({len(s)} in the source, {len(t)} in the translation)")
     if "<" in src or "<" in tgt:
-        s_list = [t.lower() for t in TAG_OTHER.findall(src)] if "<" in src else []
-        t_list = [t.lower() for t in TAG_OTHER.findall(tgt)] if "<" in tgt else []
+        s_list, t_list = _tags(src), _tags(tgt)
         if s_list == t_list:
             return
         yield from differences("HTML tag", Counter(s_list), Counter(t_list), "lost",

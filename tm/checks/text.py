@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from tm.checks.context import Context
 from tm.checks.markup import FOOTNOTE, URL
+from tm.segment.prose import prose
 
 _LAT = "A-Za-z\u00c0-\u024f"
 _CYR = "\u0400-\u04ff"
@@ -59,9 +60,9 @@ def check_identical(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     """A translation equal to its source is usually a copy left in place.
 
     Names, dates, citations and titles (no two lowercase words of three letters or
-    more) may stay as they are.
+    more outside code, URLs and tags) may stay as they are.
     """
-    if src == tgt and len(_WORD.findall(src)) >= 2:
+    if src == tgt and len(_WORD.findall(prose(src))) >= 2:
         yield "translation identical to the source"
 
 
