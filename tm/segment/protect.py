@@ -1,0 +1,94 @@
+"""Spans a sentence break may not fall in (code spans, inline links, HTML tags), found in
+linear time.
+
+They are what the regular expression `PROTECTED` matches, scanning left to right as
+`finditer` does; `protected_spans` gives the same spans without rescanning the rest of
+the line from every unmatched `[`, `<a ` or backtick, which made a paragraph of them
+quadratic (64 KB of `[`: 21 s).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+PROTECTED = re.compile(
+    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
+    r"|!?\[[^\]\n]*\]\([^)\n]*\)"  # inline links and images
+    r"|<[A-Za-z/!?][^>\n]*>"  # autolinks and HTML tags
+)
+"""The reference definition: `protected_spans(t)` equals its `finditer(t)` spans."""
+
+_START = re.compile(r"`+|!?\[|<[A-Za-z/!?]")
+_RUN = re.compile(r"`+")
+
+
+class _NextOf:
+    """The first index >= start holding one of a few characters (len(text) if none).
+
+    Queries come with non-decreasing starts, so an answer is reused while it is still
+    ahead: each stretch of text is searched once.
+    """
+
+    def __init__(self, text: str, chars: str) -> None:
+        self.text = text
+        self.pattern = re.compile(f"[{re.escape(chars)}]")
+        self.start = self.found = -1
+
+    def __call__(self, start: int) -> int:
+        if self.start <= start <= self.found:
+            return self.found
+        m = self.pattern.search(self.text, start)
+        self.start, self.found = start, m.start() if m else len(self.text)
+        return self.found
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each protected span of `text`, in order, as `PROTECTED.finditer`."""
+    if "`" not in text and "[" not in text and "<" not in text:
+        return []
+    runs: dict[int, list[int]] = {}  # backtick run length -> starts of such runs
+    if "`" in text:
+        for run in _RUN.finditer(text):
+            runs.setdefault(run.end() - run.start(), []).append(run.start())
+    close_bracket = _NextOf(text, "]\n")
+    close_paren = _NextOf(text, ")\n")
+    close_angle = _NextOf(text, ">\n")
+    n = len(text)
+    out = []
+    pos = 0
+    while True:
+        m = _START.search(text, pos)
+        if m is None:
+            return out
+        p = m.start()
+        c = text[p]
+        end = -1
+        if c == "`":
+            # the longest opening run (from the whole run down to one backtick) that a
+            # later run of exactly its length closes, as the regex backtracks
+            for length in range(m.end() - p, 0, -1):
+                starts = runs.get(length)
+                if starts:
+                    k = bisect_right(starts, p)
+                    if k < len(starts):
+                        end = starts[k] + length
+                        break
+            if end < 0:
+                pos = m.end()  # no part of this run opens a code span
+                continue
+        elif c == "<":
+            q = close_angle(p + 2)
+            if q < n and text[q] == ">":
+                end = q + 1
+        else:  # `[` or `![`
+            b = close_bracket(m.end())
+            if b + 1 < n and text[b] == "]" and text[b + 1] == "(":
+                q = close_paren(b + 2)
+                if q < n and text[q] == ")":
+                    end = q + 1
+        if end < 0:
+            pos = p + 1
+            continue
+        out.append((p, end))
+        pos = end
