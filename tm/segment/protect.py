@@ -55,7 +55,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     close_paren = _NextOf(text, ")\n")
     close_angle = _NextOf(text, ">\n")
     n = len(text)
-    out = []
+    out: list[tuple[int, int]] = []
     pos = 0
     while True:
         m = _START.search(text, pos)
