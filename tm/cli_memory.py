@@ -94,7 +94,8 @@ def register(app: typer.Typer) -> None:
         text: Annotated[str, typer.Argument(help="The sentence to look up.")],
         to: Annotated[str, typer.Option("--to", help="Target language.")],
         from_: Annotated[str | None, typer.Option(
-            "--from", help="Source language (default: guessed from the script).")] = None,
+            "--from", help="Source language (default: guessed from the script, else the "
+            "language of the project's documents).")] = None,
         limit: Annotated[int, typer.Option(help="How many matches at most.")] = 5,
         min_score: Annotated[float, typer.Option(help="Lowest score shown (0-100).")] = 50.0,
         as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
@@ -103,9 +104,15 @@ def register(app: typer.Typer) -> None:
 
         Example: tm memory search 'Trotsky was summoned before the CCC.' --to ru
         """
+        from tm.memory.formats import guess_language
         from tm.memory.store import search as search_memory
 
-        matches = search_memory(load_config(), text, to, from_, limit, min_score)
+        config = load_config()
+        if from_ is None:  # the script's language, unless that is --to: the documents'
+            documents = [r.language for r in config.documents if r.language != to]
+            guess = guess_language([text], documents[0] if documents else to)
+            from_ = guess if guess != to or not documents else documents[0]
+        matches = search_memory(config, text, to, from_, limit, min_score)
         if as_json:
             console.print(json.dumps([{
                 "score": round(m.score, 1), "kind": m.kind, "origin": m.origin,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tm.errors import TmError
+from tm.config import Config
+from tm.errors import ConfigError, TmError
 
 TEMPLATE = '''\
 # tm project configuration. Every key is optional; these are the defaults.
@@ -35,8 +36,13 @@ qa = "error"            # QA findings: "error" | "warning" | "off"
 '''
 
 
+GITIGNORE = ("/.tm/", "/build/")
+"""What a project's .gitignore must hold: tm's index and cache, and `tm merge`'s output."""
+
+
 def init_project(path: Path, force: bool = False) -> list[Path]:
-    """Create tm.toml and the folders under `path`; returns what was created."""
+    """Create tm.toml, .gitignore and the folders under `path`; returns what was created
+    or changed."""
     path.mkdir(parents=True, exist_ok=True)
     cfg = path / "tm.toml"
     if cfg.exists() and not force:
@@ -44,9 +50,47 @@ def init_project(path: Path, force: bool = False) -> list[Path]:
     created = []
     cfg.write_text(TEMPLATE, encoding="utf-8")
     created.append(cfg)
+    if update_gitignore(path / ".gitignore"):
+        created.append(path / ".gitignore")
     for folder in ("sources", "locales/templates", "memory"):
         d = path / folder
         if not d.exists():
             d.mkdir(parents=True)
             created.append(d)
     return created
+
+
+def update_gitignore(path: Path) -> bool:
+    """Add the lines of GITIGNORE that `path` lacks (an existing file keeps everything it
+    has; `.tm/`, `.tm` and `/.tm` count as present); returns whether it changed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as e:
+        raise TmError(f"cannot read: {e}", path, 1, "fix or remove .gitignore") from None
+    have = {line.strip().strip("/") for line in text.splitlines()}
+    missing = [line for line in GITIGNORE if line.strip("/") not in have]
+    if not missing:
+        return False
+    head = "" if not text or text.endswith("\n") else "\n"
+    note = "# tm: its index and cache, and the merged documents (tm merge)\n"
+    path.write_text(text + head + note + "\n".join(missing) + "\n", encoding="utf-8")
+    return True
+
+
+def explain_no_documents(config: Config) -> str:
+    """Why a project has nothing to segment. No Markdown under sources/ is a note (a new
+    project); Markdown that no [[documents]] rule claims is a configuration error."""
+    found = sorted(config.sources_dir.rglob("*.md")) if config.sources_dir.is_dir() else []
+    if found:
+        where = config.relative(config.path) if config.path is not None else "tm.toml"
+        line = 1
+        if config.path is not None and config.path.is_file():
+            text = config.path.read_text("utf-8", "replace")
+            idx = text.find("[[documents]]")
+            line = text.count("\n", 0, idx) + 1 if idx >= 0 else 1
+        raise ConfigError(f"no [[documents]] glob matches the {len(found)} .md file(s) under "
+                          f"{config.sources}/", where, line,
+                          'add one, e.g. glob = "**/*.md" and its language')
+    return f"no source documents under {config.sources}/ (add a .md file there)"
