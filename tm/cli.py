@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -41,6 +41,23 @@ Lang = Annotated[
     typer.Option("--lang", "-l", help="Only this target language (repeatable).",
                  show_default=False),
 ]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from tm import __version__
+
+        typer.echo(f"tm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print tm's version and exit.")] = False,
+) -> None:
+    """Options before the command."""
 
 
 def fail(e: TmError) -> typer.Exit:
@@ -126,6 +143,13 @@ def segment(docs: Docs = None, quiet: Quiet = False,
     config = load_config()
     advisor = None if no_memory else _advisor(config)
     names = resolve_documents(config, docs)
+    if not names:
+        from tm.init import explain_no_documents
+
+        note = explain_no_documents(config)
+        if not quiet:
+            err.print(f"tm: {note}", markup=False)
+        return
     lock = nullcontext() if check else config_lock(config, "tm segment")
     with lock, progress_bar("segment", len(names), quiet) as step:
         reports = segment_project(config, names, advisor=advisor, progress=step,
@@ -208,7 +232,36 @@ _register()
 
 
 def main() -> None:
-    app()
+    """The console script. A usage error (unknown command or option, missing argument)
+    is one `tm: error:` line and exit 2, like every other bad input."""
+    # click's exception classes, as typer has them (its own copy of click since 0.2x)
+    usage_error = cast("type[Exception]", typer.BadParameter.__mro__[1])
+    click_exception = cast("type[Exception]", typer.BadParameter.__mro__[2])
+    try:
+        rv = app(standalone_mode=False, prog_name="tm")
+    except usage_error as e:
+        exc: Any = e
+        if type(e).__name__ == "NoArgsIsHelpError":  # plain `tm`: the help, as before
+            exc.show()
+            sys.exit(exc.exit_code)
+        err.print(usage_error_line(exc), markup=False)
+        sys.exit(2)
+    except click_exception as e:
+        exc = e
+        err.print(f"tm: error: {' '.join(exc.format_message().split())}", markup=False)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("tm: aborted", markup=False)
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def usage_error_line(e: Any) -> str:
+    """`tm: error: no such command 'x' (see `tm --help`)` for a click UsageError."""
+    what = " ".join(e.format_message().split()).rstrip(".")
+    what = what[:1].lower() + what[1:]
+    where = e.ctx.command_path if e.ctx is not None else "tm"
+    return f"tm: error: {what} (see `{where} --help`)"
 
 
 if __name__ == "__main__":

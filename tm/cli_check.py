@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 when the policy holds, 1 when it does not, 2 for bad input.
         QA codes: footnote, url, markup, number, citation, term, mixed-script,
-        double-space, identical, end-punctuation, unbalanced; policy codes:
+        double-space, identical, end-punctuation, unbalanced, hard-break, attributes;
+        policy codes:
         below-minimum, untranslated, fuzzy, stale (a project catalog no longer matches
         its source: a sentence without entry, at its source line, or an entry whose
         sentence is gone; run `tm segment`). Silence a code on one entry with a
@@ -89,7 +90,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(status_json(rows))
         else:
             # a pipe or CI log has no width of its own: do not squeeze the table into 80
-            out = console if console.is_terminal else Console(width=160, highlight=False)
+            out = console if console.is_terminal else Console(
+                width=160, highlight=False, markup=False, emoji=False)
             out.print(status_table(rows))
         if html is not None:
             write_html(html, rows)

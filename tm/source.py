@@ -13,25 +13,30 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tm.errors import SourceError, read_utf8
+from tm.markers import trim_markers
 from tm.model import Piece, Unit
 
 
 def markdown_parser() -> MarkdownIt:
-    """CommonMark with GFM tables and strikethrough, and YAML front matter carried through."""
+    """CommonMark with GFM tables and strikethrough, footnote definitions (their text is
+    offered), and YAML front matter carried through."""
     return (
         MarkdownIt("commonmark", {"html": True})
         .enable("table")
         .enable("strikethrough")
         .use(front_matter_plugin)
+        .use(footnote_plugin)
     )
 
 
 _PARSER = markdown_parser()
-_BLOCKS = markdown_parser().disable("inline")
-"""Block structure only: inline content is parsed on demand (see `_wrapper`)."""
+_BLOCKS = markdown_parser().disable(["inline", "footnote_tail"])
+"""Block structure only: inline content is parsed on demand (see `_wrapper`); footnote
+definitions stay where they are in the document (not moved to its end)."""
 
 
 def read_source(path: Path) -> str:
@@ -52,7 +57,8 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-_KIND_BY_CONTAINER = {"list_item_open": "list item", "blockquote_open": "blockquote"}
+_KIND_BY_CONTAINER = {"list_item_open": "list item", "blockquote_open": "blockquote",
+                      "footnote_reference_open": "footnote"}
 
 
 def _block_kind(block: str, containers: list[str]) -> str:
@@ -75,7 +81,8 @@ def units(text: str) -> list[Unit]:
     """Every translatable unit of a Markdown text, in document order."""
     env: dict[str, Any] = {}
     tokens = _BLOCKS.parse(text, env)
-    return list(_iter_units(text, tokens, env))
+    found = (trim_markers(text, u) for u in _iter_units(text, tokens, env))
+    return [u for u in found if u is not None]  # block markers stay outside (tm.markers)
 
 
 def _iter_units(text: str, tokens: list[Token], env: dict[str, Any]) -> Iterator[Unit]:
@@ -86,9 +93,9 @@ def _iter_units(text: str, tokens: list[Token], env: dict[str, Any]) -> Iterator
     row_cells: dict[int, list[tuple[int, int]]] = {}
     cell_index: dict[int, int] = {}
     for tok in tokens:
-        if tok.type in ("list_item_open", "blockquote_open"):
+        if tok.type in ("list_item_open", "blockquote_open", "footnote_reference_open"):
             containers.append(tok.type)
-        elif tok.type in ("list_item_close", "blockquote_close"):
+        elif tok.type in ("list_item_close", "blockquote_close", "footnote_reference_close"):
             containers.pop()
         elif tok.type in ("paragraph_open", "heading_open", "th_open", "td_open"):
             block = tok.type

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from tm.checks import markup, numbers, termcheck, text
+from tm.checks import markup, numbers, syntax, termcheck, text
 from tm.checks.context import Context
 
 CheckFn = Callable[[str, str, Context], Iterator[str]]
@@ -32,6 +32,9 @@ QA_CHECKS: tuple[Check, ...] = (
     Check("url", markup.check_urls, "URLs copied unchanged"),
     Check("markup", markup.check_markup,
           "links, emphasis, code spans and HTML tags kept"),
+    Check("hard-break", syntax.check_hard_breaks,
+          "hard line breaks (two spaces or a backslash at a line end) kept"),
+    Check("attributes", syntax.check_attributes, "attribute blocks {#id} {.class} unchanged"),
     Check("number", numbers.check_numbers, "numbers and years unchanged"),
     Check("citation", numbers.check_citations,
           "archival citation numbers (f., op., d., l.) as in the source"),
