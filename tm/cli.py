@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from tm.config import load_config
-from tm.errors import TmError
+from tm.errors import TmError, escape_control
 
 app = typer.Typer(
     name="tm",
@@ -25,8 +25,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-console = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# no markup and no emoji codes: `b.po:100:` must not print as `b.po💯`, nor `[x]` vanish
+console = Console(soft_wrap=True, highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -148,7 +149,7 @@ def segment(docs: Docs = None, quiet: Quiet = False,
 
         note = explain_no_documents(config)
         if not quiet:
-            err.print(f"tm: {note}", markup=False)
+            err.print(escape_control(f"tm: {note}"), markup=False)
         return
     lock = nullcontext() if check else config_lock(config, "tm segment")
     with lock, progress_bar("segment", len(names), quiet) as step:
@@ -244,11 +245,12 @@ def main() -> None:
         if type(e).__name__ == "NoArgsIsHelpError":  # plain `tm`: the help, as before
             exc.show()
             sys.exit(exc.exit_code)
-        err.print(usage_error_line(exc), markup=False)
+        err.print(escape_control(usage_error_line(exc)), markup=False)
         sys.exit(2)
     except click_exception as e:
         exc = e
-        err.print(f"tm: error: {' '.join(exc.format_message().split())}", markup=False)
+        err.print(escape_control(f"tm: error: {' '.join(exc.format_message().split())}"),
+                  markup=False)
         sys.exit(exc.exit_code)
     except typer.Abort:
         err.print("tm: aborted", markup=False)

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_control(text: str) -> str:
+    """`text` with control characters and line separators written as escapes (`\\n`,
+    `\\x1b`), so that a message from data stays one line: no forged `::error` workflow
+    command on a line of its own, no terminal escape sequence.
+
+    >>> print(escape_control("README\\n::error x"))
+    README\\n::error x
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"
+                                             if ord(m.group()) < 0x100
+                                             else f"\\u{ord(m.group()):04x}"), text)
 
 
 class TmError(Exception):
@@ -26,7 +45,7 @@ class TmError(Exception):
         if self.path is not None:
             where = f"{self.path}:{self.line if self.line is not None else 1}: "
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{self.what}{hint}"
+        return escape_control(f"{where}{self.what}{hint}")
 
 
 class ConfigError(TmError):

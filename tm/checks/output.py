@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from tm.checks.counts import Counts
 from tm.checks.run import CheckReport, FileReport
+from tm.errors import escape_control
 from tm.model import Finding
 
 
@@ -72,7 +73,8 @@ def by_language(files: Iterable[FileReport]) -> dict[str, tuple[int, Counts, int
 
 def format_text(report: CheckReport) -> str:
     """`path:line: code: message` lines, then a summary table per language."""
-    lines = [f"{x.path}:{x.line}: {x.code}: {x.message}" for x in findings(report)]
+    lines = [escape_control(f"{x.path}:{x.line}: {x.code}: {x.message}")
+             for x in findings(report)]
     if lines:
         lines.append("")
     head = ("language", "files", "translated", "fuzzy", "untranslated", "done", "errors",
