@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 from tm.errors import TmError
+from tm.memory.damage import busy_or_other, damaged, guarded, notice, remove_index, rollback
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.match import Candidate, exact_key, key_hash, key_hashes, normalize, tokens
 from tm.memory.postings import (
@@ -52,6 +53,9 @@ BUILD_CHUNK = 50_000
 PARALLEL_BYTES = 32 << 20
 """File size from which a second process builds the postings while this one reads and
 stores the file (on systems with fork and more than one core)."""
+BUSY_TIMEOUT = 60.0
+"""Seconds a writer waits for another writer's transaction (the project lock keeps two
+tms from writing at once; this covers the moments outside it)."""
 CHUNK = 900
 """Bound parameters per SQL statement (SQLite's limit is 999 on old builds)."""
 KEEP_UNITS = 200_000
@@ -134,12 +138,31 @@ class SqliteIndex:
         are built while a file is read, saving a second pass over its texts)."""
         self.path = path
         self.source_langs = frozenset(languages)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._sources: Sequence[MemorySource] | None = None
+        self._reset_caches()
+        if path.is_dir():
+            raise TmError("the memory index is a folder, not a file", path, 1,
+                          "remove or rename that folder: tm rebuilds its index there")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise TmError(f"cannot create the index folder: {e.strerror or e}", path.parent,
+                          1, "tm keeps its memory index there; remove what is in the way"
+                          ) from None
         try:
             self.db = self._open()
-        except sqlite3.DatabaseError:  # a damaged cache: start again
-            path.unlink(missing_ok=True)
-            self.db = self._open()
+        except sqlite3.DatabaseError as e:
+            if not damaged(e):
+                raise busy_or_other(e, path) from None
+            notice(path, e)
+            remove_index(path)
+            try:
+                self.db = self._open()
+            except sqlite3.DatabaseError as again:
+                raise TmError(f"the memory index cannot be rebuilt ({again})", path, 1,
+                              "check the disk and the folder's permissions") from None
+
+    def _reset_caches(self) -> None:
         self._origins: dict[int, str] | None = None
         self._length_cache: dict[str, dict[int, array[int]]] = {}
         self._exact_cache: dict[str, list[tuple[int, Any, Any]]] = {}
@@ -147,8 +170,10 @@ class SqliteIndex:
         self._fresh: dict[str, dict[int, _Words]] | None = None
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
         db.execute("PRAGMA page_size=16384")  # a new file only: rows of whole sentences
+        # readers (tm memory search) go on while a writer re-indexes; a writer waits
+        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=OFF")  # a cache: damage means a rebuild, not a loss
         db.execute("PRAGMA cache_size=-65536")
         row = None
@@ -166,10 +191,32 @@ class SqliteIndex:
     def close(self) -> None:
         self.db.close()
 
+    def recover(self, e: sqlite3.DatabaseError, resync: bool) -> None:
+        """Damage found in the middle of a run: start a new index (and fill it again
+        from the memory files when `resync`)."""
+        notice(self.path, e)
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+        remove_index(self.path)
+        self._reset_caches()
+        try:
+            self.db = self._open()
+            if resync and self._sources is not None:
+                self._sync(self._sources)
+        except sqlite3.DatabaseError as again:
+            raise TmError(f"the memory index cannot be rebuilt ({again})", self.path, 1,
+                          "check the disk and the folder's permissions") from None
+
     # --- keeping up with the files ------------------------------------------------------
 
     def sync(self, sources: Sequence[MemorySource]) -> SyncReport:
         """Re-read the files whose size/mtime changed and whose content hash differs."""
+        self._sources = list(sources)
+        return guarded(self, lambda: self._sync(sources), resync=False)
+
+    def _sync(self, sources: Sequence[MemorySource]) -> SyncReport:
         report = SyncReport()
         known = {row[1]: row for row in self.db.execute(
             "SELECT id, path, origin, size, mtime_ns, digest FROM files")}
@@ -226,7 +273,7 @@ class SqliteIndex:
                     report.units += n
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            rollback(self.db)
             raise
         finally:
             self._fresh = None
@@ -351,12 +398,15 @@ class SqliteIndex:
             self._exact_cache.pop(lang, None)
             self._word_cache.pop(lang, None)
         except BaseException:
-            self.db.execute("ROLLBACK")
+            rollback(self.db)
             raise
 
     # --- lookups ------------------------------------------------------------------------
 
     def origins(self) -> dict[int, str]:
+        return guarded(self, self._read_origins)
+
+    def _read_origins(self) -> dict[int, str]:
         if self._origins is None:
             self._origins = dict(self.db.execute("SELECT id, origin FROM files"))
         return self._origins
@@ -367,6 +417,10 @@ class SqliteIndex:
     def exact(self, texts: Sequence[str], source_lang: str,
               target_lang: str) -> dict[str, list[Candidate]]:
         """Units whose source text equals each text (up to spacing), in file order."""
+        return guarded(self, lambda: self._exact(texts, source_lang, target_lang))
+
+    def _exact(self, texts: Sequence[str], source_lang: str,
+               target_lang: str) -> dict[str, list[Candidate]]:
         import numpy as np
 
         self._build_postings(source_lang)
@@ -408,6 +462,10 @@ class SqliteIndex:
     def candidates(self, texts: Sequence[str], source_lang: str, target_lang: str,
                    limit: int = CANDIDATES) -> list[list[Candidate]]:
         """For each text, the units sharing the most of its rarest words (at most `limit`)."""
+        return guarded(self, lambda: self._candidates(texts, source_lang, target_lang, limit))
+
+    def _candidates(self, texts: Sequence[str], source_lang: str, target_lang: str,
+                    limit: int) -> list[list[Candidate]]:
         self._build_postings(source_lang)
         words = [tokens(normalize(t)) for t in texts]
         vocab = sorted(set().union(*words)) if words else []
@@ -473,6 +531,21 @@ class SqliteIndex:
 
     def units(self) -> Iterator[MemoryUnit]:
         """Every indexed unit in file order, with its origin in `extra["origin"]`."""
+        done = 0
+        try:
+            for unit in self._units():
+                yield unit
+                done += 1
+            return
+        except sqlite3.DatabaseError as e:
+            if not damaged(e):
+                raise busy_or_other(e, self.path) from None
+            self.recover(e, resync=True)
+        for i, unit in enumerate(self._units()):  # the rebuilt index, past what was given
+            if i >= done:
+                yield unit
+
+    def _units(self) -> Iterator[MemoryUnit]:
         current: MemoryUnit | None = None
         current_id = -1
         for uid, lang, text in self.db.execute(
@@ -487,7 +560,9 @@ class SqliteIndex:
             yield current
 
     def languages(self) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT DISTINCT lang FROM variants")}
+        return guarded(self, lambda: {
+            r[0] for r in self.db.execute("SELECT DISTINCT lang FROM variants")})
+
 
 
 Part: TypeAlias = "tuple[list[int], dict[str, array[int]], list[int], list[int]]"
