@@ -1,10 +1,10 @@
 """Scoring a memory unit against a segment: normalization, placeables, adaptation.
 
 Pure functions: the index hands over candidates, this module decides how good each is
-and what translation it offers. Numbers (years, folio numbers, footnote marks
-`<sup>[n]</sup>`), inline markup and archival citations are placeables: a unit that
+and what translation it offers. Numbers (years, folio numbers), footnote marks
+`<sup>[n]</sup>`, inline markup and archival citations are placeables: a unit that
 differs from the segment only in them is as good as exact once the segment's own
-numbers are carried into the translation.
+numbers and footnote marks are carried into the translation.
 """
 
 from __future__ import annotations
@@ -104,6 +104,59 @@ def numbers(text: str) -> list[str]:
     return _NUMBER.findall(text)
 
 
+FOOTNOTE_MARK = re.compile(r"<sup>\s*\[?\s*[^\]<\s]+\s*\]?\s*</sup>|\[\^[^\]\s]+\]")
+"""A footnote mark, `<sup>[1]</sup>` or `[^1]` (as the `footnote` check reads them)."""
+_MARK_OUT = re.compile(rf"[ \t]*(?:{FOOTNOTE_MARK.pattern})")
+_MARKS_AT_END = re.compile(rf"(?:{FOOTNOTE_MARK.pattern})+(?P<after>[.!?…:;,»\"”’')\]*_]*)\s*$")
+_TARGET_END = re.compile(r"[.!?…:;,»\"”’')\]*_]*\s*$")
+_HOLE = 0xE000
+"""Private-use characters stand for the target's own marks while numbers and citations
+are adapted (they hold no digit), then become the segment's marks."""
+
+
+def has_marks(text: str) -> bool:
+    return ("<sup" in text or "[^" in text) and FOOTNOTE_MARK.search(text) is not None
+
+
+def without_marks(text: str) -> str:
+    """`text` with its footnote marks taken out, for scoring (marks are placeables)."""
+    return _MARK_OUT.sub("", text) if has_marks(text) else text
+
+
+def _holes(target: str, count: int) -> str | None:
+    """The target with its marks as placeholders when it has `count` of them, else with
+    its marks taken out (None: it had none to take)."""
+    found = FOOTNOTE_MARK.findall(target) if has_marks(target) else []
+    if count and len(found) == count:
+        it = iter(range(count))
+        return FOOTNOTE_MARK.sub(lambda m: chr(_HOLE + next(it)), target)
+    return _MARK_OUT.sub("", target) if found else None
+
+
+def put_marks(segment: str, target: str) -> str | None:
+    """The segment's footnote marks put into `target` (made by `_holes`): where the unit's
+    translation had its marks, or else at the end, before or after the final
+    punctuation as the segment has them; None when they cannot be placed.
+
+    >>> put_marks("He left in 1928.<sup>[1]</sup>", "Он уехал в 1928 г.")
+    'Он уехал в 1928 г.<sup>[1]</sup>'
+    >>> put_marks("He left in 1928<sup>[1]</sup>.", "Он уехал в 1928 г.")
+    'Он уехал в 1928 г<sup>[1]</sup>.'
+    """
+    marks = FOOTNOTE_MARK.findall(segment) if has_marks(segment) else []
+    if chr(_HOLE) in target:
+        return "".join(marks[ord(c) - _HOLE] if _HOLE <= ord(c) < _HOLE + len(marks) else c
+                       for c in target)
+    if not marks:
+        return target
+    tail = _MARKS_AT_END.search(segment)
+    if tail is None or len(FOOTNOTE_MARK.findall(tail.group(0))) != len(marks):
+        return None  # a mark inside the sentence: only the translator knows where it goes
+    body = target.rstrip()
+    cut = _TARGET_END.search(body).start() if tail.group("after") else len(body)  # type: ignore[union-attr]
+    return body[:cut] + "".join(marks) + body[cut:] + target[len(body):]
+
+
 def adapt_numbers(segment: str, source: str, target: str) -> str | None:
     """Carry the segment's numbers into `target`, or None when that cannot be done safely.
 
@@ -153,12 +206,25 @@ def score_candidate(
         return Match(cand.source, cand.target, 100.0, cand.origin, "exact")
     seg_text, src_text, target = segment, cand.source, cand.target
     src_norm = normalize(cand.source) if cand_norm is None else cand_norm
-    swapped = adapt_citations(segment, cand.source, target) if adapt_citations else None
+    seg_marked, src_marked = has_marks(segment), has_marks(cand.source)
+    holes = _holes(target, len(FOOTNOTE_MARK.findall(segment)) if seg_marked else 0)
+    if seg_marked or src_marked or holes is not None:  # footnote marks are placeables
+        seg_text, src_text = without_marks(segment), without_marks(cand.source)
+        target = cand.target if holes is None else holes
+        seg_norm = normalize(seg_text) if seg_marked else seg_norm
+        src_norm = normalize(src_text) if src_marked else src_norm
+    swapped = adapt_citations(seg_text, src_text, target) if adapt_citations else None
     if swapped is not None:
         target, seg_text, src_text = swapped
         seg_norm, src_norm = normalize(seg_text), normalize(src_text)
     base = min(fuzz.ratio(seg_norm, src_norm), 99.0)
     adapted = adapt_numbers(seg_text, src_text, target)
+    placed = put_marks(segment, target)
+    if placed is None:  # a mark inside the sentence: offer the text without it, penalized
+        adapted = None
+    else:
+        adapted = put_marks(segment, adapted) if adapted is not None else None
+        target = placed
     if skeleton(seg_norm) == skeleton(src_norm):
         if adapted is not None:
             return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted")
@@ -184,8 +250,8 @@ def best_matches(
     """The `limit` best matches, deterministic; rapidfuzz shortlists, full scoring decides."""
     if not candidates:
         return []
-    seg_norm = normalize(segment)
-    norms = [normalize(c.source) for c in candidates]
+    seg_norm = normalize(without_marks(segment))
+    norms = [normalize(without_marks(c.source)) for c in candidates]
     raw = [fuzz.ratio(seg_norm, n) for n in norms]
     order = sorted(range(len(candidates)), key=lambda i: (-raw[i], candidates[i].order))
     keep = order[: max(shortlist, limit)]
