@@ -58,3 +58,63 @@ def test_control_characters_are_escaped_in_every_error() -> None:
     assert str(e) == "READ\\nME.md:3: bad\\n::error file=x::owned (fix\\r\\x1b[31m)"
     assert escape_control("a\u2028b\x85c\td") == "a\\u2028b\\x85c\\td"
     assert escape_control("plain: text, [x]") == "plain: text, [x]"
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+SECRET = "Zq7s3cr3tWord"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://tm:{pw}@127.0.0.1:{port}/tm",
+    "postgresql://tm:{pw}@x@127.0.0.1:{port}/tm",  # a raw @ in the password
+    "postgresql://tm:ab@{pw}@127.0.0.1:{port}/tm",
+    "postgresql://tm:{pw}/x@127.0.0.1:{port}/tm",  # a raw / in the password
+    "postgresql://tm@127.0.0.1:{port}/tm?password={pw}",
+    "postgresql://tm@127.0.0.1:{port}/tm?sslmode=disable&password={pw}&x{pw}",
+    "postgresql://tm@127.0.0.1:{port}/tm?%70assword={pw}",
+    "postgresql://tm:{pw}@127.0.0.1:notaport/tm",
+    "host=127.0.0.1 port={port} user=tm password={pw}",
+    "host=127.0.0.1 port={port} password = {pw} dbname=tm",
+    "host=127.0.0.1 port={port} password='{pw} with spaces' dbname=tm",
+    "host=127.0.0.1 port={port} password=ab {pw} dbname=tm",  # libpq quotes the stray word
+    "host=127.0.0.1 port={port} password='{pw}",  # unterminated quote
+    "host=127.0.0.1 port=notaport password={pw}",
+])
+def test_memory_url_password_is_never_printed(url: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("psycopg")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "doc.md").write_text("# Title\n\nOne sentence here.\n", "utf-8")
+    value = url.format(pw=SECRET, port=_free_port()).replace("\\", "\\\\")
+    (tmp_path / "tm.toml").write_text(
+        f'languages = ["en", "ru"]\nbuiltin_terms = false\nmemory_url = "{value}"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for command in (["segment", "--quiet"], ["memory", "search", "x", "--to", "ru"]):
+        line = error_line(runner.invoke(app, command), "tm.toml:3:", "memory_url")
+        for piece in (SECRET, SECRET[:6], SECRET[-6:]):
+            assert piece not in line
+    assert not (tmp_path / "locales" / "ru" / "doc.po").exists()
+
+
+def test_redact_keeps_everything_but_the_password() -> None:
+    from tm.config import redact
+
+    assert redact("postgresql://tm:p@ss@db:5432/tm?sslmode=require") == (
+        "postgresql://tm:***@db:5432/tm?sslmode=require")
+    assert redact("postgresql://tm@db/tm?password=a&b&sslmode=require") == (
+        "postgresql://tm@db/tm?password=***&sslmode=require")
+    assert redact("host=db password='a \\' b' user=tm") == "host=db password=*** user=tm"
+    assert redact("postgresql://tm@db/tm") == "postgresql://tm@db/tm"
+    assert redact("host=db user=tm") == "host=db user=tm"
+    assert redact('missing "=" after "cret" in connection info string',
+                  "host=db password=se cret") == (
+        'missing "=" after "***" in connection info string')

@@ -24,7 +24,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tm.config import Config
+from tm.config import Config, redact
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.index import CANDIDATES, MemorySource, SyncReport, file_digest
@@ -118,15 +118,14 @@ def _url_line(config: Config) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def redact(url: str) -> str:
-    """The URL without its password (error messages end up in CI logs)."""
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+__all__ = ["PostgresIndex", "open_postgres_index", "redact"]
 
 
-def _one_line(e: BaseException) -> str:
+def _one_line(e: BaseException, url: str) -> str:
+    """The first line of a psycopg error, without any piece of the password in `url`."""
     lines = [s.strip() for s in str(e).splitlines() if s.strip()]
     text = lines[0] if lines else type(e).__name__
-    return text.removeprefix("connection failed: ")
+    return redact(text.removeprefix("connection failed: "), url)
 
 
 class PostgresIndex:
@@ -139,17 +138,18 @@ class PostgresIndex:
         self.url = url
         self.where = where
         self._psycopg = psycopg
-        if not re.match(r"^postgres(ql)?://", url):
+        if not re.match(r"^postgres(ql)?://", url) and not re.match(r"^\s*\w+\s*=", url):
             self._fail(f"memory_url {redact(url)!r} is not a postgresql:// URL",
                        'write it as memory_url = "postgresql://user@host/database"')
         try:
             params = psycopg.conninfo.conninfo_to_dict(url)
         except psycopg.Error as e:
-            self._fail(f"memory_url {redact(url)!r} is not a valid URL: {_one_line(e)}",
+            self._fail(f"memory_url {redact(url)!r} is not a valid URL: {_one_line(e, url)}",
                        "see https://www.postgresql.org/docs/current/libpq-connect.html")
         port = str(params.get("port", ""))
         if port and not re.fullmatch(r"\d+(,\d+)*", port):
-            self._fail(f"memory_url {redact(url)!r} is not a valid URL: port {port!r}",
+            self._fail(f"memory_url {redact(url)!r} is not a valid URL: "
+                       f"port {redact(port, url)!r}",
                        'write it as memory_url = "postgresql://user@host:5432/database"')
         params.setdefault("connect_timeout", 10)
         params.setdefault("application_name", "tm")
@@ -157,7 +157,7 @@ class PostgresIndex:
             self.db = psycopg.connect(psycopg.conninfo.make_conninfo("", **params),
                                       autocommit=True)
         except psycopg.Error as e:
-            self._fail(f"cannot connect to {redact(url)}: {_one_line(e)}",
+            self._fail(f"cannot connect to {redact(url)}: {_one_line(e, url)}",
                        "is the server running and reachable? remove memory_url to use the "
                        "local index")
         with self._errors():
@@ -177,7 +177,7 @@ class PostgresIndex:
         try:
             yield
         except self._psycopg.Error as e:
-            self._fail(f"shared memory {redact(self.url)}: {_one_line(e)}",
+            self._fail(f"shared memory {redact(self.url)}: {_one_line(e, self.url)}",
                        "check the server, or remove memory_url to use the local index")
 
     def _setup(self) -> None:
@@ -190,7 +190,7 @@ class PostgresIndex:
                     with self.db.transaction():
                         self.db.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
                 except self._psycopg.Error as e:
-                    self._fail(f"cannot enable pg_trgm: {_one_line(e)}",
+                    self._fail(f"cannot enable pg_trgm: {_one_line(e, self.url)}",
                                "a database owner runs: CREATE EXTENSION pg_trgm; "
                                "on Debian it comes with postgresql-contrib")
             if self._value("SELECT to_regclass('tm.variants')") is None:
