@@ -102,6 +102,27 @@ def test_german_is_a_third_style(ru: str, de: str) -> None:
     assert convert_citation(de, "de", "ru") == ru
 
 
+def test_german_keeps_the_archives_full_name() -> None:
+    """The lecture's first note names the archive in full: the German pre-fill must too."""
+    en = ("[1] Russian State Archive of Socio-Political History (RGASPI), "
+          "f. 17, op. 171, d. 87, l. 83.")
+    de = ("[1] Russisches Staatsarchiv für sozialpolitische Geschichte (RGASPI), "
+          "f. 17, op. 171, d. 87, l. 83.")
+    assert convert_citation(en, "en", "de") == de
+    assert convert_citation(de, "de", "en") == en
+    assert convert_citation(de, "de", "ru") == ("[1] Российский государственный архив "
+                                                "социально-политической истории (РГАСПИ). "
+                                                "Ф. 17. Оп. 171. Д. 87. Л. 83.")
+
+
+def test_every_archive_has_a_full_name_in_every_citation_style() -> None:
+    from tm.citations import ARCHIVES, STYLES
+
+    for archive in ARCHIVES:
+        for lang in STYLES:
+            assert archive.name(lang), (archive.key, lang)
+
+
 def test_citation_inside_a_sentence() -> None:
     text = "As the OGPU reported (RGASPI, f. 17, op. 171, d. 153, l. 236), the Opposition grew."
     (c,) = find_citations(text, "en")

@@ -25,57 +25,76 @@ class Archive:
     ru: tuple[str, ...]
     en_name: str
     ru_name: str
+    de_name: str = ""
+    """The name German historiography uses (the Latin abbreviations serve German too)."""
 
     def abbrs(self, lang: str) -> tuple[str, ...]:
         return self.ru if lang == "ru" else self.en
 
     def name(self, lang: str) -> str | None:
-        """The full name; None where this table has none (German: the abbreviation alone)."""
-        return {"ru": self.ru_name, "en": self.en_name}.get(lang)
+        """The full name in `lang`; None where this table has none."""
+        return {"ru": self.ru_name, "en": self.en_name, "de": self.de_name}.get(lang) or None
 
 
 ARCHIVES: tuple[Archive, ...] = (
     Archive("RGASPI", ("RGASPI",), ("РГАСПИ",), "Russian State Archive of Socio-Political History",
-            "Российский государственный архив социально-политической истории"),
+            "Российский государственный архив социально-политической истории",
+            "Russisches Staatsarchiv für sozialpolitische Geschichte"),
     Archive("GARF", ("GARF", "GA RF"), ("ГА РФ", "ГАРФ"), "State Archive of the Russian Federation",
-            "Государственный архив Российской Федерации"),
+            "Государственный архив Российской Федерации",
+            "Staatsarchiv der Russischen Föderation"),
     Archive("RGAE", ("RGAE",), ("РГАЭ",), "Russian State Archive of the Economy",
-            "Российский государственный архив экономики"),
+            "Российский государственный архив экономики",
+            "Russisches Staatsarchiv für Wirtschaft"),
     Archive("RGVA", ("RGVA",), ("РГВА",), "Russian State Military Archive",
-            "Российский государственный военный архив"),
+            "Российский государственный военный архив",
+            "Russisches Staatliches Militärarchiv"),
     Archive("RGANI", ("RGANI",), ("РГАНИ",), "Russian State Archive of Contemporary History",
-            "Российский государственный архив новейшей истории"),
+            "Российский государственный архив новейшей истории",
+            "Russisches Staatsarchiv für neueste Geschichte"),
     Archive("TsA FSB", ("TsA FSB", "TsA FSB RF"), ("ЦА ФСБ России", "ЦА ФСБ РФ", "ЦА ФСБ"),
             "Central Archive of the Federal Security Service",
-            "Центральный архив Федеральной службы безопасности Российской Федерации"),
+            "Центральный архив Федеральной службы безопасности Российской Федерации",
+            "Zentralarchiv des Föderalen Sicherheitsdienstes"),
     Archive("AP RF", ("AP RF", "APRF"), ("АП РФ", "АПРФ"),
             "Archive of the President of the Russian Federation",
-            "Архив Президента Российской Федерации"),
+            "Архив Президента Российской Федерации",
+            "Archiv des Präsidenten der Russischen Föderation"),
     Archive("RGALI", ("RGALI",), ("РГАЛИ",), "Russian State Archive of Literature and Art",
-            "Российский государственный архив литературы и искусства"),
+            "Российский государственный архив литературы и искусства",
+            "Russisches Staatsarchiv für Literatur und Kunst"),
     Archive("TsGAIPD SPb", ("TsGAIPD SPb", "TsGAIPD"), ("ЦГАИПД СПб", "ЦГАИПД"),
             "Central State Archive of Historical and Political Documents of St. Petersburg",
             "Центральный государственный архив историко-политических документов "
-            "Санкт-Петербурга"),
+            "Санкт-Петербурга",
+            "Zentrales Staatsarchiv für historisch-politische Dokumente Sankt Petersburg"),
     Archive("RGVIA", ("RGVIA",), ("РГВИА",), "Russian State Military History Archive",
-            "Российский государственный военно-исторический архив"),
+            "Российский государственный военно-исторический архив",
+            "Russisches Staatliches Militärhistorisches Archiv"),
     Archive("RGIA", ("RGIA",), ("РГИА",), "Russian State Historical Archive",
-            "Российский государственный исторический архив"),
+            "Российский государственный исторический архив",
+            "Russisches Staatliches Historisches Archiv"),
     Archive("TsAOPIM", ("TsAOPIM",), ("ЦАОПИМ",),
             "Central Archive of Socio-Political History of Moscow",
-            "Центральный архив общественно-политической истории Москвы"),
+            "Центральный архив общественно-политической истории Москвы",
+            "Zentralarchiv für gesellschaftspolitische Geschichte Moskaus"),
     Archive("AVP RF", ("AVP RF",), ("АВП РФ",),
             "Archive of Foreign Policy of the Russian Federation",
-            "Архив внешней политики Российской Федерации"),
+            "Архив внешней политики Российской Федерации",
+            "Archiv für Außenpolitik der Russischen Föderation"),
     Archive("RTsKhIDNI", ("RTsKhIDNI",), ("РЦХИДНИ",),
             "Russian Centre for the Preservation and Study of Documents of Recent History",
-            "Российский центр хранения и изучения документов новейшей истории"),
+            "Российский центр хранения и изучения документов новейшей истории",
+            "Russisches Zentrum für die Aufbewahrung und "
+            "Erforschung von Dokumenten der neuesten Geschichte"),
     Archive("TsKhSD", ("TsKhSD",), ("ЦХСД",),
             "Centre for the Preservation of Contemporary Documentation",
-            "Центр хранения современной документации"),
+            "Центр хранения современной документации",
+            "Zentrum für die Aufbewahrung zeitgenössischer Dokumentation"),
     Archive("TsGAOR", ("TsGAOR SSSR", "TsGAOR"), ("ЦГАОР СССР", "ЦГАОР"),
             "Central State Archive of the October Revolution",
-            "Центральный государственный архив Октябрьской революции"),
+            "Центральный государственный архив Октябрьской революции",
+            "Zentrales Staatsarchiv der Oktoberrevolution"),
 )
 
 
