@@ -15,8 +15,15 @@ times, over the same files in the same run:
 and prints the ratios. Also: `--agree DIR` compares tm's counts with msgfmt's for
 every catalog under DIR.
 
+`--project` measures the stale check instead: the same catalogs in a tm project, each
+document with a real source (its sentences as paragraphs) and a template written by
+`tm segment`; `tm check` is timed with the stale check off (`severity.stale = "off"`),
+on (the template's source digest matches: no segmentation), and on with the digest
+useless (templates moved away: every source segmented). No pofilter, no msgfmt.
+
     python bench/bench_check.py                      # 1,000 x 2,000 (takes a while)
     python bench/bench_check.py --files 40 --entries 500
+    python bench/bench_check.py --project --files 200
 """
 
 from __future__ import annotations
@@ -164,10 +171,10 @@ def msgfmt_stats(path: Path) -> tuple[int, int, int] | None:
     return c[0], c[1], c[2]
 
 
-def tm_check(args: list[str]) -> dict[str, object]:
+def tm_check(args: list[str], cwd: Path | None = None) -> dict[str, object]:
     r = subprocess.run([sys.executable, "-c", "from tm.cli import main; main()", "check",
                         "--format", "json", *args],
-                       capture_output=True, text=True, cwd=tempfile.gettempdir())
+                       capture_output=True, text=True, cwd=cwd or tempfile.gettempdir())
     if r.returncode not in (0, 1):
         raise SystemExit(f"tm check failed: {r.stderr}")
     return json.loads(r.stdout)  # type: ignore[no-any-return]
@@ -214,6 +221,114 @@ def agree(folder: Path) -> int:
     return 1 if differ else 0
 
 
+PROJECT_TOML = """languages = ["en", {langs}]
+builtin_terms = true
+[[documents]]
+glob = "**/*.md"
+language = "en"
+[check]
+qa = "error"
+severity = {{ stale = "{stale}" }}
+"""
+
+
+def generate_project(root: Path, files: int, entries: int, langs: list[str]) -> list[Path]:
+    """A tm project: sources/docNNNN.md (the generated sentences as paragraphs), templates
+    and empty catalogs by `tm segment --no-memory`, then the catalogs filled as in
+    `generate` (80% translated, 10% fuzzy, 10% untranslated, planted faults)."""
+    from tm.config import load_config
+    from tm.project import segment_project
+    from tm.terms import load_termbase
+
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "sources").mkdir(parents=True)
+    (root / "tm.toml").write_text(PROJECT_TOML.format(
+        langs=", ".join(f'"{x}"' for x in langs), stale="error"), "utf-8")
+    rng = random.Random(4)
+    pool = [s for s in sentences() if "\n" not in s and s[0].isalpha()]
+    docs = max(1, files // len(langs))
+    for d in range(docs):
+        srcs = []
+        for i in range(entries):
+            s = pool[(d * 31 + i) % len(pool)]
+            s = NUM.sub(lambda m: str(rng.randint(1, 2000)), s)
+            if not NUM.search(s):
+                s = re.sub(r"([.?!:]*)$", lambda m: f" ({rng.randint(1900, 1950)})" + m.group(1), s,
+                           count=1)
+            srcs.append(s)
+        (root / "sources" / f"doc{d:04}.md").write_text("\n\n".join(srcs) + "\n", "utf-8")
+    config = load_config(root / "tm.toml")
+    segment_project(config)
+    termbase = load_termbase()
+    paths = []
+    for d in range(docs):
+        for lang in langs:
+            path = config.catalog_path(f"doc{d:04}", lang)
+            cat = read_po(path)
+            for m in cat.messages:
+                r = rng.random()
+                if r < 0.8:
+                    m.msgstr = pseudo_translate(m.msgid, lang, termbase)
+                    if rng.random() < 0.02:
+                        m.msgstr = NUM.sub(lambda x: str(int(x.group(0)) + 1), m.msgstr, count=1)
+                elif r < 0.9:
+                    m.msgstr, m.fuzzy = pseudo_translate(m.msgid, lang, None), True
+            path.write_text(format_po(cat), "utf-8")
+            paths.append(path)
+    return paths
+
+
+def stale_bench(a: argparse.Namespace, work: Path) -> int:
+    """tm check with the stale check off, on, and on without templates (segmenting)."""
+    root = work / "project"
+    langs = a.langs.split(",")
+    if a.reuse and (root / "tm.toml").is_file():
+        t, paths = 0.0, sorted((root / "locales").rglob("*.po"))
+    else:
+        t, paths = timed(lambda: generate_project(root, a.files, a.entries, langs))
+    n = sum(1 for p in paths for line in p.open(encoding="utf-8") if line.startswith("msgid "))
+    print(f"generated {len(paths)} catalogs, {n - len(paths)} entries in {t:.1f}s ({root})")
+    # templates record the segmenter's code: refresh them for the tm being measured
+    from tm.config import load_config
+    from tm.project import segment_project
+
+    t, _ = timed(lambda: segment_project(load_config(root / "tm.toml")))
+    print(f"tm segment --no-memory (templates refreshed) in {t:.1f}s")
+    toml = root / "tm.toml"
+    templates, away = root / "locales" / "templates", root / "templates-away"
+    results: dict[str, float] = {}
+    stale: dict[str, int] = {}
+    for counts_only in (False, True):
+        extra = ["--counts-only"] if counts_only else []
+        label = " --counts-only" if counts_only else " (all QA)"
+        for mode in ("off", "on", "on, segmenting"):
+            toml.write_text(PROJECT_TOML.format(langs=", ".join(f'"{x}"' for x in langs),
+                                                stale="off" if mode == "off" else "error"))
+            if mode == "on, segmenting":
+                templates.rename(away)
+            try:
+                name = f"tm check{label}, stale {mode}"
+                results[name], out = timed(lambda: tm_check(extra, cwd=root))  # noqa: B023
+                stale[name] = sum(f["stale"] for f in out["files"])  # type: ignore[attr-defined]
+            finally:
+                if away.exists():
+                    away.rename(templates)
+    print(f"{os.cpu_count()} CPUs")
+    print(f"  {'':44} {'wall':>9} {'CPU':>9}  load  stale findings")
+    for name, secs in results.items():
+        cpu, load = CPU.get(secs, (0.0, 0.0))
+        print(f"  {name:44} {secs:8.2f}s {cpu:8.2f}s  {load:4.1f}  {stale[name]}")
+    for label in (" (all QA)", " --counts-only"):
+        off = results[f"tm check{label}, stale off"]
+        for mode in ("on", "on, segmenting"):
+            on = results[f"tm check{label}, stale {mode}"]
+            print(f"stale check{label}, {mode}: +{on - off:.2f}s wall "
+                  f"({100 * (on - off) / on:.1f}% of the run)")
+    if not a.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if any(stale.values()) else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--files", type=int, default=1000)
@@ -225,10 +340,14 @@ def main() -> int:
     ap.add_argument("--pofilter-parallel", action="store_true",
                     help="also time pofilter as two processes over halves of the files")
     ap.add_argument("--agree", type=Path, metavar="DIR", help="only compare counts with msgfmt")
+    ap.add_argument("--project", action="store_true",
+                    help="time the stale check (tm only) in a generated project")
     a = ap.parse_args()
     if a.agree:
         return agree(a.agree)
     work = a.workdir or Path(tempfile.mkdtemp(prefix="tm-bench-"))
+    if a.project:
+        return stale_bench(a, work)
     data = work / "catalogs"
     if a.reuse and data.is_dir():
         t, paths = 0.0, sorted(data.rglob("*.po"))

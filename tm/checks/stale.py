@@ -24,7 +24,7 @@ from pathlib import Path
 from tm.checks.counts import FUZZY, TRANSLATED, UNTRANSLATED, Counts, scan_active, state
 from tm.config import Config
 from tm.digest import DIGEST_HEADER, source_digest
-from tm.errors import TmError
+from tm.errors import SourceError, TmError, read_utf8
 from tm.model import Finding
 from tm.po import Message, _unescape, decode_po
 
@@ -78,10 +78,10 @@ def segment_source(spec: SourceSpec) -> tuple[frozenset[str], dict[str, int]]:
 def source_sentences(spec: SourceSpec) -> Sentences:
     """The document's sentences: from its template when the template records this very
     source (digest), else by segmenting the source."""
-    from tm.source import read_source
-
     config, doc = spec.config, spec.doc
-    text = read_source(config.source_path(doc))
+    # read as tm.source.read_source does, without loading the Markdown parser it imports
+    text = read_utf8(config.source_path(doc), SourceError,
+                     "convert the file to UTF-8, e.g. `iconv -f cp1251 -t utf-8`")
     digest = source_digest(text, config.source_language(doc) or "en")
     texts = _template_msgids(config.template_path(doc), digest)
     if texts is not None:
