@@ -106,7 +106,7 @@ def test_memory_url_password_is_never_printed(url: str, tmp_path: Path,
 
 
 def test_redact_keeps_everything_but_the_password() -> None:
-    from tm.config import redact
+    from tm.redact import redact
 
     assert redact("postgresql://tm:p@ss@db:5432/tm?sslmode=require") == (
         "postgresql://tm:***@db:5432/tm?sslmode=require")
@@ -118,3 +118,111 @@ def test_redact_keeps_everything_but_the_password() -> None:
     assert redact('missing "=" after "cret" in connection info string',
                   "host=db password=se cret") == (
         'missing "=" after "***" in connection info string')
+
+
+# -- names from data ---------------------------------------------------------------------------
+
+
+def make_project(root: Path, extra: str = "") -> Path:
+    (root / "sources").mkdir(parents=True)
+    (root / "sources" / "a.md").write_text("# Title\n\nHello world.\n", "utf-8")
+    (root / "tm.toml").write_text(
+        f'languages = ["en", "ru", "de"]\nbuiltin_terms = false\n{extra}', "utf-8")
+    return root
+
+
+def files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+@pytest.mark.parametrize("name", ["README\n::error file=x::owned.md", "tab\there.md",
+                                  "esc\x1b[31m.md", "cr\r.md"])
+def test_a_control_character_in_a_file_name_is_refused(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "sources" / name).write_text("# Evil\n\nText here.\n", "utf-8")
+    monkeypatch.chdir(root)
+    before = files_under(root)
+    for command in (["segment", "--no-memory"], ["merge"], ["check"], ["status"]):
+        result = runner.invoke(app, command)
+        line = error_line(result, "control character")
+        assert "\n" not in line and "\x1b" not in line and "\r" not in line
+        assert not any(ln.startswith("::") for ln in result.output.splitlines())
+    assert files_under(root) == before  # no catalog written with a broken #: line
+
+
+@pytest.mark.parametrize("name", ["../../outside/x", "../outside/x.md", "/etc/hostname",
+                                  "sub/../../outside/x"])
+def test_a_document_name_cannot_leave_sources(name: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.md").write_text("# Out\n\nPrivate text.\n", "utf-8")
+    (root / "outside").mkdir()
+    (root / "outside" / "x.md").write_text("# Out\n\nPrivate text.\n", "utf-8")
+    (root / "sources" / "sub").mkdir()
+    monkeypatch.chdir(root)
+    before = files_under(tmp_path)
+    for command in (["segment", "--no-memory", name], ["merge", name]):
+        error_line(runner.invoke(app, command))
+    assert files_under(tmp_path) == before
+
+
+@pytest.mark.parametrize("code", ["../../x", "ru/../../x", "", "r u", "ru\n", "/tmp/x"])
+def test_a_language_code_is_validated(code: str, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "tm.toml").write_text(f"languages = [\"en\", {code!r}]\n".replace("'", '"')
+                                  .replace("\n\"", '\\n"'), "utf-8")
+    monkeypatch.chdir(root)
+    error_line(runner.invoke(app, ["segment", "--no-memory"]), "tm.toml:1:", "language code")
+    assert not (root / "locales").exists()
+
+
+@pytest.mark.parametrize("code", ["ru", "pt_BR", "sr@latin", "zh-Hans", "es-419", "zh_Hant_TW",
+                                  "ca@valencia"])
+def test_real_language_codes_are_accepted(code: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "tm.toml").write_text(f'languages = ["en", "{code}"]\nbuiltin_terms = false\n',
+                                  "utf-8")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    assert (root / "locales" / code / "a.po").is_file()
+
+
+def test_dangling_link_and_folder_named_md_are_skipped(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "sources" / "folder.md").mkdir()
+    (root / "sources" / "gone.md").symlink_to(root / "sources" / "nowhere.md")
+    monkeypatch.chdir(root)
+    result = runner.invoke(app, ["segment", "--no-memory"])
+    assert result.exit_code == 0, result.output
+    assert "tm: warning: sources/gone.md:1: a symbolic link to nothing" in result.output
+    assert (root / "locales" / "ru" / "a.po").is_file()
+    assert not (root / "locales" / "ru" / "folder.po").exists()
+    assert runner.invoke(app, ["merge"]).exit_code == 0
+    assert (root / "build" / "ru" / "a.md").is_file()
+
+
+def test_a_link_out_of_the_project_is_refused_unless_configured(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    (tmp_path / "private.md").write_text("# Private\n\nNot for the project.\n", "utf-8")
+    (root / "sources" / "link.md").symlink_to(tmp_path / "private.md")
+    monkeypatch.chdir(root)
+    error_line(runner.invoke(app, ["segment", "--no-memory"]), "sources/link.md:1:",
+               "symbolic link out of the project", "follow_symlinks")
+    assert not (root / "locales").exists()
+    (root / "tm.toml").write_text((root / "tm.toml").read_text() + "follow_symlinks = true\n")
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    assert "Not for the project." in (root / "locales" / "ru" / "link.po").read_text("utf-8")
+
+
+@pytest.mark.parametrize("pattern", ["", "  ", "/etc/*.tmx"])
+def test_an_empty_or_absolute_memory_glob_is_a_config_error(
+        pattern: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p", f'memory = ["{pattern}"]\n')
+    monkeypatch.chdir(root)
+    error_line(runner.invoke(app, ["segment"]), "tm.toml:3:", "memory")

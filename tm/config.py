@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -16,6 +15,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from tm.errors import ConfigError, read_utf8
+from tm.formats.options import SourceOptions, parse_source_options
+from tm.names import check_language, usable_source
 
 CONFIG_NAME = "tm.toml"
 SEVERITIES = ("error", "warning", "off")
@@ -53,8 +54,12 @@ class Config:
     builtin_terms: bool = True
     memory_url: str | None = None
     fuzzy_threshold: int = 75
+    follow_symlinks: bool = False
+    """Read sources that are symbolic links to files outside the project."""
     documents: tuple[DocumentRule, ...] = (DocumentRule("**/*.md", "en"),)
     check: CheckPolicy = field(default_factory=CheckPolicy)
+    source: SourceOptions = field(default_factory=SourceOptions)
+    """Front-matter keys and HTML attributes offered for translation ([source])."""
 
     @property
     def sources_dir(self) -> Path:
@@ -100,7 +105,8 @@ class Config:
         docs = []
         for p in sorted(base.rglob("*.md")):
             rel = p.relative_to(base).as_posix()
-            if self.source_language(rel[:-3]) is not None:
+            if self.source_language(rel[:-3]) is not None and usable_source(
+                    p, self.root, self.follow_symlinks):
                 docs.append(rel[:-3])
         return docs
 
@@ -117,76 +123,6 @@ class Config:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
-
-
-_SECRET_KEYS = ("password", "sslpassword")
-_URL = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://")
-_KV_SECRET = re.compile(
-    r"(?i)(?<![\w])((?:ssl)?password)(\s*=\s*)('(?:[^'\\]|\\.)*(?:'|\Z)"
-    r"|(?:[^\s'\\]|\\.)+(?:\s+(?!\w+\s*=)(?:[^\s'\\]|\\.)+)*)")
-"""A password in key=value form; bare words after it that are no `key=` go with it (libpq
-would quote them in its error)."""
-
-
-def _conninfo_secrets(conninfo: str) -> tuple[str, list[str]]:
-    """`conninfo` with its passwords replaced by `***`, and the passwords as written."""
-    found: list[str] = []
-    m = _URL.match(conninfo)
-    if m is None:  # libpq's key=value form, values bare or 'quoted'
-        def hide(k: re.Match[str]) -> str:
-            found.append(k.group(3))
-            return f"{k.group(1)}{k.group(2)}***"
-        return _KV_SECRET.sub(hide, conninfo), found
-    head, rest = conninfo[: m.end()], conninfo[m.end():]
-    # user:password@host: up to the last `@`, as a password may hold a raw `@` or `/`
-    at = rest.rfind("@")
-    if at >= 0 and ":" in rest[:at]:
-        colon = rest.index(":")
-        found.append(rest[colon + 1 : at])
-        rest = f"{rest[: colon + 1]}***{rest[at:]}"
-    q = rest.find("?")
-    if q >= 0:  # ?password=...: to the next `&key=`, as a raw `&` stays in the value
-        parts, hiding = [], False
-        for part in rest[q + 1 :].split("&"):
-            key, eq, value = part.partition("=")
-            if eq and re.fullmatch(r"[\w%.-]+", key):
-                hiding = unquote(key).lower() in _SECRET_KEYS
-                if hiding:
-                    found.append(value)
-                    part = f"{key}=***"
-            elif hiding:
-                found.append(part)
-                continue
-            parts.append(part)
-        rest = rest[: q + 1] + "&".join(parts)
-    return head + rest, found
-
-
-def redact(text: str, conninfo: str | None = None) -> str:
-    """`text` without passwords (error messages end up in CI logs): `text` as a connection
-    string in any form libpq accepts (`postgresql://user:pw@host`, with a raw `@` in the
-    password too, `?password=pw`, `host=h password='p w'`), and, when `conninfo` is
-    given, without any piece of its passwords that a libpq message may quote.
-
-    >>> redact("postgresql://tm:p@ss@db/tm?sslmode=require&password=x&y")
-    'postgresql://tm:***@db/tm?sslmode=require&password=***'
-    >>> redact("host=db password='a b' user=tm")
-    'host=db password=*** user=tm'
-    """
-    out, secrets = _conninfo_secrets(text)
-    if conninfo is not None and conninfo != text:
-        secrets = _conninfo_secrets(conninfo)[1]
-    pieces: set[str] = set()
-    for secret in secrets:
-        for form in (secret, unquote(secret), secret.strip("'").replace("\\", "")):
-            pieces.add(form)
-            pieces.update(re.split(r"[\s&@/:?'\\=]+", form))
-    for piece in sorted(pieces, key=len, reverse=True):
-        if len(piece) >= 3:
-            out = out.replace(piece, "***")
-        elif piece:
-            out = re.sub(rf"(?<![\w*]){re.escape(piece)}(?![\w*])", "***", out)
-    return out
 
 
 @lru_cache(maxsize=256)
@@ -230,8 +166,10 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "builtin_terms": bool,
     "memory_url": str,
     "fuzzy_threshold": int,
+    "follow_symlinks": bool,
     "documents": list,
     "check": dict,
+    "source": dict,
 }
 _CHECK_KEYS: dict[str, type | tuple[type, ...]] = {
     "min_translated": dict,
@@ -276,9 +214,17 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
             for item in data[key]:
                 _check_type(item, str, key, path, text)
             kwargs[key] = tuple(data[key])
-    for key in ("sources", "locales", "output", "builtin_terms", "memory_url", "fuzzy_threshold"):
+    for key in ("sources", "locales", "output", "builtin_terms", "memory_url", "fuzzy_threshold",
+                "follow_symlinks"):
         if key in data:
             kwargs[key] = data[key]
+    for code in data.get("languages", ()):
+        check_language(code, path, _key_line(text, "languages"))
+    for pattern in data.get("memory", ()):
+        if not pattern.strip() or Path(pattern).is_absolute() or pattern.startswith(("/", "\\")):
+            raise ConfigError(f"`memory` pattern {pattern!r} is empty or absolute", path,
+                              _key_line(text, "memory"),
+                              'write patterns relative to the project, e.g. "memory/*.tmx"')
     if "fuzzy_threshold" in data and not 0 <= data["fuzzy_threshold"] <= 100:
         raise ConfigError("`fuzzy_threshold` must be between 0 and 100", path,
                           _key_line(text, "fuzzy_threshold"))
@@ -295,10 +241,18 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
                                   _key_line(text, "documents"))
             _check_type(item["glob"], str, "documents.glob", path, text)
             _check_type(item["language"], str, "documents.language", path, text)
+            check_language(item["language"], path, _key_line(text, "language"))
             rules.append(DocumentRule(item["glob"], item["language"]))
         kwargs["documents"] = tuple(rules)
     if "check" in data:
         kwargs["check"] = _parse_check(data["check"], path, text)
+    if "source" in data:
+        try:
+            kwargs["source"] = parse_source_options(data["source"])
+        except ValueError as e:
+            key, message = e.args
+            raise ConfigError(message, path, _key_line(text, key),
+                              "see the commented tm.toml from `tm init`") from None
     return Config(root=root, path=path, **kwargs)
 
 

@@ -19,6 +19,7 @@ from tm.digest import DIGEST_HEADER, source_digest
 from tm.errors import CatalogError, TmError
 from tm.files import FileChanged, FileState, new_run, read_state
 from tm.model import Segment, Suggestion
+from tm.names import check_document_name, usable_source
 from tm.po import (
     Catalog,
     decode_po,
@@ -91,9 +92,11 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
                     raise TmError(f"not under {config.sources}/", name, 1,
                                   f"put source documents under {config.sources}/") from None
                 break
-        if doc is None and config.source_path(name.removesuffix(".md")).is_file():
+        if doc is None and config.source_path(name.removesuffix(".md")).exists():
+            check_document_name(name, config.sources)  # no `../..` out of sources/
             doc = name.removesuffix(".md")
-        if doc is None:
+        if doc is None or not usable_source(config.source_path(doc), config.root,
+                                            config.follow_symlinks):
             raise TmError("no such source document", name, 1,
                           f"name a .md file under {config.sources}/ or run `tm status`")
         if config.source_language(doc) is None:
@@ -105,12 +108,14 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
 
 def document_segments(config: Config, doc: str) -> tuple[str, list[Segment]]:
     """The source text of `doc` and its segments."""
-    from tm.segment import segment_document  # markdown-it: only when a document is cut
-    from tm.source import read_source, units
+    from tm.formats import source_units  # a format's parser: only when a document is cut
+    from tm.segment import segment_document
+    from tm.source import read_source
 
-    src = read_source(config.source_path(doc))
+    path = config.source_path(doc)
+    src = read_source(path)
     lang = config.source_language(doc) or "en"
-    return src, segment_document(src, units(src), lang)
+    return src, segment_document(src, source_units(path, src, config.source), lang)
 
 
 def _read_existing(path: Path) -> Catalog | None:

@@ -24,11 +24,12 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tm.config import Config, redact
+from tm.config import Config
 from tm.errors import TmError
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.index import CANDIDATES, MemorySource, SyncReport, file_digest
 from tm.memory.match import Candidate, exact_key, key_hash, normalize
+from tm.redact import redact
 
 SCHEMA_VERSION = "1"
 SIMILARITY = 0.3

@@ -1,0 +1,92 @@
+"""Names that come from data (file names, document names, language codes) are checked
+before they become paths or catalog lines: no control characters (a newline in a `#:`
+reference makes a catalog neither msgfmt nor tm can read), nothing outside the project's
+folders (`../../x` as a document or language), no symbolic link out of the project
+unless the configuration allows it.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import sys
+from pathlib import Path, PurePosixPath
+
+from tm.errors import TmError, escape_control
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*(?:@[A-Za-z0-9]{1,16})?")
+"""A language code as gettext and BCP 47 write them: `ru`, `pt_BR`, `sr@latin`,
+`zh-Hans`, `es-419`."""
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def warn(what: str, path: str | Path, hint: str) -> None:
+    """One `tm: warning:` line on stderr (once per run), for input tm skips and goes on."""
+    if (str(path), what) not in _warned:
+        _warned.add((str(path), what))
+        print(escape_control(f"tm: warning: {path}:1: {what} ({hint})"), file=sys.stderr)
+
+
+def check_language(code: str, path: str | Path | None, line: int) -> None:
+    """Refuse a language code that is no code (it names folders under locales/)."""
+    if not LANGUAGE.fullmatch(code):
+        raise TmError(f"{code!r} is not a language code", path, line,
+                      "write codes such as ru, pt_BR, sr@latin or zh-Hans")
+
+
+def check_name(name: str, shown: str | Path | None = None) -> None:
+    """Refuse a file or document name holding a control character."""
+    if _CONTROL.search(name):
+        raise TmError("a control character (newline, tab, escape...) in a file name",
+                      shown if shown is not None else name, 1,
+                      "rename the file: tm writes names into catalogs and messages")
+
+
+def check_document_name(name: str, sources: str) -> None:
+    """A document name is a relative path under sources/ without `..`."""
+    check_name(name)
+    p = PurePosixPath(name.replace("\\", "/"))
+    if p.is_absolute() or re.match(r"[A-Za-z]:", name) or any(
+            part in ("..", ".") for part in p.parts) or not p.parts:
+        raise TmError("not a document under sources/", name, 1,
+                      f"name a document by its path under {sources}/, without `..`")
+
+
+def _shown(path: Path, root: Path) -> str:
+    """`path` as messages show it: relative to the project where it is inside."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def usable_source(path: Path, root: Path, follow_symlinks: bool) -> bool:
+    """Whether `path` (found under sources/) is a source to read: False for a folder
+    named `*.md`, and, with a warning, for a dangling link or a special file; a name with
+    a control character, or a link out of the project, is an error."""
+    check_name(str(path))
+    shown = _shown(path, root)
+    try:
+        info = path.stat()
+    except OSError:
+        if path.is_symlink():
+            warn("a symbolic link to nothing, skipped", shown, "remove it or restore its target")
+            return False
+        raise TmError("cannot read the source document", shown, 1, "check the file") from None
+    if stat.S_ISDIR(info.st_mode):
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        warn("not a regular file, skipped", shown, "sources are plain files")
+        return False
+    if not follow_symlinks:
+        real = path.resolve()
+        try:
+            real.relative_to(root.resolve())
+        except ValueError:
+            raise TmError(f"a symbolic link out of the project (to {real})", shown, 1,
+                          "copy the file into the project, or set follow_symlinks = true "
+                          "in tm.toml") from None
+    return True
