@@ -83,6 +83,25 @@ def end_punctuation(text: str) -> str:
     return _END.get(core[-1:], "") if core else ""
 
 
+def with_end_punctuation(text: str, punct: str) -> str:
+    """`text` ending in `punct` ('' for none) instead of its own end punctuation, in the
+    same place: before closing quotes, emphasis and footnote marks.
+
+    >>> with_end_punctuation("Выделено в оригинале", ".")
+    'Выделено в оригинале.'
+    >>> with_end_punctuation("«Что делать»?<sup>[2]</sup>", ".")
+    '«Что делать».<sup>[2]</sup>'
+    """
+    m = _TRAIL.search(text) if text[-1:] in _TRAIL_CHARS else None
+    cut = m.start() if m else len(text)
+    core = text[:cut]
+    if core.endswith("..."):
+        core = core[:-3]
+    elif core[-1:] in _END:
+        core = core[:-1]
+    return core + punct + text[cut:]
+
+
 def check_end_punctuation(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     """The translation ends with the same kind of punctuation as the source."""
     s, t = end_punctuation(src), end_punctuation(tgt)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tm.memory.gate import gate
 from tm.memory.index import MemoryIndex
 from tm.memory.match import CitationAdapter, best_matches, rank_key
 from tm.model import Match, Suggestion
@@ -139,6 +140,8 @@ class MemoryAdvisor:
         texts = list(dict.fromkeys(msgids))
         best = self.best(texts, source_lang, target_lang)
         h = self.helpers
+        # the term check needs the Termbase itself: find_terms is its bound `find`
+        termbase = getattr(h.find_terms, "__self__", None)
         out: dict[str, Suggestion] = {}
         for text in texts:
             s = Suggestion()
@@ -151,9 +154,12 @@ class MemoryAdvisor:
             elif whole:
                 s.translation, s.fuzzy = whole, True
                 s.comments.append("tm: citation")
+                match = None
             elif match is not None:
                 s.translation, s.fuzzy = match.target, True
                 s.comments.append(memory_comment(match))
+            if s.translation:  # what tm pre-fills passes its own gate, or says why not
+                gate(text, s, match, source_lang, target_lang, termbase)
             if not whole and h.find_citations:
                 for c in h.find_citations(text, source_lang):
                     converted = c.to(target_lang)

@@ -1,0 +1,63 @@
+"""What tm pre-fills must pass tm's own gate: each suggestion is checked by the QA checks
+of `tm check` as if the translator accepted it as is.
+
+A suggestion whose only fault is its end punctuation, inherited from a memory unit or
+termbase entry that ends differently from the segment (`Emphasis in the original` for
+`Emphasis in the original.`), gets the segment's end punctuation. Any other finding is
+named in the `#. tm:` comment (`tm: 87% memory/x.tmx; qa: number`), so the translator
+sees why the suggestion needs a look before it is accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tm.model import Match, Suggestion
+
+
+def qa_codes(source: str, translation: str, source_lang: str, target_lang: str,
+             termbase: Any = None) -> list[str]:
+    """Codes of the QA checks that `translation` of `source` fails, in check order."""
+    from tm.checks.context import Context
+    from tm.checks.registry import QA_CHECKS
+
+    ctx = Context(source_lang, target_lang, termbase)
+    return [c.code for c in QA_CHECKS
+            if (termbase is not None or c.code != "term")
+            and next(iter(c.run(source, translation, ctx)), None) is not None]
+
+
+def fit_end_punctuation(segment: str, translation: str, unit_source: str | None) -> str:
+    """`translation` with the segment's end punctuation where it ends like the memory
+    unit it came from (or `unit_source` is unknown) and the segment ends otherwise."""
+    from tm.checks.text import end_punctuation, with_end_punctuation
+
+    want, have = end_punctuation(segment), end_punctuation(translation)
+    if want == have or not translation.strip():
+        return translation
+    if unit_source is not None and end_punctuation(unit_source) != have:
+        return translation  # the translator chose this ending on purpose
+    return with_end_punctuation(translation, want)
+
+
+def gate(segment: str, suggestion: Suggestion, match: Match | None, source_lang: str,
+         target_lang: str, termbase: Any = None) -> None:
+    """Fit `suggestion` (a non-exact pre-fill) to the gate, or name what still fails it in
+    its `tm:` comment. Exact memory matches are the memory's own reviewed text: they
+    are annotated, never changed."""
+    text = suggestion.translation
+    if not text:
+        return
+    codes = qa_codes(segment, text, source_lang, target_lang, termbase)
+    if "end-punctuation" in codes and (match is None or match.kind != "exact"):
+        fitted = fit_end_punctuation(segment, text, match.source if match else None)
+        if fitted != text:
+            suggestion.translation = text = fitted
+            codes = qa_codes(segment, text, source_lang, target_lang, termbase)
+    if not codes:
+        return
+    for i, comment in enumerate(suggestion.comments):
+        if comment.startswith("tm:"):
+            suggestion.comments[i] = f"{comment}; qa: {', '.join(codes)}"
+            return
+    suggestion.comments.insert(0, f"tm: qa: {', '.join(codes)}")
