@@ -226,3 +226,77 @@ def test_an_empty_or_absolute_memory_glob_is_a_config_error(
     root = make_project(tmp_path / "p", f'memory = ["{pattern}"]\n')
     monkeypatch.chdir(root)
     error_line(runner.invoke(app, ["segment"]), "tm.toml:3:", "memory")
+
+
+# -- data kept as written ----------------------------------------------------------------------
+
+
+def test_custom_header_fields_survive_an_update(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    po = root / "locales" / "ru" / "a.po"
+    text = po.read_text("utf-8").replace(
+        '"Language: ru\\n"\n',
+        '"Language: ru\\n"\n"X-Poedit-Basepath: ../..\\n"\n"X-Reviewed-By: Anna\\n"\n'
+        '"Some-Unknown-Field: kept as written\\n"\n', 1)
+    assert "X-Reviewed-By" in text
+    po.write_text(text, "utf-8")
+    (root / "sources" / "a.md").write_text("# Title\n\nHello world. A new sentence.\n", "utf-8")
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    from tm.po import read_po
+
+    header = read_po(po).header
+    assert header["X-Poedit-Basepath"] == "../.."
+    assert header["X-Reviewed-By"] == "Anna"
+    assert header["Some-Unknown-Field"] == "kept as written"
+    assert "A new sentence." in po.read_text("utf-8")
+
+
+NUL_PO = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+          'msgid "a"\nmsgstr "x\\0y\\0007"\n\nmsgid "b\\0c"\nmsgstr "z\\a\\f\\v\\b"\n')
+
+
+def test_a_nul_escape_stays_an_escape(tmp_path: Path) -> None:
+    from tm.po import format_po, parse_po
+
+    cat = parse_po(NUL_PO, "nul.po")
+    assert cat.messages[0].msgstr == "x\0y\0" + "7"
+    out = format_po(cat)
+    assert "\0" not in out and "\a" not in out and "\f" not in out
+    assert 'msgstr "x\\0y\\0007"' in out
+    again = parse_po(out, "again.po")
+    assert [(m.msgid, m.msgstr) for m in again.messages] == [
+        (m.msgid, m.msgstr) for m in cat.messages]
+
+
+def test_a_line_break_in_a_comment_or_reference_does_not_break_the_catalog() -> None:
+    from tm.po import Catalog, Message, format_po, parse_po
+
+    m = Message(msgid="Hello.", msgstr="Привет.", extracted=["tm: 87% memory/a\nmsgid \"x\""],
+                references=["sources/a\nb.md:3"], comments=["note\r\nmsgstr \"y\""])
+    cat = Catalog(header={"Content-Type": "text/plain; charset=UTF-8"}, messages=[m])
+    again = parse_po(format_po(cat), "x.po")
+    assert [(x.msgid, x.msgstr) for x in again.messages] == [("Hello.", "Привет.")]
+
+
+PLURAL_PO = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+             '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+             'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[{i}] "y"\n')
+
+
+@pytest.mark.parametrize("index", [5, 2, 0])
+@pytest.mark.parametrize("counts_only", [False, True])
+def test_plural_forms_out_of_order_are_an_error(index: int, counts_only: bool, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pl.po").write_text(PLURAL_PO.format(i=index), "utf-8")
+    args = ["check", "pl.po", *(["--counts-only"] if counts_only else [])]
+    error_line(runner.invoke(app, args), "pl.po:9:", "plural form has wrong index")
+
+
+def test_plural_forms_in_order_are_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pl.po").write_text(PLURAL_PO.format(i=1), "utf-8")
+    assert runner.invoke(app, ["check", "pl.po"]).exit_code == 0

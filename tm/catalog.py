@@ -185,6 +185,8 @@ def update_catalog(
             new_header[k] = header[k]
     new_header["Language"] = language
     new_header["Plural-Forms"] = header.get("Plural-Forms") or plural_forms(language)
+    for k, v in header.items():  # fields tm does not write itself stay, as msgmerge keeps
+        new_header.setdefault(k, v)  # them (X-Poedit-Basepath, X-Reviewed-By, ...)
     comments = old.header_comments if old and old.header_comments else [
         c.replace("Translation template", f"{language} translation") for c in
         template.header_comments[:1]]

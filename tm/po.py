@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tm.errors import CatalogError
+from tm.errors import CatalogError, escape_control
 from tm.files import atomic_write as atomic_write  # re-exported: the writer lives there
 
 
@@ -253,7 +253,7 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
                 continue
         if s.startswith("#"):
             kind = s[1:2]
-            if kind in ("|",) and not obsolete and s[2:].strip().startswith(("msgid", "msgctxt")):
+            if kind == "|" and s[2:].strip().startswith(("msgid", "msgctxt")):
                 # previous msgid / msgctxt, possibly with continuation lines
                 m = _KEYWORD.match(s[2:].strip())
                 if m is None:
@@ -358,6 +358,10 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
                 if cur.msgid_plural is None:
                     raise CatalogError("msgstr[n] without msgid_plural", path, lineno)
                 plural_index = int(idx)
+                if plural_index != len(cur.msgstr_plural):  # as msgfmt: 0, 1, 2... in order
+                    raise CatalogError(f"plural form has wrong index: msgstr[{plural_index}] "
+                                       f"after {len(cur.msgstr_plural)} form(s)", path, lineno,
+                                       "number the forms msgstr[0], msgstr[1], ... in order")
                 cur.msgstr_plural[plural_index] = val
                 field_name = "msgstr[]"
             have_msgstr = True
@@ -369,13 +373,27 @@ def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
 
 # --- writing -------------------------------------------------------------------------
 
-_OUT_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
-_NEEDS_ESC = re.compile(r'[\\"\n\t\r]')
+_OUT_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+                          "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"})
+_NEEDS_ESC = re.compile(r'[\\"\n\t\r\a\b\f\v\x00]')
+_NUL_BEFORE_DIGIT = re.compile(r"\x00(?=[0-7])")
 
 
 def _escape(value: str) -> str:
     # str.translate is slow on non-ASCII text; most strings need no escape at all
-    return value.translate(_OUT_ESC) if _NEEDS_ESC.search(value) else value
+    if not _NEEDS_ESC.search(value):
+        return value
+    value = value.translate(_OUT_ESC)
+    if "\x00" in value:  # a `\0` read stays an escape: a raw NUL would end the string
+        value = _NUL_BEFORE_DIGIT.sub(r"\\000", value).replace("\x00", "\\0")
+    return value
+
+
+def _comment_lines(lines: list[str]) -> list[str]:
+    """Comment lines with any line break escaped: a break would end the comment."""
+    if any("\n" in c or "\r" in c for c in lines):
+        return [escape_control(c) for c in lines]
+    return lines
 
 
 def _quote_into(out: list[str], keyword: str, value: str, prefix: str = "") -> None:
@@ -401,11 +419,11 @@ def _quote(keyword: str, value: str, prefix: str = "") -> list[str]:
 def _message_into(out: list[str], m: Message) -> None:
     """Append the lines of one entry."""
     if m.comments:
-        out.extend(f"# {c}" if c else "#" for c in m.comments)
+        out.extend(f"# {c}" if c else "#" for c in _comment_lines(m.comments))
     if m.extracted:
-        out.extend(f"#. {c}" if c else "#." for c in m.extracted)
+        out.extend(f"#. {c}" if c else "#." for c in _comment_lines(m.extracted))
     if m.references:
-        out.append("#: " + " ".join(m.references))
+        out.append("#: " + " ".join(_comment_lines(m.references)))
     if m.flags:
         out.append("#, " + ", ".join(m.flags))
     p = "#~ " if m.obsolete else ""

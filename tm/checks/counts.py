@@ -239,8 +239,9 @@ def _scan(text: str, collect: bool,  # noqa: C901
         name = "msgstr[]" if idx is not None else kw
         if name not in _NEXT[state_kw]:
             raise _Unusual
-        if name == "msgstr[]" and idx != "0" and state_kw != "msgstr[]":
-            raise _Unusual
+        if name == "msgstr[]" and (idx != "0" and state_kw != "msgstr[]"
+                                   or state_kw == "msgstr[]" and int(idx) != len(strs)):
+            raise _Unusual  # forms out of order: the strict reader names the line
         state_kw = name
         if kw == "msgctxt":
             ctx, field = v, "msgctxt"
