@@ -304,3 +304,30 @@ def test_staleness_is_pure() -> None:
     assert [e[0] for e in found.gone] == ["x", "y"] and len(found) == 4
     assert found.adjust(Counts(1, 1, 1, 2)) == Counts(1, 0, 2, 2)
     assert Staleness().adjust(Counts(3, 0, 0)) == Counts(3, 0, 0)
+
+
+def test_catalog_named_as_a_path_is_compared_too(changed: Path) -> None:
+    code, out, _ = run("check", RU)
+    assert code == 1
+    assert f"{DOC}:7: stale: sentence not in {RU} (run tm segment)" in out.splitlines()
+    assert DE not in out
+
+
+def test_deleted_entry_found_through_the_template(done: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cat = read_po(done / DE)
+    cat.messages = [m for m in cat.messages if m.msgid != "The report is online."]
+    write_po(done / DE, cat)
+    calls: list[str] = []
+    real = stale_mod.segment_source
+
+    def counting(s: SourceSpec) -> tuple[frozenset[str], dict[str, int]]:
+        calls.append(s.doc)
+        return real(s)
+
+    monkeypatch.setattr(stale_mod, "segment_source", counting)
+    ru, de = run_jobs(project_jobs(load_config()), workers=1)
+    assert ru.findings == []
+    assert [(f.path, f.line, f.code) for f in de.findings] == [(DOC, 5, "stale")]
+    assert calls == ["lecture"]  # the template gave the sentences; segmented for the line
+    assert (de.counts.translated, de.counts.untranslated) == (3, 1)
