@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from translate.storage import tbx as tt_tbx
 
 from tm.config import Config
@@ -241,3 +244,219 @@ def test_project_tbx_files_and_other_language_pairs(tmp_path: Path) -> None:
     assert term.uncertain and term.source == "особый изолятор"
     both = load_termbase(Config(root=tmp_path))
     assert len(both) == len(read_tbx(BUILTIN_TBX)) + 2
+
+
+# --- ambiguity as data ------------------------------------------------------------------------
+
+
+def test_ambiguous_terms_are_marked_in_the_tsv_and_read_from_the_tbx() -> None:
+    by_en = {e.preferred("en"): e for e in read_tbx(BUILTIN_TBX)}
+    assert by_en["exile"].ambiguous == ["exile", "ссылка"]
+    assert by_en["archival file"].ambiguous == ["file", "дело"]
+    assert by_en["Central Control Commission"].ambiguous == []
+    assert 'type="usageNote">ambiguous' in BUILTIN_TBX.read_text("utf-8")
+    rows = build_termbase.parse_rows("term\tnoun\tcamp\tлагерь\t\t\tcamp | лагерь\n")
+    assert rows[0].ambiguous == ["camp", "лагерь"]
+    with pytest.raises(ValueError, match="ambiguous 'tent' is not a term"):
+        build_termbase.parse_rows("term\tnoun\tcamp\tлагерь\t\t\ttent\n")
+
+
+def test_an_ambiguous_form_gives_an_ambiguous_hint_with_its_note(tb: Termbase) -> None:
+    (file,) = tb.find("Open the file.", "en", "ru")
+    assert file.source == "archival file" and file.ambiguous
+    (sure,) = tb.find("The archival file is lost.", "en", "ru")
+    assert sure.source == "archival file" and not sure.ambiguous
+    # one sure match of the entry makes it sure
+    (both,) = tb.find("The file, that is the archival file.", "en", "ru")
+    assert not both.ambiguous
+    assert hint_lines([file]) == [
+        "terms: archival file = архивное дело (ambiguous: an archival file (дело) of a fond; "
+        "not a computer file)"]
+
+
+def test_project_tbx_usage_note_marks_a_term_ambiguous(tmp_path: Path) -> None:
+    tbx = tmp_path / "t.tbx"
+    tbx.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic" xml:lang="en"><text><body>
+<termEntry id="x"><langSet xml:lang="en"><tig><term>case</term>
+<termNote type="usageNote">ambiguous: a court case only</termNote></tig></langSet>
+<langSet xml:lang="ru"><tig><term>судебное дело</term></tig></langSet></termEntry>
+</body></text></martif>""", encoding="utf-8")
+    (entry,) = read_tbx(tbx)
+    assert entry.ambiguous == ["case"]
+
+
+@pytest.mark.parametrize(("word", "lemma"), [
+    ("These", "these"), ("theses", "thesis"), ("Marks", "mark"), ("marks", "mark"),
+    ("Trotsky's", "trotsky"), ("Oppositionists'", "oppositionist"), ("parties", "party"),
+    ("classes", "class"), ("thesis", "thesis"), ("Marx", "marx"),
+])
+def test_english_words_match_through_their_own_lemma(word: str, lemma: str) -> None:
+    from tm.termkeys import english_lemma
+
+    assert english_lemma(word) == lemma
+
+
+def test_romanization_applies_to_romanized_names_not_english_words(tb: Termbase) -> None:
+    assert "Karl Marx" not in found(tb, "Quotation Marks and marks", "en", "ru")
+    assert "Karl Marx" in found(tb, "Marx's Capital", "en", "ru")
+    assert "Leon Trotsky" in found(tb, "Trotskii's letters", "en", "ru")  # ALA-LC
+    assert "Leon Trotsky" not in found(tb, "trotsky", "en", "ru")  # a name has its capital
+
+
+# --- the term check: quick tests held to the exact one --------------------------------------
+
+
+def _target_words() -> list[str]:
+    """Inflected forms of the words of Russian and English term forms, and other words."""
+    from tm.termkeys import morph
+
+    words: set[str] = set()
+    for e in read_tbx(BUILTIN_TBX)[:120]:
+        for form in e.forms("ru")[:2] + e.forms("en")[:2]:
+            for w in form.replace("«", "").replace("»", "").split():
+                words.add(w)
+                if re.fullmatch("[а-яё]+", w.lower()):
+                    words.update(p.word for p in morph().parse(w)[0].lexeme[:12])
+    return sorted(words) + ["слева", "от", "сидели", "делегаты", "the", "of", "и", "в"]
+
+
+WORDS = _target_words()
+TERMS = [t for t in load_termbase(None).terms("en", "ru")[:150]] + [
+    t for t in load_termbase(None).terms("ru", "en")[:150]]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(TERMS), st.lists(st.sampled_from(WORDS), min_size=1, max_size=8),
+       st.sampled_from([" ", ", ", " «", "» ", "-"]))
+def test_quick_tests_agree_with_the_exact_check(term: Term, words: list[str], sep: str) -> None:
+    from tm import termaccept
+    from tm.checks.termcheck import target_forms
+
+    tb = load_termbase(None)
+    text = sep.join(words)
+    forms, form_probes, literal = target_forms(tb, term)
+    exact = termaccept.accepts(text, forms, term.target_lang)
+    if termaccept.rules_out(termaccept.fold(text), termaccept.text_roman(text), form_probes):
+        assert not exact
+    if literal is not None and literal.search(text):
+        assert exact
+
+
+def test_rules_out_never_refuses_an_inflected_form_the_exact_check_accepts() -> None:
+    """Systematically: every inflection of every one-word Russian term, in a sentence."""
+    from tm import termaccept
+    from tm.checks.termcheck import target_forms
+    from tm.termkeys import morph
+
+    tb = load_termbase(None)
+    accepted = 0
+    for term in tb.terms("en", "ru"):
+        forms, form_probes, literal = target_forms(tb, term)
+        for word in {term.target.split(" (")[0]} if " " not in term.target else set():
+            for p in morph().parse(word.strip("«»"))[0].lexeme:
+                text = f"Мы видели {p.word.capitalize()}, и {p.word} тоже."
+                exact = termaccept.accepts(text, forms, "ru")
+                accepted += exact
+                if termaccept.rules_out(termaccept.fold(text), None, form_probes):
+                    assert not exact, (term.target, text)
+                if literal is not None and literal.search(text):
+                    assert exact, (term.target, text)
+    assert accepted > 500
+
+
+def test_left_opposition_is_not_sleva_ot_oppozitsii(tb: Termbase) -> None:
+    from tm.checks.context import Context
+    from tm.checks.termcheck import check_terms
+
+    ctx = Context("en", "ru", tb)
+    src = "The Left Opposition was crushed."
+    assert list(check_terms(src, "Слева от оппозиции сидели делегаты.", ctx))
+    assert not list(check_terms(src, "Левую оппозицию разгромили.", ctx))
+
+
+@pytest.mark.parametrize(("text", "term", "present"), [
+    ("его отправили в ссылку", "ссылка", True),
+    ("их расстреляли", "расстрел", True),
+    ("лагерная администрация", "лагерь", True),
+    ("сталинская политика", "Сталин", True),
+    ("Раковски", "Раковский", False),
+    ("контроль", "контрольный", False),
+    ("they were executed", "execution", True),
+])
+def test_term_present_accepts_inflected_and_derived_forms(text: str, term: str,
+                                                          present: bool) -> None:
+    lang = "en" if text.isascii() else "ru"
+    assert term_present(text, term, lang) is present
+
+
+# --- the index: linear, cached on disk, morphology only when needed --------------------------
+
+
+def test_finding_is_linear_in_the_text(tb: Termbase) -> None:
+    import time
+
+    from tm.terms import outermost
+
+    line = ("Trotsky and the Left Opposition were summoned before the Central Control "
+            "Commission; the OGPU watched the Oppositionists in exile. ")
+    small, big = line * 100, line * 800
+    tb.find(small, "en", "ru")
+
+    def cost(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            t = time.process_time()
+            tb.find(text, "en", "ru")
+            best = min(best, time.process_time() - t)
+        return best
+
+    assert cost(big) / max(cost(small), 1e-4) < 8 * 2.5  # 8x the text: quadratic is 64x
+    nested = [(0, 10, 1, False), (0, 4, 2, False), (5, 10, 3, False), (0, 10, 4, False)]
+    assert sorted(outermost(nested)) == [(0, 10, 1, False), (0, 10, 4, False)]
+
+
+def test_termbase_cache_warm_corrupt_and_changed(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm import termcache
+
+    (tmp_path / "memory").mkdir()
+    shutil.copy(DATA / "terms_v3.tbx", tmp_path / "memory" / "extra.tbx")
+    config = Config(root=tmp_path)
+    cold = load_termbase(config)
+    cold.find("Narkompros", "en", "de")
+    cache = tmp_path / ".tm" / "terms.pickle"
+    assert cache.is_file()
+
+    termcache._LOADED.clear()
+    monkeypatch.setattr(termcache, "_read_tbx", lambda *a: pytest.fail("TBX parsed again"))
+    warm = load_termbase(config)
+    assert "en" in warm.tries and len(warm) == len(cold)
+    assert [t.source for t in warm.find("Narkompros issued a decree", "en", "de")] == [
+        "People's Commissariat of Enlightenment"]
+    monkeypatch.undo()
+
+    termcache._LOADED.clear()
+    cache.write_bytes(b"\x80\x05garbage")
+    again = load_termbase(config)  # silently rebuilt
+    assert len(again) == len(cold)
+    assert again.find("Narkompros", "en", "de")
+
+    termcache._LOADED.clear()
+    (tmp_path / "memory" / "extra.tbx").unlink()
+    assert len(load_termbase(config)) == len(cold) - 2
+
+
+def test_english_hints_from_a_warm_cache_load_no_morphology(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from tm.config import Config; "
+            "from tm.terms import load_termbase; "
+            f"tb = load_termbase(Config(root=Path({str(tmp_path)!r}))); "
+            "print(len(tb.find('The Left Opposition and Trotsky.', 'en', 'ru')), "
+            "'pymorphy3' in sys.modules, 'lxml' in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # cold
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout.split()
+    assert out == ["2", "False", "False"]

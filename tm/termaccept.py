@@ -3,9 +3,10 @@
 The exact test (`accepts`) reads the translation word by word and accepts any form of
 the approved term that the hint system would find (its lemmas, `ссылку` for
 `ссылка`), any derived word (`лагерная` for `лагерь`, `расстреляли` for `расстрел`,
-`executed` for `execution`) and any romanization of a name. The quick test
-(`rules_out`) only looks for letters every accepted word must contain; it may say
-"certainly absent", never "present", and a property test holds it to the exact test.
+`executed` for `execution`) and any romanization of a name. The quick tests
+are held to the exact one by a property test: `rules_out` only looks for letters every
+accepted word must contain and may only say "certainly absent"; `literal_pattern` says
+"present" only when a form stands in the text exactly as written.
 """
 
 from __future__ import annotations
@@ -118,6 +119,17 @@ def accepts(text: str, forms: Iterable[tuple[Acceptor, ...]], lang: str) -> bool
 
 def fold(text: str) -> str:
     return text.lower().replace("ё", "е")
+
+
+def literal_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+    """The forms exactly as written, as whole words: a text that has one has the form's
+    own words, so the exact test accepts it too (the property test holds it to that)."""
+    texts = sorted({re.sub(r"[«»\"“”]", "", f).strip() for f in forms} - {""}, key=len,
+                   reverse=True)
+    if not texts:
+        return None
+    body = "|".join(re.escape(t) for t in texts)
+    return re.compile(rf"(?<![\w\-‐'’ʹ.])(?:{body})(?![\w\-‐'’ʹ(])")
 
 
 def probes(form: Sequence[Acceptor]) -> tuple[Probe, ...]:

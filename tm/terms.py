@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,49 +136,70 @@ def _vocabulary(trie: Trie) -> frozenset[str]:
     return frozenset(out)
 
 
+_SPLIT = re.compile(f"({TOKEN.pattern})")
+_MISSING: Keys = frozenset({"\0missing"})
+
+
 def scan(text: str, trie: Trie, keys_of: dict[str, Keys | None], vocabulary: frozenset[str],
-         get_keys: Callable[[str], Keys]) -> list[Found]:
+         get_keys: Callable[[str], Keys], dotted: frozenset[str] = frozenset()
+         ) -> list[Found]:
     """Every pattern of `trie` found in `text`, in one pass over its words.
 
-    `keys_of` caches each word's keys that occur in the trie (None: none do); words
-    without any are skipped, since the gap test between the words around them fails.
+    The text is split into gaps and words in C; `keys_of` caches each word's keys that
+    occur in the trie (None: none do), so the Python loop only visits words that can be
+    part of a term. A word without keys between two that have some breaks a match,
+    since the gap test between those two sees its letters. `dotted` names the words
+    that have a citation key when a full stop follows (`f.`, `Л.`).
     """
-    toks: list[tuple[int, int, Keys]] = []
-    for m in TOKEN.finditer(text):
-        word = m.group()
-        ks = keys_of.get(word, ())
-        if ks == ():
-            if len(keys_of) > 300_000:
-                keys_of.clear()
-            kept = get_keys(word) & vocabulary
-            ks = keys_of[word] = kept or None
-        end = m.end()
-        dotted = f"={word}."
-        if dotted in vocabulary and text.startswith(".", end):
-            ks = (ks or frozenset()) | {dotted}
-        if ks:
-            toks.append((m.start(), end, ks))
+    parts = _SPLIT.split(text)
+    words = parts[1::2]
+    get = keys_of.get
+    ks_list = [get(w, _MISSING) for w in words]
+    missing = {w for w, k in zip(words, ks_list, strict=True) if k is _MISSING}
+    if missing:
+        if len(keys_of) > 300_000:
+            keys_of.clear()
+        for w in missing:
+            keys_of[w] = (get_keys(w) & vocabulary) or None
+        ks_list = [get(w) for w in words]
+    if dotted:
+        for i in [i for i, w in enumerate(words) if w in dotted]:
+            if parts[2 * i + 2].startswith("."):
+                ks_list[i] = (ks_list[i] or frozenset()) | {f"={words[i]}."}
+    root = trie.keys()
+    starts = [i for i, k in enumerate(ks_list) if k and not root.isdisjoint(k)]
+    if not starts:
+        return []
+    offsets: list[int] = []
+    gap_ok: dict[str, bool] = {}
     found: list[Found] = []
-    n = len(toks)
-    for i in range(n):
-        start, _end, ks = toks[i]
-        nodes = [trie[k] for k in ks if k in trie]
+    n = len(words)
+    for i in starts:
+        nodes = [trie[k] for k in ks_list[i] if k in trie]  # type: ignore[union-attr]
         j = i
         while nodes:
-            end = toks[j][1]
             for node in nodes:
                 for entry, needs_number, needs_quote, needs_capital, amb in node.get(_END, ()):
+                    if needs_capital and not words[i][:1].isupper():
+                        continue
+                    if needs_quote and not _QUOTE_BEFORE.search(parts[2 * i]):
+                        continue
+                    if not offsets:
+                        offsets = list(accumulate(map(len, parts)))
+                    end = offsets[2 * j + 1]
                     if needs_number and not _NUMBER_AFTER.match(text, end):
                         continue
-                    if needs_capital and not text[start].isupper():
-                        continue
-                    if needs_quote and not _QUOTE_BEFORE.search(text, max(0, start - 4), start):
-                        continue
-                    found.append((start, end, entry, amb))
+                    found.append((offsets[2 * i], end, entry, amb))
             j += 1
-            if j >= n or not _GAP.fullmatch(text, toks[j - 1][1], toks[j][0]):
+            if j >= n:
                 break
-            nxt = toks[j][2]
+            nxt = ks_list[j]
+            gap = parts[2 * j]
+            ok = gap_ok.get(gap)
+            if ok is None:
+                ok = gap_ok[gap] = _GAP.fullmatch(gap) is not None
+            if not nxt or not ok:
+                break
             seen: dict[int, Trie] = {}
             for node in nodes:
                 for k in nxt:
@@ -219,6 +241,7 @@ class Termbase:
         self.cache_key = ""
         self._vocab: dict[str, frozenset[str]] = {}
         self._prefixes: dict[str, frozenset[str]] = {}
+        self._dotted: dict[str, frozenset[str]] = {}
         self._keys_of: dict[str, dict[str, Keys | None]] = {}
 
     def __len__(self) -> int:
@@ -262,6 +285,8 @@ class Termbase:
         if base not in self._vocab:
             vocab = self._vocab[base] = _vocabulary(trie)
             self._prefixes[base] = frozenset(prefix(k) for k in vocab if not k.startswith("="))
+            self._dotted[base] = frozenset(k[1:-1] for k in vocab
+                                           if k.startswith("=") and k.endswith("."))
         return trie, self._vocab[base], self._prefixes[base]
 
     def term(self, n: int, source_lang: str, target_lang: str, ambiguous: bool = False
@@ -280,7 +305,8 @@ class Termbase:
         base = base_lang(source_lang)
         trie, vocab, prefixes = self._index(base)
         keys_of = self._keys_of.setdefault(base, {})
-        found = scan(text, trie, keys_of, vocab, lambda w: word_keys(w, base, prefixes))
+        found = scan(text, trie, keys_of, vocab, lambda w: word_keys(w, base, prefixes),
+                     self._dotted[base])
         return outermost(found)
 
     def find(self, text: str, source_lang: str, target_lang: str) -> list[Term]:

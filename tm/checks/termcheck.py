@@ -44,14 +44,15 @@ def has_language(termbase: Any, lang: str) -> bool:
     return _LANGS[key]
 
 
-_FORMS: dict[tuple[int, str, str, str], tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+_FORMS: dict[tuple[int, str, str, str], tuple[tuple[Any, ...], tuple[Any, ...], Any]] = {}
 
 
-def target_forms(termbase: Any, term: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def target_forms(termbase: Any, term: Any) -> tuple[tuple[Any, ...], tuple[Any, ...], Any]:
     """Every target-language form of the term's entry, as the words the translation may
     use (tm.termaccept.acceptors) and their probes: `Троцкий` serves for `Trotsky` as
     well as the full `Лев Давидович Троцкий`, `ЦКК` for the full commission's name, and
-    a Latin-script target accepts the entry's romanizations of a Russian name."""
+    a Latin-script target accepts the entry's romanizations of a Russian name. Also the
+    forms as written, for a quick exact yes (tm.termaccept.literal_pattern)."""
     from tm import termaccept
     from tm.termkeys import CYRILLIC_LANGS, base_lang
 
@@ -68,7 +69,8 @@ def target_forms(termbase: Any, term: Any) -> tuple[tuple[Any, ...], tuple[Any, 
         for t in texts:
             alts += [a for a in termaccept.alternatives(t) if a not in alts]
         forms = tuple(f for a in alts if (f := termaccept.acceptors(a, term.target_lang)))
-        _FORMS[key] = (forms, tuple(termaccept.probes(f) for f in forms))
+        _FORMS[key] = (forms, tuple(termaccept.probes(f) for f in forms),
+                       termaccept.literal_pattern(alts))
     return _FORMS[key]
 
 
@@ -92,7 +94,9 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     for term in found:
         if term.uncertain or getattr(term, "ambiguous", False):
             continue
-        forms, form_probes = target_forms(ctx.termbase, term)
+        forms, form_probes, literal = target_forms(ctx.termbase, term)
+        if literal is not None and literal.search(tgt):
+            continue
         if any(r for p in form_probes for _plain, r in p) and roman is None:
             roman = termaccept.text_roman(tgt)
         if termaccept.rules_out(folded, roman, form_probes) or not termaccept.accepts(
