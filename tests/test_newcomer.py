@@ -119,3 +119,18 @@ def test_memory_search_infers_the_source_language(project: Path) -> None:
     r = runner.invoke(app, ["memory", "search", "Оппозиция требовала демократии.",
                             "--to", "en", "--json"])
     assert r.exit_code == 0 and '"target": "The Opposition demanded democracy."' in r.stdout
+
+
+def test_shell_completion(capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """typer's completion through the console script: commands, sub-commands, choices."""
+    monkeypatch.setenv("_TM_COMPLETE", "complete_bash")
+    for words, want in (("tm rev", ["review"]), ("tm xliff ", ["export", "import"]),
+                        ("tm check --format ", ["text", "json", "github"])):
+        monkeypatch.setenv("COMP_WORDS", words)
+        monkeypatch.setenv("COMP_CWORD", str(len(words.split()) - (0 if words[-1] == " " else 1)))
+        code, out, _ = run_main([], capsys, monkeypatch)
+        assert (code, out.split()) == (0, want)
+    monkeypatch.delenv("_TM_COMPLETE")
+    code, out, _ = run_main(["--show-completion", "bash"], capsys, monkeypatch)
+    assert code == 0 and "_tm_completion" in out and "_TM_COMPLETE=complete_bash" in out

@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Translation memory for lectures and Russian archival sources: "
     "Markdown -> PO -> Markdown.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion: about 0.2 ms per run
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
