@@ -36,20 +36,23 @@ def test_sentences(lang: str, text: str, expected: list[str]) -> None:
 
 def test_units_cover_blocks_and_skip_code() -> None:
     src = (
-        "---\ntitle: Not translated\n---\n\n# Title\n\nPara one. Para two.\n\n"
-        "    code. Not text.\n\n```\nfence. Not text.\n```\n\n<div>\nhtml. Not.\n</div>\n\n"
+        "---\ntitle: Front title\nslug: not-prose\n---\n\n# Title\n\nPara one. Para two.\n\n"
+        "    code. Not text.\n\n```\nfence. Not text.\n```\n\n<div>\nhtml. Text.\n</div>\n\n"
         "> Quote.\n\n- Item.\n\n| Head | Col |\n|---|---|\n| Cell one. | Cell \\| two |\n\n"
-        "[ref]: http://example.com 'Title.'\n"
+        "[ref]: http://example.com 'Link title.'\n"
     )
     segs = segment_document(src, units(src), "en")
     texts = [s.text for s in segs]
-    assert texts == ["Title", "Para one.", "Para two.", "Quote.", "Item.", "Head", "Col",
-                     "Cell one.", "Cell \\| two"]
+    assert texts == ["Front title", "Title", "Para one.", "Para two.", "html.", "Text.",
+                     "Quote.", "Item.", "Head", "Col", "Cell one.", "Cell \\| two",
+                     "Link title."]
     kinds = {s.text: s.kind for s in segs}
     assert kinds["Title"] == "heading" and kinds["Quote."] == "blockquote"
     assert kinds["Item."] == "list item" and kinds["Cell one."] == "table cell"
+    assert kinds["Front title"] == "front matter" and kinds["Text."] == "html"
+    assert kinds["Link title."] == "link title"
     lines = {s.text: s.line for s in segs}
-    assert lines["Title"] == 5 and lines["Para two."] == 7
+    assert lines["Title"] == 6 and lines["Para two."] == 8 and lines["Front title"] == 2
 
 
 def test_segments_are_exact_source_spans() -> None:

@@ -40,6 +40,30 @@ def fit_translation(translation: str, seg: Segment) -> str:
     return "\n".join(out)
 
 
+_YAML_PLAIN_UNSAFE = re.compile(r"^[\[\]{}>|*&!%@`'\"#,?:-]|: | #|:$|^\s|\s$")
+
+
+def quoted(text: str, seg: Segment, source: str) -> str:
+    """`text` escaped for the quotes around its span: an HTML attribute value, a link
+    title, a front-matter value (a plain YAML value that would not parse is quoted when
+    the segment is the whole value). Escapes the translator already wrote are kept."""
+    if seg.kind not in ("attribute", "link title", "front matter") or seg.start == 0:
+        return text
+    q = source[seg.start - 1]
+    if seg.kind == "attribute":
+        return text.replace(q, "&quot;" if q == '"' else "&#39;") if q in "\"'" else text
+    unescaped = re.compile(r"(?<!\\)[()]" if q == "(" else r"(?<!\\)" + re.escape(q))
+    if seg.kind == "link title" or (seg.kind == "front matter" and q == '"'):
+        return unescaped.sub(lambda m: "\\" + m.group(0), text) if q in "\"'(" else text
+    if q == "'":
+        return text.replace("'", "''")
+    whole = source[seg.start - 2 : seg.start] == ": " and source[seg.end:seg.end + 1] in (
+        "", "\n", "\r")
+    if whole and not seg.multiline and _YAML_PLAIN_UNSAFE.search(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
 def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str]) -> MergeResult:
     """The source with every segment that has a translation replaced by it.
 
@@ -59,7 +83,7 @@ def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str
             else:
                 done += 1
         else:
-            out.append(fit_translation(tr, seg))
+            out.append(quoted(fit_translation(tr, seg), seg, source))
             done += 1
         pos = seg.end
     out.append(source[pos:])

@@ -17,7 +17,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tm.errors import SourceError, read_utf8
-from tm.markers import trim_markers
+from tm.formats.markdown_extra import SourceOptions, extra_units
+from tm.formats.markers import trim_markers
 from tm.model import Piece, Unit
 
 
@@ -77,12 +78,15 @@ def _continuation(prefix: str) -> str:
     return re.sub(r"[^>\s]", " ", prefix)
 
 
-def units(text: str) -> list[Unit]:
-    """Every translatable unit of a Markdown text, in document order."""
+def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
+    """Every translatable unit of a Markdown text, in document order: inline text of
+    blocks, and front-matter prose, HTML text and link titles (tm.formats.markdown_extra)."""
     env: dict[str, Any] = {}
     tokens = _BLOCKS.parse(text, env)
     found = (trim_markers(text, u) for u in _iter_units(text, tokens, env))
-    return [u for u in found if u is not None]  # block markers stay outside (tm.markers)
+    out = [u for u in found if u is not None]  # block markers stay outside (tm.formats.markers)
+    extra = extra_units(text, tokens, env, options or SourceOptions())
+    return sorted([*out, *extra], key=lambda u: u.start) if extra else out
 
 
 def _iter_units(text: str, tokens: list[Token], env: dict[str, Any]) -> Iterator[Unit]:

@@ -2,7 +2,7 @@
 hard line breaks and attribute blocks (`{#id}`, `{.class}`).
 
 Block markers (alerts, task boxes, footnote labels, a heading's attributes) are kept out
-of msgids altogether (tm.markers); these are what is left for the translator to keep.
+of msgids altogether (tm.formats.markers); these are what is left for the translator to keep.
 """
 
 from __future__ import annotations
