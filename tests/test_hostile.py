@@ -300,3 +300,100 @@ def test_plural_forms_in_order_are_fine(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pl.po").write_text(PLURAL_PO.format(i=1), "utf-8")
     assert runner.invoke(app, ["check", "pl.po"]).exit_code == 0
+
+
+# -- TMX: well-formed files read, the two readers agree -------------------------------------
+
+TMX_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def tmx(units: str, doctype: str = "", root_attrs: str = "") -> str:
+    return (f'{TMX_HEAD}{doctype}<tmx version="1.4"{root_attrs}><header srclang="en"/>'
+            f"<body>\n{units}\n</body></tmx>\n")
+
+
+def tu(en: str, ru: str = "Привет.") -> str:
+    return (f'<tu><tuv xml:lang="en"><seg>{en}</seg></tuv>'
+            f'<tuv xml:lang="ru"><seg>{ru}</seg></tuv></tu>')
+
+
+def both_readers(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What the fast reader and the lxml reader make of `path`: units or the error line."""
+    from tm.errors import MemoryFormatError
+    from tm.memory import tmxfast
+    from tm.memory.formats import read_tmx
+
+    out: list[object] = []
+    for limit in (tmxfast.FAST_MAX, -1):  # -1: every file goes to the lxml reader
+        monkeypatch.setattr(tmxfast, "FAST_MAX", limit)
+        try:
+            out.append([u.texts for u in read_tmx(path)])
+        except MemoryFormatError as e:
+            out.append(str(e))
+    return out
+
+
+WELL_FORMED = {
+    "namespace prefix in a seg": (
+        tmx(tu('Hello <x:b>bold</x:b> world.'), root_attrs=' xmlns:x="urn:x"'),
+        [{"en": 'Hello <x:b xmlns:x="urn:x">bold</x:b> world.', "ru": "Привет."}]),
+    "hi nested 300 deep": (
+        tmx(tu("A " + "<hi>" * 300 + "deep" + "</hi>" * 300 + " b.")),
+        [{"en": "A deep b.", "ru": "Привет."}]),
+    "hi nested 1500 deep": (
+        tmx(tu("A " + "<hi>" * 1500 + "deep" + "</hi>" * 1500 + " b.")),
+        [{"en": "A deep b.", "ru": "Привет."}]),
+}
+
+
+@pytest.mark.parametrize("name", list(WELL_FORMED))
+def test_well_formed_tmx_is_read_alike_by_both_readers(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text, expected = WELL_FORMED[name]
+    path = tmp_path / "m.tmx"
+    path.write_text(text, "utf-8")
+    assert both_readers(path, monkeypatch) == [expected, expected]
+
+
+ENTITIES = {
+    "undefined, no DTD": tmx(tu("A&nbsp;b.")),
+    "undefined, with an inline code": tmx(tu('A&nbsp;b <bpt i="1">&lt;b&gt;</bpt>c.')),
+    "external DTD": tmx(tu("A&nbsp;b."), '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'),
+    "external DTD and an inline code": tmx(tu('A&nbsp;b <bpt i="1">x</bpt>.'),
+                                           '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'),
+    "declared in the DOCTYPE, and an inline code": tmx(
+        tu('A&nbsp;b <bpt i="1">&lt;b&gt;</bpt>c<ept i="1">&lt;/b&gt;</ept>.'),
+        '<!DOCTYPE tmx [ <!ENTITY nbsp "&#160;"> ]>\n'),
+    "an external entity (XXE)": tmx(
+        tu("A &xxe; b."), '<!DOCTYPE tmx [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>\n'),
+    "an entity bomb": tmx(tu("A &lol3; b."), '<!DOCTYPE tmx [ <!ENTITY lol "lol">'
+                          '<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+                          '<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">'
+                          '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"> ]>\n'),
+}
+
+
+@pytest.mark.parametrize("name", list(ENTITIES))
+def test_entity_references_are_one_error_in_both_readers(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tm expands no entity (nothing read from outside, no bomb): `&name;` other than XML's
+    five stops the file with its line, in both readers alike."""
+    path = tmp_path / "m.tmx"
+    path.write_text(ENTITIES[name], "utf-8")
+    fast, lxml = both_readers(path, monkeypatch)
+    assert fast == lxml
+    assert isinstance(fast, str) and "entity reference &" in fast
+    line = ENTITIES[name].count("\n", 0, ENTITIES[name].index("<tu>")) + 1
+    assert f"m.tmx:{line}:" in fast
+
+
+def test_hostile_tmx_is_one_line_error_on_import(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    (root / "bad.tmx").write_text(ENTITIES["declared in the DOCTYPE, and an inline code"],
+                                  "utf-8")
+    error_line(runner.invoke(app, ["memory", "import", "bad.tmx"]), "bad.tmx:", "&nbsp;")
+    assert not (root / "memory" / "bad.tmx").exists()
+    (root / "ok.tmx").write_text(WELL_FORMED["namespace prefix in a seg"][0], "utf-8")
+    assert runner.invoke(app, ["memory", "import", "ok.tmx"]).exit_code == 0

@@ -66,24 +66,51 @@ TMX_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
 """Inline elements whose content is the native code (e.g. `&lt;sup&gt;`): kept as text."""
 
 
+class EntityReference(Exception):
+    """An entity reference other than the five of XML: tm expands none (no external
+    entity is read, no entity bomb goes off), so it stops the file instead of vanishing."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def entity_error(name: str, path: Path, line: int) -> MemoryFormatError:
+    """The same error from both TMX readers for `&name;`."""
+    return MemoryFormatError(f"entity reference &{name}; (tm expands no entities)", path, line,
+                             "write the character itself or a character reference such "
+                             "as &#160;")
+
+
 def _seg_text(seg: Any) -> str:
     """The text of a <seg>: native codes as their text, <hi> unwrapped, and any foreign
-    element (a stray `<sup>` some tools write) kept as markup."""
+    element (a stray `<sup>` some tools write) kept as markup. Nesting of any depth is
+    walked without recursion."""
     if len(seg) == 0:
         return seg.text or ""
-    parts = [seg.text or ""]
-    for child in seg:
-        if not isinstance(child.tag, str):
-            pass
-        elif child.tag in TMX_CODES:
-            parts.append("".join(child.itertext()))
-        elif child.tag in ("hi", "g", "sub"):
-            parts.append(_seg_text(child))
-        else:
-            from lxml import etree  # lxml is loaded only when needed
+    parts: list[str] = []
+    stack: list[Any] = [seg]  # elements to open, or strings to emit, in reverse order
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        parts.append(item.text or "")
+        todo: list[Any] = []
+        for child in item:
+            if not isinstance(child.tag, str):
+                if type(child).__name__ == "_Entity":
+                    raise EntityReference(str(getattr(child, "name", "?")))
+            elif child.tag in TMX_CODES:
+                todo.append("".join(child.itertext()))
+            elif child.tag in ("hi", "g", "sub"):
+                todo.append(child)
+            else:
+                from lxml import etree  # lxml is loaded only when needed
 
-            parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
-        parts.append(child.tail or "")
+                todo.append(etree.tostring(child, encoding="unicode", with_tail=False))
+            todo.append(child.tail or "")
+        stack.extend(reversed(todo))
     return "".join(parts)
 
 
@@ -104,7 +131,10 @@ def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0
             if code is None:
                 code = codes[lang] = lang_code(lang)
             seg = child.find("seg")
-            text = _seg_text(seg) if seg is not None else ""
+            try:
+                text = _seg_text(seg) if seg is not None else ""
+            except EntityReference as e:
+                raise entity_error(e.name, path, (el.sourceline or 1) + line_offset) from None
             if text.strip() and code not in texts:
                 texts[code] = text
         elif tag == "note" and child.text:
@@ -145,6 +175,12 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
     except etree.XMLSyntaxError as e:
         line = e.position[0] if e.position else e.lineno
         what = re.sub(r",? line \d+, column \d+$", "", e.msg or str(e))
+        first = next((x for x in e.error_log if x.level >= 2), None)  # libxml2's own error
+        if first is not None and (not line or what == "no element found"):
+            line, what = first.line, first.message.strip()
+        undefined = re.fullmatch(r"Entity '([^']+)' not defined", what)
+        if undefined:
+            raise entity_error(undefined.group(1), path, line or 1) from None
         raise MemoryFormatError(f"not well-formed XML: {what}", path, line or 1,
                                 "fix the XML or re-export the TMX") from None
     except OSError as e:

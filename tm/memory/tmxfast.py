@@ -10,7 +10,6 @@ is handed to lxml on its own.
 
 from __future__ import annotations
 
-import html
 import multiprocessing
 import os
 import re
@@ -20,7 +19,7 @@ from typing import Any
 from xml.parsers import expat
 
 from tm.errors import MemoryFormatError
-from tm.memory.formats import MemoryUnit, lang_code, tu_unit
+from tm.memory.formats import EntityReference, MemoryUnit, entity_error, lang_code, tu_unit
 
 FAST_MAX = 512 << 20
 """Bytes above which the streaming lxml reader is used (bounded memory)."""
@@ -42,13 +41,29 @@ _TUV_SEG = re.compile(
 _NOTE = re.compile(r"<note\b[^>]*>(.*?)</note\s*>", re.S)
 _XML_LANG = re.compile(r"""\bxml:lang\s*=\s*(["'])(.*?)\1""", re.S)
 _LANG = re.compile(r"""(?<![\w:])lang\s*=\s*(["'])(.*?)\1""", re.S)
+_ROOT_TAGS = re.compile(r"<(?:[\w.-]+:)?tmx\b[^>]*>(?:.*?<(?:[\w.-]+:)?body\b[^>]*>)?", re.S)
+_XMLNS = re.compile(r"""\bxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+_REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[^\s&;#]+);")
+_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _reference(m: re.Match[str]) -> str:
+    ref = m.group(1)
+    if ref[0] == "#":
+        return chr(int(ref[2:], 16) if ref[1] == "x" else int(ref[1:]))
+    if ref in _PREDEFINED:
+        return _PREDEFINED[ref]
+    raise EntityReference(ref)  # expat let it pass: the file names an external DTD
 
 
 def _text(raw: str) -> str:
-    """Character data as an XML parser gives it: line ends normalized, entities replaced."""
+    """Character data as an XML parser gives it: line ends normalized, the five entities
+    of XML and character references replaced (any other is an error, as in lxml's)."""
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return html.unescape(raw) if "&" in raw else raw
+    return _REFERENCE.sub(_reference, raw) if "&" in raw else raw
 
 
 def read_tmx_fast(path: Path) -> Iterator[MemoryUnit] | None:
@@ -89,17 +104,25 @@ def _decoded(data: bytes, path: Path) -> str:
     return text
 
 
-def _xml_error(data: bytes) -> tuple[int, int] | None:
-    """expat's (error code, line) for a file that is not well-formed, else None."""
+def _xml_error(data: bytes) -> tuple[int, int, str] | None:
+    """expat's (error code, line, entity name) for a file that is not well-formed, else
+    None; the name is that of an undefined entity, the error both TMX readers agree on."""
     try:
         expat.ParserCreate().Parse(data, True)
     except expat.ExpatError as e:
-        return e.code, e.lineno or 1
+        name = ""
+        if e.code == expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]:
+            line = data.split(b"\n", e.lineno)[e.lineno - 1] if e.lineno else b""
+            found = re.match(rb"&([^\s&;#]+);", line[e.offset:])
+            name = found.group(1).decode("utf-8", "replace") if found else "?"
+        return e.code, e.lineno or 1, name
     return None
 
 
-def _raise_xml_error(error: tuple[int, int] | None, path: Path) -> None:
+def _raise_xml_error(error: tuple[int, int, str] | None, path: Path) -> None:
     if error is not None:
+        if error[2]:
+            raise entity_error(error[2], path, error[1])
         raise MemoryFormatError(f"not well-formed XML: {expat.ErrorString(error[0])}", path,
                                 error[1], "fix the XML or re-export the TMX")
 
@@ -127,7 +150,7 @@ class _Check:
     def close(self, path: Path) -> None:
         """Wait for the verdict and raise the XML error, if there is one."""
         try:
-            error: tuple[int, int] | None = self.conn.recv()
+            error: tuple[int, int, str] | None = self.conn.recv()
         except (OSError, EOFError):  # the check died: do it here
             error = _xml_error(path.read_bytes())
         finally:
@@ -181,29 +204,32 @@ def _units(text: str, path: Path) -> Iterator[MemoryUnit]:
         start = m.start()
         line += text.count("\n", at, start)
         at = start
-        attrs1, raw1, attrs2, raw2, body = m.groups()
-        if body is None:
-            code1 = langs.get(attrs1, "")
-            if code1 == "":
-                code1 = _lang_of(attrs1, langs)
-            code2 = langs.get(attrs2, "")
-            if code2 == "":
-                code2 = _lang_of(attrs2, langs)
-            if code1 is not None and code2 is not None:
-                if code1 == code2:
-                    continue  # one language twice: fewer than two languages
-                if "&" in raw1 or "\r" in raw1:
-                    raw1 = _text(raw1)
-                if "&" in raw2 or "\r" in raw2:
-                    raw2 = _text(raw2)
-                if raw1.strip() and raw2.strip():
-                    yield MemoryUnit({code1: raw1, code2: raw2}, line)
-                continue
-            m = _TU.match(text, start) or m  # a <tuv> without a language: lxml says so
-            body = m.group(1)
-        unit = _one(m, body, text, path, codes, langs, line)
-        if unit is not None:
-            yield unit
+        try:
+            attrs1, raw1, attrs2, raw2, body = m.groups()
+            if body is None:
+                code1 = langs.get(attrs1, "")
+                if code1 == "":
+                    code1 = _lang_of(attrs1, langs)
+                code2 = langs.get(attrs2, "")
+                if code2 == "":
+                    code2 = _lang_of(attrs2, langs)
+                if code1 is not None and code2 is not None:
+                    if code1 == code2:
+                        continue  # one language twice: fewer than two languages
+                    if "&" in raw1 or "\r" in raw1:
+                        raw1 = _text(raw1)
+                    if "&" in raw2 or "\r" in raw2:
+                        raw2 = _text(raw2)
+                    if raw1.strip() and raw2.strip():
+                        yield MemoryUnit({code1: raw1, code2: raw2}, line)
+                    continue
+                m = _TU.match(text, start) or m  # a <tuv> without a language: lxml says so
+                body = m.group(1)
+            unit = _one(m, body, text, path, codes, langs, line)
+            if unit is not None:
+                yield unit
+        except EntityReference as e:  # a `&name;` other than XML's five
+            raise entity_error(e.name, path, line) from None
 
 
 def _lang_of(attrs: str, langs: dict[str, str | None]) -> str | None:
@@ -241,4 +267,16 @@ def _general(m: re.Match[str], text: str, path: Path, codes: dict[str, str],
     """One unit by lxml: inline codes in a segment, or a layout the patterns skip."""
     from lxml import etree  # loaded only for the rare unit the patterns skip
 
-    return tu_unit(etree.fromstring(m.group(0)), path, codes, line - 1)
+    root = _ROOT_TAGS.search(text, 0, 1 << 16)  # namespaces declared on <tmx> or <body>
+    xmlns = " ".join(x.group(0) for x in _XMLNS.finditer(root.group(0))) if root else ""
+    parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
+    try:
+        wrapper = etree.fromstring(f"<tm-unit {xmlns}>{m.group(0)}</tm-unit>", parser)
+    except etree.XMLSyntaxError as e:
+        undefined = re.search(r"Entity '([^']+)' not defined", e.msg or "")
+        if undefined:
+            raise entity_error(undefined.group(1), path, line) from None
+        what = re.sub(r",? line \d+, column \d+$", "", e.msg or str(e))
+        raise MemoryFormatError(f"not well-formed XML: {what}", path, line,
+                                "fix the XML or re-export the TMX") from None
+    return tu_unit(wrapper[0], path, codes, line - 1)
