@@ -397,3 +397,31 @@ def test_hostile_tmx_is_one_line_error_on_import(tmp_path: Path,
     assert not (root / "memory" / "bad.tmx").exists()
     (root / "ok.tmx").write_text(WELL_FORMED["namespace prefix in a seg"][0], "utf-8")
     assert runner.invoke(app, ["memory", "import", "ok.tmx"]).exit_code == 0
+
+
+# -- a byte order mark ---------------------------------------------------------------------
+
+
+def test_a_byte_order_mark_stays_out_of_msgids_and_in_the_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm.po import read_po, write_po
+
+    root = make_project(tmp_path / "p")
+    source = "\ufeff# Title\n\nHello world. Second.\n"
+    (root / "sources" / "a.md").write_bytes(source.encode("utf-8"))
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    po = root / "locales" / "ru" / "a.po"
+    cat = read_po(po)
+    assert [m.msgid for m in cat.messages] == ["Title", "Hello world.", "Second."]
+    assert cat.messages[0].extracted[0].startswith("heading")
+    assert runner.invoke(app, ["merge"]).exit_code == 0
+    assert (root / "build" / "ru" / "a.md").read_bytes() == source.encode("utf-8")
+    for m in cat.messages:
+        m.msgstr = {"Title": "Заголовок"}.get(m.msgid, m.msgid)
+    write_po(po, cat)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    assert not any(m.fuzzy for m in read_po(po).messages)  # the translation still fits
+    assert runner.invoke(app, ["merge"]).exit_code == 0
+    assert (root / "build" / "ru" / "a.md").read_text("utf-8") == (
+        "\ufeff# Заголовок\n\nHello world. Second.\n")

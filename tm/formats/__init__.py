@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import cast
 
 from tm.formats.options import SourceOptions
-from tm.model import Unit
+from tm.model import Piece, Unit
 
 UnitsFn = Callable[[str, SourceOptions | None], list[Unit]]
 
@@ -39,6 +39,19 @@ FORMATS: tuple[Format, ...] = (
 )
 
 
+SOURCE_SUFFIXES: frozenset[str] = frozenset({".md"} | {
+    s for f in FORMATS[1:] for s in f.suffixes})
+"""Suffixes of the files a project reads from sources/: `.md` for Markdown (its other
+suffixes are not project documents, as before), and every other format's."""
+
+
+def keeps_suffix(doc: str) -> bool:
+    """Whether document name `doc` keeps its file suffix: a Markdown document is named
+    without `.md` (`lectures/part-4`), another format with its suffix (`articles/a.html`,
+    `fonds/protocol.txt`)."""
+    return PurePath(doc).suffix in SOURCE_SUFFIXES - {".md"}
+
+
 def format_of(path: str | PurePath) -> Format:
     """The format of a source file by its suffix; Markdown when the suffix is unknown."""
     suffix = PurePath(path).suffix.lower()
@@ -47,5 +60,10 @@ def format_of(path: str | PurePath) -> Format:
 
 def source_units(path: str | PurePath, text: str,
                  options: SourceOptions | None = None) -> list[Unit]:
-    """The units of a source document, read as its format."""
+    """The units of a source document, read as its format. A UTF-8 byte order mark is
+    no text: it stays out of every msgid (and in the merged file, which copies it)."""
+    if text.startswith("\ufeff"):
+        return [replace(u, pieces=tuple(Piece(p.start + 1, p.end + 1, p.prefix)
+                                        for p in u.pieces))
+                for u in format_of(path).units(text[1:], options)]
     return format_of(path).units(text, options)
