@@ -1,77 +1,150 @@
-"""How long term finding takes per 100-word segment, English and Russian, cold and warm.
+"""What term finding costs and finds: load, per segment, long lines, real books.
 
-Run: python bench/bench_terms.py   (prints ms per segment; not part of the test run)
+Run: python bench/bench_terms.py [--rust /work/corpora] [--skip-long]   (not part of the tests)
+
+Prints, in one run:
+1. loading the built-in termbase cold (TBX parsed, tries built) and warm (from the
+   `.tm/terms.pickle` of a temporary project), and loading pymorphy3 on its own;
+2. hint cost per segment on the 4.4 MB document of bench/bench_segment.py, against
+   the time tm takes to parse and segment the same document;
+3. a single 10 MB line (linear time);
+4. with --rust: on rust-lang/book (EN->RU) and its Russian translation (RU->EN), the
+   segments, hints, ambiguous hints and `term` findings a translation without any
+   termbase term would get (what `qa = "error"` would fail CI on), and hint cost.
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
+import glob
+import os
+import platform
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-from tm.terms import _latin_keys, _ru_keys, _word_keys, load_termbase
-
 ROOT = Path(__file__).resolve().parent.parent
-LECTURE = ROOT / "sources" / "lectures" / "weiss-2025-stalinist-war-on-trotskyists.md"
+sys.path.insert(0, str(ROOT / "bench"))
 
-# A Russian rendering of some lecture paragraphs (inflected forms on purpose).
-RUSSIAN = """
-В июне 1927 года, вскоре после разгрома Китайской революции Чан Кайши, Троцкий и другие
-лидеры оппозиции были вызваны в Центральную контрольную комиссию. Контрольная комиссия
-пыталась обвинить Троцкого в речах, произнесённых им в Исполнительном комитете
-Коммунистического интернационала, высшем органе Коминтерна. Троцкий гневно отверг попытку
-Центральной контрольной комиссии, подобранной Сталиным, поставить себя над руководящими
-органами Интернационала. На XV съезде ВКП(б) в декабре 1927 года оппозиция была исключена
-из партии. В январе 1928 года Троцкого выслали в Алма-Ату. Тысячи оппозиционеров были
-арестованы по всему СССР; многие из них умерли в ссылке от туберкулёза и малярии. Котэ
-Цинцадзе, грузинский старый большевик и близкий друг Троцкого, умер в 1930 году; Саул
-Красный умер от туберкулёза в возрасте 29 лет. Иосиф Эльцин был арестован уже смертельно
-больным; его отец, Борис Эльцин, руководитель Всесоюзного троцкистского центра, неоднократно
-обращался в ОГПУ. Генрих Ягода, заместитель председателя ОГПУ, докладывал Сталину о
-ликвидации ленинградского фракционного центра и части комсомольского центра. Яков Блюмкин,
-сторонник Троцкого в ГПУ, был расстрелян после того, как посетил Троцкого на Принкипо.
-Вагаршак Тер-Ваганян был главным редактором журнала «Под знаменем марксизма», Александр
-Воронский редактировал «Красную новь», а Евгений Преображенский входил в редакцию «Вестника
-Коммунистической академии». Все трое подписали Заявление 46-ти. Григорий Яковин и Фёдор
-Дингельштедт сидели в Верхнеуральском политизоляторе, где оппозиционеры писали тетради о
-перманентной революции и против теории социализма в одной стране. «Бюллетень оппозиции»
-печатал статью Н. Маркина «Медленная расправа над Х. Г. Раковским». РГАСПИ. Ф. 17. Оп. 171.
-Д. 87. Л. 83. Там же. Л. 116–117. Выделено в оригинале.
+LOAD = """
+import sys, time
+t = time.perf_counter()
+from pathlib import Path
+from tm.config import Config
+from tm.terms import load_termbase
+tb = load_termbase(Config(root=Path(sys.argv[1])))
+tb.find("The Left Opposition", "en", "ru")
+t1 = time.perf_counter()
+tb.find("Левая оппозиция", "ru", "en")
+t2 = time.perf_counter()
+print(f"{(t1 - t) * 1000:.1f} {(t2 - t1) * 1000:.1f} {'pymorphy3' in sys.modules}")
 """
 
 
-def windows(text: str, size: int = 100, step: int = 50) -> list[str]:
-    words = text.split()
-    return [" ".join(words[i:i + size]) for i in range(0, max(1, len(words) - size + 1), step)]
+def load_times() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [subprocess.run([sys.executable, "-c", LOAD, tmp], check=True, text=True,
+                               capture_output=True).stdout.split() for _ in range(3)]
+    cold, warm = runs[0], runs[1:]
+    print(f"termbase load + first EN find (new process, imports included): cold "
+          f"{cold[0]} ms (TBX parsed, tries built), warm {warm[0][0]} / {warm[1][0]} ms "
+          f"(from .tm/terms.pickle; pymorphy3 loaded: {warm[0][2]})")
+    print(f"  first RU find (loads pymorphy3 for the text's words): cold {cold[1]} ms, "
+          f"warm {warm[0][1]} ms")
+    t = time.perf_counter()
+    import pymorphy3
+
+    pymorphy3.MorphAnalyzer()
+    print(f"  pymorphy3 import + MorphAnalyzer(): {(time.perf_counter() - t) * 1000:.0f} ms")
 
 
-def run(label: str, segments: list[str], src: str, tgt: str) -> None:
-    _ru_keys.cache_clear()
-    _latin_keys.cache_clear()
-    _word_keys.cache_clear()
-    t0 = time.perf_counter()
+def segments_of(paths: list[Path], lang: str) -> tuple[list[str], float]:
+    from tm.segment import segment_document
+    from tm.source import units
+
+    t = time.process_time()
+    out = []
+    for p in paths:
+        src = p.read_text(encoding="utf-8")
+        out += [s.text for s in segment_document(src, units(src), lang)]
+    return out, time.process_time() - t
+
+
+def hint_cost(label: str, segs: list[str], seg_cpu: float, src: str, tgt: str) -> None:
+    from tm.checks.context import Context
+    from tm.checks.termcheck import check_terms
+    from tm.terms import load_termbase
+
     tb = load_termbase(None)
-    tb.find("warm up the index", src, tgt)
-    build = time.perf_counter() - t0
-    cold = []
-    for s in segments:
-        a = time.perf_counter()
-        tb.find(s, src, tgt)
-        cold.append(time.perf_counter() - a)
-    warm = []
-    for _ in range(5):
-        for s in segments:
-            a = time.perf_counter()
-            tb.find(s, src, tgt)
-            warm.append(time.perf_counter() - a)
-    print(f"{label}: {len(tb)} entries, {len(segments)} segments of 100 words; "
-          f"load+index {build * 1000:.1f} ms; first pass {statistics.mean(cold) * 1000:.2f} ms/seg "
-          f"(max {max(cold) * 1000:.2f}); warm {statistics.mean(warm) * 1000:.2f} ms/seg")
+    tb.find("warm up", src, tgt)
+    t = time.process_time()
+    found = [tb.find(s, src, tgt) for s in segs]
+    cpu = time.process_time() - t
+    hints = sum(len(f) for f in found)
+    amb = sum(1 for f in found for x in f if x.ambiguous)
+    ctx = Context(src, tgt, tb)
+    findings = sum(len(list(check_terms(s, "—", ctx))) for s in segs)
+    print(f"{label}: {len(segs)} segments; hints {hints} ({amb} ambiguous); `term` findings "
+          f"on a translation without terms {findings}; hinting {cpu:.2f} s CPU = "
+          f"{cpu / len(segs) * 1000:.3f} ms/segment, {cpu / seg_cpu:.0%} of parsing and "
+          f"segmenting ({seg_cpu:.2f} s)")
+
+
+def generated(tmp: Path) -> None:
+    from bench_segment import LECTURE, build_document
+
+    text, copies = build_document(LECTURE.read_text(encoding="utf-8"), 4_400_000)
+    doc = tmp / "doc.md"
+    doc.write_text(text, encoding="utf-8")
+    segs, seg_cpu = segments_of([doc], "en")
+    hint_cost(f"bench_segment document ({len(text.encode()) / 1e6:.1f} MB, lecture x {copies})",
+              segs, seg_cpu, "en", "ru")
+
+
+def long_line() -> None:
+    from bench_segment import LECTURE
+
+    from tm.terms import load_termbase
+
+    tb = load_termbase(None)
+    tb.find("warm up", "en", "ru")
+    line = LECTURE.read_text(encoding="utf-8").replace("\n", " ")
+    for mb in (2.5, 10):
+        text = (line * int(mb * 1e6 / len(line) + 1))[:int(mb * 1e6)]
+        t = time.process_time()
+        n = len(tb.find(text, "en", "ru"))
+        print(f"single {mb} MB line: {time.process_time() - t:.2f} s CPU ({n} terms)")
+
+
+def rust(corpora: Path) -> None:
+    for label, pattern, src, tgt in (
+            ("rust-lang/book EN->RU", "rust-lang+book/src/*.md", "en", "ru"),
+            ("rust-lang/book RU->EN", "rust-lang-ru+book/rustbook-ru/src/*.md", "ru", "en")):
+        paths = [Path(p) for p in sorted(glob.glob(str(corpora / pattern)))]
+        if not paths:
+            print(f"{label}: not found under {corpora}")
+            continue
+        segs, seg_cpu = segments_of(paths, src)
+        hint_cost(label, segs, seg_cpu, src, tgt)
 
 
 def main() -> None:
-    run("en->ru lecture", windows(LECTURE.read_text(encoding="utf-8")), "en", "ru")
-    run("ru->en sample", windows(RUSSIAN * 3, step=25), "ru", "en")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rust", type=Path, help="folder holding rust-lang+book and rust-lang-ru+book")
+    ap.add_argument("--skip-long", action="store_true", help="skip the 10 MB single line")
+    args = ap.parse_args()
+    print(f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, load "
+          f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    load_times()
+    with tempfile.TemporaryDirectory() as tmp:
+        generated(Path(tmp))
+    if not args.skip_long:
+        long_line()
+    if args.rust:
+        rust(args.rust)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ from tm.romanize import romanization_key
 
 Keys = frozenset[str]
 CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk"})
-TOKEN = re.compile(r"[^\W\d_]{2,}\([^\W\d_]{1,2}\)|№|\w+(?:[-‐]\w+)*(?:['’ʹ]\w+)*['’ʹ]?")
+TOKEN = re.compile(r"№|\w+(?:[-‐]\w+)*(?:['’ʹ]\w+)*(?:\([^\W\d_]{1,2}\)(?!\w))?['’ʹ]?")
+"""A word: hyphenated, with apostrophes, or a party abbreviation `ВКП(б)` (one pattern
+with no alternative to backtrack through: term finding splits whole texts with it)."""
 CAPS_RU = re.compile(r"([А-ЯЁ]{2,}(?:\([а-яё]\))?)[а-яё]{0,3}")
 _CYR = re.compile("[А-Яа-яЁё]")
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox"})

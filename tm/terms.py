@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,6 +96,9 @@ def form_pattern(form: str, base: str, citation: bool = False, roman: bool = Fal
     abbreviation (`f.`, `Л.`) matches only as written, before a number when short."""
     text = re.sub(r"[«»\"“”]", "", form).strip()
     toks = _tokens(text)
+    latin = base not in CYRILLIC_LANGS
+    while len(toks) > 1 and latin and toks[0][2].lower() in FUNCTION_WORDS:
+        toks = toks[1:]  # `The New Course` is found in `the New Course`, and `the` starts none
     if not toks:
         return (), False
     keys = [_form_keys(w, base, roman, named, i == 0) for i, (_s, _e, w) in enumerate(toks)]
@@ -137,45 +141,56 @@ def _vocabulary(trie: Trie) -> frozenset[str]:
 
 
 _SPLIT = re.compile(f"({TOKEN.pattern})")
-_MISSING: Keys = frozenset({"\0missing"})
 
 
-def scan(text: str, trie: Trie, keys_of: dict[str, Keys | None], vocabulary: frozenset[str],
-         get_keys: Callable[[str], Keys], dotted: frozenset[str] = frozenset()
-         ) -> list[Found]:
+@dataclass(slots=True)
+class Scanner:
+    """What scanning texts of one source language needs, with its per-word caches."""
+
+    trie: Trie
+    vocabulary: frozenset[str]
+    get_keys: Callable[[str], Keys]
+    dotted: frozenset[str] = frozenset()
+    keys_of: dict[str, Keys | None] = field(default_factory=dict)
+    starters: set[str] = field(default_factory=set)
+
+
+def scan(text: str, sc: Scanner) -> list[Found]:
     """Every pattern of `trie` found in `text`, in one pass over its words.
 
     The text is split into gaps and words in C; `keys_of` caches each word's keys that
-    occur in the trie (None: none do), so the Python loop only visits words that can be
-    part of a term. A word without keys between two that have some breaks a match,
-    since the gap test between those two sees its letters. `dotted` names the words
+    occur in the trie (None: none do) and `starters` the words that can start a term, so
+    the Python loop only visits those. A word without keys between two that have some
+    breaks a match, since the gap test between those two sees its letters. `dotted` names the words
     that have a citation key when a full stop follows (`f.`, `Л.`).
     """
+    trie, keys_of, starters, dotted = sc.trie, sc.keys_of, sc.starters, sc.dotted
     parts = _SPLIT.split(text)
     words = parts[1::2]
-    get = keys_of.get
-    ks_list = [get(w, _MISSING) for w in words]
-    missing = {w for w, k in zip(words, ks_list, strict=True) if k is _MISSING}
+    missing = set(words).difference(keys_of)
     if missing:
         if len(keys_of) > 300_000:
             keys_of.clear()
+            starters.clear()
+            missing = set(words)
         for w in missing:
-            keys_of[w] = (get_keys(w) & vocabulary) or None
-        ks_list = [get(w) for w in words]
-    if dotted:
-        for i in [i for i, w in enumerate(words) if w in dotted]:
-            if parts[2 * i + 2].startswith("."):
-                ks_list[i] = (ks_list[i] or frozenset()) | {f"={words[i]}."}
-    root = trie.keys()
-    starts = [i for i, k in enumerate(ks_list) if k and not root.isdisjoint(k)]
+            ks = keys_of[w] = (sc.get_keys(w) & sc.vocabulary) or None
+            if w in dotted or (ks and not trie.keys().isdisjoint(ks)):
+                starters.add(w)
+    starts = [i for i, w in enumerate(words) if w in starters]
     if not starts:
         return []
+    extra: dict[int, Keys] = {}
+    for i in starts:
+        if words[i] in dotted and parts[2 * i + 2].startswith("."):
+            extra[i] = (keys_of[words[i]] or frozenset()) | {f"={words[i]}."}
     offsets: list[int] = []
     gap_ok: dict[str, bool] = {}
     found: list[Found] = []
     n = len(words)
     for i in starts:
-        nodes = [trie[k] for k in ks_list[i] if k in trie]  # type: ignore[union-attr]
+        first = extra.get(i) or keys_of[words[i]] or frozenset()
+        nodes = [trie[k] for k in first if k in trie]
         j = i
         while nodes:
             for node in nodes:
@@ -193,7 +208,7 @@ def scan(text: str, trie: Trie, keys_of: dict[str, Keys | None], vocabulary: fro
             j += 1
             if j >= n:
                 break
-            nxt = ks_list[j]
+            nxt = extra.get(j) or keys_of[words[j]]
             gap = parts[2 * j]
             ok = gap_ok.get(gap)
             if ok is None:
@@ -239,10 +254,8 @@ class Termbase:
         self.tries: dict[str, Trie] = dict(tries or {})
         self.cache_path: Path | None = None
         self.cache_key = ""
-        self._vocab: dict[str, frozenset[str]] = {}
-        self._prefixes: dict[str, frozenset[str]] = {}
-        self._dotted: dict[str, frozenset[str]] = {}
-        self._keys_of: dict[str, dict[str, Keys | None]] = {}
+        self._scanners: dict[str, Scanner] = {}
+        self._terms: dict[tuple[int, str, str, bool], Term | None] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -280,34 +293,37 @@ class Termbase:
                 store_cached(self.cache_path, self.cache_key, self)
         return self.tries[base]
 
-    def _index(self, base: str) -> tuple[Trie, frozenset[str], frozenset[str]]:
-        trie = self.trie(base)
-        if base not in self._vocab:
-            vocab = self._vocab[base] = _vocabulary(trie)
-            self._prefixes[base] = frozenset(prefix(k) for k in vocab if not k.startswith("="))
-            self._dotted[base] = frozenset(k[1:-1] for k in vocab
-                                           if k.startswith("=") and k.endswith("."))
-        return trie, self._vocab[base], self._prefixes[base]
+    def scanner(self, source_lang: str) -> Scanner:
+        """The scanner of `source_lang` texts (its trie built or loaded at first use)."""
+        sc = self._scanners.get(source_lang)
+        if sc is None:
+            base = base_lang(source_lang)
+            trie = self.trie(base)
+            vocab = _vocabulary(trie)
+            prefixes = frozenset(prefix(k) for k in vocab if not k.startswith("="))
+            dotted = frozenset(k[1:-1] for k in vocab if k.startswith("=") and k.endswith("."))
+            sc = self._scanners[source_lang] = Scanner(
+                trie, vocab, lambda w: word_keys(w, base, prefixes), dotted)
+        return sc
 
     def term(self, n: int, source_lang: str, target_lang: str, ambiguous: bool = False
              ) -> Term | None:
         """Entry `n` as a Term from `source_lang` to `target_lang`, if it has both."""
+        key = (n, source_lang, target_lang, ambiguous)
+        if key in self._terms:
+            return self._terms[key]
         entry = self.entries[n]
         source, target = entry.preferred(source_lang), entry.display(target_lang)
-        if source is None or target is None:
-            return None
-        return Term(source=source, target=target, source_lang=source_lang,
-                    target_lang=target_lang, note=entry.note, pos=entry.pos,
-                    uncertain=entry.uncertain, origin=self.origins[n], ambiguous=ambiguous)
+        term = None if source is None or target is None else Term(
+            source=source, target=target, source_lang=source_lang, target_lang=target_lang,
+            note=entry.note, pos=entry.pos, uncertain=entry.uncertain, origin=self.origins[n],
+            ambiguous=ambiguous)
+        self._terms[key] = term
+        return term
 
     def matches(self, text: str, source_lang: str) -> list[Found]:
         """(start, end, entry, ambiguous) of the outermost matches in `text`."""
-        base = base_lang(source_lang)
-        trie, vocab, prefixes = self._index(base)
-        keys_of = self._keys_of.setdefault(base, {})
-        found = scan(text, trie, keys_of, vocab, lambda w: word_keys(w, base, prefixes),
-                     self._dotted[base])
-        return outermost(found)
+        return outermost(scan(text, self.scanner(source_lang)))
 
     def find(self, text: str, source_lang: str, target_lang: str) -> list[Term]:
         """Every entry found in `text`, in order of appearance, each once; ambiguous when
