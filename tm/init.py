@@ -21,6 +21,7 @@ output = "build"        # tm merge writes build/<lang>/<doc>.md
 memory = ["memory/*.tmx", "memory/*.tbx", "memory/*.csv", "memory/*.po"]
 builtin_terms = true    # the shipped archival termbase
 fuzzy_threshold = 75    # lowest fuzzy-match score (0-100) that pre-fills a segment
+follow_symlinks = false # read sources that are links to files outside the project
 # memory_url = "postgresql://tm@db/tm"   # a shared team memory instead of the local index
 
 # Source language per glob under `sources`; the first match wins.
@@ -28,6 +29,10 @@ fuzzy_threshold = 75    # lowest fuzzy-match score (0-100) that pre-fills a segm
 [[documents]]
 glob = "**/*.md"
 language = "en"
+
+# [source]              # offered besides running text (defaults; per-tag attributes as po4a)
+# front_matter = ["title", "description", "summary", "subtitle"]
+# tag_attributes = { Listing = ["caption"] }   # and attributes = ["alt", "title", ...]
 
 [check]                 # what `tm check` demands (the CI gate)
 min_translated = { ru = 100, de = 0 }   # percent of segments, per language
