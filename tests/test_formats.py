@@ -180,3 +180,35 @@ def test_source_options_in_tm_toml(tmp_path: Path) -> None:
     (tmp_path / "tm.toml").write_text('[source]\nfront_matter = "title"\n')
     with pytest.raises(ConfigError, match="source.front_matter"):
         load_config(tmp_path)
+
+
+def test_html_and_text_documents_in_a_project(tmp_path: Path) -> None:
+    """The same workflow for every format: segment, translate, merge; documents other
+    than Markdown keep their suffix in their names, catalogs and output."""
+    from tm.po import read_po, write_po
+    from tm.project import merge_project, segment_project
+
+    (tmp_path / "tm.toml").write_text(
+        'languages = ["en", "ru"]\nbuiltin_terms = false\n'
+        '[[documents]]\nglob = "**/*.html"\nlanguage = "en"\n'
+        '[[documents]]\nglob = "**/*.txt"\nlanguage = "ru"\n')
+    (tmp_path / "sources/articles").mkdir(parents=True)
+    (tmp_path / "sources/fonds").mkdir(parents=True)
+    (tmp_path / "sources/articles/exile.html").write_text(ARTICLE, "utf-8")
+    (tmp_path / "sources/fonds/protocol.txt").write_text(PLAIN, "utf-8")
+    config = load_config(tmp_path)
+    assert config.documents_list() == ["articles/exile.html", "fonds/protocol.txt"]
+    segment_project(config, advisor=None)
+    for doc, lang in (("articles/exile.html", "ru"), ("fonds/protocol.txt", "en")):
+        path = config.catalog_path(doc, lang)
+        assert path == tmp_path / "locales" / lang / f"{doc}.po"
+        cat = read_po(path)
+        assert len(cat.messages) > 5
+        for m in cat.messages:
+            m.msgstr = m.msgid.upper()
+        write_po(path, cat)
+    merge_project(config)
+    html = (tmp_path / "build/ru/articles/exile.html").read_text("utf-8")
+    assert skeleton(html).tags == skeleton(ARTICLE).tags
+    assert "<h1 id=\"top\">THE OPPOSITION IN 1928</h1>" in html
+    assert (tmp_path / "build/en/fonds/protocol.txt").read_text("utf-8") == PLAIN.upper()

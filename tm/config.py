@@ -15,6 +15,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from tm.errors import ConfigError, read_utf8
+from tm.formats import SOURCE_SUFFIXES, keeps_suffix
 from tm.formats.options import SourceOptions, parse_source_options
 from tm.names import check_language, usable_source
 
@@ -74,8 +75,9 @@ class Config:
         return self.root / self.output
 
     def source_language(self, doc: str, suffix: str = ".md") -> str | None:
-        """The language of document `doc` (path under sources/ without suffix), or None."""
-        rel = doc + suffix
+        """The language of document `doc` (path under sources/ without `.md`; other
+        formats keep their suffix, tm.formats), or None."""
+        rel = doc if keeps_suffix(doc) else doc + suffix
         for rule in self.documents:
             if glob_match(rule.glob, rel):
                 return rule.language
@@ -86,7 +88,7 @@ class Config:
         return [lang for lang in self.languages if lang != src]
 
     def source_path(self, doc: str) -> Path:
-        return self.sources_dir / f"{doc}.md"
+        return self.sources_dir / (doc if keeps_suffix(doc) else f"{doc}.md")
 
     def template_path(self, doc: str) -> Path:
         return self.locales_dir / "templates" / f"{doc}.pot"
@@ -95,7 +97,7 @@ class Config:
         return self.locales_dir / lang / f"{doc}.po"
 
     def output_path(self, doc: str, lang: str) -> Path:
-        return self.output_dir / lang / f"{doc}.md"
+        return self.output_dir / lang / (doc if keeps_suffix(doc) else f"{doc}.md")
 
     def documents_list(self) -> list[str]:
         """Every source document that a [[documents]] rule claims, sorted."""
@@ -103,11 +105,14 @@ class Config:
         if not base.is_dir():
             return []
         docs = []
-        for p in sorted(base.rglob("*.md")):
+        for p in sorted(base.rglob("*")):
+            if p.suffix not in SOURCE_SUFFIXES:
+                continue
             rel = p.relative_to(base).as_posix()
-            if self.source_language(rel[:-3]) is not None and usable_source(
+            doc = rel[:-3] if p.suffix == ".md" else rel
+            if self.source_language(doc) is not None and usable_source(
                     p, self.root, self.follow_symlinks):
-                docs.append(rel[:-3])
+                docs.append(doc)
         return docs
 
     def memory_files(self) -> list[Path]:

@@ -18,6 +18,7 @@ from tm.config import Config
 from tm.digest import DIGEST_HEADER, source_digest
 from tm.errors import CatalogError, TmError
 from tm.files import FileChanged, FileState, new_run, read_state
+from tm.formats import SOURCE_SUFFIXES
 from tm.model import Segment, Suggestion
 from tm.names import check_document_name, usable_source
 from tm.po import (
@@ -85,9 +86,10 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
         candidates = [p, config.root / p]
         doc = None
         for c in candidates:
-            if c.suffix == ".md" and c.is_file():
+            if c.suffix in SOURCE_SUFFIXES and c.is_file():
                 try:
-                    doc = c.resolve().relative_to(config.sources_dir.resolve()).as_posix()[:-3]
+                    doc = c.resolve().relative_to(config.sources_dir.resolve()).as_posix()
+                    doc = doc[:-3] if c.suffix == ".md" else doc
                 except ValueError:
                     raise TmError(f"not under {config.sources}/", name, 1,
                                   f"put source documents under {config.sources}/") from None
