@@ -204,3 +204,16 @@ def test_review_in_headless_chromium(rproj: Path, tmp_path: Path) -> None:
     assert _count(every, fuzzy_bg) > 5_000 and _count(work, fuzzy_bg) > 5_000
     # the filter hides the translated rows: their green stripes go, the badges stay
     assert _count(work, green) < _count(every, green) / 2
+
+
+def test_joined_entry_is_done(rproj: Path) -> None:
+    """An entry flagged `#, tm-joined` (its translation is carried by the entry before)
+    is not work left to do."""
+    po = rproj / "locales/ru/lectures/r.po"
+    po.write_text(po.read_text("utf-8").replace(
+        '#: sources/lectures/r.md:5\nmsgid "Trotsky', '#: sources/lectures/r.md:5\n'
+        '#, tm-joined\nmsgid "Trotsky'), "utf-8")
+    [doc] = review_project(load_config(), "ru")
+    row = doc.rows[3]
+    assert (row.status, row.joined, row.needs_work) == ("translated", True, False)
+    assert "joined with the sentence before" in review_page(load_config(), "ru")
