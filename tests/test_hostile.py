@@ -132,7 +132,9 @@ def make_project(root: Path, extra: str = "") -> Path:
 
 
 def files_under(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+    """Every file and folder under `root` but tm's own state (.tm/: lock, caches)."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")
+            if ".tm" not in p.relative_to(root).parts}
 
 
 @pytest.mark.parametrize("name", ["README\n::error file=x::owned.md", "tab\there.md",
@@ -425,3 +427,34 @@ def test_a_byte_order_mark_stays_out_of_msgids_and_in_the_output(
     assert runner.invoke(app, ["merge"]).exit_code == 0
     assert (root / "build" / "ru" / "a.md").read_text("utf-8") == (
         "\ufeff# Заголовок\n\nHello world. Second.\n")
+
+
+# -- a folder where tm writes a file ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command, folder", [
+    (["segment", "--no-memory"], "locales/templates/a.pot"),
+    (["segment", "--no-memory"], "locales/ru/a.po"),
+    (["merge"], "build/ru/a.md"),
+    (["merge"], "build/de/a.md"),
+])
+def test_a_folder_in_the_way_is_one_line_error_and_nothing_is_written(
+        command: list[str], folder: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    if command[0] == "merge":
+        assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    (root / folder).mkdir(parents=True)
+    before = files_under(root)
+    error_line(runner.invoke(app, command), f"{folder}:1:", "folder")
+    assert files_under(root) == before
+
+
+def test_a_file_where_tm_needs_a_folder_is_one_line_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    (root / "build").write_text("not a folder", "utf-8")
+    error_line(runner.invoke(app, ["merge"]), "build:1:", "not a folder")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from tm.errors import TmError, escape_control
@@ -90,3 +91,18 @@ def usable_source(path: Path, root: Path, follow_symlinks: bool) -> bool:
                           "copy the file into the project, or set follow_symlinks = true "
                           "in tm.toml") from None
     return True
+
+
+def check_writable(paths: Iterable[Path]) -> None:
+    """Before writing anything: each target is a file or nothing yet, and its folders are
+    folders, so a run never stops half-way through its writes on a folder in the way."""
+    for path in paths:
+        if path.is_dir():
+            raise TmError("is a folder, not a file", path, 1,
+                          "move it away: tm writes the file there")
+        for parent in path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise TmError("is a file, not a folder", parent, 1,
+                                  f"move it away: tm writes {path.name} in a folder there")
+                break

@@ -20,7 +20,7 @@ from tm.errors import CatalogError, TmError
 from tm.files import FileChanged, FileState, new_run, read_state
 from tm.formats import SOURCE_SUFFIXES
 from tm.model import Segment, Suggestion
-from tm.names import check_document_name, usable_source
+from tm.names import check_document_name, check_writable, usable_source
 from tm.po import (
     Catalog,
     decode_po,
@@ -218,6 +218,7 @@ def _segment_project(
             if _differs(item.path, item.text):
                 item.report.written.append(config.relative(item.path))
         return reports
+    check_writable(item.path for item in pending)
     new_run()
     for item in pending:
         if _write_unless_changed(item):
@@ -344,6 +345,7 @@ def _merge_project(
             reports.append(MergeReport(doc, lang, config.relative(out), result.translated,
                                        result.fallback, missing))
             pending.append((out, result.text))
+    check_writable(path for path, _ in pending)
     new_run()
     for path, text in pending:
         write_text(path, text)
