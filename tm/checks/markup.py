@@ -104,18 +104,35 @@ def _without_code(text: str, spans: list[tuple[int, int, int]]) -> str:
     return "".join(out)
 
 
+_STRONG_CLOSE = re.compile(r"(?<=\S)(?:\*\*|__)")
+_EMPH_CLOSE = re.compile(r"(?<=[^\s*\\])\*(?![\w*])|(?<=[^\s_\\])_(?!\w)")
+
+
+def _last_end(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of `pattern` (a closing delimiter) ends, 0 if none. A search
+    for a span stops there: an opener after the last closer would otherwise rescan the
+    rest of the text in vain, which made a text of many unclosed `*a` quadratic."""
+    end = 0
+    for m in pattern.finditer(text):
+        end = m.end()
+    return end
+
+
 def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
     """Links, code spans, strong and emphasis spans of `text`, in that order."""
     text = soft_breaks_as_spaces(text)
-    links = [m.group(0) for m in LINK.finditer(text)] if "](" in text else []
+    links = [m.group(0) for m in LINK.finditer(text, 0, text.rfind(")") + 1)] \
+        if "](" in text else []
     found = code_spans(text)
     code = [_code_token(text, *span) for span in found]
     rest = _without_code(text, found) if code else text
     rest = URL.sub(" ", rest) if "://" in rest else rest
-    strong = [m.group(0) for m in STRONG.finditer(rest)] if ("**" in rest or "__" in rest) else []
+    strong = [m.group(0) for m in STRONG.finditer(rest, 0, _last_end(_STRONG_CLOSE, rest))] \
+        if ("**" in rest or "__" in rest) else []
     if strong:
         rest = STRONG.sub(lambda m: " " + m.group(2) + " ", rest)
-    emph = [m.group(0) for m in EMPH.finditer(rest)] if ("*" in rest or "_" in rest) else []
+    emph = [m.group(0) for m in EMPH.finditer(rest, 0, _last_end(_EMPH_CLOSE, rest))] \
+        if ("*" in rest or "_" in rest) else []
     return links, code, strong, emph
 
 
