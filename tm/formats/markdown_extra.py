@@ -19,7 +19,7 @@ __all__ = ["SourceOptions", "extra_units", "front_matter_units", "link_title_uni
 
 
 def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
+    return [0] + [m.end() for m in re.finditer(r"\r\n|\n|\r", text)]  # as markdown-it
 
 
 def _line_end(text: str, starts: list[int], i: int) -> int:
