@@ -458,3 +458,17 @@ def test_a_file_where_tm_needs_a_folder_is_one_line_error(
     assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
     (root / "build").write_text("not a folder", "utf-8")
     error_line(runner.invoke(app, ["merge"]), "build:1:", "not a folder")
+
+
+def test_a_control_character_in_a_memory_file_name_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    good = tmx(tu("Hello world."))
+    (root / "a\nb.tmx").write_text(good, "utf-8")
+    error_line(runner.invoke(app, ["memory", "import", "a\nb.tmx"]), "control character")
+    assert not (root / "memory").exists()
+    (root / "memory").mkdir()
+    (root / "memory" / "x\ry.tmx").write_text(good, "utf-8")
+    error_line(runner.invoke(app, ["segment"]), "control character")
+    assert not (root / "locales").exists()

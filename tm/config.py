@@ -17,7 +17,7 @@ else:  # pragma: no cover
 from tm.errors import ConfigError, read_utf8
 from tm.formats import SOURCE_SUFFIXES, keeps_suffix
 from tm.formats.options import SourceOptions, parse_source_options
-from tm.names import check_language, usable_source
+from tm.names import check_language, check_name, usable_source
 
 CONFIG_NAME = "tm.toml"
 SEVERITIES = ("error", "warning", "off")
@@ -120,6 +120,8 @@ class Config:
         found: set[Path] = set()
         for pattern in self.memory:
             found.update(p for p in self.root.glob(pattern) if p.is_file())
+        for p in found:  # a name tm writes into catalogs as the origin of a pre-fill
+            check_name(p.name, self.relative(p))
         return sorted(found)
 
     def relative(self, path: Path) -> str:

@@ -21,6 +21,7 @@ from tm.memory import BUILTIN_ORIGIN, MemoryIndex, open_index
 from tm.memory.advisor import Helpers, MemoryAdvisor
 from tm.memory.formats import SUFFIXES, MemoryUnit, guess_language, read_memory, tmx_bytes
 from tm.model import Match
+from tm.names import check_name
 
 MEMORY_DIR = "memory"
 
@@ -44,6 +45,7 @@ def import_files(config: Config, files: Sequence[Path], force: bool = False) -> 
     """Check that every file reads, copy it into memory/, and bring the index up to date."""
     plan: list[tuple[Path, Path, int, str]] = []
     for path in files:
+        check_name(path.name, path)  # its name goes into catalogs as the origin
         if not path.is_file():
             raise TmError("no such file", path, 1, "name a TMX, TBX, CSV or PO file")
         if path.suffix.lower() not in SUFFIXES:
