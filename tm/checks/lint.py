@@ -44,7 +44,16 @@ def _pieces(source: str, unit: Unit) -> Iterator[tuple[int, str]]:
 
 def lint_mixed_script(source: str, us: Sequence[Unit]) -> Iterator[tuple[int, str, str]]:
     """(line, code, message) for words mixing Latin and Cyrillic letters."""
+    from tm.checks.text import _SWITCH
+
+    switches = [m.start() for m in _SWITCH.finditer(source)]  # one pass over the text
+    if not switches:
+        return
+    from bisect import bisect_left
+
     for u in us:
+        if u.end < switches[0] or bisect_left(switches, u.start) == bisect_left(switches, u.end):
+            continue  # no letter of one script next to one of the other in this unit
         for line, text in _pieces(source, u):
             for word in mixed_script_words(text):
                 yield line, "mixed-script", f"mixed-script word {word} (Latin and Cyrillic letters)"
@@ -124,42 +133,199 @@ def _accepted(key: str, accepted: frozenset[str]) -> bool:
     return False
 
 
-def lint_near_miss(source: str, us: Sequence[Unit],
-                   known: Spellings | None) -> Iterator[tuple[int, str, str]]:
-    """Word runs whose romanization key is close to, but not, a termbase entry's key."""
-    if known is None or not known.canonical:
-        return
-    from rapidfuzz import fuzz, process
+_CAP_WORD = re.compile(r"(?<![A-Za-z'])[A-Z](?:[A-Za-z'\-]*[A-Za-z'])?")
+"""A capitalized word as _WORD cuts it (text with ’ read as ')."""
+_RUN = re.compile(rf"(?:{_WORD.pattern})(?: +(?:{_WORD.pattern}))*")
+"""Words separated by spaces only: the runs `lint_near_miss` compares."""
 
+
+FIRST_WORD_CUTOFF = 60
+"""A run is compared with an entry of as many words only when their first words'
+keys score this much (fuzz.ratio): a near miss misspells a word or two of an entry, it
+does not replace its first word (and the other runs are most of the text)."""
+
+
+_Entries = tuple[list[str], list[Romanization], float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class _NearMissIndex:
+    """The canonical romanizations by word count and by first word, built once per
+    termbase; which entries a capitalized source word may start a near miss of is worked
+    out once per distinct word."""
+
+    sizes: tuple[int, ...]
+    by_words: dict[int, list[Romanization]]
+    firsts: dict[int, list[str]]
+    """Per word count: the distinct first words of the entries' keys."""
+    entries: dict[tuple[int, str], tuple[list[str], list[Romanization]]]
+    """(word count, first word of the key) -> the keys and entries."""
+    viable: dict[str, dict[int, _Entries]]
+    """Source word -> word count -> the entries its runs of that length are compared with."""
+
+
+_INDEXES: dict[int, tuple[Spellings, _NearMissIndex]] = {}
+
+
+def _near_miss_index(known: Spellings) -> _NearMissIndex:
+    got = _INDEXES.get(id(known))
+    if got is not None and got[0] is known:
+        return got[1]
     by_words: dict[int, list[Romanization]] = {}
+    entries: dict[tuple[int, str], tuple[list[str], list[Romanization]]] = {}
     for r in known.canonical:
         by_words.setdefault(r.words, []).append(r)
-    sizes = sorted(by_words, reverse=True)
-    choices = {n: [r.key for r in rs] for n, rs in by_words.items()}
-    for u in us:
-        for line, text in _pieces(source, u):
-            words = list(_WORD.finditer(text.replace("’", "'")))
-            runs = []
-            for i in range(len(words)):
-                for n in sizes:
-                    run = words[i:i + n]
-                    if len(run) == n and not any(text[x.end():y.start()].strip(" ")
-                                                 for x, y in zip(run, run[1:], strict=False)):
-                        phrase = text[run[0].start():run[-1].end()]
-                        runs.append((i, n, phrase, _key(phrase)))
-            covered: set[int] = set()
-            for i, n, _phrase, key in runs:
-                if _accepted(key, known.accepted):
-                    covered.update(range(i, i + n))
-            for i, n, phrase, key in runs:
-                if (not words[i].group(0)[0].isupper() or covered & set(range(i, i + n))
-                        or len(key) < 5 or _accepted(key, known.accepted)):
-                    continue
-                hit = process.extractOne(key, choices[n], scorer=fuzz.ratio, score_cutoff=86)
-                if hit is not None:
-                    best = by_words[n][hit[2]]
-                    yield (line, "near-miss", f"romanization {phrase.translate(_QUOTES)} nearly "
-                           f"matches termbase entry {best.text} but is no recognized spelling")
+        keys, rs = entries.setdefault((r.words, r.key.split(" ")[0]), ([], []))
+        keys.append(r.key)
+        rs.append(r)
+    firsts: dict[int, list[str]] = {}
+    for n, first in entries:
+        firsts.setdefault(n, []).append(first)
+    index = _NearMissIndex(tuple(sorted(by_words, reverse=True)), by_words, firsts,
+                           entries, {})
+    _INDEXES.clear()
+    _INDEXES[id(known)] = (known, index)
+    return index
+
+
+def _viable(word: str, index: _NearMissIndex) -> dict[int, _Entries]:
+    """For each word count, the entries whose first word is close to `word`'s key (and
+    the shortest and longest run key that could score 86 against one of them)."""
+    got = index.viable.get(word)
+    if got is None:
+        from rapidfuzz import fuzz, process
+
+        key = _key(word)
+        got = {}
+        for n, firsts in index.firsts.items():
+            keys: list[str] = []
+            rs: list[Romanization] = []
+            for first, _score, _i in process.extract(
+                    key, firsts, scorer=fuzz.ratio, score_cutoff=FIRST_WORD_CUTOFF,
+                    limit=None):
+                more_keys, more_rs = index.entries[(n, first)]
+                keys += more_keys
+                rs += more_rs
+            if keys:  # fuzz.ratio >= 86 needs lengths within 0.14 of their sum
+                lengths = [len(k) for k in keys]
+                got[n] = (keys, rs, min(lengths) * 0.86 / 1.14, max(lengths) * 1.14 / 0.86)
+        index.viable[word] = got
+    return got
+
+
+def lint_near_miss(source: str, us: Sequence[Unit],
+                   known: Spellings | None) -> Iterator[tuple[int, str, str]]:
+    """Word runs whose romanization key is close to, but not, a termbase entry's key.
+
+    Only runs that start with a capitalized word close to an entry's first word reach
+    the fuzzy comparison, and only with those entries (FIRST_WORD_CUTOFF); the other
+    words of the text cost a regular-expression pass.
+    """
+    if known is None or not known.canonical:
+        return
+    from bisect import bisect_right
+
+    index = _near_miss_index(known)
+    plain = source.replace("’", "'")  # same length: offsets stay valid
+    if not [w for w in set(_CAP_WORD.findall(plain)) if _viable(w, index)]:  # all looked up
+        return
+    pieces = sorted((p.start, p.end, u.line + i) for u in us for i, p in enumerate(u.pieces))
+    offsets = [p[0] for p in pieces]
+    hits: dict[tuple[int, str], Romanization | None] = {}
+    word_keys: dict[str, str] = {}
+    covered: dict[int, set[int]] = {}
+    runs: dict[tuple[str, ...], list[tuple[int, Romanization]]] = {}
+    for m in _CAP_WORD.finditer(plain):
+        viable = index.viable[m.group(0)]
+        if not viable:
+            continue
+        pos = m.start()
+        k = bisect_right(offsets, pos) - 1
+        if k < 0 or pos >= pieces[k][1] or not _token_start(plain, pos, pieces[k][0]):
+            continue
+        a, b, line = pieces[k]
+        run = _RUN.match(plain, pos, b)
+        if run is None:
+            continue
+        text = run.group(0)
+        lead = tuple(text.split(maxsplit=max(viable))[:max(viable)])
+        found = runs.get(lead)
+        if found is None:
+            found = runs[lead] = _near_misses(lead, viable, index.sizes, known, word_keys,
+                                              hits)
+        for n, best in found:
+            if k not in covered:
+                covered[k] = _covered(plain, a, b, index.sizes, known, word_keys)
+            ends = [w.end() for w in re.finditer(r"\S+", text)]
+            if any(pos <= c < pos + ends[n - 1] for c in covered[k]):
+                continue
+            phrase = source[pos:pos + ends[n - 1]]
+            yield (line, "near-miss", f"romanization {phrase.translate(_QUOTES)} nearly "
+                   f"matches termbase entry {best.text} but is no recognized spelling")
+
+
+def _near_misses(run: Sequence[str], viable: dict[int, _Entries], sizes: Sequence[int],
+                 known: Spellings, word_keys: dict[str, str],
+                 hits: dict[tuple[int, str], Romanization | None],
+                 ) -> list[tuple[int, Romanization]]:
+    """(word count, entry) for the leading words of a run that nearly match an entry."""
+    from rapidfuzz import fuzz, process
+
+    keys = _word_keys(run, word_keys)
+    out = []
+    for n in sizes:
+        if n > len(keys) or n not in viable:
+            continue
+        choices, rs, lo, hi = viable[n]
+        if not lo <= sum(map(len, keys[:n])) + n - 1 <= hi:
+            continue  # too short or too long to score 86 against any of them
+        key = " ".join(keys[:n])  # the phrase's key (keys join word by word)
+        if (n, key) not in hits:
+            hit = None
+            if len(key) >= 5 and not _accepted(key, known.accepted):
+                hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=86)
+            hits[(n, key)] = rs[hit[2]] if hit is not None else None
+        best = hits[(n, key)]
+        if best is not None:
+            out.append((n, best))
+    return out
+
+
+def _token_start(text: str, pos: int, start: int) -> bool:
+    """Whether _WORD, cutting text[start:], begins a word at `pos` (hyphens before a
+    letter belong to the word before them, if any)."""
+    i = pos
+    while i > start and text[i - 1] == "-":
+        i -= 1
+    return i == start or not (text[i - 1].isascii() and (text[i - 1].isalpha()
+                                                          or text[i - 1] == "'"))
+
+
+def _word_keys(words: Sequence[str], cache: dict[str, str]) -> list[str]:
+    out = []
+    for w in words:
+        key = cache.get(w)
+        if key is None:
+            key = cache[w] = _key(w)
+        out.append(key)
+    return out
+
+
+def _covered(plain: str, a: int, b: int, sizes: Sequence[int], known: Spellings,
+             cache: dict[str, str]) -> set[int]:
+    """Start offsets of the words of plain[a:b] inside a run that is an accepted spelling."""
+    words = list(_WORD.finditer(plain, a, b))
+    keys = _word_keys([w.group(0) for w in words], cache)
+    reach = [1] * len(words)
+    for i in range(len(words) - 2, -1, -1):
+        if not plain[words[i].end():words[i + 1].start()].strip(" "):
+            reach[i] = reach[i + 1] + 1
+    out: set[int] = set()
+    for i in range(len(words)):
+        for n in sizes:
+            if n <= reach[i] and _accepted(" ".join(keys[i:i + n]), known.accepted):
+                out.update(w.start() for w in words[i:i + n])
+    return out
 
 
 def lint_source(source: str, path: str, termbase: Any = None,
@@ -205,4 +371,7 @@ def format_findings(found: Sequence[Finding], fmt: str = "text") -> str:
     if fmt == "github":
         return "".join(f"::{f.severity} file={_escape_property(f.path)},line={f.line}::"
                        f"{_escape_data(f'{f.code}: {f.message}')}\n" for f in found)
-    return "".join(f"{f.path}:{f.line}: {f.code}: {f.message}\n" for f in found)
+    from tm.errors import escape_control
+
+    return "".join(escape_control(f"{f.path}:{f.line}: {f.code}: {f.message}") + "\n"
+                   for f in found)
