@@ -266,3 +266,31 @@ def test_catalog_saved_during_import_is_not_overwritten(rproj: Path,
     with pytest.raises(tm.xliff.XliffError, match="the catalog changed while"):
         import_xliff(config, xlf)
     assert (rproj / CATALOG).read_text("utf-8") == saved
+
+
+def test_import_reads_segments_ignorables_and_annotations(rproj: Path) -> None:
+    """A tool that split a unit into segments (with an <ignorable> space between) and
+    marked a term with <mrk>: the text is joined back, the least done state wins."""
+    xlf = _export(rproj)
+    text = xlf.read_text("utf-8")
+    assert 'canResegment="no"' in text
+    old = ('<segment state="translated">\n        <source>The Opposition was summoned before '
+           "the Central Control Commission.</source>\n        <target>Оппозицию вызвали в "
+           "Центральную контрольную комиссию.</target>\n      </segment>")
+    assert old in text
+    new = ('<segment state="final"><source>The Opposition was summoned</source>'
+           "<target>Оппозицию вызвали</target></segment>"
+           "<ignorable><source> </source><target> </target></ignorable>"
+           '<segment state="translated"><source>before the Central Control Commission.</source>'
+           '<target>в <mrk id="m1" type="term">Центральную контрольную комиссию</mrk>.</target>'
+           "</segment>")
+    xlf.write_text(text.replace(old, new), "utf-8")
+    code, _, err = _import("ru.xlf")
+    assert code == 0, err
+    m = next(m for m in read_po(rproj / CATALOG).messages if m.msgid.startswith("The Opp"))
+    assert (m.msgstr, m.fuzzy) == ("Оппозицию вызвали в Центральную контрольную комиссию.",
+                                   False)
+    xlf.write_text(text.replace(old, new.replace('state="final"', 'state="initial"')), "utf-8")
+    assert _import("ru.xlf")[0] == 0
+    m = next(m for m in read_po(rproj / CATALOG).messages if m.msgid.startswith("The Opp"))
+    assert m.fuzzy

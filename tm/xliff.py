@@ -126,8 +126,8 @@ def export_xliff(config: Config, lang: str, docs: Sequence[str] | None = None) -
             raise XliffError(f"no {lang} catalog for {doc}", config.relative(path), 1,
                              "run `tm segment` to create it")
         cat = read_po(path)
-        f = etree.SubElement(root, _q("file"), id=f"f{i}", original=doc)
-        f.set(f"{{{XML_NS}}}space", "preserve")
+        f = etree.SubElement(root, _q("file"), id=f"f{i}", original=doc, canResegment="no")
+        f.set(f"{{{XML_NS}}}space", "preserve")  # a unit is already one sentence
         for m in _exportable(cat):
             unit = etree.SubElement(f, _q("unit"), id=unit_id(m))
             if m.msgctxt is not None:
