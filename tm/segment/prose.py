@@ -25,6 +25,8 @@ _NOT_SPACE = re.compile(r"\S*")
 _ATTR_TEXT = re.compile(r"""\b(?:alt|title)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _MARKUP_CHARS = frozenset("`<]:&[")
+_OPENER = re.compile(r"[`<\]&\[]")
+_URL_STARTS = ("http://", "https://", "ftp://")
 
 
 class _Next:
@@ -134,4 +136,10 @@ def has_text(segment: str) -> bool:
     >>> has_text('<a id="ch01"></a>'), has_text("`Vec<T>`"), has_text("Use `Vec<T>`.")
     (False, False, True)
     """
+    first = _LETTER.search(segment)
+    if first is None:
+        return False
+    i = first.start()  # a letter before any markup can begin is prose (most segments)
+    if _OPENER.search(segment, 0, i + 1) is None and not segment.startswith(_URL_STARTS, i):
+        return True
     return _LETTER.search(prose(segment)) is not None
