@@ -192,7 +192,8 @@ def test_review_in_headless_chromium(rproj: Path, tmp_path: Path) -> None:
     assert len(rows) == 8
     assert all(bool(hidden) == (work == "no") for _, work, hidden in rows)
     assert sorted(s for s, _, h in rows if h) == ["translated", "translated", "translated"]
-    assert '<input type="checkbox" id="needs-work">' in filtered  # state is a property
+    assert '<input type="checkbox" id="filter-needs-work">' in filtered  # a property
+    assert 'id="needs-work"' not in filtered  # the fragment must not scroll the page down
 
     # what is on the screen: the fuzzy row's background and the status stripes
     shot, shot_filtered = tmp_path / "all.png", tmp_path / "work.png"

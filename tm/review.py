@@ -203,7 +203,7 @@ tr.stale td.n{border-left-color:#c62828}tr.stale{background:#ffebee}
 """
 SCRIPT = """
 (function(){
-  var box=document.getElementById('needs-work');
+  var box=document.getElementById('filter-needs-work');
   function apply(){
     var rows=document.querySelectorAll('tr.row');
     for(var i=0;i<rows.length;i++){
@@ -269,7 +269,7 @@ def render_review(reviews: Sequence[DocumentReview], lang: str) -> str:
         '<p class="summary">' + "".join(
             f'<span><span class="badge {s}">{s}</span> {n}</span>' for s, n in counts.items())
         + "</p>",
-        '<div class="filter"><label><input type="checkbox" id="needs-work"> '
+        '<div class="filter"><label><input type="checkbox" id="filter-needs-work"> '
         f"show only sentences that need work ({work})</label></div>",
     ]
     for d in reviews:
