@@ -361,3 +361,58 @@ def test_sweep_leaves_other_files_alone(tmp_path: Path) -> None:
     assert sweep_temporaries(tmp_path) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [*keep, ".d.tm-999999999-ab.tmp"])
+
+
+# --- real runs at once ------------------------------------------------------------------
+
+
+def test_two_real_segments_while_the_memory_is_indexed(project: Path) -> None:
+    """The issue's case: two `tm segment` while the memory is (re-)indexed. With a long
+    wait the second runs after the first; with a short one it stops with one line. Never
+    `database is locked` or a traceback."""
+    from tests.test_memory_pg import lecture_sentences, write_tmx
+
+    (project / "memory").mkdir()
+    sents = lecture_sentences()
+    pairs = [(f"{s} ({i})", f"перевод {i}: {s}") for i in range(40) for s in sents]
+    write_tmx(project / "memory" / "big.tmx", pairs)
+    env = {**os.environ, "TM_LOCK_TIMEOUT": "120"}
+    procs = [subprocess.Popen([*TM, "segment", "-q"], cwd=project, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(2)]
+    results = [(p.wait(timeout=300), p.communicate()[1]) for p in procs]
+    assert results == [(0, ""), (0, "")]
+    write_tmx(project / "memory" / "big.tmx", pairs[::-1])  # re-indexed by the next run
+    first = subprocess.Popen([*TM, "segment", "-q"], cwd=project, env=env, text=True,
+                             stderr=subprocess.PIPE)
+    lock = project / ".tm" / "lock"
+    for _ in range(400):
+        if lock.exists() and lock.read_text().strip():
+            break
+        time.sleep(0.01)
+    second = tm(project, "segment", "-q", timeout=0)
+    assert first.wait(timeout=300) == 0, first.communicate()[1]
+    assert second.returncode in (0, 2), second.stderr  # 0: the first had already finished
+    if second.returncode == 2:
+        assert re.fullmatch(r"tm: error: \.tm/lock:1: another tm is running \(pid "
+                            rf"{first.pid}: tm segment\) \(wait for it or remove the lock "
+                            r"if that process is gone\)\n", second.stderr), second.stderr
+
+
+def test_killed_segments_leave_no_torn_file_and_no_lock(project: Path) -> None:
+    src = project / "sources" / "lectures" / LECTURE.name
+    text = LECTURE.read_text("utf-8")
+    for n, delay in enumerate((0.5, 1.0)):
+        src.write_text("".join(f"{text}\n\nCopy {i} of {n}.\n\n" for i in range(6)), "utf-8")
+        p = subprocess.Popen([*TM, "segment", "--no-memory"], cwd=project,
+                             stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        for po in project.glob("locales/**/*.po*"):
+            parse_po(po.read_text("utf-8"))  # whole: the old file or the new one
+    r = tm(project, "segment", "--no-memory", timeout=0.5)
+    assert r.returncode == 0, r.stderr
+    assert [p for p in project.rglob("*.tmp")] == []
+    assert not (project / ".tm" / "lock").exists()
+    assert "Copy 5 of 1." in (project / "locales" / "ru" / f"{LECTURE_DOC}.po").read_text()

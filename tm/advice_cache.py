@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tm.config import Config
+from tm.files import temporary_name
 from tm.model import Suggestion
 
 CACHE_DIR = ".tm"
@@ -91,7 +92,7 @@ def _read(path: Path, key: str) -> object:
 
 def _write(path: Path, key: str, payload: dict[Any, Any]) -> None:
     """Write atomically; a cache that cannot be written is only a slower next run."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temporary_name(path)  # swept by the next run if this one is killed
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:

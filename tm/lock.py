@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tm.config import Config
 from tm.errors import TmError
+from tm.files import sweep_temporaries
 
 LOCK_NAME = "lock"
 LOCK_DIR = ".tm"
@@ -137,6 +138,7 @@ def project_lock(root: Path, command: str, timeout: float | None = None,
     try:
         if writable:
             _record(fd, command)
+            sweep_temporaries(path.parent)  # caches under .tm/ a killed run left half-written
         _held[path] = 1
         try:
             yield path
