@@ -218,3 +218,13 @@ def test_joined_entry_is_done(rproj: Path) -> None:
     row = doc.rows[3]
     assert (row.status, row.joined, row.needs_work) == ("translated", True, False)
     assert "joined with the sentence before" in review_page(load_config(), "ru")
+
+
+def test_nothing_to_review(rproj: Path) -> None:
+    r = CliRunner().invoke(app, ["review", "--lang", "en"])
+    assert r.exit_code == 2 and r.stderr == (
+        "tm: error: tm.toml:1: no document is translated into en (en is their source "
+        "language; review a target language)\n")
+    (rproj / "sources/lectures/r.md").unlink()
+    r = CliRunner().invoke(app, ["review", "--lang", "ru"])
+    assert r.exit_code == 2 and "no source documents under sources/" in r.stderr

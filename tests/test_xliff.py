@@ -227,6 +227,8 @@ def test_library_export_counts_and_errors(rproj: Path) -> None:
         ("translated", True), ("translated", True), ("translated", True)]
     with pytest.raises(Exception, match="language 'fr' is not in"):
         export_xliff(config, "fr")
+    with pytest.raises(Exception, match="no document is translated into en"):
+        export_xliff(config, "en")
     (rproj / CATALOG).unlink()
     code, _, err = _import("nope.xlf")
     assert code == 2 and err.startswith("tm: error: nope.xlf:1: cannot read")

@@ -170,7 +170,14 @@ def review_project(config: Config, lang: str, docs: Sequence[str] | None = None
         raise TmError(f"language {lang!r} is not in `languages`", where, 1,
                       f"configured: {', '.join(config.languages)}")
     names = resolve_documents(config, docs)
-    names = [d for d in names if lang in config.target_languages(d)]
+    all_names, names = names, [d for d in names if lang in config.target_languages(d)]
+    if not names:
+        where = config.relative(config.path) if config.path else "tm.toml"
+        if not all_names:
+            raise TmError(f"no source documents under {config.sources}/", where, 1,
+                          "add a .md file there and run `tm segment`")
+        raise TmError(f"no document is translated into {lang}", where, 1,
+                      f"{lang} is their source language; review a target language")
     termbase = load_termbase(config) if config.check.qa != "off" else None
     return [review_document(config, d, lang, termbase) for d in names]
 

@@ -112,6 +112,10 @@ def export_xliff(config: Config, lang: str, docs: Sequence[str] | None = None) -
         raise XliffError(f"language {lang!r} is not in `languages`", _config_name(config), 1,
                          f"configured: {', '.join(config.languages)}")
     names = [d for d in resolve_documents(config, docs) if lang in config.target_languages(d)]
+    if not names:
+        raise XliffError(f"no document is translated into {lang}", _config_name(config), 1,
+                         "add a .md file under sources/ and run `tm segment`, or export a "
+                         "target language")
     src_langs = {config.source_language(d) or "en" for d in names}
     if len(src_langs) > 1:
         raise XliffError(f"documents in several source languages ({', '.join(sorted(src_langs))})",
