@@ -296,3 +296,30 @@ def test_import_reads_segments_ignorables_and_annotations(rproj: Path) -> None:
     assert _import("ru.xlf")[0] == 0
     m = next(m for m in read_po(rproj / CATALOG).messages if m.msgid.startswith("The Opp"))
     assert m.fuzzy
+
+
+def test_round_trip_on_the_bundled_lecture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """The repository's own catalogs (term hints, citation pre-fills, fuzzy entries) come
+    back byte for byte from an export imported into blanked copies of them."""
+    root = Path(__file__).resolve().parent.parent
+    for part in ("tm.toml", "sources", "locales"):
+        src = root / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / part)
+    monkeypatch.chdir(tmp_path)
+    config = load_config()
+    for lang in ("ru", "de"):
+        po = next((tmp_path / "locales" / lang).rglob("*.po"))
+        before = po.read_text("utf-8")
+        data, n = export_xliff(config, lang)
+        assert n == sum(1 for m in read_po(po).messages if not m.obsolete)
+        cat = read_po(po)
+        for m in cat.messages:
+            if not m.obsolete:
+                m.msgstr, m.comments = "", []
+                m.fuzzy = False
+        write_po(po, cat)
+        assert po.read_text("utf-8") != before
+        (tmp_path / f"{lang}.xlf").write_bytes(data)
+        import_xliff(config, tmp_path / f"{lang}.xlf", lang)
+        assert po.read_text("utf-8") == before
