@@ -119,7 +119,11 @@ def project_advisor(config: Config) -> CachedAdvisor:
     and loaded at the first lookup), behind the advice cache in .tm/ that answers for
     every msgid already advised while the memory, the termbase and tm are unchanged."""
     from tm.advice_cache import CachedAdvisor
-    from tm.memory.advisor import MemoryAdvisor
 
-    return CachedAdvisor(config, lambda: MemoryAdvisor(
-        lambda: open_index(config), config.fuzzy_threshold, lambda: load_helpers(config)))
+    def make() -> MemoryAdvisor:  # imported only when some msgid is not in the cache
+        from tm.memory.advisor import MemoryAdvisor
+
+        return MemoryAdvisor(lambda: open_index(config), config.fuzzy_threshold,
+                             lambda: load_helpers(config))
+
+    return CachedAdvisor(config, make)
