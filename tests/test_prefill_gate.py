@@ -25,12 +25,12 @@ DATA = Path(__file__).parent / "data"
 MEMORY = ["memory_lecture.tmx", "memory_glossary.csv", "memory_old.po", "memory_terms.tbx"]
 
 
-def _memory_sources() -> list[str]:
-    """English sentences of the memory test data."""
+def _memory_sources(lang: str = "en") -> list[str]:
+    """Sentences of the memory test data in `lang`."""
     from tm.memory.formats import read_memory
 
-    return [u.texts["en"] for name in MEMORY for u in read_memory(DATA / name)
-            if u.texts.get("en")]
+    return [u.texts[lang] for name in MEMORY for u in read_memory(DATA / name)
+            if u.texts.get(lang)]
 
 
 def _variations(text: str) -> list[str]:
@@ -55,9 +55,14 @@ def prefilled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     paragraphs = [v for t in _memory_sources() for v in _variations(t)]
     (tmp_path / "sources" / "memory-data.md").write_text(
         "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    (tmp_path / "sources" / "ru").mkdir()
+    paragraphs = [v for t in _memory_sources("ru") for v in _variations(t)]
+    (tmp_path / "sources" / "ru" / "memory-data.md").write_text(
+        "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     (tmp_path / "tm.toml").write_text(
         'languages = ["en", "ru", "de"]\n'
         'memory = ["memory/*.tmx", "memory/*.tbx", "memory/*.csv", "memory/*.po"]\n'
+        '[[documents]]\nglob = "ru/**/*.md"\nlanguage = "ru"\n'
         '[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     config = load_config()
@@ -69,13 +74,14 @@ def test_every_prefill_passes_qa_or_says_why(prefilled: Path) -> None:
     config = load_config()
     termbase = load_termbase(config)
     checked = annotated = 0
-    for doc in (LECTURE_DOC, "memory-data"):
-        for lang in ("ru", "de"):
+    for doc, src, langs in ((LECTURE_DOC, "en", ("ru", "de")), ("memory-data", "en", ("ru", "de")),
+                            ("ru/memory-data", "ru", ("en", "de"))):
+        for lang in langs:
             for m in read_po(config.catalog_path(doc, lang)).messages:
                 if m.obsolete or not m.msgstr:
                     continue
                 checked += 1
-                ctx = Context("en", lang, termbase)
+                ctx = Context(src, lang, termbase)
                 codes = [c.code for c in QA_CHECKS if list(c.run(m.msgid, m.msgstr, ctx))]
                 note = next(x for x in m.extracted if x.startswith("tm:"))
                 if codes:
