@@ -460,3 +460,25 @@ def test_english_hints_from_a_warm_cache_load_no_morphology(tmp_path: Path) -> N
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout.split()
     assert out == ["2", "False", "False"]
+
+
+def test_russian_words_analysed_once_are_remembered_across_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from tm.config import Config; "
+            "from tm.terms import load_termbase; "
+            f"tb = load_termbase(Config(root=Path({str(tmp_path)!r}))); "
+            "print([t.source for t in tb.find('Троцкого выслали в Алма-Ату.', 'ru', 'en')], "
+            "'pymorphy3' in sys.modules)")
+
+    def run() -> str:
+        return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    first, second = run(), run()
+    assert first.endswith("True") and second.endswith("False")
+    assert first.removesuffix("True") == second.removesuffix("False")
+    assert "Лев Давидович Троцкий" in first
+    (tmp_path / ".tm" / "lemmas.pickle").write_bytes(b"damaged")
+    assert run() == first  # a damaged file: analysed again, same answer

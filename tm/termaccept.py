@@ -96,9 +96,12 @@ def accepts(text: str, forms: Iterable[tuple[Acceptor, ...]], lang: str) -> bool
     todo = [f for f in forms if f]
     if not todo:
         return False
+    # a Russian word that begins like no accepted word needs no morphological analysis
+    begins = frozenset(fold(x.split(":", 1)[-1])[:3] for form in todo for keys, st in form
+                       for x in (*keys, *([st] if st else [])) if not x.startswith("="))
     toks = []
     for m in TOKEN.finditer(text):
-        keys = word_keys(m.group(), base)
+        keys = word_keys(m.group(), base, begins)
         if text.startswith(".", m.end()):
             keys = keys | {f"={m.group()}."}  # citation abbreviations: `Л.`, `l.`
         toks.append((m.start(), m.end(), keys))

@@ -9,6 +9,7 @@ ignored), so a read-only project still works.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import pickle
@@ -89,6 +90,7 @@ def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None) -> Termba
         store_cached(cache, key, tb)
     tb.cache_path, tb.cache_key = cache, key
     _LOADED[(str(cache), key)] = tb
+    _load_lemmas(cache.parent / "lemmas.pickle")
     return tb
 
 
@@ -110,14 +112,59 @@ def _read_pickle(cache: Path, key: str) -> Termbase | None:
 
 def store_cached(cache: Path, key: str, tb: Termbase) -> None:
     """Write the cache atomically; a failure only costs the next run its speed."""
-    data = {"key": key, "entries": tb.entries, "origins": tb.origins, "tries": tb.tries}
+    _write(cache, {"key": key, "entries": tb.entries, "origins": tb.origins, "tries": tb.tries})
+
+
+_LEMMA_FILES: set[Path] = set()
+MAX_LEMMAS = 300_000
+
+
+def _lemma_key() -> str:
+    """The code that turns analyses into keys, and the pymorphy3 installed."""
+    import importlib.util
+
+    h = hashlib.sha256((Path(__file__).parent / "termkeys.py").read_bytes())
+    spec = importlib.util.find_spec("pymorphy3")
+    if spec is not None and spec.origin:
+        st = Path(spec.origin).parent.stat()
+        h.update(f"{spec.origin}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def _load_lemmas(path: Path) -> None:
+    """Russian words analysed by earlier runs (pymorphy3 loads only for new ones); the
+    words this run analyses are added to the file when it ends."""
+    from tm import termkeys
+
+    if path in _LEMMA_FILES:
+        return
+    _LEMMA_FILES.add(path)
+    key = _lemma_key()
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".terms-", dir=cache.parent)
+        with path.open("rb") as f:
+            data = pickle.load(f)
+        if isinstance(data, dict) and data.get("key") == key:
+            for word, value in data["lemmas"].items():
+                termkeys.LEMMAS.setdefault(word, value)
+    except Exception:  # noqa: BLE001 - missing or damaged: start empty
+        pass
+    start = len(termkeys.LEMMAS_ADDED)
+
+    def save() -> None:
+        if len(termkeys.LEMMAS_ADDED) > start and len(termkeys.LEMMAS) <= MAX_LEMMAS:
+            _write(path, {"key": key, "lemmas": termkeys.LEMMAS})
+
+    atexit.register(save)
+
+
+def _write(path: Path, data: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".terms-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -104,28 +104,46 @@ def latin_keys(token: str, english: bool) -> frozenset[str]:
     return frozenset(keys)
 
 
+LEMMAS: dict[str, tuple[Keys, Keys]] = {}
+"""Russian word -> (its match keys, all its lemmas): pymorphy3's answers, which
+tm.termcache keeps in `.tm/lemmas.pickle` so that later runs need not load it."""
+LEMMAS_ADDED: list[str] = []
+
+
+def _analyse(token: str) -> tuple[Keys, Keys]:
+    hit = LEMMAS.get(token)
+    if hit is not None:
+        return hit
+    low = token.lower().replace("ё", "е")
+    parses = morph().parse(token)
+    top = parses[0]
+    every = frozenset(p.normal_form.replace("ё", "е") for p in parses)
+    if top.score >= 0.8 and (top.tag.POS in _FUNCTION_POS or "Apro" in top.tag.grammemes):
+        keys = frozenset({top.normal_form.replace("ё", "е")})
+    else:
+        if token[:1].isupper() and any(_NAME_TAGS & p.tag.grammemes for p in parses):
+            # Каменев is a surname, not a gerund of каменеть; Верхнеуральском an adjective
+            parses = [p for p in parses if _NAME_TAGS & p.tag.grammemes or p.tag.POS == "ADJF"]
+        keys = frozenset({p.normal_form.replace("ё", "е") for p in parses} | {low})
+    LEMMAS[token] = (keys, every)
+    LEMMAS_ADDED.append(token)
+    return keys, every
+
+
 @lru_cache(maxsize=200_000)
-def ru_keys(token: str) -> frozenset[str]:
+def ru_keys(token: str) -> Keys:
     """Lemmas of a Russian word; capitalized words prefer name/surname/place parses, and a
     word that is almost surely a pronoun or particle (`о том`) keeps only that lemma."""
     caps = CAPS_RU.fullmatch(token)
     if caps:
         return frozenset({"=" + caps.group(1)})
-    low = token.lower().replace("ё", "е")
-    if not _CYR.search(low):
-        return frozenset({low})
-    parses = morph().parse(token)
-    top = parses[0]
-    if top.score >= 0.8 and (top.tag.POS in _FUNCTION_POS or "Apro" in top.tag.grammemes):
-        return frozenset({top.normal_form.replace("ё", "е")})
-    if token[:1].isupper() and any(_NAME_TAGS & p.tag.grammemes for p in parses):
-        # Каменев is a surname, not a gerund of каменеть; Верхнеуральском stays an adjective
-        parses = [p for p in parses if _NAME_TAGS & p.tag.grammemes or p.tag.POS == "ADJF"]
-    return frozenset({p.normal_form.replace("ё", "е") for p in parses} | {low})
+    if not _CYR.search(token):
+        return frozenset({token.lower()})
+    return _analyse(token)[0]
 
 
 @lru_cache(maxsize=50_000)
-def ru_term_keys(token: str) -> frozenset[str]:
+def ru_term_keys(token: str) -> Keys:
     """A termbase word is in its dictionary form: when it is one, that lemma alone counts
     (`том` is the noun, not a form of `тот`; `Каменев` the surname, not `каменеть`)."""
     caps = CAPS_RU.fullmatch(token)
@@ -134,8 +152,7 @@ def ru_term_keys(token: str) -> frozenset[str]:
     low = token.lower().replace("ё", "е")
     if not _CYR.search(low):
         return frozenset({low})
-    lemmas = {p.normal_form.replace("ё", "е") for p in morph().parse(token)}
-    if low in lemmas:
+    if low in _analyse(token)[1]:
         return frozenset({low})
     return ru_keys(token)
 
