@@ -146,7 +146,7 @@ def build_tbx(rows: list[Row]) -> bytes:
                     for latin in row.romanization:
                         _sub(tig, "termNote", latin, type="transliteration")
     etree.indent(root, space="  ")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 def main(argv: list[str] | None = None) -> int:
