@@ -331,3 +331,21 @@ def test_deleted_entry_found_through_the_template(done: Path,
     assert [(f.path, f.line, f.code) for f in de.findings] == [(DOC, 5, "stale")]
     assert calls == ["lecture"]  # the template gave the sentences; segmented for the line
     assert (de.counts.translated, de.counts.untranslated) == (3, 1)
+
+
+def test_template_msgids_read_fast_equal_the_segmentation(done: Path) -> None:
+    (done / DOC).write_text(SOURCE + '\nA "quoted" word, a back\\\\slash\nand a soft break.\n'
+                            "\n| cell *one* | cell `two` |\n|---|---|\n| x | y |\n", "utf-8")
+    config = load_config()
+    segment_project(config)
+    spec = SourceSpec(config, "lecture")
+    texts, _ = stale_mod.segment_source(spec)
+    assert any("\n" in t for t in texts) and any('"' in t for t in texts)
+    pot = done / "locales/templates/lecture.pot"
+    digest = read_po(pot).header[DIGEST_HEADER]
+    assert stale_mod._template_msgids(pot, digest) == texts
+    assert stale_mod._template_msgids(pot, "0" * 32) is None
+    edited = pot.read_text("utf-8").replace('msgstr ""\n\n', 'msgstr "filled"\n\n', 1)
+    assert edited != pot.read_text("utf-8")
+    pot.write_text(edited, "utf-8")  # not tm's own shape: read by the lean scanner
+    assert stale_mod._template_msgids(pot, digest) == texts
