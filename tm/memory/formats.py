@@ -67,8 +67,9 @@ TMX_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
 
 
 class EntityReference(Exception):
-    """An entity reference other than the five of XML: tm expands none (no external
-    entity is read, no entity bomb goes off), so it stops the file instead of vanishing."""
+    """An entity reference other than the five of XML and the file's plain-text entities
+    (`plain_entities`): tm expands no other (no external entity is read, no entity bomb
+    goes off), so it stops the file instead of vanishing."""
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
@@ -77,12 +78,38 @@ class EntityReference(Exception):
 
 def entity_error(name: str, path: Path, line: int) -> MemoryFormatError:
     """The same error from both TMX readers for `&name;`."""
-    return MemoryFormatError(f"entity reference &{name}; (tm expands no entities)", path, line,
+    return MemoryFormatError(f"entity reference &{name}; (tm expands only entities the file "
+                             "declares as plain text)", path, line,
                              "write the character itself or a character reference such "
                              "as &#160;")
 
 
-def _seg_text(seg: Any) -> str:
+_ENTITY_DECL = re.compile(r"""<!ENTITY\s+([^\s%]+)\s+(?:"([^"]*)"|'([^']*)')\s*>""")
+_CHAR_REF = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);")
+
+
+def plain_entities(path: Path) -> dict[str, str]:
+    """Entities the file declares in its DOCTYPE as plain text (`<!ENTITY nbsp "&#160;">`):
+    their values hold no markup and no other entity, so expanding them reads nothing from
+    outside and cannot grow; tm expands those and no other."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 16).decode("utf-8", "replace")
+    except OSError:
+        return {}
+    if "<!ENTITY" not in head:
+        return {}
+    out = {}
+    for m in _ENTITY_DECL.finditer(head[: head.find("]>") + 2 if "]>" in head else None]):
+        value = m.group(2) if m.group(2) is not None else m.group(3)
+        if "<" not in value and "&" not in _CHAR_REF.sub("", value) and "%" not in value:
+            out[m.group(1)] = _CHAR_REF.sub(
+                lambda c: chr(int(c.group(1)[1:], 16) if c.group(1)[0] == "x"
+                              else int(c.group(1))), value)
+    return out
+
+
+def _seg_text(seg: Any, entities: dict[str, str] | None = None) -> str:
     """The text of a <seg>: native codes as their text, <hi> unwrapped, and any foreign
     element (a stray `<sup>` some tools write) kept as markup. Nesting of any depth is
     walked without recursion."""
@@ -100,7 +127,10 @@ def _seg_text(seg: Any) -> str:
         for child in item:
             if not isinstance(child.tag, str):
                 if type(child).__name__ == "_Entity":
-                    raise EntityReference(str(getattr(child, "name", "?")))
+                    name = str(getattr(child, "name", "?"))
+                    if entities is None or name not in entities:
+                        raise EntityReference(name)
+                    todo.append(entities[name])
             elif child.tag in TMX_CODES:
                 todo.append("".join(child.itertext()))
             elif child.tag in ("hi", "g", "sub"):
@@ -114,8 +144,8 @@ def _seg_text(seg: Any) -> str:
     return "".join(parts)
 
 
-def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0
-            ) -> MemoryUnit | None:
+def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0,
+            entities: dict[str, str] | None = None) -> MemoryUnit | None:
     """The unit of one parsed <tu> element (None when it has fewer than two languages)."""
     texts: dict[str, str] = {}
     note = ""
@@ -132,7 +162,7 @@ def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0
                 code = codes[lang] = lang_code(lang)
             seg = child.find("seg")
             try:
-                text = _seg_text(seg) if seg is not None else ""
+                text = _seg_text(seg, entities) if seg is not None else ""
             except EntityReference as e:
                 raise entity_error(e.name, path, (el.sourceline or 1) + line_offset) from None
             if text.strip() and code not in texts:
@@ -157,8 +187,9 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
         context = etree.iterparse(str(path), events=("end",), tag="tu", huge_tree=True,
                                   resolve_entities=False, no_network=True)
         codes: dict[str, str] = {}
+        entities = plain_entities(path)
         for n, (_, el) in enumerate(context):
-            unit = tu_unit(el, path, codes)
+            unit = tu_unit(el, path, codes, 0, entities)
             el.clear(keep_tail=False)
             if n % 256 == 255:  # drop finished units now and then: memory stays flat
                 parent = el.getparent()
