@@ -169,3 +169,49 @@ def test_recently_modified_memory_is_hashed(proj: Path) -> None:
     tmx.write_bytes(data.replace(b"bureaucracy", b"bureaucrazy"))  # same size
     os.utime(tmx, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime
     assert memory_fingerprint(config) != fp
+
+
+def test_two_processes_advise_as_one(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.advice_cache as cache
+
+    texts = [f"In June {1900 + i}, Trotsky and the Central Control Commission met." for i in
+             range(40)] + [SENT, "A sentence that no memory holds.", NEW]
+    one = project_advisor(load_config()).advise(texts, "en", "ru")
+    shutil.rmtree(proj / ".tm")
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    two = project_advisor(load_config()).advise(texts, "en", "ru")
+    assert forks  # the second half was advised by a child process
+    assert {t: (s.translation, s.fuzzy, s.comments) for t, s in one.items()} == \
+        {t: (s.translation, s.fuzzy, s.comments) for t, s in two.items()}
+    assert any(s.translation for s in two.values())
+
+
+def test_a_failed_child_costs_time_not_answers(proj: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.advice_cache as cache
+
+    texts = [f"In June {1900 + i}, Trotsky spoke." for i in range(30)] + [SENT]
+    one = project_advisor(load_config()).advise(texts, "en", "ru")
+    shutil.rmtree(proj / ".tm")
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    adv = project_advisor(load_config())
+
+    def broken(_advisor: object) -> None:
+        raise RuntimeError("no connection in the child")
+
+    adv._reopen = broken
+    two = adv.advise(texts, "en", "ru")
+    assert {t: (s.translation, s.fuzzy, s.comments) for t, s in one.items()} == \
+        {t: (s.translation, s.fuzzy, s.comments) for t, s in two.items()}

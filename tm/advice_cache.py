@@ -111,10 +111,14 @@ class CachedAdvisor:
     """Asks the real advisor (made by `make` at the first miss) only about msgids it has
     not advised under the current memory fingerprint; remembers the answers in .tm/."""
 
-    def __init__(self, config: Config, make: Callable[[], Advisor]) -> None:
+    def __init__(self, config: Config, make: Callable[[], Advisor],
+                 reopen: Callable[[Advisor], None] | None = None) -> None:
+        """`reopen(advisor)`, if given, makes a forked copy of the real advisor open its
+        own connections: then many misses are advised on two cores (`advise_in_two`)."""
         self.fingerprint = memory_fingerprint(config)
         self.folder = config.root / CACHE_DIR
         self._make = make
+        self._reopen = reopen
         self._inner: Advisor | None = None
         self._known: dict[tuple[str, str], dict[str, _Row]] = {}
         self.asked = 0
@@ -149,7 +153,11 @@ class CachedAdvisor:
         missing = [t for t in texts if t not in known]
         if missing:
             self.asked += len(missing)
-            fresh = self.inner.advise(missing, source_lang, target_lang)
+            if self._reopen is not None and len(missing) >= PARALLEL_MIN and _cores() > 1:
+                fresh = advise_in_two(self.inner, self._reopen, missing, source_lang,
+                                      target_lang)
+            else:
+                fresh = self.inner.advise(missing, source_lang, target_lang)
             for t in missing:
                 s = fresh.get(t)
                 known[t] = _row(s) if s is not None else (None, True, ())
@@ -159,6 +167,72 @@ class CachedAdvisor:
             translation, fuzzy, comments = known[t]
             out[t] = Suggestion(translation, fuzzy, list(comments))
         return out
+
+
+# --- two cores ----------------------------------------------------------------------------
+
+PARALLEL_MIN = 3000
+"""Misses from which a second process pays for its start (it shares the loaded termbase
+and morphology with this one by fork, but reads the index through its own connection)."""
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def advise_in_two(inner: Advisor, reopen: Callable[[Advisor], None], msgids: Sequence[str],
+                  source_lang: str, target_lang: str) -> Mapping[str, Suggestion]:
+    """`inner.advise(msgids)` with the second half computed by a forked process.
+
+    The advisor is warmed first (index synced, termbase loaded), so the child inherits
+    all of it; the child never touches this process's SQLite connection (`reopen` gives
+    it its own) and leaves with os._exit. Any failure of the child: this process advises
+    its half too, so the answer is always the same as one process gives.
+    """
+    if not hasattr(os, "fork"):
+        return inner.advise(msgids, source_lang, target_lang)
+    out = dict(inner.advise(msgids[:1], source_lang, target_lang))  # warm: load everything
+    rest = list(msgids[1:])
+    mine, theirs = rest[:len(rest) // 2], rest[len(rest) // 2:]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: advise its half, send it marshalled, exit without cleanup
+        code = 1
+        try:
+            os.close(r)
+            reopen(inner)
+            got = inner.advise(theirs, source_lang, target_lang)
+            data = marshal.dumps({t: _row(s) for t, s in got.items()})
+            with os.fdopen(w, "wb") as f:
+                f.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    try:
+        out.update(inner.advise(mine, source_lang, target_lang))
+    finally:
+        with os.fdopen(r, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(pid, 0)
+    rows: object = None
+    if os.waitstatus_to_exitcode(status) == 0:
+        try:
+            rows = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            rows = None
+    if not isinstance(rows, dict) or not all(t in rows for t in theirs):
+        out.update(inner.advise(theirs, source_lang, target_lang))
+        return out
+    for t in theirs:
+        translation, fuzzy, comments = rows[t]
+        out[t] = Suggestion(translation, fuzzy, list(comments))
+    return out
 
 
 # --- documents that are up to date -------------------------------------------------------

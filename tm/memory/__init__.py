@@ -126,4 +126,10 @@ def project_advisor(config: Config) -> CachedAdvisor:
         return MemoryAdvisor(lambda: open_index(config), config.fuzzy_threshold,
                              lambda: load_helpers(config))
 
-    return CachedAdvisor(config, make)
+    def reopen(advisor: object) -> None:  # a forked copy opens its own connection
+        from tm.memory.advisor import MemoryAdvisor
+
+        if isinstance(advisor, MemoryAdvisor):
+            advisor._index = lambda: open_index(config, sync=False)
+
+    return CachedAdvisor(config, make, reopen)
