@@ -473,3 +473,16 @@ def test_a_control_character_in_a_memory_file_name_is_refused(
     (root / "memory" / "x\ry.tmx").write_text(good, "utf-8")
     error_line(runner.invoke(app, ["segment"]), "control character")
     assert not (root / "locales").exists()
+
+
+def test_an_earlier_broken_file_does_not_change_the_next_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libxml2 keeps earlier errors in its log: the message must be this file's."""
+    broken = tmp_path / "broken.tmx"
+    broken.write_text(TMX_HEAD + "<tmx><body><tu></body></tmx>\n", "utf-8")
+    path = tmp_path / "m.tmx"
+    path.write_text(ENTITIES["undefined, no DTD"], "utf-8")
+    first = both_readers(broken, monkeypatch)
+    assert all(isinstance(x, str) and "broken.tmx:2:" in x for x in first)
+    fast, lxml = both_readers(path, monkeypatch)
+    assert fast == lxml and "m.tmx:3: entity reference &nbsp;" in str(lxml)

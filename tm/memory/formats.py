@@ -206,7 +206,8 @@ def read_tmx(path: Path) -> Iterator[MemoryUnit]:
     except etree.XMLSyntaxError as e:
         line = e.position[0] if e.position else e.lineno
         what = re.sub(r",? line \d+, column \d+$", "", e.msg or str(e))
-        first = next((x for x in e.error_log if x.level >= 2), None)  # libxml2's own error
+        first = next((x for x in e.error_log  # libxml2's own error, for this file
+                      if x.level >= 2 and x.filename == str(path)), None)
         if first is not None and (not line or what == "no element found"):
             line, what = first.line, first.message.strip()
         undefined = re.fullmatch(r"Entity '([^']+)' not defined", what)
