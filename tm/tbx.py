@@ -2,7 +2,9 @@
 
 All three dialects describe the same thing (a concept with terms per language and
 notes at each level), so the reader walks elements by local name and ignores
-namespaces and nesting details (`tig`, `ntig/termGrp`, `termSec`).
+namespaces and nesting details (`tig`, `ntig/termGrp`, `termSec`). A term whose
+`<termNote type="usageNote">` starts with `ambiguous` is a word with everyday senses
+(file, camp, ссылка): hinted, never a `term` finding (TermEntry.ambiguous).
 """
 
 from __future__ import annotations
