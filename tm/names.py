@@ -68,8 +68,8 @@ def usable_source(path: Path, root: Path, follow_symlinks: bool) -> bool:
     """Whether `path` (found under sources/) is a source to read: False for a folder
     named `*.md`, and, with a warning, for a dangling link or a special file; a name with
     a control character, or a link out of the project, is an error."""
-    check_name(str(path))
     shown = _shown(path, root)
+    check_name(shown)
     try:
         info = path.stat()
     except OSError:
