@@ -212,3 +212,31 @@ def test_html_and_text_documents_in_a_project(tmp_path: Path) -> None:
     assert skeleton(html).tags == skeleton(ARTICLE).tags
     assert "<h1 id=\"top\">THE OPPOSITION IN 1928</h1>" in html
     assert (tmp_path / "build/en/fonds/protocol.txt").read_text("utf-8") == PLAIN.upper()
+
+
+HOSTILE_HTML = {
+    "many items": lambda n: "<ul>" + "<li>Item text.</li>" * (n // 19) + "</ul>",
+    "deep nesting": lambda n: "<div>" * (n // 11) + "Text." + "</div>" * (n // 11),
+    "stray end tags": lambda n: "<div>" * (n // 9) + "</x>" * (n // 9),
+    "implicit ends": lambda n: "<div><p>" * (n // 18) + "Text</div>" * (n // 18),
+    "attributes": lambda n: '<img alt="A crab">' * (n // 18),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_HTML))
+def test_html_units_are_linear(name: str) -> None:
+    """Units of a hostile HTML document at two sizes: time may grow at most three times
+    faster than the size (8x the text), as in tests/test_linear_time.py."""
+    import time
+
+    def best(text: str) -> float:
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            source_units("x.html", text)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    small, big = (HOSTILE_HTML[name](n) for n in (8_000, 64_000))
+    t_small, t_big = best(small), best(big)
+    assert t_big < 0.05 or t_big / max(t_small, 1e-4) < 3 * 8, (t_small, t_big)

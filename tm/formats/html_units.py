@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -55,6 +56,8 @@ class _Scanner(HTMLParser):
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.root = _Element("#root", 0)
         self.stack = [self.root]
+        self.open: Counter[str] = Counter()
+        """How many elements of each tag are open (a stray end tag costs nothing)."""
         self.attr_spans: list[tuple[int, int]] = []
         self.attributes = attributes
         self.tag_attributes = tag_attributes
@@ -74,6 +77,7 @@ class _Scanner(HTMLParser):
         el = _Element(tag, end)
         self.stack[-1].children.append(el)
         self.stack.append(el)
+        self.open[tag] += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self._offset()
@@ -85,10 +89,11 @@ class _Scanner(HTMLParser):
         start = self._offset()
         gt = self.text.find(">", start)
         end = gt + 1 if gt >= 0 else len(self.text)
-        for i in range(len(self.stack) - 1, 0, -1):
+        for i in range(len(self.stack) - 1, 0, -1) if self.open[tag] else ():
             if self.stack[i].tag == tag:
                 for el in self.stack[i:]:
                     el.inner_end = start
+                    self.open[el.tag] -= 1
                 del self.stack[i:]
                 break
         self.stack[-1].tags.append((start, end, "/" + tag))
@@ -114,25 +119,38 @@ class _Scanner(HTMLParser):
         return self.root
 
 
-def _runs(el: _Element) -> Iterator[tuple[int, int]]:
-    """Spans of inline content directly in `el`, between its block children."""
+def _runs(root: _Element) -> Iterator[tuple[int, int]]:
+    """Spans of inline content between block boundaries, in document order (a stack of
+    element walkers, not recursion: nesting depth is the document's to choose)."""
+    stack = [_walk(root)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, _Element):
+            stack.append(_walk(item))
+        else:
+            yield item
+
+
+def _walk(el: _Element) -> Iterator[tuple[int, int] | _Element]:
+    """Runs directly in `el`, and each block child (to walk) where it stands."""
     if el.tag in RAW:
         return
     pos = el.inner
-    depth_skip_until = -1
-    for child_start, child_end, tag in el.tags:
-        name = tag.lstrip("/")
-        if child_start < depth_skip_until:
+    skip_until = -1
+    child_at = {c.inner: c for c in el.children}
+    for tag_start, tag_end, tag in el.tags:
+        if tag_start < skip_until:
             continue
-        if name in BLOCK or name in RAW:
-            yield pos, child_start
-            pos = child_end
-            if not tag.startswith("/"):
-                child = next((c for c in el.children if c.inner == child_end), None)
-                if child is not None:
-                    yield from _runs(child)
-                    depth_skip_until = child.inner_end
-                    pos = max(pos, child.inner_end)
+        if tag.lstrip("/") in BLOCK or tag.lstrip("/") in RAW:
+            yield pos, tag_start
+            pos = tag_end
+            child = None if tag.startswith("/") else child_at.get(tag_end)
+            if child is not None:
+                yield child
+                skip_until = child.inner_end
+                pos = max(pos, child.inner_end)
     yield pos, el.inner_end
 
 
@@ -149,18 +167,22 @@ def _unit(text: str, a: int, b: int, offset: int, line_of: list[int], kind: str,
     pos = a
     while True:
         nl = text.find("\n", pos, b)
-        line_start = text.rfind("\n", 0, pos) + 1
+        line_start = line_of[bisect_right(line_of, pos) - 1]
         end = b if nl < 0 else nl
         if end > pos and text[end - 1] == "\r":
             end -= 1
-        pieces.append(Piece(offset + pos, offset + end, text[line_start:pos]))
+        indent = line_start
+        while indent < pos and text[indent] in " \t":
+            indent += 1
+        # the line's indentation, for new lines of a translation (not the tags before)
+        pieces.append(Piece(offset + pos, offset + end, text[line_start:indent]))
         if nl < 0:
             break
         pos = nl + 1
         while pos < b and text[pos] in " \t":
             pos += 1
     line = bisect_right(line_of, a)
-    cont = pieces[1].prefix if len(pieces) > 1 else re.sub(r"\S", " ", pieces[0].prefix)
+    cont = pieces[1].prefix if len(pieces) > 1 else pieces[0].prefix
     return Unit(kind, line, tuple(pieces), cont, multiline=multiline)
 
 
