@@ -272,7 +272,9 @@ class _Grammar:
 
 
 _NUM = r"\d+"
-_SEP = r"[ \t]*[.,;]?[ \t]*"
+_SP = r"[ \t\u00a0\u202f]"
+"""A space inside a citation: Russian typesetting puts a no-break space in `Ф.\u00a017`."""
+_SEP = rf"{_SP}*[.,;]?{_SP}*"
 
 
 @lru_cache(maxsize=8)
@@ -294,18 +296,18 @@ def _grammar(lang: str) -> _Grammar:
         rf"|(?P<bare>(?=(?:{fond})\s*(?:[RРAАPП]-?)?\d)))")
     verso = "|".join(re.escape(v) for v in sorted(
         {v for s in STYLES.values() for v in s.verso}, key=len, reverse=True))
-    one = rf"{_NUM}(?:[ \t]*(?:{verso})(?!\w))?"
-    item = rf"{one}(?:[ \t]*[-–—][ \t]*{one})?"
+    one = rf"{_NUM}(?:{_SP}*(?:{verso})(?!\w))?"
+    item = rf"{one}(?:{_SP}*[-–—]{_SP}*{one})?"
     parts = []
     for p in PARTS:
         abbrs = _alt([a for lg in (lang,) for a in p.abbrs[lg]])
-        value = (rf"{item}(?:[ \t]*,[ \t]*{item})*" if p.spans
-                 else r"(?:[RРAАPП][ \t]*-[ \t]*|[RРAАPП])?\d+[a-zа-я]?(?!\w)")
-        parts.append((p, re.compile(rf"{_SEP}(?<!\w)(?:{abbrs})[ \t]*(?P<val>{value})",
+        value = (rf"{item}(?:{_SP}*,{_SP}*{item})*" if p.spans
+                 else rf"(?:[RРAАPП]{_SP}*-{_SP}*|[RРAАPП])?\d+[a-zа-я]?(?!\w)")
+        parts.append((p, re.compile(rf"{_SEP}(?<!\w)(?:{abbrs}){_SP}*(?P<val>{value})",
                                     re.IGNORECASE)))
     remark_keys = {" ".join(f.split()).lower(): k for k, r in REMARKS.items() for f in r[lang]}
     remark_forms = _alt([f for r in REMARKS.values() for f in r[lang]])
-    remark = re.compile(rf"[ \t]*\.?[ \t]*(?P<remark>{remark_forms})\.?")
+    remark = re.compile(rf"{_SP}*\.?{_SP}*(?P<remark>{remark_forms})\.?")
     return _Grammar(head, archives, tuple(parts), remark, remark_keys)
 
 
@@ -317,8 +319,8 @@ def _latin(value: str) -> str:
     return "".join(_TO_LATIN.get(ch, ch) for ch in value)
 
 
-_SPAN = re.compile(rf"(?P<a>{_NUM})(?P<av>[ \t]*(?:ob\.?|об\.?|v)(?!\w))?"
-                   rf"(?:[ \t]*[-–—][ \t]*(?P<b>{_NUM})(?P<bv>[ \t]*(?:ob\.?|об\.?|v)(?!\w))?)?")
+_SPAN = re.compile(rf"(?P<a>{_NUM})(?P<av>{_SP}*(?:ob\.?|об\.?|v)(?!\w))?"
+                   rf"(?:{_SP}*[-–—]{_SP}*(?P<b>{_NUM})(?P<bv>{_SP}*(?:ob\.?|об\.?|v)(?!\w))?)?")
 
 
 def _spans(value: str) -> tuple[Span, ...]:

@@ -45,12 +45,45 @@ def numbers(text: str) -> tuple[str, ...]:
     return tuple(_normal(m.group(1)) for m in NUMBER.finditer(text))
 
 
+_ROMAN = re.compile(r"(?<![\w.])(?=[MDCLXVI]{2,}(?![\w.]))M{0,3}(?:CM|CD|D?C{0,3})"
+                    r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w])")
+_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+
+
+def roman_numerals(text: str) -> list[str]:
+    """Values of Roman numerals of two letters or more (`XV съезд`, `XX века`).
+
+    >>> roman_numerals("на XV съезде, в XX веке, I said")
+    ['15', '20']
+    """
+    if not any(c in text for c in "XVI"):
+        return []
+    out = []
+    for m in _ROMAN.finditer(text):
+        word, total = m.group(), 0
+        for a, b in zip(word, word[1:] + " ", strict=True):
+            v = _ROMAN_VALUES[a]
+            total += -v if b != " " and _ROMAN_VALUES[b] > v else v
+        out.append(str(total))
+    return out
+
+
 def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
-    """Every number and year of the source appears in the translation, and no new one."""
-    s, t = numbers(src), numbers(tgt)
+    """Every number and year of the source appears in the translation, and no new one.
+
+    A Roman numeral stands for its number where the other side writes it in digits:
+    Russian writes the 15th Congress `XV съезд` and the 20th century `XX век`.
+    """
+    s, t = Counter(numbers(src)), Counter(numbers(tgt))
     if s == t:
         return
-    yield from differences("number", Counter(s), Counter(t), changed=" in the translation")
+    if s - t:
+        t.update(v for v in roman_numerals(tgt) if v in s - t)
+    if t - s:
+        s.update(v for v in roman_numerals(src) if v in t - s)
+    if s == t:
+        return
+    yield from differences("number", s, t, changed=" in the translation")
 
 
 def _citations() -> Callable[[str, str], list[str]] | None:

@@ -102,12 +102,32 @@ def with_end_punctuation(text: str, punct: str) -> str:
     return core + punct + text[cut:]
 
 
+_ABBREVIATION_END = re.compile(
+    r"(?<!\w)(?:гг?|вв?|т\.\s?[дп]|др|пр|см|ср|e\.\s?V|usw|bzw|Jh|Jhs)\.[*_»”“)\]]*$")
+"""Abbreviations whose dot may end a sentence: `в 1927 г.`, `и т. д.`, `usw.`; the dot is
+the abbreviation's and the sentence's at once, so it stands for '.' as well as for none."""
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    m = _TRAIL.search(text) if text[-1:] in _TRAIL_CHARS else None
+    return bool(_ABBREVIATION_END.search(text[: m.start()] if m else text))
+
+
 def check_end_punctuation(src: str, tgt: str, ctx: Context) -> Iterator[str]:
-    """The translation ends with the same kind of punctuation as the source."""
+    """The translation ends with the same kind of punctuation as the source.
+
+    Accepted differences: '.' for '…'; a colon that introduces what follows where the
+    other side ends without one or with a comma (Russian and German put a colon before
+    a quotation where English has `He said,`); a sentence ending on an abbreviation
+    (`в 1927 г.`), whose dot counts as a period or as none.
+    """
     s, t = end_punctuation(src), end_punctuation(tgt)
-    if s != t and {s, t} != {".", "…"}:
-        yield (f"translation ends with {t or 'no punctuation'!r}, "
-               f"the source with {s or 'no punctuation'!r}")
+    if s == t or {s, t} == {".", "…"} or {s, t} == {"", ":"}:
+        return
+    if {s, t} == {"", "."} and _ends_with_abbreviation(tgt if t else src):
+        return
+    yield (f"translation ends with {t or 'no punctuation'!r}, "
+           f"the source with {s or 'no punctuation'!r}")
 
 
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"))
@@ -116,28 +136,35 @@ _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"))
 _PAIR_CHARS = frozenset("()[]{}«»\"“”„")
 
 
-def _unbalanced(text: str) -> list[str]:
+def _unbalanced(text: str) -> list[tuple[bool, str]]:
+    """(is a quote problem, description) for every unbalanced pair in `text`."""
     if _PAIR_CHARS.isdisjoint(text):
         return []
     out = []
     for a, b in _PAIRS:
         na, nb = text.count(a), text.count(b)
         if na != nb:
-            out.append(f"{na} {a!r} but {nb} {b!r}")
+            out.append((a == "«", f"{na} {a!r} but {nb} {b!r}"))
     quotes = sum(text.count(q) for q in '"“”„')
     if quotes % 2:
-        out.append(f"an odd number of double quotes ({quotes})")
+        out.append((True, f"an odd number of double quotes ({quotes})"))
     return out
 
 
 def check_unbalanced(src: str, tgt: str, ctx: Context) -> Iterator[str]:
-    """Brackets and quotes balanced in the source must be balanced in the translation."""
+    """Brackets and quotes balanced in the source must be balanced in the translation.
+
+    A quotation that runs over two sentences leaves each segment with an unbalanced
+    quote; when the source's quotes are unbalanced, the translation's quotes may be too,
+    in whatever style its language uses (“...” in English, «...» in Russian).
+    """
     if "<sup" in tgt or "[^" in tgt:
         tgt = FOOTNOTE.sub(" ", tgt)
         src = FOOTNOTE.sub(" ", src)
     problems = _unbalanced(tgt)
     if problems:
-        known = set(_unbalanced(src))
-        for p in problems:
-            if p not in known:
+        known = _unbalanced(src)
+        quotes_open = any(quote for quote, _ in known)
+        for quote, p in problems:
+            if (quote, p) not in known and not (quote and quotes_open):
                 yield f"unbalanced brackets or quotes: {p}"
