@@ -215,3 +215,29 @@ def test_a_failed_child_costs_time_not_answers(proj: Path,
     two = adv.advise(texts, "en", "ru")
     assert {t: (s.translation, s.fuzzy, s.comments) for t, s in one.items()} == \
         {t: (s.translation, s.fuzzy, s.comments) for t, s in two.items()}
+
+
+def test_documents_advised_together_on_two_cores(proj: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.advice_cache as cache
+
+    (proj / "sources" / "two.md").write_text(
+        "# Two\n\n" + "".join(f"In June {1900 + i}, the Opposition met Trotsky.\n\n"
+                              for i in range(20)), encoding="utf-8")
+    run()
+    alone = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
+    shutil.rmtree(proj / ".tm")
+    shutil.rmtree(proj / "locales")
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    batches: list[int] = []
+    real = cache.advise_in_two
+
+    def spy(inner: object, reopen: object, msgids: list[str], *a: str) -> object:
+        batches.append(len(msgids))
+        return real(inner, reopen, msgids, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "advise_in_two", spy)
+    run()
+    assert len(batches) == 1 and batches[0] > 21  # both documents in one batch
+    assert {p: p.read_bytes() for p in alone} == alone

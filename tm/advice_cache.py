@@ -142,14 +142,30 @@ class CachedAdvisor:
             self._known[pair] = got if isinstance(got, dict) else {}
         return self._known[pair]
 
+    def prefetch(self, msgids: Sequence[str], source_lang: str, target_lang: str) -> None:
+        """Advise whatever of `msgids` is not cached yet, in one batch (several documents'
+        msgids: one batch can use both cores where each document alone is too small)."""
+        if self.fingerprint is not None:
+            self._fill(list(dict.fromkeys(msgids)), source_lang, target_lang)
+
     def advise(self, msgids: Sequence[str], source_lang: str,
                target_lang: str) -> Mapping[str, Suggestion]:
         """The same suggestions the real advisor gives (it answers each msgid on its own,
         whatever else is in the batch), the known ones from the cache."""
         if self.fingerprint is None:
             return self.inner.advise(msgids, source_lang, target_lang)
-        known = self.known(source_lang, target_lang)
         texts = list(dict.fromkeys(msgids))
+        known = self._fill(texts, source_lang, target_lang)
+        out: dict[str, Suggestion] = {}
+        for t in texts:
+            translation, fuzzy, comments = known[t]
+            out[t] = Suggestion(translation, fuzzy, list(comments))
+        return out
+
+    def _fill(self, texts: Sequence[str], source_lang: str,
+              target_lang: str) -> dict[str, _Row]:
+        """The cache for the pair, with every one of `texts` in it (misses advised)."""
+        known = self.known(source_lang, target_lang)
         missing = [t for t in texts if t not in known]
         if missing:
             self.asked += len(missing)
@@ -161,12 +177,8 @@ class CachedAdvisor:
             for t in missing:
                 s = fresh.get(t)
                 known[t] = _row(s) if s is not None else (None, True, ())
-            _write(self._path(source_lang, target_lang), self.fingerprint, known)
-        out: dict[str, Suggestion] = {}
-        for t in texts:
-            translation, fuzzy, comments = known[t]
-            out[t] = Suggestion(translation, fuzzy, list(comments))
-        return out
+            _write(self._path(source_lang, target_lang), self.fingerprint or "", known)
+        return known
 
 
 # --- two cores ----------------------------------------------------------------------------

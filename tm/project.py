@@ -181,6 +181,7 @@ def _segment_project(
     key = advice_cache.advisor_key(advisor)
     states = advice_cache.load_states(config) if key else {}
     sources: dict[str, str] = {}
+    todo: list[tuple[str, Catalog, SegmentReport]] = []
     for doc in names:
         if progress:
             progress(doc)
@@ -196,6 +197,9 @@ def _segment_project(
         template.header[DIGEST_HEADER] = source_digest(src, config.source_language(doc) or "en")
         report = SegmentReport(doc, len(segs), len(template.messages))
         pending.append(_Write(pot_path, _template_text(template, pot_path), report))
+        todo.append((doc, template, report))
+    _prefetch(config, advisor, todo)
+    for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
@@ -225,6 +229,21 @@ def _segment_project(
             item.report.written.append(config.relative(item.path))
     _remember(config, reports, pending, sources, key)
     return reports
+
+
+def _prefetch(config: Config, advisor: catalogs.Advisor | None,
+              todo: Sequence[tuple[str, Catalog, SegmentReport]]) -> None:
+    """Advise the msgids of all the documents in one batch per language pair, so that
+    the advisor can spread them over both cores (tm.advice_cache.advise_in_two)."""
+    if not isinstance(advisor, advice_cache.CachedAdvisor) or len(todo) < 2:
+        return
+    batches: dict[tuple[str, str], list[str]] = {}
+    for doc, template, _report in todo:
+        src_lang = config.source_language(doc) or "en"
+        for lang in config.target_languages(doc):
+            batches.setdefault((src_lang, lang), []).extend(m.msgid for m in template.messages)
+    for (src_lang, lang), msgids in batches.items():
+        advisor.prefetch(msgids, src_lang, lang)
 
 
 def _outputs(config: Config, doc: str) -> list[Path]:
