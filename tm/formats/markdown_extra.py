@@ -5,6 +5,7 @@ link-definition titles. Each is a unit of exact source spans, as paragraphs are.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +62,7 @@ def front_matter_units(text: str, tok: Token, keys: tuple[str, ...]) -> Iterator
                     pieces.append(Piece(bs + indent, be, body[:indent]))
                 i += 1
             if pieces:
-                yield Unit("front matter", text.count("\n", 0, pieces[0].start) + 1,
+                yield Unit("front matter", bisect_right(starts, pieces[0].start),
                            tuple(pieces), pieces[0].prefix)
             continue
         if value[:1] in ("'", '"'):
@@ -104,7 +105,7 @@ def link_title_units(text: str, references: Mapping[str, Any]) -> Iterator[Unit]
             end = b if nl < 0 else nl
             if end > pos and text[end - 1] == "\r":
                 end -= 1
-            ls = text.rfind("\n", 0, pos) + 1
+            ls = starts[bisect_right(starts, pos) - 1]
             pieces.append(Piece(pos, end, text[ls:pos]))
             if nl < 0:
                 break
@@ -112,7 +113,7 @@ def link_title_units(text: str, references: Mapping[str, Any]) -> Iterator[Unit]
             while pos < b and text[pos] in " \t>":
                 pos += 1
         if any(re.search(r"[^\W\d_]", text[p.start:p.end]) for p in pieces):
-            yield Unit("link title", text.count("\n", 0, a) + 1, tuple(pieces), "")
+            yield Unit("link title", bisect_right(starts, a), tuple(pieces), "")
 
 
 def extra_units(text: str, tokens: list[Token], env: Mapping[str, Any],
