@@ -416,3 +416,25 @@ def test_killed_segments_leave_no_torn_file_and_no_lock(project: Path) -> None:
     assert [p for p in project.rglob("*.tmp")] == []
     assert not (project / ".tm" / "lock").exists()
     assert "Copy 5 of 1." in (project / "locales" / "ru" / f"{LECTURE_DOC}.po").read_text()
+
+
+def test_every_file_a_real_run_writes_gets_the_umask_default(project: Path) -> None:
+    """Catalogs, templates, build/, caches under .tm/ (written at exit too): 0666 less
+    the umask (the SQLite index is SQLite's own: 0644 less the umask)."""
+    (project / "memory").mkdir()
+    (project / "memory" / "lecture.tmx").write_bytes(
+        (Path(__file__).parent / "data" / "memory_lecture.tmx").read_bytes())
+    old = os.umask(0o002)
+    try:
+        for args in (["segment"], ["merge"]):
+            r = tm(project, *args, timeout=5)
+            assert r.returncode == 0, r.stderr
+    finally:
+        os.umask(old)
+    mine = {"tm.toml", "memory/lecture.tmx", f"sources/lectures/{LECTURE.name}"}
+    modes = {p.relative_to(project).as_posix(): _mode(p) for p in project.rglob("*")
+             if p.is_file()}
+    written = {k: oct(v) for k, v in modes.items()
+               if k not in mine and not k.startswith(".tm/index.sqlite")}
+    assert len(written) >= 8 and any(k.startswith(".tm/") for k in written)
+    assert written == {k: oct(0o664) for k in written}

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -158,15 +156,11 @@ def _load_lemmas(path: Path) -> None:
 
 
 def _write(path: Path, data: object) -> None:
+    """Through tm.files: the usual file mode, and temporaries a killed run leaves are
+    swept (mkstemp made them 0600 and nameless)."""
+    from tm.files import atomic_write_bytes
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".terms-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
