@@ -111,3 +111,19 @@ def test_protected_spans_examples() -> None:
     text = "Use `a [b](c)` and [link](http://x.org) <sup>[3]</sup> but [ and <a and ``"
     spans = [text[a:b] for a, b in protected_spans(text)]
     assert spans == ["`a [b](c)`", "[link](http://x.org)", "<sup>", "</sup>"]
+
+
+def test_a_huge_emphasis_wrapped_paragraph_takes_bounded_memory() -> None:
+    """Looking for emphasis around a whole block parses its inline content: for a hostile
+    `*...*` paragraph of 400 KB that was about 100 MB of tokens (and 2.5 GB at 10 MB)."""
+    import tracemalloc
+
+    source = "# T\n\n*" + "a _b **c __d " * 30_000 + "*\n"
+    tracemalloc.start()
+    try:
+        segs = segment_document(source, units(source), "en")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * len(source), f"{peak / 1e6:.0f} MB for {len(source) / 1e3:.0f} KB"
+    assert segs[-1].text.startswith("*a _b") and segs[-1].text.endswith("__d *")

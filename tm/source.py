@@ -178,10 +178,18 @@ def _locate(
     return Unit(kind, first + 1, tuple(pieces), cont, multiline=not atx)
 
 
+WRAPPER_MAX = 100_000
+"""Longest block whose wrapping emphasis is looked for: a hostile 10 MB `*...*` paragraph
+would take gigabytes of inline tokens (a real italic paragraph is far shorter; past
+this its `*` merely stay in the first and last segment)."""
+
+
 def _wrapper(tok: Token, env: dict[str, Any]) -> tuple[int, int]:
     """Lengths of emphasis markup that wraps the whole inline content, e.g. `*...*`."""
     content = tok.content
     if content[:1] not in ("*", "_") or content[-1:] not in ("*", "_"):
+        return 0, 0
+    if len(content) > WRAPPER_MAX:  # the inline parse costs ~250 bytes per character
         return 0, 0
     kids: list[Token] = []
     _PARSER.inline.parse(content, _PARSER, env, kids)
