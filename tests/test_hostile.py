@@ -486,3 +486,17 @@ def test_an_earlier_broken_file_does_not_change_the_next_error(
     assert all(isinstance(x, str) and "broken.tmx:2:" in x for x in first)
     fast, lxml = both_readers(path, monkeypatch)
     assert fast == lxml and "m.tmx:3: entity reference &nbsp;" in str(lxml)
+
+
+def test_a_link_named_on_the_command_line_follows_the_same_rule(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    (tmp_path / "private.md").write_text("# Private\n\nNot for the project.\n", "utf-8")
+    (root / "sources" / "link.md").symlink_to(tmp_path / "private.md")
+    monkeypatch.chdir(root)
+    error_line(runner.invoke(app, ["segment", "--no-memory", "sources/link.md"]),
+               "symbolic link out of the project")
+    (root / "tm.toml").write_text((root / "tm.toml").read_text() + "follow_symlinks = true\n")
+    result = runner.invoke(app, ["segment", "--no-memory", "sources/link.md"])
+    assert result.exit_code == 0, result.output
+    assert (root / "locales" / "ru" / "link.po").is_file()

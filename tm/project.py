@@ -7,6 +7,7 @@ file anywhere leaves every file as it was.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,7 +89,10 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
         for c in candidates:
             if c.suffix in SOURCE_SUFFIXES and c.is_file():
                 try:
-                    doc = c.resolve().relative_to(config.sources_dir.resolve()).as_posix()
+                    base = config.sources_dir.resolve()
+                    plain = Path(os.path.normpath(c.absolute()))  # a link stays a link
+                    doc = (plain.relative_to(base) if plain.is_relative_to(base)
+                           else c.resolve().relative_to(base)).as_posix()
                     doc = doc[:-3] if c.suffix == ".md" else doc
                 except ValueError:
                     raise TmError(f"not under {config.sources}/", name, 1,
