@@ -333,7 +333,8 @@ def test_deleted_entry_found_through_the_template(done: Path,
     assert (de.counts.translated, de.counts.untranslated) == (3, 1)
 
 
-def test_template_msgids_read_fast_equal_the_segmentation(done: Path) -> None:
+def test_template_msgids_read_fast_equal_the_segmentation(
+        done: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (done / DOC).write_text(SOURCE + '\nA "quoted" word, a back\\\\slash\nand a soft break.\n'
                             "\n| cell *one* | cell `two` |\n|---|---|\n| x | y |\n", "utf-8")
     config = load_config()
@@ -341,11 +342,39 @@ def test_template_msgids_read_fast_equal_the_segmentation(done: Path) -> None:
     spec = SourceSpec(config, "lecture")
     texts, _ = stale_mod.segment_source(spec)
     assert any("\n" in t for t in texts) and any('"' in t for t in texts)
+    with monkeypatch.context() as m:  # the catalogs' own digests suffice, escapes and all
+        m.setattr(stale_mod, "_template_msgids", None)
+        m.setattr(stale_mod, "segment_source", None)
+        assert [f.stale for f in run_jobs(project_jobs(config), workers=1)] == [0, 0]
     pot = done / "locales/templates/lecture.pot"
-    digest = read_po(pot).header[DIGEST_HEADER]
+    digest = read_po(pot).header[DIGEST_HEADER].split()[0]
     assert stale_mod._template_msgids(pot, digest) == texts
     assert stale_mod._template_msgids(pot, "0" * 32) is None
     edited = pot.read_text("utf-8").replace('msgstr ""\n\n', 'msgstr "filled"\n\n', 1)
     assert edited != pot.read_text("utf-8")
     pot.write_text(edited, "utf-8")  # not tm's own shape: read by the lean scanner
     assert stale_mod._template_msgids(pot, digest) == texts
+
+
+def test_up_to_date_catalog_needs_neither_template_nor_segmentation(
+        done: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert read_po(done / RU).header[DIGEST_HEADER] == read_po(
+        done / "locales/templates/lecture.pot").header[DIGEST_HEADER]
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("read the template or segmented the source")
+
+    monkeypatch.setattr(stale_mod, "segment_source", refuse)
+    monkeypatch.setattr(stale_mod, "_template_msgids", refuse)
+    files = run_jobs(project_jobs(load_config()), workers=1)
+    assert [(f.stale, f.counts.translated) for f in files] == [(0, 4), (0, 4)]
+
+
+def test_hand_edited_msgid_is_stale_although_the_source_is_not(done: Path) -> None:
+    po = done / RU
+    po.write_text(po.read_text("utf-8").replace('msgid "The report is online."',
+                                                'msgid "The report is on line."'), "utf-8")
+    ru, de = check_project(load_config()).files
+    assert [(f.path, f.line) for f in ru.findings if f.code == "stale"] == [
+        (RU, entry(po, "The report is on line.").line), (DOC, 5)]
+    assert (ru.counts.translated, ru.counts.untranslated) == (3, 1) and de.stale == 0

@@ -6,6 +6,7 @@ tell, without segmenting, that a template still describes its source (see
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -48,3 +49,20 @@ def source_digest(text: str, language: str) -> str:
     h.update(language.encode() + b"\0")
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def sentences_digest(escaped_msgids: Iterable[str]) -> str:
+    """A digest of a set of msgids as a PO file writes them (escaped, continuation lines
+    joined): a catalog whose active msgids give the digest its header records has
+    exactly the sentences of the source it was made from."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update("\0".join(sorted(set(escaped_msgids))).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def template_digest(text: str, language: str, msgids: Iterable[str]) -> str:
+    """The `X-Tm-Source-Digest` value of a template made from `text`: the source's digest
+    and its sentences' (catalogs copy it with the rest of the template's header)."""
+    from tm.po import _escape
+
+    return f"{source_digest(text, language)} {sentences_digest(_escape(m) for m in msgids)}"

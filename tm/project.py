@@ -16,7 +16,7 @@ from pathlib import Path
 from tm import advice_cache
 from tm import catalog as catalogs
 from tm.config import Config
-from tm.digest import DIGEST_HEADER, source_digest
+from tm.digest import DIGEST_HEADER, template_digest
 from tm.errors import CatalogError, TmError
 from tm.files import FileChanged, FileState, new_run, read_state
 from tm.formats import SOURCE_SUFFIXES
@@ -198,7 +198,8 @@ def _segment_project(
         ref = config.relative(config.source_path(doc))
         pot_path = config.template_path(doc)
         template = catalogs.build_template(segs, ref, project=doc)
-        template.header[DIGEST_HEADER] = source_digest(src, config.source_language(doc) or "en")
+        template.header[DIGEST_HEADER] = template_digest(
+            src, config.source_language(doc) or "en", [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         pending.append(_Write(pot_path, _template_text(template, pot_path), report))
         todo.append((doc, template, report))

@@ -27,8 +27,7 @@ from tm.checks.counts import (
     state,
 )
 from tm.checks.registry import ALL_CODES, POLICY_CODES, QA_CHECKS
-from tm.checks.stale import Sentences, SourceSpec, Staleness, catalog_entries, compare, unescape
-from tm.checks.stale import source_sentences as _source_sentences
+from tm.checks.stale import Source, SourceSpec, Staleness, catalog_entries, compare, unescape
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError, ConfigError, TmError
@@ -202,13 +201,13 @@ def _termbase(config: Config | None) -> Any:
 _LANGUAGE = re.compile(r'^"Language:[ \t]*([^"\\]*?)[ \t]*\\n"', re.M)
 
 
-Lean = tuple[Counts, list[Message], str, list[tuple[str, int, str]]]
+Lean = tuple[Counts, list[Message], str, list[tuple[str, int, str]], str]
 
 
 def _lean_read(job: Job, entries: bool = False) -> Lean | None:
-    """Counts, translated entries, language and (with `entries`) every active entry by
-    the lean scanner; None when the file is unusual (the strict reader then names the
-    error)."""
+    """Counts, translated entries, language, (with `entries`) every active entry with its
+    msgid as written, and the file's start (its header), by the lean scanner; None when
+    the file is unusual (the strict reader then names the error)."""
     p = Path(job.path)
     try:
         text = decode_po(p.read_bytes(), job.path)
@@ -220,7 +219,6 @@ def _lean_read(job: Job, entries: bool = False) -> Lean | None:
         if active is None:
             return None
         counts, messages, keys = active
-        keys = [(unescape(k, line), line, s) for k, line, s in keys]
     else:
         found = scan_translated(text) if job.qa else scan_counts(text)
         if found is None:
@@ -228,7 +226,7 @@ def _lean_read(job: Job, entries: bool = False) -> Lean | None:
         counts, messages = found if isinstance(found, tuple) else (found, [])
     m = _LANGUAGE.search(text, 0, 4096)
     lang = job.target_lang or (m.group(1) if m and m.group(1) else catalog_language(Catalog(), p))
-    return counts, messages, lang, keys
+    return counts, messages, lang, keys, text[:8192]
 
 
 def _stale_severity(job: Job) -> str:
@@ -241,15 +239,16 @@ def _below(counts: Counts, lang: str, policy: CheckPolicy | None) -> bool:
         counts.percent(policy.fuzzy_counts_as_translated) < minimum
 
 
-def run_job(job: Job, sentences: Sentences | None = None) -> FileReport:
-    """Counts, staleness, policy and QA for one catalog (`sentences`: its source's, when
-    already segmented for another language of the same document)."""
+def run_job(job: Job, source: Source | None = None) -> FileReport:
+    """Counts, staleness, policy and QA for one catalog (`source`: its document's, shared
+    with the other languages of the document so that it is read and segmented once)."""
     stale_sev = _stale_severity(job)
     lean = _lean_read(job, entries=stale_sev != "off")
     full = lean is None
     stale = Staleness()
+    current = False
     if lean is not None:
-        counts, messages, lang, keys = lean
+        counts, messages, lang, keys, head = lean
         cat = Catalog(messages=messages, path=job.display)
     else:
         p = Path(job.path)
@@ -259,8 +258,13 @@ def run_job(job: Job, sentences: Sentences | None = None) -> FileReport:
         lang = job.target_lang or catalog_language(cat, p)
         keys = catalog_entries(cat.messages) if stale_sev != "off" else []
     if stale_sev != "off" and job.source is not None:
-        stale = compare(sentences or _source_sentences(job.source), keys)
-        counts = stale.adjust(counts)
+        source = source or Source(job.source)
+        current = lean is not None and source.matches(head, (k for k, _, _ in keys))
+        if not current:
+            if lean is not None:
+                keys = [(unescape(k, line), line, s) for k, line, s in keys]
+            stale = compare(source.sentences(), keys)
+            counts = stale.adjust(counts)
     if not full and _below(counts, lang, job.policy):  # list the untranslated entries
         full_cat = read_po(Path(job.path))
         full_cat.path = job.display
@@ -290,10 +294,8 @@ Failure = tuple[str, str | None, int | None, str | None]
 
 def run_batch(jobs: Sequence[Job]) -> list[FileReport]:
     """Jobs of one document: its source is segmented once for all its languages."""
-    sentences = None
-    if jobs and jobs[0].source is not None and _stale_severity(jobs[0]) != "off":
-        sentences = _source_sentences(jobs[0].source)
-    return [run_job(job, sentences) for job in jobs]
+    source = Source(jobs[0].source) if jobs and jobs[0].source is not None else None
+    return [run_job(job, source) for job in jobs]
 
 
 def _run_safe(batch: Sequence[Job]) -> list[FileReport] | Failure:

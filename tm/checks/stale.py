@@ -23,13 +23,14 @@ from pathlib import Path
 
 from tm.checks.counts import FUZZY, TRANSLATED, UNTRANSLATED, Counts, scan_active, state
 from tm.config import Config
-from tm.digest import DIGEST_HEADER, source_digest
+from tm.digest import DIGEST_HEADER, sentences_digest, source_digest
 from tm.errors import SourceError, TmError, read_utf8
 from tm.model import Finding
 from tm.po import Message, _unescape, decode_po
 
 CODE = "stale"
-_DIGEST_RE = re.compile(r'^"' + DIGEST_HEADER + r':[ \t]*([0-9a-f]+)\\n"', re.M)
+_DIGEST_RE = re.compile(r'^"' + DIGEST_HEADER + r':[ \t]*([0-9a-f]+)(?:[ \t]+([0-9a-f]+))?'
+                        r'[ \t]*\\n"', re.M)
 _TEMPLATE_MSGID = re.compile(r'^msgid "(.*)"\n((?:".*"\n)*)msgstr ""\n', re.M)
 _CONTINUED = re.compile(r'^"(.*)"$', re.M)
 
@@ -77,19 +78,51 @@ def segment_source(spec: SourceSpec) -> tuple[frozenset[str], dict[str, int]]:
     return frozenset(lines), lines
 
 
+class Source:
+    """A document's source as the stale check needs it, each part worked out once and
+    only when asked for: its digest, then (only if a catalog does not record that
+    digest) its sentences."""
+
+    def __init__(self, spec: SourceSpec) -> None:
+        self.spec = spec
+        self._digest: str | None = None
+        self._sentences: Sentences | None = None
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None:
+            config, doc = self.spec.config, self.spec.doc
+            # read as tm.source.read_source does, without loading the Markdown parser
+            text = read_utf8(config.source_path(doc), SourceError,
+                             "convert the file to UTF-8, e.g. `iconv -f cp1251 -t utf-8`")
+            self._digest = source_digest(text, config.source_language(doc) or "en")
+        return self._digest
+
+    def sentences(self) -> Sentences:
+        """From the template when it records this very source, else by segmenting it."""
+        if self._sentences is None:
+            spec = self.spec
+            texts = _template_msgids(spec.config.template_path(spec.doc), self.digest)
+            if texts is not None:
+                self._sentences = Sentences(spec, texts)
+            else:
+                texts, lines = segment_source(spec)
+                self._sentences = Sentences(spec, texts, lines)
+        return self._sentences
+
+    def matches(self, catalog_text: str, escaped_msgids: Iterable[str]) -> bool:
+        """Whether a catalog (its PO text and active msgids as written) records this
+        source's digest and still has exactly the sentences it recorded: then it is
+        not stale, and neither the template nor the source needs reading further."""
+        m = _DIGEST_RE.search(catalog_text, 0, 8192)
+        return (m is not None and m.group(2) is not None and m.group(1) == self.digest
+                and m.group(2) == sentences_digest(escaped_msgids))
+
+
 def source_sentences(spec: SourceSpec) -> Sentences:
     """The document's sentences: from its template when the template records this very
     source (digest), else by segmenting the source."""
-    config, doc = spec.config, spec.doc
-    # read as tm.source.read_source does, without loading the Markdown parser it imports
-    text = read_utf8(config.source_path(doc), SourceError,
-                     "convert the file to UTF-8, e.g. `iconv -f cp1251 -t utf-8`")
-    digest = source_digest(text, config.source_language(doc) or "en")
-    texts = _template_msgids(config.template_path(doc), digest)
-    if texts is not None:
-        return Sentences(spec, texts)
-    texts, lines = segment_source(spec)
-    return Sentences(spec, texts, lines)
+    return Source(spec).sentences()
 
 
 def _template_msgids(path: Path, digest: str) -> frozenset[str] | None:
