@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzz_targets import TARGETS, TOKENS, mutate, seeds  # noqa: E402
+from tests.fuzz_targets import TARGETS, TOKENS, mutate, mutate_xml_text, seeds  # noqa: E402
 from tm.errors import TmError  # noqa: E402
 
 
@@ -76,6 +76,8 @@ def main() -> None:
             pool = corpus[name]
             if rng.random() < 0.15:
                 data = soup(rng)
+            elif name in ("tmx", "tbx") and rng.random() < 0.5:  # past the XML parser
+                data = mutate_xml_text(rng.choice(pool), rng)
             else:
                 data = mutate(rng.choice(pool), rng)
                 if rng.random() < 0.2:  # splice two files

@@ -145,7 +145,7 @@ def seeds(target: str) -> list[bytes]:
         "markdown": ["sources/**/*.md", "tests/data/segmentation/*.txt"],
         "merge": ["sources/**/*.md"],
         "po": ["tests/data/*.po", "locales/**/*.po"],
-        "tmx": ["tests/data/*.tmx"],
+        "tmx": ["tests/data/*.tmx", "memory/*.tmx"],
         "tbx": ["tests/data/*.tbx"],
         "csv": ["tests/data/*.csv", "tests/data/memory_old.po"],
     }[target]
@@ -196,4 +196,34 @@ def mutate(data: bytes, rng: random.Random, rounds: int | None = None) -> bytes:
             a = rng.randrange(len(buf))
             b = rng.randrange(len(buf))
             buf[pos:pos] = buf[min(a, b):max(a, b)][:256]
+    return bytes(buf)
+
+
+XML_TEXT_TOKENS = [
+    b"&amp;", b"&lt;", b"&#160;", b"&#x1F600;", b"<![CDATA[<x>&]]>", b"<!-- c -->",
+    b"<?pi x?>", b'<bpt i="1">&lt;b&gt;</bpt>', b'<ept i="1">&lt;/b&gt;</ept>',
+    b'<ph x="1">{0}</ph>', b"<ph/>", b'<it pos="begin"/>', b"<hi>x</hi>",
+    b"<hi><hi><hi>x</hi></hi></hi>", b"<sub>note</sub>", b"<ut>u</ut>",
+    b'<x:y xmlns:x="urn:x">z</x:y>', b"\r\n", b"\t", b"  ", b"\xc2\xa0", b"\xe2\x80\xa8",
+    b"\xd0\xa6\xd0\x9a\xd0\x9a", b"Central Control Commission", b"f. 17, op. 1",
+]
+"""Text that keeps an XML file well-formed, so mutations reach past the parser into the
+readers' own code."""
+XML_RISKY_TOKENS = [b"&nbsp;", b"&e;", b"&#0;", b"&#xD800;", b"]]>", b"<hi>", b"</hi>"]
+"""Text that breaks it (undefined entity, bad character reference, unbalanced tags)."""
+
+
+def mutate_xml_text(data: bytes, rng: random.Random) -> bytes:
+    """Insert tokens into character data: after a `>` inside the root element."""
+    buf = bytearray(data)
+    root = next((i for i in range(len(buf) - 1)
+                 if buf[i] == 0x3C and buf[i + 1] not in b"?!"), 0)
+    end = buf.rfind(b"</")
+    for _ in range(rng.randint(1, 5)):
+        gaps = [i + 1 for i, c in enumerate(buf) if c == 0x3E and root < i < end] or [
+            len(buf)]
+        pos = rng.choice(gaps)
+        token = rng.choice(XML_RISKY_TOKENS if rng.random() < 0.1 else XML_TEXT_TOKENS)
+        buf[pos:pos] = token * rng.choice((1, 1, 2, 50))
+        end += len(token)
     return bytes(buf)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz_targets import TARGETS, TOKENS, mutate, seeds
+from tests.fuzz_targets import TARGETS, TOKENS, mutate, mutate_xml_text, seeds
 from tm.errors import TmError
 
 SHORT = settings(max_examples=20, deadline=None, derandomize=True, database=None,
@@ -45,6 +45,15 @@ def test_mutated_real_files_raise_only_input_errors(name: str, pick: int, seed: 
     corpus = _seeds(name)
     rng = random.Random(seed)
     run(name, mutate(corpus[pick % len(corpus)], rng))
+
+
+@pytest.mark.parametrize("name", ["tmx", "tbx"])
+@SHORT
+@given(pick=st.integers(0, 10_000), seed=st.integers(0, 2**32 - 1))
+def test_well_formed_xml_with_odd_content_raises_only_input_errors(name: str, pick: int,
+                                                                   seed: int) -> None:
+    corpus = _seeds(name)
+    run(name, mutate_xml_text(corpus[pick % len(corpus)], random.Random(seed)))
 
 
 _cache: dict[str, list[bytes]] = {}
