@@ -47,10 +47,11 @@ def quoted(text: str, seg: Segment, source: str) -> str:
     """`text` escaped for the quotes around its span: an HTML attribute value, a link
     title, a front-matter value (a plain YAML value that would not parse is quoted when
     the segment is the whole value). Escapes the translator already wrote are kept."""
-    if seg.kind not in ("attribute", "link title", "front matter") or seg.start == 0:
+    attribute = seg.kind.startswith("attribute")
+    if not (attribute or seg.kind in ("link title", "front matter")) or seg.start == 0:
         return text
     q = source[seg.start - 1]
-    if seg.kind == "attribute":
+    if attribute:
         return text.replace(q, "&quot;" if q == '"' else "&#39;") if q in "\"'" else text
     unescaped = re.compile(r"(?<!\\)[()]" if q == "(" else r"(?<!\\)" + re.escape(q))
     if seg.kind == "link title" or (seg.kind == "front matter" and q == '"'):

@@ -58,7 +58,7 @@ class _Scanner(HTMLParser):
         self.stack = [self.root]
         self.open: Counter[str] = Counter()
         """How many elements of each tag are open (a stray end tag costs nothing)."""
-        self.attr_spans: list[tuple[int, int]] = []
+        self.attr_spans: list[tuple[int, int, str]] = []
         self.attributes = attributes
         self.tag_attributes = tag_attributes
 
@@ -109,7 +109,7 @@ class _Scanner(HTMLParser):
             if value[0] in "\"'":
                 a, b = a + 1, b - 1
             if _LETTER.search(raw, a, b):
-                self.attr_spans.append((start + a, start + b))
+                self.attr_spans.append((start + a, start + b, m.group(1).lower()))
 
     def finish(self) -> _Element:
         self.close()
@@ -200,8 +200,8 @@ def html_units(text: str, offset: int = 0, first_line: int = 1,
         u = _unit(text, a, b, offset, line_of, "html", multiline=True)
         if u is not None:
             found.append(u)
-    for a, b in scanner.attr_spans:
-        u = _unit(text, a, b, offset, line_of, "attribute", multiline=True)
+    for a, b, name in scanner.attr_spans:  # kind `attribute alt`: the `#.` comment says which
+        u = _unit(text, a, b, offset, line_of, f"attribute {name}", multiline=True)
         if u is not None:
             found.append(u)
     shift = first_line - 1
