@@ -64,9 +64,11 @@ Found = tuple[int, int, int, bool]
 # --- keys of text and of terms --------------------------------------------------------------
 
 
-def _form_keys(word: str, base: str, roman: bool, named: bool, first: bool) -> Keys:
-    """Keys a word of a term's form must meet: a romanization (`roman`), a name's word
-    with its capital (`named`), an English lemma, a Russian lemma or an abbreviation."""
+def _form_keys(word: str, base: str, roman: bool, named: str, first: bool) -> Keys:
+    """Keys a word of a term's form must meet: a romanization (`roman`), a word with its
+    capital (`named`: "all" words of names and titles, the "first" of institutions,
+    places and events: `German revolution`), an English lemma, a Russian lemma or an
+    abbreviation."""
     bare = word.rstrip("'’ʹ")
     caps = CAPS_RU.fullmatch(word) if base in CYRILLIC_LANGS else None
     if caps or is_literal(bare):
@@ -83,7 +85,8 @@ def _form_keys(word: str, base: str, roman: bool, named: bool, first: bool) -> K
         if rom:
             return frozenset({("R:" if upper and first else "r:") + rom})
     lemma = english_lemma(word) if base == "en" else word.lower()
-    return frozenset({("W:" if upper and named else "w:") + lemma})
+    capital = upper and (named == "all" or (named == "first" and first))
+    return frozenset({("W:" if capital else "w:") + lemma})
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -91,7 +94,7 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def form_pattern(form: str, base: str, citation: bool = False, roman: bool = False,
-                 named: bool = False) -> tuple[tuple[Keys, ...], bool]:
+                 named: str = "") -> tuple[tuple[Keys, ...], bool]:
     """Key sequence of a term's form and whether a number must follow it; a citation
     abbreviation (`f.`, `Л.`) matches only as written, before a number when short."""
     text = re.sub(r"[«»\"“”]", "", form).strip()
@@ -276,7 +279,8 @@ class Termbase:
         if base not in self.tries:
             trie: Trie = {}
             for n, entry in enumerate(self.entries):
-                named = entry.subject in ROMANIZED_SUBJECTS
+                named = ("" if entry.subject not in ROMANIZED_SUBJECTS else
+                         "all" if entry.subject in ("person", "title") else "first")
                 for form, roman, amb in self._surface_forms(entry, base):
                     keys, needs_number = form_pattern(form, base, entry.subject == "citation",
                                                       roman, named)
