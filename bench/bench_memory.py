@@ -313,7 +313,7 @@ def main() -> None:
     msgids = [m.msgid for m in read_po(pot).messages if m.msgid]
     from tm.memory.formats import read_tmx
 
-    tmx_units = read_tmx(base / "memory" / "big.tmx")
+    tmx_units = list(read_tmx(base / "memory" / "big.tmx"))
     choices = [u.texts["en"] for u in tmx_units]
     scans = [exhaustive(msgids, choices, args.workers) for _ in range(runs)]
     scan, best = min(t for t, _ in scans), scans[0][1]
