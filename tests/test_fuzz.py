@@ -72,6 +72,9 @@ FOUND = [
     ("markdown", b"x\r<!-- c -->\na"),
     ("markdown", b"\r<!O"),
     ("merge", b"p\r\r<div>\nhello"),
+    # html.parser raises AssertionError on a malformed marked section in an HTML block
+    ("markdown", b"<!A<![TA<"),
+    ("markdown", b"Text.\n\n<div><![foo[ Hello there.</div>\n"),
 ]
 
 

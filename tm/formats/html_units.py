@@ -192,8 +192,11 @@ def html_units(text: str, offset: int = 0, first_line: int = 1,
     """Units of an HTML fragment `text` that starts at `offset` (line `first_line`) of
     its document, in document order."""
     scanner = _Scanner(text, attributes, tag_attributes)
-    scanner.feed(text)
-    root = scanner.finish()
+    try:
+        scanner.feed(text)
+        root = scanner.finish()
+    except AssertionError:  # html.parser on a malformed `<![x[` section (found by fuzzing):
+        return []  # nothing offered, the block is carried through untouched
     line_of = [0] + [m.end() for m in re.finditer("\n", text)]
     found: list[Unit] = []
     for a, b in _runs(root):
