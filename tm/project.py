@@ -16,7 +16,6 @@ from pathlib import Path
 from tm import advice_cache
 from tm import catalog as catalogs
 from tm.config import Config
-from tm.digest import DIGEST_HEADER, template_digest
 from tm.errors import CatalogError, TmError
 from tm.files import FileChanged, FileState, new_run, read_state
 from tm.formats import SOURCE_SUFFIXES
@@ -193,6 +192,8 @@ def _segment_project(
         if fresh is not None:  # nothing it depends on changed since a run wrote it
             reports.append(SegmentReport(doc, fresh.segments, fresh.entries))
             continue
+        from tm.digest import DIGEST_HEADER, template_digest  # importlib.metadata: ~0.05 s
+
         src, segs = document_segments(config, doc)
         sources[doc] = src
         ref = config.relative(config.source_path(doc))
