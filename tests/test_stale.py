@@ -378,3 +378,11 @@ def test_hand_edited_msgid_is_stale_although_the_source_is_not(done: Path) -> No
     assert [(f.path, f.line) for f in ru.findings if f.code == "stale"] == [
         (RU, entry(po, "The report is on line.").line), (DOC, 5)]
     assert (ru.counts.translated, ru.counts.untranslated) == (3, 1) and de.stale == 0
+
+
+def test_reordered_catalog_is_not_stale(done: Path) -> None:
+    cat = read_po(done / RU)
+    cat.messages.reverse()
+    write_po(done / RU, cat)
+    ru, de = check_project(load_config()).files
+    assert (ru.stale, ru.counts.translated, ru.findings) == (0, 4, [])
