@@ -21,15 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def markdown(data: bytes) -> bool:
+def markdown(data: bytes, name: str = "fuzz.md") -> bool:
     """The segmenter (English and Russian rules) and merge of what it cut."""
+    from tm.formats import source_units
     from tm.merge import merge
     from tm.segment import segment_document
-    from tm.source import units
 
     text = data.decode("utf-8", "replace").replace("\x00", "")  # read_source refuses NUL
     for lang in ("en", "ru"):
-        segs = segment_document(text, units(text), lang)
+        segs = segment_document(text, source_units(name, text), lang)
         for s in segs:
             assert 0 <= s.start <= s.end <= len(text), (s.start, s.end, len(text))
         assert merge(text, segs, {}).text == text, "merge without translations changed it"
@@ -37,6 +37,16 @@ def markdown(data: bytes) -> bool:
             assert merge(text, segs, {s.text: s.text for s in segs}).text == text, (
                 "identity merge changed the text")
     return True
+
+
+def html(data: bytes) -> bool:
+    """An HTML source document (tm.formats.html), cut and merged as Markdown is."""
+    return markdown(data, "fuzz.html")
+
+
+def plain_text(data: bytes) -> bool:
+    """A plain-text source document (tm.formats.text)."""
+    return markdown(data, "fuzz.txt")
 
 
 def merge_translations(data: bytes) -> bool:
@@ -135,14 +145,16 @@ def csv(data: bytes) -> bool:
 
 
 TARGETS: dict[str, Callable[[bytes], bool]] = {
-    "markdown": markdown, "merge": merge_translations, "po": po, "tmx": tmx, "tbx": tbx,
-    "csv": csv}
+    "markdown": markdown, "html": html, "text": plain_text, "merge": merge_translations,
+    "po": po, "tmx": tmx, "tbx": tbx, "csv": csv}
 
 
 def seeds(target: str) -> list[bytes]:
     """Real files of each kind to mutate (small ones first)."""
     globs = {
         "markdown": ["sources/**/*.md", "tests/data/segmentation/*.txt"],
+        "html": ["tests/data/**/*.html", "sources/**/*.md"],
+        "text": ["tests/data/segmentation/*.txt", "sources/**/*.md"],
         "merge": ["sources/**/*.md"],
         "po": ["tests/data/*.po", "locales/**/*.po"],
         "tmx": ["tests/data/*.tmx", "memory/*.tmx"],
@@ -152,9 +164,13 @@ def seeds(target: str) -> list[bytes]:
     files = sorted({p for g in globs for p in ROOT.glob(g) if p.is_file()},
                    key=lambda p: p.stat().st_size)
     out = [p.read_bytes() for p in files]
-    if target in ("markdown", "merge"):  # whole lectures are slow to fuzz: paragraphs too
+    if target in ("markdown", "merge", "html", "text"):  # whole lectures are slow to fuzz
         paragraphs = [para for d in out for para in d.split(b"\n\n") if para.strip()]
         out = paragraphs[:400] + out[:2]
+    if target == "html":  # paragraphs as HTML elements too
+        tags = [b"p", b"div", b"li", b"blockquote", b"td", b"h2"]
+        out += [b"<html><body><%s title=\"Note %d\">%s</%s></body></html>" % (
+            tags[i % len(tags)], i, p, tags[i % len(tags)]) for i, p in enumerate(out[:200])]
     return out or [b""]
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.fuzz_targets import TARGETS, TOKENS, mutate, mutate_xml_text, seeds
 from tm.errors import TmError
 
-SHORT = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+SHORT = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                  phases=[Phase.explicit, Phase.generate, Phase.shrink],
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
