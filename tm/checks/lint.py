@@ -135,8 +135,8 @@ def _accepted(key: str, accepted: frozenset[str]) -> bool:
 
 _CAP_WORD = re.compile(r"(?<![A-Za-z'])[A-Z](?:[A-Za-z'\-]*[A-Za-z'])?")
 """A capitalized word as _WORD cuts it (text with ’ read as ')."""
-_RUN = re.compile(rf"(?:{_WORD.pattern})(?: +(?:{_WORD.pattern}))*")
-"""Words separated by spaces only: the runs `lint_near_miss` compares."""
+_RUN = rf"(?:{_WORD.pattern})(?: +(?:{_WORD.pattern})){{{{0,{{}}}}}}"
+"""Up to 1 + N words separated by spaces only: the runs `lint_near_miss` compares."""
 
 
 FIRST_WORD_CUTOFF = 60
@@ -235,24 +235,31 @@ def lint_near_miss(source: str, us: Sequence[Unit],
     word_keys: dict[str, str] = {}
     covered: dict[int, set[int]] = {}
     runs: dict[tuple[str, ...], list[tuple[int, Romanization]]] = {}
-    for m in _CAP_WORD.finditer(plain):
-        viable = index.viable[m.group(0)]
-        if not viable:
-            continue
-        pos = m.start()
-        k = bisect_right(offsets, pos) - 1
-        if k < 0 or pos >= pieces[k][1] or not _token_start(plain, pos, pieces[k][0]):
-            continue
-        a, b, line = pieces[k]
-        run = _RUN.match(plain, pos, b)
-        if run is None:
-            continue
-        text = run.group(0)
+    run_re = re.compile(_RUN.format(index.sizes[0] - 1))  # as many words as the longest
+
+    def near(pos: int, end: int | None, viable: dict[int, _Entries]) -> tuple[
+            str, list[tuple[int, Romanization]]]:
+        run = run_re.match(plain, pos, len(plain) if end is None else end)
+        text = run.group(0) if run is not None else ""
         lead = tuple(text.split(maxsplit=max(viable))[:max(viable)])
         found = runs.get(lead)
         if found is None:
             found = runs[lead] = _near_misses(lead, viable, index.sizes, known, word_keys,
                                               hits)
+        return text, found
+
+    for m in _CAP_WORD.finditer(plain):
+        viable = index.viable[m.group(0)]
+        if not viable:
+            continue
+        pos = m.start()
+        if not near(pos, None, viable)[1]:  # most runs: no piece lookup needed (a run in
+            continue                        # its piece is a prefix of this one)
+        k = bisect_right(offsets, pos) - 1
+        if k < 0 or pos >= pieces[k][1] or not _token_start(plain, pos, pieces[k][0]):
+            continue
+        a, b, line = pieces[k]
+        text, found = near(pos, b, viable)
         for n, best in found:
             if k not in covered:
                 covered[k] = _covered(plain, a, b, index.sizes, known, word_keys)
