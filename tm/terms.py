@@ -289,7 +289,7 @@ class Termbase:
                     # Russian names, titles and citation forms are capitalized; their
                     # lemmas are everyday words (Красный, там же)
                     needs_capital = cyrillic and form[:1].isupper() and (
-                        named or entry.subject == "citation")
+                        bool(named) or entry.subject == "citation")
                     if keys:
                         _add(trie, keys, (n, needs_number, needs_quote, needs_capital, amb))
             self.tries[base] = trie

@@ -241,7 +241,7 @@ def tmx_bytes(units: Iterable[MemoryUnit], source_lang: str, origin: str = "") -
         for lang in langs:
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
             etree.SubElement(tuv, "seg").text = _xml_safe(unit.texts[lang])
-    body_bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    body_bytes: bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
     decl = b'<?xml version="1.0" encoding="UTF-8"?>\n'
     doctype = b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
     return decl + doctype + body_bytes
