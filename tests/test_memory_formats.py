@@ -146,3 +146,14 @@ def test_unusual_tmx_goes_to_lxml(tmp_path: Path) -> None:
     p.write_text(TRICKY.replace("<body>", "<body><!-- a comment -->"), encoding="utf-8")
     assert tmxfast.read_tmx_fast(p) is None
     assert len(list(read_memory(p))) == 3
+
+
+def test_ambiguous_terms_of_the_builtin_termbase_are_hints_only() -> None:
+    """`Exile` alone is not pre-filled `ссылка`: an ambiguous term is hinted, never filled."""
+    from tm.memory import builtin_termbase
+
+    path = builtin_termbase()
+    assert path is not None
+    units = {u.texts.get("en"): u for u in read_memory(path)}
+    assert units["exile"].uncertain
+    assert units["Central Control Commission"].uncertain is False

@@ -354,7 +354,8 @@ def read_po_memory(path: Path) -> Iterator[MemoryUnit]:
 
 
 def _term_texts(entry: Any) -> tuple[dict[str, str], bool]:
-    """Preferred term per language of a tm.tbx TermEntry, and whether it is uncertain."""
+    """Preferred term per language of a tm.tbx TermEntry, and whether it is only a hint:
+    uncertain (not vetted), or ambiguous (a common word that is a term in one sense)."""
     texts: dict[str, str] = {}
     uncertain = bool(getattr(entry, "uncertain", False))
     langs = getattr(entry, "terms", None) or getattr(entry, "languages", None) or {}
@@ -368,6 +369,9 @@ def _term_texts(entry: Any) -> tuple[dict[str, str], bool]:
             uncertain = True
         if text:
             texts.setdefault(lang_code(lang), text)
+    ambiguous = set(getattr(entry, "ambiguous", ()) or ())
+    if ambiguous & set(texts.values()):
+        uncertain = True  # `Exile` alone may be a person in exile, not ссылка: a hint only
     return texts, uncertain
 
 
