@@ -20,6 +20,7 @@ import marshal
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,7 +222,9 @@ def advise_in_two(inner: Advisor, reopen: Callable[[Advisor], None], msgids: Seq
     sys.stdout.flush()
     sys.stderr.flush()
     r, w = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # 3.12+ warns of fork with threads; the child only
+        warnings.simplefilter("ignore", DeprecationWarning)  # computes and _exits
+        pid = os.fork()
     if pid == 0:  # the child: advise its half, send it marshalled, exit without cleanup
         code = 1
         try:
