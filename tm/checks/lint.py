@@ -233,7 +233,6 @@ def lint_near_miss(source: str, us: Sequence[Unit],
     offsets = [p[0] for p in pieces]
     hits: dict[tuple[int, str], Romanization | None] = {}
     word_keys: dict[str, str] = {}
-    covered: dict[int, set[int]] = {}
     runs: dict[tuple[str, ...], list[tuple[int, Romanization]]] = {}
     run_re = re.compile(_RUN.format(index.sizes[0] - 1))  # as many words as the longest
 
@@ -253,19 +252,23 @@ def lint_near_miss(source: str, us: Sequence[Unit],
         if not viable:
             continue
         pos = m.start()
-        if not near(pos, None, viable)[1]:  # most runs: no piece lookup needed (a run in
-            continue                        # its piece is a prefix of this one)
+        if max(viable) == 1:  # only one-word entries: the word alone decides
+            lead = (m.group(0),)
+            if lead not in runs:
+                runs[lead] = _near_misses(lead, viable, index.sizes, known, word_keys, hits)
+            if not runs[lead]:
+                continue
+        elif not near(pos, None, viable)[1]:  # most runs: no piece lookup needed (a run
+            continue                          # in its piece is a prefix of this one)
         k = bisect_right(offsets, pos) - 1
         if k < 0 or pos >= pieces[k][1] or not _token_start(plain, pos, pieces[k][0]):
             continue
         a, b, line = pieces[k]
         text, found = near(pos, b, viable)
         for n, best in found:
-            if k not in covered:
-                covered[k] = _covered(plain, a, b, index.sizes, known, word_keys)
-            ends = [w.end() for w in re.finditer(r"\S+", text)]
-            if any(pos <= c < pos + ends[n - 1] for c in covered[k]):
+            if _covered(plain, a, b, pos, n, index.sizes, known, word_keys):
                 continue
+            ends = [w.end() for w in re.finditer(r"\S+", text)]
             phrase = source[pos:pos + ends[n - 1]]
             yield (line, "near-miss", f"romanization {phrase.translate(_QUOTES)} nearly "
                    f"matches termbase entry {best.text} but is no recognized spelling")
@@ -318,21 +321,28 @@ def _word_keys(words: Sequence[str], cache: dict[str, str]) -> list[str]:
     return out
 
 
-def _covered(plain: str, a: int, b: int, sizes: Sequence[int], known: Spellings,
-             cache: dict[str, str]) -> set[int]:
-    """Start offsets of the words of plain[a:b] inside a run that is an accepted spelling."""
+def _covered(plain: str, a: int, b: int, pos: int, n: int, sizes: Sequence[int],
+             known: Spellings, cache: dict[str, str]) -> bool:
+    """Whether a word of the `n`-word run at `pos` in plain[a:b] lies inside a run (of an
+    entry's length) that is an accepted spelling: then the run is no near miss."""
     words = list(_WORD.finditer(plain, a, b))
+    i = next((j for j, w in enumerate(words) if w.start() == pos), None)
+    if i is None:  # not where a word begins: no run of the check starts here
+        return True
+    lo, hi = max(0, i - max(sizes) + 1), min(len(words), i + n + max(sizes))
+    words = words[lo:hi]
+    i -= lo
     keys = _word_keys([w.group(0) for w in words], cache)
     reach = [1] * len(words)
-    for i in range(len(words) - 2, -1, -1):
-        if not plain[words[i].end():words[i + 1].start()].strip(" "):
-            reach[i] = reach[i + 1] + 1
-    out: set[int] = set()
-    for i in range(len(words)):
-        for n in sizes:
-            if n <= reach[i] and _accepted(" ".join(keys[i:i + n]), known.accepted):
-                out.update(w.start() for w in words[i:i + n])
-    return out
+    for j in range(len(words) - 2, -1, -1):
+        if not plain[words[j].end():words[j + 1].start()].strip(" "):
+            reach[j] = reach[j + 1] + 1
+    for j in range(min(len(words), i + n)):  # runs from j that reach past word i
+        for m in sizes:
+            if j + m > i and m <= reach[j] and _accepted(" ".join(keys[j:j + m]),
+                                                         known.accepted):
+                return True
+    return False
 
 
 def lint_source(source: str, path: str, termbase: Any = None,
