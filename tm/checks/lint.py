@@ -133,7 +133,8 @@ def _accepted(key: str, accepted: frozenset[str]) -> bool:
     return False
 
 
-_CAP_WORD = re.compile(r"(?<![A-Za-z'])[A-Z](?:[A-Za-z'\-]*[A-Za-z'])?")
+_CAP = r"[A-Z](?:[A-Za-z'\-]*[A-Za-z'])?"
+_CAP_WORD = re.compile(rf"(?<![A-Za-z']){_CAP}")
 """A capitalized word as _WORD cuts it (text with ’ read as ')."""
 _RUN = rf"(?:{_WORD.pattern})(?: +(?:{_WORD.pattern})){{{{0,{{}}}}}}"
 """Up to 1 + N words separated by spaces only: the runs `lint_near_miss` compares."""
@@ -247,19 +248,21 @@ def lint_near_miss(source: str, us: Sequence[Unit],
                                               hits)
         return text, found
 
-    for m in _CAP_WORD.finditer(plain):
-        viable = index.viable[m.group(0)]
+    cap_runs = re.compile(rf"(?<![A-Za-z'])(?=({_CAP}"
+                          rf"(?: +(?:{_WORD.pattern})){{0,{index.sizes[0] - 1}}}))")
+    for m in cap_runs.finditer(plain):  # each capitalized word with the words after it
+        words = m.group(1).split()
+        viable = index.viable.get(words[0])  # None: inside a word (Kai-Shek), not a start
         if not viable:
             continue
         pos = m.start()
-        if max(viable) == 1:  # only one-word entries: the word alone decides
-            lead = (m.group(0),)
-            if lead not in runs:
-                runs[lead] = _near_misses(lead, viable, index.sizes, known, word_keys, hits)
-            if not runs[lead]:
-                continue
-        elif not near(pos, None, viable)[1]:  # most runs: no piece lookup needed (a run
-            continue                          # in its piece is a prefix of this one)
+        lead = tuple(words[:max(viable)])  # (a run in its piece is a prefix of this one)
+        found = runs.get(lead)
+        if found is None:
+            found = runs[lead] = _near_misses(lead, viable, index.sizes, known, word_keys,
+                                              hits)
+        if not found:  # most runs: no piece lookup needed
+            continue
         k = bisect_right(offsets, pos) - 1
         if k < 0 or pos >= pieces[k][1] or not _token_start(plain, pos, pieces[k][0]):
             continue
