@@ -113,13 +113,17 @@ def update_catalog(
     old: Catalog | None,
     language: str,
     suggestions: Mapping[str, Suggestion] | None = None,
+    *,
+    keep_hints: bool = False,
 ) -> Catalog:
     """Bring a catalog up to date with its template, as `msgmerge --previous` would.
 
     Unchanged entries keep their translation; a changed one inherits the most similar
     vanished translation, flagged fuzzy with `#|` the previous msgid; vanished
     translations become obsolete. Entries still untranslated take the memory's
-    suggestion. Nothing translated is ever dropped.
+    suggestion. Nothing translated is ever dropped. With `keep_hints` (no memory was
+    consulted: `tm segment --no-memory`) an unchanged entry keeps the memory's
+    comments (`#. tm:`, `#. terms:`, `#. citation:`) it had.
     """
     suggestions = suggestions or {}
     old_active = old.index() if old else {}
@@ -134,6 +138,8 @@ def update_catalog(
         if o is not None:
             used.add(key)  # == o.key
             m = _copy(o)
+            if keep_hints and o.extracted:
+                extracted += [c for c in o.extracted if c.startswith(MEMORY_COMMENT_PREFIXES)]
             m.references, m.extracted, m.obsolete = list(t.references), extracted, False
             m.flags, m.comments = list(o.flags), list(o.comments)
             if not m.fuzzy:

@@ -213,7 +213,8 @@ def _segment_project(
             suggestions: Mapping[str, Suggestion] = {}
             if advisor is not None:
                 suggestions = advisor.advise([m.msgid for m in template.messages], src_lang, lang)
-            new = catalogs.update_catalog(template, old, lang, suggestions)
+            new = catalogs.update_catalog(template, old, lang, suggestions,
+                                          keep_hints=advisor is None)
             had = {m.key for m in old.messages if m.has_translation} if old else set()
             report.prefilled[lang] = sum(
                 1 for m in new.messages
@@ -221,7 +222,7 @@ def _segment_project(
                 and m.key not in had
             )
             pending.append(_Write(po_path, format_po(new), report, seen, _remerge(
-                template, lang, suggestions)))
+                template, lang, suggestions, advisor is None)))
         reports.append(report)
     if not write:
         for item in pending:
@@ -304,10 +305,11 @@ def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
     return parse_po(decode_po(data, str(path)), str(path)), state
 
 
-def _remerge(template: Catalog, lang: str,
-             suggestions: Mapping[str, Suggestion]) -> Callable[[Catalog | None], str]:
+def _remerge(template: Catalog, lang: str, suggestions: Mapping[str, Suggestion],
+             keep_hints: bool) -> Callable[[Catalog | None], str]:
     def redo(old: Catalog | None) -> str:
-        return format_po(catalogs.update_catalog(template, old, lang, suggestions))
+        return format_po(catalogs.update_catalog(template, old, lang, suggestions,
+                                                 keep_hints=keep_hints))
     return redo
 
 
