@@ -29,6 +29,8 @@ class DocumentRule:
 
     glob: str
     language: str
+    segmentation: str = "sentence"
+    """"sentence" (default) or "paragraph": one segment per paragraph, heading, item..."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,21 @@ class Config:
             if glob_match(rule.glob, rel):
                 return rule.language
         return None
+
+    def segmentation(self, doc: str, suffix: str = ".md") -> str:
+        """How `doc` is cut: by the first [[documents]] rule that matches it."""
+        rel = doc if keeps_suffix(doc) else doc + suffix
+        for rule in self.documents:
+            if glob_match(rule.glob, rel):
+                return rule.segmentation
+        return "sentence"
+
+    def segmenter_key(self, doc: str) -> str:
+        """The source language and, when not the default, the segmentation: what a
+        template's digest records besides the text, so a changed mode makes it stale."""
+        lang = self.source_language(doc) or "en"
+        mode = self.segmentation(doc)
+        return lang if mode == "sentence" else f"{lang} {mode}"
 
     def target_languages(self, doc: str) -> list[str]:
         src = self.source_language(doc)
@@ -240,16 +257,23 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
         for item in data["documents"]:
             _check_type(item, dict, "documents", path, text)
             for k in item:
-                if k not in ("glob", "language"):
+                if k not in ("glob", "language", "segmentation"):
                     raise ConfigError(f"unknown key `documents.{k}`", path, _key_line(text, k),
-                                      "a [[documents]] table has `glob` and `language`")
+                                      "a [[documents]] table has `glob`, `language` and "
+                                      "optionally `segmentation`")
             if "glob" not in item or "language" not in item:
                 raise ConfigError("a [[documents]] table needs `glob` and `language`", path,
                                   _key_line(text, "documents"))
             _check_type(item["glob"], str, "documents.glob", path, text)
             _check_type(item["language"], str, "documents.language", path, text)
             check_language(item["language"], path, _key_line(text, "language"))
-            rules.append(DocumentRule(item["glob"], item["language"]))
+            seg = item.get("segmentation", "sentence")
+            _check_type(seg, str, "documents.segmentation", path, text)
+            if seg not in ("sentence", "paragraph"):
+                raise ConfigError(f"unknown segmentation {seg!r}", path,
+                                  _key_line(text, "segmentation"),
+                                  'use "sentence" or "paragraph"')
+            rules.append(DocumentRule(item["glob"], item["language"], seg))
         kwargs["documents"] = tuple(rules)
     if "check" in data:
         kwargs["check"] = _parse_check(data["check"], path, text)

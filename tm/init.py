@@ -29,6 +29,8 @@ follow_symlinks = false # read sources that are links to files outside the proje
 [[documents]]
 glob = "**/*.md"
 language = "en"
+# segmentation = "paragraph"   # one entry per paragraph, heading, list item... instead
+#                              # of one per sentence (default "sentence")
 
 # [source]              # offered besides running text (defaults; per-tag attributes as po4a)
 # front_matter = ["title", "description", "summary", "subtitle"]

@@ -3,12 +3,40 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from tm.model import Segment
+from tm.po import Catalog
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+JOINED_FLAG = "tm-joined"
+"""Flag of an entry whose sentence the translation of the sentence before already holds."""
+
+
+def joined_msgids(cat: Catalog) -> frozenset[str]:
+    """msgids of the active, not fuzzy entries flagged `tm-joined` (their msgstr is
+    ignored: the translation is on the entry of the sentence before)."""
+    return frozenset(m.msgid for m in cat.messages
+                     if not m.obsolete and m.msgctxt is None and JOINED_FLAG in m.flags
+                     and "fuzzy" not in m.flags)
+
+
+def valid_joins(segments: Sequence[Segment], translated: Collection[str],
+                joined: Collection[str]) -> list[bool | None]:
+    """For each segment: None when it is not joined, else whether its join holds: the
+    sentence before it is in the same block and translated (or itself a valid join)."""
+    out: list[bool | None] = []
+    for i, seg in enumerate(segments):
+        if seg.text not in joined:
+            out.append(None)
+            continue
+        prev = segments[i - 1] if i else None
+        ok = prev is not None and prev.block == seg.block and (
+            out[i - 1] if out[i - 1] is not None else prev.text in translated)
+        out.append(bool(ok))
+    return out
 
 
 @dataclass(frozen=True)
@@ -65,18 +93,30 @@ def quoted(text: str, seg: Segment, source: str) -> str:
     return text
 
 
-def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str]) -> MergeResult:
+def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str],
+          joined: Collection[str] = frozenset()) -> MergeResult:
     """The source with every segment that has a translation replaced by it.
 
     Segments must be in document order and not overlap (as `tm.segment` makes them).
     A translation equal to its msgid gives back the source bytes of the span exactly.
+    A `joined` sentence whose join holds (`valid_joins`) is dropped with the white space
+    before it: the translation of the sentence before renders both; a join that does
+    not hold leaves the sentence in the source language.
     """
     out = []
     pos = 0
     done = fallback = 0
-    for seg in segments:
+    joins = valid_joins(segments, translated, joined) if joined else None
+    for i, seg in enumerate(segments):
+        join = joins[i] if joins is not None else None
+        if join:
+            gap = source[pos : seg.start]
+            out.append(gap if gap.strip(" \t\r\n>") else "")
+            pos = seg.end
+            done += 1
+            continue
         out.append(source[pos : seg.start])
-        tr = translated.get(seg.text)
+        tr = None if join is False else translated.get(seg.text)
         if tr is None or tr == seg.text:
             out.append(source[seg.start : seg.end])
             if tr is None:

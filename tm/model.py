@@ -60,6 +60,9 @@ class Segment:
     multiline: bool = True
     prefixes: tuple[str, ...] = ()
     """The source prefixes of the segment's second, third... lines, reused in order."""
+    block: int = 0
+    """Index of the segment's unit in its document: sentences with the same block share a
+    paragraph (or heading, list item...), which is where a `tm-joined` entry may join."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,7 +120,8 @@ def document_segments(config: Config, doc: str) -> tuple[str, list[Segment]]:
     path = config.source_path(doc)
     src = read_source(path)
     lang = config.source_language(doc) or "en"
-    return src, segment_document(src, source_units(path, src, config.source), lang)
+    return src, segment_document(src, source_units(path, src, config.source), lang,
+                                 config.segmentation(doc))
 
 
 def _read_existing(path: Path) -> Catalog | None:
@@ -200,7 +201,7 @@ def _segment_project(
         pot_path = config.template_path(doc)
         template = catalogs.build_template(segs, ref, project=doc)
         template.header[DIGEST_HEADER] = template_digest(
-            src, config.source_language(doc) or "en", [m.msgid for m in template.messages])
+            src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         pending.append(_Write(pot_path, _template_text(template, pot_path), report))
         todo.append((doc, template, report))
@@ -345,7 +346,7 @@ def _merge_project(
     docs: Sequence[str] | None,
     progress: Progress | None,
 ) -> list[MergeReport]:
-    from tm.merge import merge
+    from tm.merge import joined_msgids, merge
 
     names = resolve_documents(config, docs)
     langs = list(languages) if languages else None
@@ -366,7 +367,7 @@ def _merge_project(
             cat = _read_existing(po_path)
             table = catalogs.translations(cat) if cat else {}
             known = {m.msgid for m in cat.messages if not m.obsolete} if cat else set()
-            result = merge(src, segs, table)
+            result = merge(src, segs, table, joined_msgids(cat) if cat else frozenset())
             out = config.output_path(doc, lang)
             missing = len({s.text for s in segs} - known)
             reports.append(MergeReport(doc, lang, config.relative(out), result.translated,

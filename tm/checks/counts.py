@@ -5,6 +5,10 @@ plural entry) is empty is untranslated, even when flagged fuzzy; otherwise a fuz
 flag makes it fuzzy, else it is translated. Plural entries count once, obsolete
 (`#~`) entries not at all, and the header entry only when its msgstr is empty
 (msgfmt then counts it as untranslated, and so do we, to agree file by file).
+
+One exception, tm's own: an entry flagged `tm-joined` and not fuzzy counts as
+translated whatever its msgstr (its sentence is rendered by the translation of the
+sentence before it, tm.merge), so tm's numbers differ from msgfmt's by such entries.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from tm.po import (
 )
 
 TRANSLATED, FUZZY, UNTRANSLATED = "translated", "fuzzy", "untranslated"
+JOINED = "tm-joined"
 
 
 @dataclass(slots=True)
@@ -55,7 +60,7 @@ def first_msgstr(m: Message) -> str:
 def state(m: Message) -> str:
     """translated | fuzzy | untranslated, as msgfmt --statistics classifies an active entry."""
     if not first_msgstr(m):
-        return UNTRANSLATED
+        return TRANSLATED if JOINED in m.flags and "fuzzy" not in m.flags else UNTRANSLATED
     return FUZZY if "fuzzy" in m.flags else TRANSLATED
 
 
@@ -165,7 +170,7 @@ def _scan(text: str, collect: bool,  # noqa: C901
             header_seen = True
             if first == "":
                 c.untranslated += 1
-        elif first == "":
+        elif first == "" and (fuzzy or JOINED not in flags):
             c.untranslated += 1
             if keys is not None:
                 keys.append((msgid, entry_line, UNTRANSLATED))

@@ -57,6 +57,12 @@ POLICY_CODES: dict[str, str] = {
              "is gone from the source (run tm segment); counts as untranslated",
 }
 
+CATALOG_CODES: dict[str, str] = {
+    "joined": "a `tm-joined` entry whose sentence before (same paragraph) is not translated, "
+              "or that begins its paragraph: merge keeps both in the source language",
+}
+"""QA codes about a catalog's entries together rather than one entry at a time."""
+
 LINT_CODES: dict[str, str] = {
     "mixed-script": "a source word mixing Latin and Cyrillic letters",
     "broken-paragraph": "a paragraph that ends mid-sentence",
@@ -64,4 +70,4 @@ LINT_CODES: dict[str, str] = {
 }
 
 BY_CODE: dict[str, Check] = {c.code: c for c in QA_CHECKS}
-ALL_CODES: tuple[str, ...] = (*BY_CODE, *POLICY_CODES, *LINT_CODES)
+ALL_CODES: tuple[str, ...] = (*BY_CODE, *CATALOG_CODES, *POLICY_CODES, *LINT_CODES)

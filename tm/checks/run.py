@@ -26,6 +26,7 @@ from tm.checks.counts import (
     scan_translated,
     state,
 )
+from tm.checks.joins import group_sources, is_joined, joined_findings
 from tm.checks.registry import ALL_CODES, POLICY_CODES, QA_CHECKS
 from tm.checks.stale import Source, SourceSpec, Staleness, catalog_entries, compare, unescape
 from tm.checks.termcheck import load_termbase
@@ -122,11 +123,14 @@ def qa_findings(cat: Catalog, ctx: Context, path: str,
     if ctx.termbase is None:
         active = [(c, sev) for c, sev in active if c.code != "term"]
     out: list[Finding] = []
+    groups = group_sources(cat.messages) if any(map(is_joined, cat.messages)) else {}
     for m in cat.messages:
-        if m.obsolete or state(m) is not TRANSLATED:
+        if m.obsolete or state(m) is not TRANSLATED or (m.flags and is_joined(m)):
             continue
         skip = ignored_codes(m) if m.flags else set()
         for src, tgt in _pairs(m):
+            if groups and src in groups:  # the one translation of a joined group
+                src = groups[src]
             for check, sev in active:
                 if check.code in skip:
                     continue
@@ -285,8 +289,27 @@ def run_job(job: Job, source: Source | None = None) -> FileReport:
         ctx = Context(job.source_lang or guess_source_language(cat), lang,
                       _termbase(job.terms_config))
         report.findings.extend(qa_findings(cat, ctx, job.display, job.policy))
+        report.findings.extend(_joined(job, cat, full))
     report.findings.sort(key=lambda f: (f.path != job.display, f.line))
     return report
+
+
+def _joined(job: Job, cat: Catalog, full: bool) -> list[Finding]:
+    """`joined` findings: by the source's sentences and blocks in a project (`cat` may
+    hold only the translated entries), else by catalog order (every entry read)."""
+    sev = severity("joined", job.policy)
+    if sev == "off" or not any(map(is_joined, cat.messages)):
+        return []
+    if job.source is not None:
+        from tm.project import document_segments
+
+        _, segs = document_segments(job.source.config, job.source.doc)
+        found = joined_findings(cat.messages, job.display, sev, segs)
+    else:
+        found = joined_findings((cat if full else read_po(Path(job.path))).messages,
+                                job.display, sev)
+    silenced = {m.line for m in cat.messages if m.flags and "joined" in ignored_codes(m)}
+    return [f for f in found if f.line not in silenced]
 
 
 Failure = tuple[str, str | None, int | None, str | None]

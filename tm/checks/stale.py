@@ -95,7 +95,7 @@ class Source:
             # read as tm.source.read_source does, without loading the Markdown parser
             text = read_utf8(config.source_path(doc), SourceError,
                              "convert the file to UTF-8, e.g. `iconv -f cp1251 -t utf-8`")
-            self._digest = source_digest(text, config.source_language(doc) or "en")
+            self._digest = source_digest(text, config.segmenter_key(doc))
         return self._digest
 
     def sentences(self) -> Sentences:

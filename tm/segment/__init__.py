@@ -10,7 +10,7 @@ from tm.segment.prose import has_text
 from tm.segment.protect import protected_spans
 from tm.segment.rules import RuleSet, ruleset
 
-__all__ = ["has_text", "segment_document", "split_sentences", "unit_segments"]
+__all__ = ["SEGMENTATIONS", "has_text", "segment_document", "split_sentences", "unit_segments"]
 
 
 def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
@@ -73,23 +73,28 @@ class LineCounter:
 
 
 def unit_segments(
-    source: str, unit: Unit, language: str, line_of: Callable[[int], int] | None = None
+    source: str, unit: Unit, language: str, line_of: Callable[[int], int] | None = None,
+    block: int = 0, mode: str = "sentence",
 ) -> list[Segment]:
     """The sentences of one unit that have text to translate (`has_text`), each mapped
     back to a span of `source`.
 
-    `line_of` maps a source offset to its line (a shared `LineCounter` for a document).
+    `line_of` maps a source offset to its line (a shared `LineCounter` for a document);
+    `block` is the unit's index in its document; `mode` "paragraph" makes the whole unit
+    one segment instead of cutting it into sentences.
     """
     if line_of is None:
         line_of = LineCounter(source)
+    split: Callable[[str, str], list[tuple[int, int]]] = (
+        _whole if mode == "paragraph" else split_sentences)
     if len(unit.pieces) == 1:  # one line, the common case: unit offsets are source offsets
         first = unit.pieces[0].start
         text = source[first : unit.pieces[0].end]
         return [
             Segment(text=text[a:b], start=first + a, end=first + b, line=line_of(first + a),
                     kind=unit.kind, continuation=unit.continuation,
-                    multiline=unit.multiline, prefixes=())
-            for a, b in split_sentences(text, language) if has_text(text[a:b])
+                    multiline=unit.multiline, prefixes=(), block=block)
+            for a, b in split(text, language) if has_text(text[a:b])
         ]
     text = "\n".join(source[p.start : p.end] for p in unit.pieces)
     offsets = []  # unit-text offset where each piece begins
@@ -103,7 +108,7 @@ def unit_segments(
         return unit.pieces[k].start + (i - offsets[k])
 
     segments = []
-    for a, b in split_sentences(text, language):
+    for a, b in split(text, language):
         if not has_text(text[a:b]):
             continue
         start, stop = to_source(a), to_source(b, end=True)
@@ -113,15 +118,33 @@ def unit_segments(
             text=text[a:b], start=start, end=stop,
             line=line_of(start),
             kind=unit.kind, continuation=unit.continuation, multiline=unit.multiline,
-            prefixes=tuple(p.prefix for p in unit.pieces[k0 + 1 : k1 + 1]),
+            prefixes=tuple(p.prefix for p in unit.pieces[k0 + 1 : k1 + 1]), block=block,
         ))
     return segments
 
 
-def segment_document(source: str, units: list[Unit], language: str) -> list[Segment]:
-    """All segments of a document, in order."""
+SEGMENTATIONS = ("sentence", "paragraph")
+"""Values of a [[documents]] rule's `segmentation` key."""
+
+
+def _whole(text: str, language: str) -> list[tuple[int, int]]:
+    """The unit as one span, white space at its ends left out (paragraph segmentation)."""
+    a, b = 0, len(text)
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return [(a, b)] if a < b else []
+
+
+def segment_document(source: str, units: list[Unit], language: str,
+                     mode: str = "sentence") -> list[Segment]:
+    """All segments of a document, in order: sentences, or whole units when `mode` is
+    "paragraph" (a [[documents]] rule's `segmentation`)."""
+    if mode not in SEGMENTATIONS:
+        raise ValueError(f"unknown segmentation {mode!r}")
     out: list[Segment] = []
     line_of = LineCounter(source)
-    for u in units:
-        out.extend(unit_segments(source, u, language, line_of))
+    for i, u in enumerate(units):
+        out.extend(unit_segments(source, u, language, line_of, i, mode))
     return out
