@@ -15,6 +15,7 @@ from rich.console import Console
 
 from tm.config import load_config
 from tm.errors import TmError, escape_control
+from tm.names import language_option
 
 app = typer.Typer(
     name="tm",
@@ -40,7 +41,7 @@ Docs = Annotated[
 Lang = Annotated[
     list[str] | None,
     typer.Option("--lang", "-l", help="Only this target language (repeatable).",
-                 show_default=False),
+                 show_default=False, callback=language_option),
 ]
 
 

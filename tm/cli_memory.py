@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
     """Add the `memory` sub-app and `learn` to `app`."""
     from tm.cli import Quiet, console, err, interactive, reported
     from tm.config import load_config
+    from tm.names import language_option
 
     @contextmanager
     def spinner(label: str, quiet: bool) -> Iterator[None]:
@@ -92,10 +93,11 @@ def register(app: typer.Typer) -> None:
     @reported
     def search(
         text: Annotated[str, typer.Argument(help="The sentence to look up.")],
-        to: Annotated[str, typer.Option("--to", help="Target language.")],
+        to: Annotated[str, typer.Option(
+            "--to", help="Target language.", callback=language_option)],
         from_: Annotated[str | None, typer.Option(
             "--from", help="Source language (default: guessed from the script, else the "
-            "language of the project's documents).")] = None,
+            "language of the project's documents).", callback=language_option)] = None,
         limit: Annotated[int, typer.Option(help="How many matches at most.")] = 5,
         min_score: Annotated[float, typer.Option(help="Lowest score shown (0-100).")] = 50.0,
         as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,

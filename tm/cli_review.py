@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tm.cli import Docs, console, reported  # cli registers us last
+from tm.names import language_option
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +17,8 @@ def register(app: typer.Typer) -> None:
     @reported
     def review(
         lang: Annotated[str, typer.Option(
-            "--lang", "-l", help="The target language to review.", show_default=False)],
+            "--lang", "-l", help="The target language to review.", show_default=False,
+            callback=language_option)],
         docs: Docs = None,
         html: Annotated[Path | None, typer.Option(
             "--html", help="Where to write the page (default: build/review-<lang>.html).",

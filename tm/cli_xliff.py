@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tm.cli import Docs, console, reported  # cli registers us last
+from tm.names import language_option
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +25,8 @@ def register(app: typer.Typer) -> None:
     @reported
     def export(
         lang: Annotated[str, typer.Option(
-            "--lang", "-l", help="The target language.", show_default=False)],
+            "--lang", "-l", help="The target language.", show_default=False,
+            callback=language_option)],
         docs: Docs = None,
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", help="The file to write (default: build/xliff/<lang>.xlf).",
@@ -54,6 +56,7 @@ def register(app: typer.Typer) -> None:
         file: Annotated[Path, typer.Argument(help="The XLIFF 2.0 file, as the CAT tool saved it.")],
         lang: Annotated[str | None, typer.Option(
             "--lang", "-l", help="Refuse the file unless its trgLang is this.",
+            callback=language_option,
             show_default=False)] = None,
     ) -> None:
         """Put the translations, their state and translator notes back into the catalogs.

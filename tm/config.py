@@ -208,6 +208,17 @@ def _key_line(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
+def _code_line(text: str, key: str, code: str) -> int:
+    """The line where language `code` stands as `key`'s value or in its list or table."""
+    quoted = rf"""["']{re.escape(code)}["']"""
+    m = re.search(rf"^\s*{re.escape(key)}\s*=\s*{quoted}", text, re.M)
+    start = re.search(rf"^\s*(?:\[+\s*)?(?:check\.)?{re.escape(key)}\b", text, re.M)
+    if m is None and start is not None:
+        m = re.compile(rf"{quoted}|(?<![\w@-]){re.escape(code)}\s*=").search(
+            text, start.start())
+    return text.count("\n", 0, m.start()) + 1 if m else _key_line(text, key)
+
+
 def _type_name(t: type | tuple[type, ...]) -> str:
     names = {list: "a list", str: "a string", bool: "true or false", int: "an integer",
              dict: "a table", float: "a number"}
@@ -243,7 +254,7 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
         if key in data:
             kwargs[key] = data[key]
     for code in data.get("languages", ()):
-        check_language(code, path, _key_line(text, "languages"))
+        check_language(code, path, _code_line(text, "languages", code))
     for pattern in data.get("memory", ()):
         if not pattern.strip() or Path(pattern).is_absolute() or pattern.startswith(("/", "\\")):
             raise ConfigError(f"`memory` pattern {pattern!r} is empty or absolute", path,
@@ -266,7 +277,8 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
                                   _key_line(text, "documents"))
             _check_type(item["glob"], str, "documents.glob", path, text)
             _check_type(item["language"], str, "documents.language", path, text)
-            check_language(item["language"], path, _key_line(text, "language"))
+            check_language(item["language"], path,
+                           _code_line(text, "language", item["language"]))
             seg = item.get("segmentation", "sentence")
             _check_type(seg, str, "documents.segmentation", path, text)
             if seg not in ("sentence", "paragraph"):
@@ -296,6 +308,7 @@ def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:
     mins = {}
     for lang, pct in data.get("min_translated", {}).items():
         _check_type(pct, (int, float), f"check.min_translated.{lang}", path, text)
+        check_language(lang, path, _code_line(text, "min_translated", lang))
         if not 0 <= pct <= 100:
             raise ConfigError(f"`check.min_translated.{lang}` must be a percentage 0-100",
                               path, _key_line(text, "min_translated"))
