@@ -207,3 +207,17 @@ def test_segmentation_key_errors(proj: Path) -> None:
     (proj / "tm.toml").write_text(TOML + "segmentation = 1\n", "utf-8")
     r = CliRunner().invoke(app, ["segment"])
     assert r.exit_code == 2 and "tm.toml:6:" in r.stderr and "Traceback" not in r.output
+
+
+def test_join_survives_segment_and_shows_in_status(proj: Path) -> None:
+    edit(proj, {**BASE,
+                "The party met in 1927.": ("Всё.", []),
+                "It expelled 75 members.": ("", ["tm-joined"])})
+    assert CliRunner().invoke(app, ["segment"]).exit_code == 0
+    [m] = [m for m in read_po(proj / "locales/ru/doc.po").messages
+           if m.msgid == "It expelled 75 members."]
+    assert "tm-joined" in m.flags
+    r = CliRunner().invoke(app, ["status", "--json"])
+    assert r.exit_code == 0, r.output
+    [row] = json.loads(r.stdout)
+    assert (row["translated"], row["untranslated"], row["stale"]) == (5, 2, 0)
