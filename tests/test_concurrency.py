@@ -188,8 +188,8 @@ def test_a_catalog_saved_during_segment_is_merged_again_not_overwritten(
     saved: dict[str, str] = {}
     real = catalogs.update_catalog
 
-    def translator_saves_meanwhile(template, old, lang, suggestions=None):  # type: ignore[no-untyped-def]
-        new = real(template, old, lang, suggestions)
+    def translator_saves_meanwhile(template, old, lang, suggestions=None, **kw):  # type: ignore[no-untyped-def]
+        new = real(template, old, lang, suggestions, **kw)
         if lang == "ru" and not saved:  # after tm read the catalog, before it writes
             saved[_translate_first(ru, "Перевод, сохранённый во время tm segment.")] = ""
         return new
@@ -212,8 +212,8 @@ def test_a_catalog_saved_on_every_attempt_stops_with_one_line(
     real = catalogs.update_catalog
     n = [0]
 
-    def always(template, old, lang, suggestions=None):  # type: ignore[no-untyped-def]
-        new = real(template, old, lang, suggestions)
+    def always(template, old, lang, suggestions=None, **kw):  # type: ignore[no-untyped-def]
+        new = real(template, old, lang, suggestions, **kw)
         if lang == "ru":
             n[0] += 1
             _translate_first(ru, f"правка {n[0]}")
