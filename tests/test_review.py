@@ -59,8 +59,9 @@ def test_rows_in_document_order(rproj: Path) -> None:
         "Central Control Commission = Центральная контрольная комиссия (ЦКК)"]
     assert [f.code for f in doc.rows[4].findings] == ["footnote"]
     # the stale rows carry tm check's stale findings
+    # line 59 of the catalog since it is wrapped at 79 columns as msgcat writes it (was 54)
     assert [(f.code, f.path, f.line) for r in doc.rows[6:] for f in r.findings] == [
-        ("stale", "sources/lectures/r.md", 11), ("stale", "locales/ru/lectures/r.po", 54)]
+        ("stale", "sources/lectures/r.md", 11), ("stale", "locales/ru/lectures/r.po", 59)]
     assert doc.rows[6].findings[0].message.startswith("sentence not in locales/ru/lectures/r.po")
     assert "no longer in sources/lectures/r.md" in doc.rows[7].findings[0].message
     assert [r.needs_work for r in doc.rows] == [False, False, True, True, True, False, True, True]

@@ -127,6 +127,9 @@ def segment(docs: Docs = None, quiet: Quiet = False,
             check: Annotated[bool, typer.Option(
                 "--check", help="Write nothing; list the templates and catalogs that would "
                 "change, and exit 1 if there are any (for CI and pre-commit).")] = False,
+            wrap: Annotated[str | None, typer.Option(
+                "--wrap", metavar="N|no", help="Wrap catalog lines at N columns as msgcat "
+                "does (default: tm.toml's `wrap`, else 79), or `no`.")] = None,
             ) -> None:
     """Cut sources into sentences: write templates and update every language's catalog.
 
@@ -141,8 +144,13 @@ def segment(docs: Docs = None, quiet: Quiet = False,
 
     from tm.lock import config_lock
     from tm.project import resolve_documents, segment_project
+    from tm.wrap import parse_wrap, wrap_width
 
     config = load_config()
+    try:
+        width = config.wrap if wrap is None else parse_wrap(wrap)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--wrap") from None
     advisor = None if no_memory else _advisor(config)
     names = resolve_documents(config, docs)
     if not names:
@@ -153,9 +161,13 @@ def segment(docs: Docs = None, quiet: Quiet = False,
             err.print(escape_control(f"tm: {note}"), markup=False)
         return
     lock = nullcontext() if check else config_lock(config, "tm segment")
-    with lock, progress_bar("segment", len(names), quiet) as step:
-        reports = segment_project(config, names, advisor=advisor, progress=step,
-                                  write=not check)
+    token = wrap_width.set(width)  # for this command only: tests invoke several in turn
+    try:
+        with lock, progress_bar("segment", len(names), quiet) as step:
+            reports = segment_project(config, names, advisor=advisor, progress=step,
+                                      write=not check)
+    finally:
+        wrap_width.reset(token)
     if check:
         changed = [p for r in reports for p in r.written]
         for p in changed:

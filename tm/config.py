@@ -59,6 +59,8 @@ class Config:
     fuzzy_threshold: int = 75
     follow_symlinks: bool = False
     """Read sources that are symbolic links to files outside the project."""
+    wrap: int = 79
+    """Width catalogs are wrapped at, as msgcat/Poedit/Weblate write them (0: no wrapping)."""
     documents: tuple[DocumentRule, ...] = (DocumentRule("**/*.md", "en"),)
     check: CheckPolicy = field(default_factory=CheckPolicy)
     source: SourceOptions = field(default_factory=SourceOptions)
@@ -191,6 +193,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "memory_url": str,
     "fuzzy_threshold": int,
     "follow_symlinks": bool,
+    "wrap": (int, str),
     "documents": list,
     "check": dict,
     "source": dict,
@@ -263,6 +266,14 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
     if "fuzzy_threshold" in data and not 0 <= data["fuzzy_threshold"] <= 100:
         raise ConfigError("`fuzzy_threshold` must be between 0 and 100", path,
                           _key_line(text, "fuzzy_threshold"))
+    if "wrap" in data:
+        from tm.wrap import parse_wrap
+
+        try:
+            kwargs["wrap"] = parse_wrap(data["wrap"])
+        except ValueError as e:
+            raise ConfigError(str(e), path, _key_line(text, "wrap"),
+                              'e.g. wrap = 79, or wrap = "no"') from None
     if "documents" in data:
         rules = []
         for item in data["documents"]:

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from tm.errors import CatalogError, escape_control
 from tm.files import atomic_write as atomic_write  # re-exported: the writer lives there
+from tm.wrap import WRAP as WRAP
+from tm.wrap import layout, text_columns, wrap_width
+from tm.wrap import parse_wrap as parse_wrap  # re-exported for the CLI and config
 
 
 @dataclass(slots=True)
@@ -396,24 +399,54 @@ def _comment_lines(lines: list[str]) -> list[str]:
     return lines
 
 
-def _quote_into(out: list[str], keyword: str, value: str, prefix: str = "") -> None:
-    """Append `keyword "value"`, split after each \\n the way msgmerge does."""
-    if "\n" in value[:-1]:
-        parts = value.split("\n")
-        last = parts.pop()
+def _quote_into(
+    out: list[str], keyword: str, value: str, prefix: str = "", width: int | None = None
+) -> None:
+    """Append `keyword "value"` the way msgcat writes it: split after each \\n and, when
+    `width` > 0, wrapped at Unicode line-break opportunities so no line is wider."""
+    if width is None:
+        width = wrap_width.get()
+    if "\n" not in value[:-1]:
+        esc = _escape(value)
+        first = width - len(prefix) - len(keyword) - 3
+        if width <= 0 or text_columns(esc) <= first or len(layout(esc, first, first)) < 2:
+            out.append(f'{prefix}{keyword} "{esc}"')
+            return
         out.append(f'{prefix}{keyword} ""')
-        out.extend(f'{prefix}"{_escape(c)}\\n"' for c in parts)
-        if last:
-            out.append(f'{prefix}"{_escape(last)}"')
+        room = width - len(prefix) - 2
+        out.extend(f'{prefix}"{c}"' for c in layout(esc, room, room))
         return
-    out.append(f'{prefix}{keyword} "{_escape(value)}"')
+    parts = [c + "\n" for c in value.split("\n")]
+    parts[-1] = parts[-1][:-1]
+    if not parts[-1]:
+        parts.pop()
+    out.append(f'{prefix}{keyword} ""')
+    room = width - len(prefix) - 2
+    for c in parts:
+        esc = _escape(c)
+        if width <= 0 or text_columns(esc) <= room:
+            out.append(f'{prefix}"{esc}"')
+        else:
+            out.extend(f'{prefix}"{line}"' for line in layout(esc, room, room))
 
 
-def _quote(keyword: str, value: str, prefix: str = "") -> list[str]:
-    """`keyword "value"`, split after each \\n the way msgmerge does."""
+def _quote(keyword: str, value: str, prefix: str = "", width: int | None = None) -> list[str]:
+    """`keyword "value"` as msgcat writes it (see `_quote_into`)."""
     out: list[str] = []
-    _quote_into(out, keyword, value, prefix)
+    _quote_into(out, keyword, value, prefix, width)
     return out
+
+
+def _references_into(out: list[str], refs: list[str]) -> None:
+    """`#:` lines filled up to the width, as msgcat fills them (one line when not wrapping)."""
+    width = wrap_width.get()
+    line = "#:"
+    for r in refs:
+        if width > 0 and line != "#:" and len(line) + 1 + len(r) > width:
+            out.append(line)
+            line = "#:"
+        line += " " + r
+    out.append(line)
 
 
 def _message_into(out: list[str], m: Message) -> None:
@@ -423,14 +456,15 @@ def _message_into(out: list[str], m: Message) -> None:
     if m.extracted:
         out.extend(f"#. {c}" if c else "#." for c in _comment_lines(m.extracted))
     if m.references:
-        out.append("#: " + " ".join(_comment_lines(m.references)))
+        _references_into(out, _comment_lines(m.references))
     if m.flags:
         out.append("#, " + ", ".join(m.flags))
     p = "#~ " if m.obsolete else ""
+    pp = "#~| " if m.obsolete else "#| "  # msgcat's form for an obsolete entry's previous
     if m.previous_msgctxt is not None:
-        _quote_into(out, "msgctxt", m.previous_msgctxt, p + "#| ")
+        _quote_into(out, "msgctxt", m.previous_msgctxt, pp)
     if m.previous_msgid is not None:
-        _quote_into(out, "msgid", m.previous_msgid, p + "#| ")
+        _quote_into(out, "msgid", m.previous_msgid, pp)
     if m.msgctxt is not None:
         _quote_into(out, "msgctxt", m.msgctxt, p)
     _quote_into(out, "msgid", m.msgid, p)
@@ -475,9 +509,16 @@ def format_messages(messages: Iterable[Message]) -> str:
     return "\n".join(lines)
 
 
-def format_po(cat: Catalog) -> str:
-    """The catalog as PO text (UTF-8 content, no line wrapping but at \\n)."""
-    return format_header(cat) + format_messages(cat.messages)
+def format_po(cat: Catalog, width: int | None = None) -> str:
+    """The catalog as PO text (UTF-8), wrapped as msgcat wraps at `width` (default: the
+    context's `wrap_width`, 79; 0: split only after \\n)."""
+    if width is None:
+        return format_header(cat) + format_messages(cat.messages)
+    token = wrap_width.set(width)
+    try:
+        return format_header(cat) + format_messages(cat.messages)
+    finally:
+        wrap_width.reset(token)
 
 
 def write_po(path: Path, cat: Catalog) -> bool:

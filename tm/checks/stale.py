@@ -29,8 +29,9 @@ from tm.model import Finding
 from tm.po import Message, _unescape, decode_po
 
 CODE = "stale"
-_DIGEST_RE = re.compile(r'^"' + DIGEST_HEADER + r':[ \t]*([0-9a-f]+)(?:[ \t]+([0-9a-f]+))?'
-                        r'[ \t]*\\n"', re.M)
+# the two digests may be on two lines: catalogs are wrapped at 79 columns, as msgcat does
+_DIGEST_RE = re.compile(r'^"' + DIGEST_HEADER +
+                        r':[ \t]*([0-9a-f]+)(?:[ \t]+(?:"\n")?([0-9a-f]+))?[ \t]*\\n"', re.M)
 _TEMPLATE_MSGID = re.compile(r'^msgid "(.*)"\n((?:".*"\n)*)msgstr ""\n', re.M)
 _CONTINUED = re.compile(r'^"(.*)"$', re.M)
 

@@ -1,0 +1,101 @@
+"""Lines as GNU msgcat wraps them (Poedit and Weblate write the same): Unicode line-break
+opportunities (UAX #14, from unicode-segmentation-rs) plus the few libunistring adds, never
+inside an escape, columns counted per character as libunistring counts them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from contextvars import ContextVar
+from itertools import accumulate
+
+from unicode_segmentation_rs import line_breaks
+
+WRAP = 79
+"""msgcat's, Poedit's and Weblate's width: a catalog an editor saved is written back the same."""
+wrap_width: ContextVar[int] = ContextVar("wrap_width", default=WRAP)
+"""The width of the catalogs written in this context (0: split only after \\n)."""
+
+
+def parse_wrap(value: object) -> int:
+    """A width from `--wrap` or tm.toml: a number of columns, or 0/"no" for no wrapping."""
+    if isinstance(value, bool):
+        raise ValueError("wrap must be a number of columns or \"no\"")
+    if isinstance(value, int):
+        width = value
+    elif isinstance(value, str) and value.strip().lower() in ("no", "none", "off", "false"):
+        return 0
+    elif isinstance(value, str) and value.strip().isdigit():
+        width = int(value)
+    else:
+        raise ValueError(f"wrap must be a number of columns or \"no\", not {value!r}")
+    if width and width < 10:
+        raise ValueError(f"wrap {width} is too narrow (use 10 or more, or \"no\")")
+    return width
+
+
+def _char_width(c: str) -> int:
+    if unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
+def text_columns(text: str) -> int:
+    """Columns as libunistring counts them (per character: no ligatures, as in "لا")."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+def _escape_inner(esc: str) -> set[int]:
+    """Offsets inside an escape sequence (`\\n`, `\\"`, `\\000`): never a line break."""
+    inner: set[int] = set()
+    i = esc.find("\\")
+    while i >= 0:
+        j = i + 2
+        while j < len(esc) and j < i + 4 and esc[i + 1] in "01234567" and esc[j] in "01234567":
+            j += 1
+        inner.update(range(i + 1, j))
+        i = esc.find("\\", j)
+    return inner
+
+
+_IS_ALPHA = re.compile(r"(?<=[.,:;])(?=[^\W\d_]|[*`<])")
+
+
+def layout(esc: str, first_room: int, room: int) -> list[str]:
+    """Greedy lines of `esc` broken at Unicode (UAX #14) opportunities, as GNU gettext's
+    libunistring does: a word wider than the room stays whole."""
+    starts = [n for n, _ in line_breaks(esc)]
+    if esc.isascii():
+        offsets, col = starts, range(len(esc) + 1)
+    else:  # line_breaks counts UTF-8 bytes; columns are summed once, not per slice
+        char_at = {b: i for i, b in enumerate(accumulate(
+            (len(c.encode()) for c in esc), initial=0))}
+        offsets = [char_at[n] for n in starts]
+        col = list(accumulate(map(_char_width, esc), initial=0))  # type: ignore[assignment]
+    if _IS_ALPHA.search(esc):  # gettext's libunistring also breaks in "a.b", "[:ss"
+        offsets = sorted(set(offsets).union(m.end() for m in _IS_ALPHA.finditer(esc)))
+    inner = _escape_inner(esc) if "\\" in esc else set()
+    if esc.endswith("\\n"):  # gettext never breaks right before the closing \n
+        inner.add(len(esc) - 2)
+    lines: list[str] = []
+    start, last, cap = 0, 0, first_room
+    for b in offsets:
+        if b >= len(esc):
+            break
+        if b in inner:
+            continue
+        if col[b] - col[start] <= cap:
+            last = b
+            continue
+        cut = last if last > start else b
+        lines.append(esc[start:cut])
+        start, cap = cut, room
+        last = b if col[b] - col[start] <= cap else start
+        if last == start and b > start:  # still too wide: break at b itself
+            lines.append(esc[start:b])
+            start = last = b
+    if col[len(esc)] - col[start] > cap and last > start:
+        lines.append(esc[start:last])
+        start = last
+    lines.append(esc[start:])
+    return lines
