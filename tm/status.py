@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -92,14 +93,16 @@ def bar(counts: Counts, width: int = 16) -> Text:
 
 def status_table(rows: Sequence[StatusRow]) -> Table:
     """The rich table `tm status` prints."""
-    table = Table(title="Translation status", title_justify="left")
-    table.add_column("document", no_wrap=True)
-    table.add_column("lang")
+    table = Table(title="Translation status", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
+    # at 80 columns a long document name folds; the numbers never shrink out of sight
+    table.add_column("document", overflow="fold", min_width=12)
+    table.add_column("lang", no_wrap=True)
     stale = any(r.stale for r in rows)
     names = ("translated", "fuzzy", "untranslated", *(("stale",) if stale else ()), "done",
              "min")
     for name in names:
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
     table.add_column("progress", no_wrap=True)
     for r in rows:
         done = Text("missing", style="red") if r.missing else Text(
@@ -109,7 +112,7 @@ def status_table(rows: Sequence[StatusRow]) -> Table:
         if stale:
             cells.append(Text(str(r.stale), style="bold red" if r.stale else ""))
         table.add_row(r.doc, r.language, *cells, done,
-                      "" if r.minimum is None else f"{r.minimum:g}%", bar(r.counts))
+                      "" if r.minimum is None else f"{r.minimum:g}%", bar(r.counts, 10))
     if stale:
         table.caption = "stale: the source changed since `tm segment` (run it)"
     return table
