@@ -323,3 +323,19 @@ def test_round_trip_on_the_bundled_lecture(tmp_path: Path, monkeypatch: pytest.M
         (tmp_path / f"{lang}.xlf").write_bytes(data)
         import_xliff(config, tmp_path / f"{lang}.xlf", lang)
         assert po.read_text("utf-8") == before
+
+
+def test_import_wraps_catalogs_as_the_project_says(rproj: Path) -> None:
+    """`wrap = "no"` in tm.toml: the catalog an import writes has one line per string."""
+    xlf = _export(rproj)
+    cat = read_po(rproj / CATALOG)
+    for m in cat.messages:
+        m.msgstr = ""
+    write_po(rproj / CATALOG, cat)
+    cfg = rproj / "tm.toml"
+    cfg.write_text('wrap = "no"\n' + cfg.read_text("utf-8"), "utf-8")
+    code, _, err = _import(str(xlf))
+    assert code == 0, err
+    text = (rproj / CATALOG).read_text("utf-8")
+    assert max(len(line) for line in text.splitlines()) > 79
+    assert '\nmsgid ""\n"' not in text.split("\n\n", 1)[1]  # no entry's msgid is wrapped

@@ -68,11 +68,16 @@ def register(app: typer.Typer) -> None:
         """
         from tm.config import load_config
         from tm.lock import config_lock
+        from tm.wrap import wrap_width
         from tm.xliff import import_xliff
 
         config = load_config()
-        with config_lock(config, "tm xliff import"):
-            reports = import_xliff(config, file, lang)
+        token = wrap_width.set(config.wrap)  # catalogs wrapped as the project's tm.toml says
+        try:
+            with config_lock(config, "tm xliff import"):
+                reports = import_xliff(config, file, lang)
+        finally:
+            wrap_width.reset(token)
         for r in reports:
             note = "written" if r.written else "unchanged"
             console.print(f"{r.path}: {r.changed} of {r.units} units changed ({note})",
