@@ -147,14 +147,16 @@ def test_wrap_key_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_editor_header_fields_survive_an_update(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Poedit sets Last-Translator, Language-Team and PO-Revision-Date on save; tm keeps them."""
+    """Poedit sets Last-Translator, Language-Team, PO-Revision-Date and X-Generator on save;
+    tm keeps them, as msgmerge does (else Poedit and tm would flip them on every save)."""
     root = _project(tmp_path)
     monkeypatch.chdir(root)
     po = root / "locales/ru/lectures/r.po"
     cat = read_po(po)
     edited = {"PO-Revision-Date": "2026-11-20 10:00+0100",
               "Last-Translator": "Ivan Petrov <ivan@example.org>",
-              "Language-Team": "Russian <team@example.org>"}
+              "Language-Team": "Russian <team@example.org>",
+              "X-Generator": "Poedit 3.4.2"}
     cat.header.update(edited)
     po.write_text(format_po(cat), "utf-8")
     src = root / "sources/lectures/r.md"

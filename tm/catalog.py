@@ -186,8 +186,8 @@ def update_catalog(
     new_header["PO-Revision-Date"] = new_header["POT-Creation-Date"]
     new_header["Last-Translator"] = ""
     new_header["Language-Team"] = language
-    for k in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
-        if k in header:
+    for k in ("PO-Revision-Date", "Last-Translator", "Language-Team", "X-Generator"):
+        if k in header:  # as the editor set them (msgmerge keeps them too)
             new_header[k] = header[k]
     new_header["Language"] = language
     new_header["Plural-Forms"] = header.get("Plural-Forms") or plural_forms(language)
