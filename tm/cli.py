@@ -43,6 +43,11 @@ Lang = Annotated[
     typer.Option("--lang", "-l", help="Only this target language (repeatable).",
                  show_default=False, callback=language_option),
 ]
+OneLang = Annotated[
+    str,
+    typer.Option("--lang", "-l", help="The target language.", show_default=False,
+                 callback=language_option),
+]
 
 
 def _print_version(value: bool) -> None:

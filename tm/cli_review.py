@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tm.cli import Docs, console, reported  # cli registers us last
-from tm.names import language_option
+from tm.cli import Docs, OneLang, console, reported  # cli registers us last
 
 
 def register(app: typer.Typer) -> None:
@@ -16,9 +15,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @reported
     def review(
-        lang: Annotated[str, typer.Option(
-            "--lang", "-l", help="The target language to review.", show_default=False,
-            callback=language_option)],
+        lang: OneLang,
         docs: Docs = None,
         html: Annotated[Path | None, typer.Option(
             "--html", help="Where to write the page (default: build/review-<lang>.html).",

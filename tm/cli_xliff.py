@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tm.cli import Docs, console, reported  # cli registers us last
+from tm.cli import Docs, OneLang, console, reported  # cli registers us last
 from tm.names import language_option
 
 
@@ -24,9 +24,7 @@ def register(app: typer.Typer) -> None:
     @xliff_app.command("export")
     @reported
     def export(
-        lang: Annotated[str, typer.Option(
-            "--lang", "-l", help="The target language.", show_default=False,
-            callback=language_option)],
+        lang: OneLang,
         docs: Docs = None,
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", help="The file to write (default: build/xliff/<lang>.xlf).",
