@@ -48,18 +48,24 @@ def register(app: typer.Typer) -> None:
 
         Example: tm check --lang ru --format github
         """
-        from tm.checks.output import format_github, format_json, format_text
+        from tm.checks.output import format_github, format_input_error, format_json, format_text
         from tm.checks.run import CheckReport, path_jobs, project_jobs, run_jobs
         from tm.config import find_project, load_config
+        from tm.errors import TmError
 
-        config = load_config() if not paths or find_project() else None
-        if paths:
-            job_list = path_jobs(paths, config, langs=lang, qa=not counts_only)
-        else:
-            assert config is not None
-            job_list = project_jobs(config, lang, qa=not counts_only)
-        with progress_bar("check", len(job_list), quiet or fmt is not Format.text) as step:
-            files = run_jobs(job_list, workers=jobs, progress=step)
+        try:
+            config = load_config() if not paths or find_project() else None
+            if paths:
+                job_list = path_jobs(paths, config, langs=lang, qa=not counts_only)
+            else:
+                assert config is not None
+                job_list = project_jobs(config, lang, qa=not counts_only)
+            with progress_bar("check", len(job_list), quiet or fmt is not Format.text) as step:
+                files = run_jobs(job_list, workers=jobs, progress=step)
+        except TmError as e:  # still one line on stderr and exit 2 (reported)
+            if fmt is not Format.text:
+                typer.echo(format_input_error(e, fmt.value), nl=False)
+            raise
         report = CheckReport(files, config.check.fuzzy_counts_as_translated if config else False)
         render = {Format.text: format_text, Format.json: format_json,
                   Format.github: format_github}[fmt]

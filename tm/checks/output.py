@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 
 from tm.checks.counts import Counts
 from tm.checks.run import CheckReport, FileReport
-from tm.errors import escape_control
+from tm.errors import TmError, escape_control
 from tm.model import Finding
 
 
@@ -93,3 +94,26 @@ def format_text(report: CheckReport) -> str:
     lines.append(f"{verdict}: {len(report.files)} catalog(s), {errors} error(s), "
                  f"{warnings} warning(s)")
     return "\n".join(lines) + "\n"
+
+
+def _relative(path: str) -> str:
+    """A path under the current folder as a relative one: GitHub places annotations by
+    the path from the repository root."""
+    if not path:
+        return path
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
+def format_input_error(e: TmError, fmt: str) -> str:
+    """Bad input as the chosen format shows it, beside the `tm: error:` line on stderr:
+    a GitHub `::error` annotation on the file, or a JSON object scripts can read."""
+    path, line = _relative(e.path or ""), e.line if e.line is not None else 1
+    message = e.what + (f" ({e.hint})" if e.hint else "")
+    if fmt == "github":
+        where = f" file={_escape_property(path)},line={line}" if path else ""
+        return f"::error{where}::{_escape_data(message)}\n"
+    return json.dumps({"error": {"path": path or None, "line": line, "message": message}},
+                      ensure_ascii=False, indent=2) + "\n"
