@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from tm.model import Segment
-from tm.po import Catalog
+from tm.po import Catalog, Message
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
@@ -15,12 +15,15 @@ JOINED_FLAG = "tm-joined"
 """Flag of an entry whose sentence the translation of the sentence before already holds."""
 
 
+def is_joined(m: Message) -> bool:
+    """Active, not fuzzy, flagged `tm-joined` (its msgstr is not a translation)."""
+    return not m.obsolete and JOINED_FLAG in m.flags and "fuzzy" not in m.flags
+
+
 def joined_msgids(cat: Catalog) -> frozenset[str]:
-    """msgids of the active, not fuzzy entries flagged `tm-joined` (their msgstr is
+    """msgids of the joined entries (`is_joined`) without a msgctxt (their msgstr is
     ignored: the translation is on the entry of the sentence before)."""
-    return frozenset(m.msgid for m in cat.messages
-                     if not m.obsolete and m.msgctxt is None and JOINED_FLAG in m.flags
-                     and "fuzzy" not in m.flags)
+    return frozenset(m.msgid for m in cat.messages if m.msgctxt is None and is_joined(m))
 
 
 def valid_joins(segments: Sequence[Segment], translated: Collection[str],

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tm.checks.counts import JOINED, TRANSLATED, state
+from tm.checks.counts import TRANSLATED, state
+from tm.merge import is_joined as is_joined  # one definition, shared with merge
 from tm.merge import valid_joins
 from tm.model import Finding, Segment
 from tm.po import Message
-
-
-def is_joined(m: Message) -> bool:
-    """Active, not fuzzy, flagged `tm-joined` (its msgstr is not a translation)."""
-    return not m.obsolete and JOINED in m.flags and "fuzzy" not in m.flags
 
 
 def group_sources(messages: Sequence[Message]) -> dict[str, str]:
