@@ -33,7 +33,7 @@ from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError, ConfigError, TmError
 from tm.model import Finding
-from tm.po import Catalog, Message, decode_po, read_po
+from tm.po import Catalog, Message, decode_po, parse_po, read_po
 
 Progress = Callable[[str], None]
 IGNORE = "tm-ignore:"
@@ -210,8 +210,8 @@ Lean = tuple[Counts, list[Message], str, list[tuple[str, int, str]], str]
 
 def _lean_read(job: Job, entries: bool = False) -> Lean | None:
     """Counts, translated entries, language, (with `entries`) every active entry with its
-    msgid as written, and the file's start (its header), by the lean scanner; None when
-    the file is unusual (the strict reader then names the error)."""
+    msgid as written, and the file's text, by the lean scanner; None when the file is
+    unusual (the strict reader then names the error)."""
     p = Path(job.path)
     try:
         text = decode_po(p.read_bytes(), job.path)
@@ -230,7 +230,7 @@ def _lean_read(job: Job, entries: bool = False) -> Lean | None:
         counts, messages = found if isinstance(found, tuple) else (found, [])
     m = _LANGUAGE.search(text, 0, 4096)
     lang = job.target_lang or (m.group(1) if m and m.group(1) else catalog_language(Catalog(), p))
-    return counts, messages, lang, keys, text[:8192]
+    return counts, messages, lang, keys, text
 
 
 def _stale_severity(job: Job) -> str:
@@ -252,7 +252,7 @@ def run_job(job: Job, source: Source | None = None) -> FileReport:
     stale = Staleness()
     current = False
     if lean is not None:
-        counts, messages, lang, keys, head = lean
+        counts, messages, lang, keys, text = lean
         cat = Catalog(messages=messages, path=job.display)
     else:
         p = Path(job.path)
@@ -263,14 +263,14 @@ def run_job(job: Job, source: Source | None = None) -> FileReport:
         keys = catalog_entries(cat.messages) if stale_sev != "off" else []
     if stale_sev != "off" and job.source is not None:
         source = source or Source(job.source)
-        current = lean is not None and source.matches(head, (k for k, _, _ in keys))
+        current = lean is not None and source.matches(text, (k for k, _, _ in keys))
         if not current:
             if lean is not None:
                 keys = [(unescape(k, line), line, s) for k, line, s in keys]
             stale = compare(source.sentences(), keys)
             counts = stale.adjust(counts)
     if not full and _below(counts, lang, job.policy):  # list the untranslated entries
-        full_cat = read_po(Path(job.path))
+        full_cat = parse_po(text, job.path)  # the text the lean scanner read
         full_cat.path = job.display
         listing = full_cat
     else:
