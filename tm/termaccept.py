@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from tm.romanize import romanization_key
 from tm.termkeys import (
     CAPS_RU,
+    CYR,
     CYRILLIC_LANGS,
+    GAP,
     TOKEN,
     base_lang,
     english_lemma,
@@ -25,10 +27,9 @@ from tm.termkeys import (
     roman_key,
     ru_term_keys,
     stem,
+    unquoted,
     word_keys,
 )
-
-_GAP = re.compile(r"[\s*_«»\"“”'’.()\-]{0,6}")
 
 Keys = frozenset[str]
 Acceptor = tuple[Keys, str | None]
@@ -55,7 +56,7 @@ def acceptors(form: str, lang: str) -> tuple[Acceptor, ...]:
     """What each word of a target form accepts: any lemma of it (inflected forms), any
     romanization of a name, or a derived word (`лагерная` for `лагерь`)."""
     base = base_lang(lang)
-    text = re.sub(r"[«»\"“”]", "", form).strip()
+    text = unquoted(form)
     out: list[Acceptor] = []
     for m in TOKEN.finditer(text):
         word = m.group()
@@ -67,7 +68,7 @@ def acceptors(form: str, lang: str) -> tuple[Acceptor, ...]:
         if caps or is_literal(bare):
             out.append((frozenset({"=" + (caps.group(1) if caps else bare)}), None))
             continue
-        if base in CYRILLIC_LANGS and re.search("[А-Яа-яЁё]", word):
+        if base in CYRILLIC_LANGS and CYR.search(word):
             keys = word_keys(word, base)
             if base == "ru":
                 keys |= ru_term_keys(word)
@@ -111,7 +112,7 @@ def accepts(text: str, forms: Iterable[tuple[Acceptor, ...]], lang: str) -> bool
                 continue
             for j, acc in enumerate(form):
                 s, _e, keys = toks[i + j]
-                if j and not _GAP.fullmatch(text, toks[i + j - 1][1], s):
+                if j and not GAP.fullmatch(text, toks[i + j - 1][1], s):
                     break
                 if not _accepted(acc, keys):
                     break
@@ -127,8 +128,7 @@ def fold(text: str) -> str:
 def literal_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
     """The forms exactly as written, as whole words: a text that has one has the form's
     own words, so the exact test accepts it too (the property test holds it to that)."""
-    texts = sorted({re.sub(r"[«»\"“”]", "", f).strip() for f in forms} - {""}, key=len,
-                   reverse=True)
+    texts = sorted({unquoted(f) for f in forms} - {""}, key=len, reverse=True)
     if not texts:
         return None
     body = "|".join(re.escape(t) for t in texts)

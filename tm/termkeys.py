@@ -26,7 +26,10 @@ TOKEN = re.compile(r"№|\w+(?:[-‐]\w+)*(?:['’ʹ]\w+)*(?:\([^\W\d_]{1,2}\)(?
 """A word: hyphenated, with apostrophes, or a party abbreviation `ВКП(б)` (one pattern
 with no alternative to backtrack through: term finding splits whole texts with it)."""
 CAPS_RU = re.compile(r"([А-ЯЁ]{2,}(?:\([а-яё]\))?)[а-яё]{0,3}")
-_CYR = re.compile("[А-Яа-яЁё]")
+CYR = re.compile("[А-Яа-яЁё]")
+GAP = re.compile(r"[\s*_«»\"“”'’.()\-]{0,6}")
+"""What may stand between two words of one term (spaces, markup, quotes, a full stop)."""
+_QUOTES = re.compile(r"[«»\"“”]")
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox"})
 _FUNCTION_POS = frozenset({"NPRO", "PREP", "CONJ", "PRCL"})
 _IRREGULAR = {"theses": "thesis", "crises": "crisis", "analyses": "analysis",
@@ -35,6 +38,11 @@ _IRREGULAR = {"theses": "thesis", "crises": "crisis", "analyses": "analysis",
 FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "in", "on", "for", "to", "vs",
                             "at", "by", "with", "after", "against"})
 """English words that keep their case in titles (`The New Course`, `the New Course`)."""
+
+
+def unquoted(form: str) -> str:
+    """A term's form without its quotation marks (`«Правда»` is looked for as `Правда`)."""
+    return _QUOTES.sub("", form).strip()
 
 
 def base_lang(lang: str) -> str:
@@ -89,7 +97,7 @@ def latin_keys(token: str, english: bool) -> frozenset[str]:
     literal = is_literal(word)
     if literal:
         keys.add("=" + word)
-    lemma = english_lemma(word) if english and not literal and not _CYR.search(word) \
+    lemma = english_lemma(word) if english and not literal and not CYR.search(word) \
         else word.lower()
     upper = word[:1].isupper()
     keys.add("w:" + lemma)
@@ -137,7 +145,7 @@ def ru_keys(token: str) -> Keys:
     caps = CAPS_RU.fullmatch(token)
     if caps:
         return frozenset({"=" + caps.group(1)})
-    if not _CYR.search(token):
+    if not CYR.search(token):
         return frozenset({token.lower()})
     return _analyse(token)[0]
 
@@ -150,7 +158,7 @@ def ru_term_keys(token: str) -> Keys:
     if caps:
         return frozenset({"=" + caps.group(1)})
     low = token.lower().replace("ё", "е")
-    if not _CYR.search(low):
+    if not CYR.search(low):
         return frozenset({low})
     if low in _analyse(token)[1]:
         return frozenset({low})
@@ -184,7 +192,7 @@ def word_keys(word: str, base: str, prefixes: frozenset[str] | None = None) -> K
     three letters start no lemma in `prefixes` needs no morphological analysis."""
     if base not in CYRILLIC_LANGS:
         return latin_keys(word, base == "en")
-    if not re.search("[А-Яа-яЁё]", word):
+    if not CYR.search(word):
         return latin_keys(word, False)  # XV съезд, VKP(b) in Russian text
     if base == "ru" and (prefixes is None or prefix(word) in prefixes
                          or CAPS_RU.fullmatch(word)):

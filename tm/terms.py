@@ -28,8 +28,10 @@ from tm.termaccept import term_present
 from tm.termcache import Trie, load_cached, store_cached
 from tm.termkeys import (
     CAPS_RU,
+    CYR,
     CYRILLIC_LANGS,
     FUNCTION_WORDS,
+    GAP,
     TOKEN,
     base_lang,
     english_lemma,
@@ -37,6 +39,7 @@ from tm.termkeys import (
     prefix,
     roman_key,
     ru_term_keys,
+    unquoted,
     word_keys,
 )
 
@@ -50,7 +53,6 @@ BUILTIN_ORIGIN = "builtin"
 ROMANIZED_SUBJECTS = frozenset({"person", "place", "title", "institution", "archive", "event"})
 """Entries whose Russian forms are also looked for, romanized, in Latin-script text."""
 
-_GAP = re.compile(r"[\s*_«»\"“”'’.()\-]{0,6}")
 _NUMBER_AFTER = re.compile(r"\.?\s*(?:[RРAА]-)?\d")
 _QUOTE_BEFORE = re.compile(r"[«\"„“][*_]{0,3}$")
 _END = ""
@@ -74,7 +76,7 @@ def _form_keys(word: str, base: str, roman: bool, named: str, first: bool) -> Ke
     if caps or is_literal(bare):
         return frozenset({"=" + (caps.group(1) if caps else bare)})
     if base in CYRILLIC_LANGS:
-        if not re.search("[А-Яа-яЁё]", word):
+        if not CYR.search(word):
             return frozenset({"w:" + word.lower()})
         if base == "ru":
             return ru_term_keys(word)
@@ -97,7 +99,7 @@ def form_pattern(form: str, base: str, citation: bool = False, roman: bool = Fal
                  named: str = "") -> tuple[tuple[Keys, ...], bool]:
     """Key sequence of a term's form and whether a number must follow it; a citation
     abbreviation (`f.`, `Л.`) matches only as written, before a number when short."""
-    text = re.sub(r"[«»\"“”]", "", form).strip()
+    text = unquoted(form)
     toks = _tokens(text)
     latin = base not in CYRILLIC_LANGS
     while len(toks) > 1 and latin and toks[0][2].lower() in FUNCTION_WORDS:
@@ -215,7 +217,7 @@ def scan(text: str, sc: Scanner) -> list[Found]:
             gap = parts[2 * j]
             ok = gap_ok.get(gap)
             if ok is None:
-                ok = gap_ok[gap] = _GAP.fullmatch(gap) is not None
+                ok = gap_ok[gap] = GAP.fullmatch(gap) is not None
             if not nxt or not ok:
                 break
             seen: dict[int, Trie] = {}
