@@ -75,9 +75,15 @@ _END = {".": ".", "…": "…", "?": "?", "!": "!", ":": ":", ";": ";",
 _TRAIL_CHARS = frozenset(" \t\n>]*_`\"'”“»«„’)")
 
 
+def _trail_start(text: str) -> int:
+    """Where the closing marks, quotes and emphasis at the end of `text` begin."""
+    m = _TRAIL.search(text) if text[-1:] in _TRAIL_CHARS else None
+    return m.start() if m else len(text)
+
+
 def end_punctuation(text: str) -> str:
     """The sentence-final punctuation of `text`, after marks, quotes and emphasis."""
-    core = _TRAIL.sub("", text) if text[-1:] in _TRAIL_CHARS else text
+    core = text[:_trail_start(text)]
     if core.endswith("..."):
         return "…"
     return _END.get(core[-1:], "") if core else ""
@@ -92,8 +98,7 @@ def with_end_punctuation(text: str, punct: str) -> str:
     >>> with_end_punctuation("«Что делать»?<sup>[2]</sup>", ".")
     '«Что делать».<sup>[2]</sup>'
     """
-    m = _TRAIL.search(text) if text[-1:] in _TRAIL_CHARS else None
-    cut = m.start() if m else len(text)
+    cut = _trail_start(text)
     core = text[:cut]
     if core.endswith("..."):
         core = core[:-3]
@@ -109,8 +114,7 @@ the abbreviation's and the sentence's at once, so it stands for '.' as well as f
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    m = _TRAIL.search(text) if text[-1:] in _TRAIL_CHARS else None
-    return bool(_ABBREVIATION_END.search(text[: m.start()] if m else text))
+    return bool(_ABBREVIATION_END.search(text[:_trail_start(text)]))
 
 
 def check_end_punctuation(src: str, tgt: str, ctx: Context) -> Iterator[str]:
