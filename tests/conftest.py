@@ -27,12 +27,23 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 CHECK_PROJECT = Path(__file__).parent / "data" / "check_project"
+REVIEW_PROJECT = Path(__file__).parent / "data" / "review_project"
+
+
+def _copy_project(src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(src, root)
+    monkeypatch.chdir(root)
+    return root
 
 
 @pytest.fixture
 def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of tests/data/check_project (catalogs with planted QA faults), as cwd."""
-    root = tmp_path / "proj"
-    shutil.copytree(CHECK_PROJECT, root)
-    monkeypatch.chdir(root)
-    return root
+    return _copy_project(CHECK_PROJECT, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def rproj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/data/review_project (one catalog entry of every kind), as cwd."""
+    return _copy_project(REVIEW_PROJECT, tmp_path, monkeypatch)

@@ -24,18 +24,9 @@ from tm.cli import app
 from tm.config import load_config
 from tm.review import render_review, review_page, review_project
 
-FIXTURE = Path(__file__).parent / "data" / "review_project"
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-
-
-@pytest.fixture
-def rproj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(FIXTURE, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 def test_rows_in_document_order(rproj: Path) -> None:

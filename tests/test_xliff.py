@@ -18,17 +18,8 @@ from tm.config import load_config
 from tm.po import format_po, read_po, write_po
 from tm.xliff import NS, export_xliff, import_xliff, parse_xliff, unit_id
 
-FIXTURE = Path(__file__).parent / "data" / "review_project"
 CATALOG = "locales/ru/lectures/r.po"
 X = f"{{{NS}}}"
-
-
-@pytest.fixture
-def rproj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(FIXTURE, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 def _export(rproj: Path) -> Path:
