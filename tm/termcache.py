@@ -84,7 +84,6 @@ def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None) -> Termba
     if tb is None:
         entries, origins = _entries(files)
         tb = Termbase(entries, origins)
-        tb.cache_path, tb.cache_key = cache, key
         store_cached(cache, key, tb)
     tb.cache_path, tb.cache_key = cache, key
     _LOADED[(str(cache), key)] = tb
