@@ -208,12 +208,18 @@ def test_dangling_link_and_folder_named_md_are_skipped(tmp_path: Path,
     assert (root / "build" / "ru" / "a.md").is_file()
 
 
-def test_a_link_out_of_the_project_is_refused_unless_configured(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _project_with_a_link_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project (the current folder) whose sources/link.md points at a file outside it."""
     root = make_project(tmp_path / "p")
     (tmp_path / "private.md").write_text("# Private\n\nNot for the project.\n", "utf-8")
     (root / "sources" / "link.md").symlink_to(tmp_path / "private.md")
     monkeypatch.chdir(root)
+    return root
+
+
+def test_a_link_out_of_the_project_is_refused_unless_configured(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project_with_a_link_out(tmp_path, monkeypatch)
     error_line(runner.invoke(app, ["segment", "--no-memory"]), "sources/link.md:1:",
                "symbolic link out of the project", "follow_symlinks")
     assert not (root / "locales").exists()
@@ -490,10 +496,7 @@ def test_an_earlier_broken_file_does_not_change_the_next_error(
 
 def test_a_link_named_on_the_command_line_follows_the_same_rule(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project(tmp_path / "p")
-    (tmp_path / "private.md").write_text("# Private\n\nNot for the project.\n", "utf-8")
-    (root / "sources" / "link.md").symlink_to(tmp_path / "private.md")
-    monkeypatch.chdir(root)
+    root = _project_with_a_link_out(tmp_path, monkeypatch)
     error_line(runner.invoke(app, ["segment", "--no-memory", "sources/link.md"]),
                "symbolic link out of the project")
     (root / "tm.toml").write_text((root / "tm.toml").read_text() + "follow_symlinks = true\n")
