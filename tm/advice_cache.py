@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tm.config import Config
-from tm.files import temporary_name
+from tm.files import atomic_write_bytes
 from tm.model import Suggestion
 
 CACHE_DIR = ".tm"
@@ -93,15 +93,10 @@ def _read(path: Path, key: str) -> object:
 
 def _write(path: Path, key: str, payload: dict[Any, Any]) -> None:
     """Write atomically; a cache that cannot be written is only a slower next run."""
-    tmp = temporary_name(path)  # swept by the next run if this one is killed
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(SCHEMA + b" " + key.encode() + b"\n")
-            f.write(marshal.dumps(payload))
-        os.replace(tmp, path)
+        atomic_write_bytes(path, SCHEMA + b" " + key.encode() + b"\n" + marshal.dumps(payload))
     except (OSError, ValueError):
-        tmp.unlink(missing_ok=True)
+        pass
 
 
 def _row(s: Suggestion) -> _Row:
