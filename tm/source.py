@@ -83,14 +83,15 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     blocks, and front-matter prose, HTML text and link titles (tm.formats.markdown_extra)."""
     env: dict[str, Any] = {}
     tokens = _BLOCKS.parse(text, env)
-    found = (trim_markers(text, u) for u in _iter_units(text, tokens, env))
+    starts = line_starts(text)
+    found = (trim_markers(text, u) for u in _iter_units(text, tokens, env, starts))
     out = [u for u in found if u is not None]  # block markers stay outside (tm.formats.markers)
-    extra = extra_units(text, tokens, env, options or SourceOptions())
+    extra = extra_units(text, tokens, env, options or SourceOptions(), starts)
     return sorted([*out, *extra], key=lambda u: u.start) if extra else out
 
 
-def _iter_units(text: str, tokens: list[Token], env: dict[str, Any]) -> Iterator[Unit]:
-    starts = line_starts(text)
+def _iter_units(text: str, tokens: list[Token], env: dict[str, Any],
+                starts: list[int]) -> Iterator[Unit]:
     containers: list[str] = []
     block = ""
     block_map: list[int] | None = None

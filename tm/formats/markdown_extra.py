@@ -19,10 +19,6 @@ if TYPE_CHECKING:
 __all__ = ["SourceOptions", "extra_units", "front_matter_units", "link_title_units"]
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer(r"\r\n|\n|\r", text)]  # as markdown-it
-
-
 def _line_end(text: str, starts: list[int], i: int) -> int:
     """Offset of the end of line i (before its line ending)."""
     end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
@@ -35,11 +31,12 @@ _KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+|$)")
 _PLAIN_END = re.compile(r"[ \t]+#.*$|[ \t]+$")
 
 
-def front_matter_units(text: str, tok: Token, keys: tuple[str, ...]) -> Iterator[Unit]:
+def front_matter_units(text: str, tok: Token, keys: tuple[str, ...],
+                       starts: list[int]) -> Iterator[Unit]:
     """The values of top-level `keys` in YAML front matter: plain, quoted (one line) and
-    block scalars (`|`, `>`), each a unit of kind `front matter`."""
+    block scalars (`|`, `>`), each a unit of kind `front matter`; `starts` are the
+    text's line starts (tm.source.line_starts)."""
     assert tok.map is not None
-    starts = _line_starts(text)
     first, last = tok.map[0] + 1, tok.map[1] - 1  # inside the --- fences
     i = first
     while i < last:
@@ -84,9 +81,10 @@ _TITLE = re.compile(
     r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))[ \t]*$""", re.S)
 
 
-def link_title_units(text: str, references: Mapping[str, Any]) -> Iterator[Unit]:
-    """The titles of link reference definitions (`[x]: /url "Title"`), kind `link title`."""
-    starts = _line_starts(text)
+def link_title_units(text: str, references: Mapping[str, Any],
+                     starts: list[int]) -> Iterator[Unit]:
+    """The titles of link reference definitions (`[x]: /url "Title"`), kind `link title`;
+    `starts` are the text's line starts."""
     for ref in references.values():
         span = ref.get("map")
         if not ref.get("title") or not span:
@@ -117,9 +115,9 @@ def link_title_units(text: str, references: Mapping[str, Any]) -> Iterator[Unit]
 
 
 def extra_units(text: str, tokens: list[Token], env: Mapping[str, Any],
-                options: SourceOptions) -> list[Unit]:
-    """Front matter, HTML blocks (outside block quotes) and link titles, in order."""
-    starts = _line_starts(text)
+                options: SourceOptions, starts: list[int]) -> list[Unit]:
+    """Front matter, HTML blocks (outside block quotes) and link titles, in order;
+    `starts` are the text's line starts (tm.source.line_starts, computed once)."""
     out: list[Unit] = []
     quote_depth = 0
     for tok in tokens:
@@ -128,11 +126,11 @@ def extra_units(text: str, tokens: list[Token], env: Mapping[str, Any],
         elif tok.type == "blockquote_close":
             quote_depth -= 1
         elif tok.type == "front_matter" and tok.map and options.front_matter:
-            out.extend(front_matter_units(text, tok, options.front_matter))
+            out.extend(front_matter_units(text, tok, options.front_matter, starts))
         elif tok.type == "html_block" and tok.map and quote_depth == 0:
             a = starts[tok.map[0]]
             b = starts[tok.map[1]] if tok.map[1] < len(starts) else len(text)
             out.extend(html_units(text[a:b], a, tok.map[0] + 1, options.attributes,
                                   options.tag_attributes))
-    out.extend(link_title_units(text, env.get("references", {})))
+    out.extend(link_title_units(text, env.get("references", {}), starts))
     return out
