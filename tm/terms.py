@@ -334,19 +334,11 @@ class Termbase:
     def find(self, text: str, source_lang: str, target_lang: str) -> list[Term]:
         """Every entry found in `text`, in order of appearance, each once; ambiguous when
         every match of it is an ambiguous term."""
-        order: list[int] = []
-        sure: dict[int, bool] = {}
+        sure: dict[int, bool] = {}  # entries in order of first appearance
         for _start, _end, n, amb in sorted(self.matches(text, source_lang)):
-            if n not in sure:
-                order.append(n)
-                sure[n] = False
-            sure[n] = sure[n] or not amb
-        out = []
-        for n in order:
-            term = self.term(n, source_lang, target_lang, ambiguous=not sure[n])
-            if term is not None:
-                out.append(term)
-        return out
+            sure[n] = sure.get(n, False) or not amb
+        return [term for n, s in sure.items()
+                if (term := self.term(n, source_lang, target_lang, ambiguous=not s)) is not None]
 
     def terms(self, source_lang: str, target_lang: str) -> list[Term]:
         """All entries that have both languages, as Terms (for listing or export)."""
