@@ -280,13 +280,13 @@ class Termbase:
         base = base_lang(lang)
         if base not in self.tries:
             trie: Trie = {}
+            cyrillic = base in CYRILLIC_LANGS
             for n, entry in enumerate(self.entries):
                 named = ("" if entry.subject not in ROMANIZED_SUBJECTS else
                          "all" if entry.subject in ("person", "title") else "first")
                 for form, roman, amb in self._surface_forms(entry, base):
                     keys, needs_number = form_pattern(form, base, entry.subject == "citation",
                                                       roman, named)
-                    cyrillic = base in CYRILLIC_LANGS
                     needs_quote = cyrillic and form.lstrip().startswith("«")
                     # Russian names, titles and citation forms are capitalized; their
                     # lemmas are everyday words (Красный, там же)
