@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tm.config import Config, glob_match
 from tm.errors import MemoryFormatError, TmError
-from tm.files import atomic_copy, atomic_write
+from tm.files import atomic_copy, atomic_write_bytes
 from tm.lock import LockBusy, config_lock
 from tm.memory import BUILTIN_ORIGIN, MemoryIndex, open_index
 from tm.memory.advisor import Helpers, MemoryAdvisor
@@ -107,7 +107,7 @@ def export_tmx(config: Config, dest: Path, source_lang: str | None = None,
     finally:
         index.close()
     data = tmx_bytes(units, source_lang or default_source_language(config))
-    atomic_write(dest, data.decode("utf-8"))
+    atomic_write_bytes(dest, data)
     return len(units)
 
 
