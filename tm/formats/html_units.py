@@ -197,7 +197,7 @@ def html_units(text: str, offset: int = 0, first_line: int = 1,
         root = scanner.finish()
     except AssertionError:  # html.parser on a malformed `<![x[` section (found by fuzzing):
         return []  # nothing offered, the block is carried through untouched
-    line_of = [0] + [m.end() for m in re.finditer("\n", text)]
+    line_of = scanner.starts  # offsets where each line of `text` begins
     found: list[Unit] = []
     for a, b in _runs(root):
         u = _unit(text, a, b, offset, line_of, "html", multiline=True)
