@@ -476,12 +476,6 @@ def _message_into(out: list[str], m: Message) -> None:
         _quote_into(out, "msgstr", m.msgstr, p)
 
 
-def _message_lines(m: Message) -> list[str]:
-    out: list[str] = []
-    _message_into(out, m)
-    return out
-
-
 def format_header(cat: Catalog) -> str:
     """The header comments and entry of `cat`, the start of `format_po(cat)`."""
     lines = [f"# {c}" if c else "#" for c in cat.header_comments]
