@@ -92,7 +92,7 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     folded = termaccept.fold(tgt)
     roman: str | None = None
     for term in found:
-        if term.uncertain or getattr(term, "ambiguous", False):
+        if term.uncertain or term.ambiguous:
             continue
         forms, form_probes, literal = target_forms(ctx.termbase, term)
         if literal is not None and literal.search(tgt):
