@@ -220,13 +220,8 @@ def test_merge_strict(changed: Path) -> None:
     assert [(r.translated, r.fallback, r.missing) for r in reports] == [(3, 3, 3)]
 
 
-def test_template_digest_spares_the_segmentation(done: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    config = load_config()
-    pot = read_po(done / "locales/templates/lecture.pot")
-    assert pot.header.get(DIGEST_HEADER)
-    spec = SourceSpec(config, "lecture")
-    segmented = stale_mod.segment_source(spec)[0]
+def count_segmentations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the documents the stale check segments, one entry per segmentation."""
     calls: list[str] = []
     real = stale_mod.segment_source
 
@@ -235,6 +230,17 @@ def test_template_digest_spares_the_segmentation(done: Path,
         return real(s)
 
     monkeypatch.setattr(stale_mod, "segment_source", counting)
+    return calls
+
+
+def test_template_digest_spares_the_segmentation(done: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config()
+    pot = read_po(done / "locales/templates/lecture.pot")
+    assert pot.header.get(DIGEST_HEADER)
+    spec = SourceSpec(config, "lecture")
+    segmented = stale_mod.segment_source(spec)[0]
+    calls = count_segmentations(monkeypatch)
     assert source_sentences(spec).texts == segmented and calls == []
     (done / DOC).write_text(SOURCE.replace("spoke.", "spoke!"), "utf-8")
     assert "In June 1927, Trotsky spoke!" in source_sentences(spec).texts
@@ -246,14 +252,7 @@ def test_template_digest_spares_the_segmentation(done: Path,
 
 
 def test_one_segmentation_per_document(changed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    real = stale_mod.segment_source
-
-    def counting(s: SourceSpec) -> tuple[frozenset[str], dict[str, int]]:
-        calls.append(s.doc)
-        return real(s)
-
-    monkeypatch.setattr(stale_mod, "segment_source", counting)
+    calls = count_segmentations(monkeypatch)
     files = run_jobs(project_jobs(load_config()), workers=1)
     assert [f.stale for f in files] == [4, 4] and calls == ["lecture"]
 
@@ -318,14 +317,7 @@ def test_deleted_entry_found_through_the_template(done: Path,
     cat = read_po(done / DE)
     cat.messages = [m for m in cat.messages if m.msgid != "The report is online."]
     write_po(done / DE, cat)
-    calls: list[str] = []
-    real = stale_mod.segment_source
-
-    def counting(s: SourceSpec) -> tuple[frozenset[str], dict[str, int]]:
-        calls.append(s.doc)
-        return real(s)
-
-    monkeypatch.setattr(stale_mod, "segment_source", counting)
+    calls = count_segmentations(monkeypatch)
     ru, de = run_jobs(project_jobs(load_config()), workers=1)
     assert ru.findings == []
     assert [(f.path, f.line, f.code) for f in de.findings] == [(DOC, 5, "stale")]
