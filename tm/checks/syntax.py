@@ -13,10 +13,11 @@ from collections.abc import Iterator
 
 from tm.checks.context import Context
 from tm.checks.markup import differences
+from tm.formats.markers import ATTRIBUTE_BLOCK
 
 HARD_BREAK = re.compile(r"(?: {2,}|\\)(?=\r?\n)")
 """Two spaces or a backslash at the end of a line: a hard line break in CommonMark."""
-ATTRIBUTES = re.compile(r"\{[ \t]*[#.:][^{}\n]*\}")
+ATTRIBUTES = re.compile(ATTRIBUTE_BLOCK)
 
 
 def check_hard_breaks(src: str, tgt: str, ctx: Context) -> Iterator[str]:

@@ -17,8 +17,10 @@ ALERT = re.compile(r"\[![A-Za-z]+\][+-]?[ \t]*")
 """GitHub alerts (`[!NOTE]`, `[!WARNING]`...), Obsidian callouts (`[!tip]-`)."""
 TASK = re.compile(r"\[[ xX]\](?:[ \t]+|$)")
 FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\s]+\]:(?:[ \t]+|$)")
-ATTRIBUTES = re.compile(r"[ \t]*\{[ \t]*[#.:][^{}\n]*\}[ \t]*$")
-"""A trailing attribute block: `{#id}`, `{#id .class}`, `{.unnumbered}`, `{: #id}`."""
+ATTRIBUTE_BLOCK = r"\{[ \t]*[#.:][^{}\n]*\}"
+"""An attribute block: `{#id}`, `{#id .class}`, `{.unnumbered}`, `{: #id}`."""
+ATTRIBUTES = re.compile(rf"[ \t]*{ATTRIBUTE_BLOCK}[ \t]*$")
+"""A trailing attribute block (a heading's)."""
 
 
 def leading_marker(kind: str, text: str) -> int:
