@@ -23,6 +23,7 @@ from tm.termkeys import (
     TOKEN,
     base_lang,
     english_lemma,
+    fold,
     is_literal,
     roman_key,
     ru_term_keys,
@@ -119,10 +120,6 @@ def accepts(text: str, forms: Iterable[tuple[Acceptor, ...]], lang: str) -> bool
             else:
                 return True
     return False
-
-
-def fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
 
 
 def literal_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:

@@ -45,6 +45,11 @@ def unquoted(form: str) -> str:
     return _QUOTES.sub("", form).strip()
 
 
+def fold(text: str) -> str:
+    """Lowercase, `ё` as `е`: how words are compared."""
+    return text.lower().replace("ё", "е")
+
+
 def base_lang(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 
@@ -122,7 +127,7 @@ def _analyse(token: str) -> tuple[Keys, Keys]:
     hit = LEMMAS.get(token)
     if hit is not None:
         return hit
-    low = token.lower().replace("ё", "е")
+    low = fold(token)
     parses = morph().parse(token)
     top = parses[0]
     every = frozenset(p.normal_form.replace("ё", "е") for p in parses)
@@ -157,7 +162,7 @@ def ru_term_keys(token: str) -> Keys:
     caps = CAPS_RU.fullmatch(token)
     if caps:
         return frozenset({"=" + caps.group(1)})
-    low = token.lower().replace("ё", "е")
+    low = fold(token)
     if not CYR.search(low):
         return frozenset({low})
     if low in _analyse(token)[1]:
@@ -184,7 +189,7 @@ def stem(lemma: str, russian: bool) -> str | None:
 
 
 def prefix(word: str) -> str:
-    return word.lower().replace("ё", "е")[:3]
+    return fold(word)[:3]
 
 
 def word_keys(word: str, base: str, prefixes: frozenset[str] | None = None) -> Keys:
@@ -197,4 +202,4 @@ def word_keys(word: str, base: str, prefixes: frozenset[str] | None = None) -> K
     if base == "ru" and (prefixes is None or prefix(word) in prefixes
                          or CAPS_RU.fullmatch(word)):
         return ru_keys(word)
-    return frozenset({word.lower().replace("ё", "е")})
+    return frozenset({fold(word)})

@@ -35,6 +35,7 @@ from tm.termkeys import (
     TOKEN,
     base_lang,
     english_lemma,
+    fold,
     is_literal,
     prefix,
     roman_key,
@@ -80,7 +81,7 @@ def _form_keys(word: str, base: str, roman: bool, named: str, first: bool) -> Ke
             return frozenset({"w:" + word.lower()})
         if base == "ru":
             return ru_term_keys(word)
-        return frozenset({word.lower().replace("ё", "е")})
+        return frozenset({fold(word)})
     upper = word[:1].isupper() and not (first and word.lower() in FUNCTION_WORDS)
     if roman:  # romanized titles capitalize the first word only (LC style), or all words
         rom = roman_key(word)

@@ -88,8 +88,9 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     if not found:
         return
     from tm import termaccept
+    from tm.termkeys import fold
 
-    folded = termaccept.fold(tgt)
+    folded = fold(tgt)
     roman: str | None = None
     for term in found:
         if term.uncertain or term.ambiguous:
