@@ -19,7 +19,7 @@ from html import escape
 from pathlib import Path
 
 from tm.checks.context import Context
-from tm.checks.counts import FUZZY, TRANSLATED, state
+from tm.checks.counts import FUZZY, JOINED, TRANSLATED, UNTRANSLATED, state
 from tm.checks.run import qa_findings
 from tm.checks.stale import Sentences, SourceSpec, catalog_entries, compare
 from tm.checks.termcheck import load_termbase
@@ -29,12 +29,10 @@ from tm.model import Finding, Segment
 from tm.po import Catalog, Message, read_po
 from tm.project import document_segments, resolve_documents
 
-STALE, UNTRANSLATED = "stale", "untranslated"
+STALE = "stale"
 STATUSES = (TRANSLATED, FUZZY, UNTRANSLATED, STALE)
 """Row statuses; a stale row is a source sentence without a catalog entry, or an entry
 whose sentence is no longer in the source."""
-JOINED_FLAG = "tm-joined"
-"""Flag of an entry whose translation is carried by the entry before it (sentence joins)."""
 
 _MEMORY = re.compile(r"tm:\s*(?:(\d+(?:\.\d+)?)%\s*)?(.*)")
 
@@ -121,7 +119,7 @@ def staleness(config: Config, doc: str, segments: Sequence[Segment], cat: Catalo
 
 def _row(m: Message, source_line: int | None, findings: list[Finding]) -> ReviewRow:
     score, origin = memory_note(m.extracted)
-    joined = JOINED_FLAG in m.flags
+    joined = JOINED in m.flags
     s = state(m)
     status = TRANSLATED if joined and s != FUZZY else s
     return ReviewRow(
