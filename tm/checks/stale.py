@@ -17,7 +17,7 @@ case (no template, an edited source, a new tm) segments the source.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,11 +219,3 @@ def catalog_entries(messages: Iterable[Message]) -> list[Entry]:
 def _excerpt(text: str, width: int = 40) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= width else text[: width - 1] + "…")
-
-
-def project_staleness(config: Config, doc: str,
-                      catalogs: Mapping[str, Iterable[Entry]]) -> dict[str, Staleness]:
-    """lang -> Staleness for a document's catalogs (entries per language), one
-    segmentation for all of them."""
-    sentences = source_sentences(SourceSpec(config, doc))
-    return {lang: compare(sentences, entries) for lang, entries in catalogs.items()}
