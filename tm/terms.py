@@ -233,8 +233,9 @@ def scan(text: str, sc: Scanner) -> list[Found]:
 
 def outermost(found: list[Found]) -> list[Found]:
     """Drop matches inside a longer match of another entry (Left Opposition > Opposition),
-    in one pass over the matches sorted by start."""
-    found.sort(key=lambda f: (f[0], -f[1]))
+    in one pass over the matches sorted by start. Those kept that share a start share
+    their end too, so they come out in plain tuple order."""
+    found.sort(key=lambda f: (f[0], -f[1], f[2], f[3]))
     kept: list[Found] = []
     far_start, far_end = -1, -1
     for f in found:
@@ -336,7 +337,7 @@ class Termbase:
         """Every entry found in `text`, in order of appearance, each once; ambiguous when
         every match of it is an ambiguous term."""
         sure: dict[int, bool] = {}  # entries in order of first appearance
-        for _start, _end, n, amb in sorted(self.matches(text, source_lang)):
+        for _start, _end, n, amb in self.matches(text, source_lang):
             sure[n] = sure.get(n, False) or not amb
         return [term for n, s in sure.items()
                 if (term := self.term(n, source_lang, target_lang, ambiguous=not s)) is not None]
