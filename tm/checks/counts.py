@@ -122,7 +122,8 @@ def scan_translated(text: str) -> tuple[Counts, list[Message]] | None:
 
 
 Entry = tuple[str, int, str]
-"""An active entry as the stale check sees it: (msgid, line, state)."""
+"""An active entry as the stale check sees it: (msgid, catalog line, translated | fuzzy |
+untranslated)."""
 
 
 def scan_active(text: str, collect: bool) -> tuple[Counts, list[Message], list[Entry]] | None:

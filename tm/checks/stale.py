@@ -21,7 +21,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tm.checks.counts import FUZZY, TRANSLATED, UNTRANSLATED, Counts, scan_active, state
+from tm.checks.counts import (
+    FUZZY,
+    TRANSLATED,
+    UNTRANSLATED,
+    Counts,
+    Entry,
+    scan_active,
+    state,
+)
 from tm.config import Config
 from tm.digest import DIGEST_HEADER, sentences_digest, source_digest
 from tm.errors import SourceError, TmError, read_utf8
@@ -154,10 +162,6 @@ def _template_msgids(path: Path, digest: str) -> frozenset[str] | None:
 def unescape(msgid: str, line: int) -> str:
     """A msgid as the lean scanner gives it (still escaped) -> its text."""
     return _unescape(msgid, "", line) if "\\" in msgid else msgid
-
-
-Entry = tuple[str, int, str]
-"""An active catalog entry: (msgid, catalog line, translated | fuzzy | untranslated)."""
 
 
 @dataclass(slots=True)
