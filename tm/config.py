@@ -150,6 +150,11 @@ class Config:
         except ValueError:
             return str(path)
 
+    @property
+    def display_path(self) -> str:
+        """The configuration file as messages name it (`tm.toml` when there is none)."""
+        return self.relative(self.path) if self.path else CONFIG_NAME
+
 
 @lru_cache(maxsize=256)
 def _glob_regex(pattern: str) -> re.Pattern[str]:

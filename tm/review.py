@@ -164,13 +164,12 @@ def review_project(config: Config, lang: str, docs: Sequence[str] | None = None
                    ) -> list[DocumentReview]:
     """Rows for every (or the named) document translated into `lang`."""
     if lang not in config.languages:
-        where = config.relative(config.path) if config.path else "tm.toml"
-        raise TmError(f"language {lang!r} is not in `languages`", where, 1,
+        raise TmError(f"language {lang!r} is not in `languages`", config.display_path, 1,
                       f"configured: {', '.join(config.languages)}")
     names = resolve_documents(config, docs)
     all_names, names = names, [d for d in names if lang in config.target_languages(d)]
     if not names:
-        where = config.relative(config.path) if config.path else "tm.toml"
+        where = config.display_path
         if not all_names:
             raise TmError(f"no source documents under {config.sources}/", where, 1,
                           "add a .md file there and run `tm segment`")

@@ -109,17 +109,17 @@ def export_xliff(config: Config, lang: str, docs: Sequence[str] | None = None) -
     many units it holds."""
     etree = _etree()
     if lang not in config.languages:
-        raise XliffError(f"language {lang!r} is not in `languages`", _config_name(config), 1,
+        raise XliffError(f"language {lang!r} is not in `languages`", config.display_path, 1,
                          f"configured: {', '.join(config.languages)}")
     names = [d for d in resolve_documents(config, docs) if lang in config.target_languages(d)]
     if not names:
-        raise XliffError(f"no document is translated into {lang}", _config_name(config), 1,
+        raise XliffError(f"no document is translated into {lang}", config.display_path, 1,
                          "add a .md file under sources/ and run `tm segment`, or export a "
                          "target language")
     src_langs = {config.source_language(d) or "en" for d in names}
     if len(src_langs) > 1:
         raise XliffError(f"documents in several source languages ({', '.join(sorted(src_langs))})",
-                         _config_name(config), 1, "export one source language at a time: "
+                         config.display_path, 1, "export one source language at a time: "
                          "name its documents")
     root = etree.Element(_q("xliff"), nsmap={None: NS}, version="2.0",
                          srcLang=src_langs.pop() if src_langs else "en", trgLang=lang)
@@ -148,10 +148,6 @@ def export_xliff(config: Config, lang: str, docs: Sequence[str] | None = None) -
             count += 1
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data, count
-
-
-def _config_name(config: Config) -> str:
-    return config.relative(config.path) if config.path else "tm.toml"
 
 
 # --- reading and importing --------------------------------------------------------------
