@@ -289,21 +289,19 @@ def run_job(job: Job, source: Source | None = None) -> FileReport:
         ctx = Context(job.source_lang or guess_source_language(cat), lang,
                       _termbase(job.terms_config))
         report.findings.extend(qa_findings(cat, ctx, job.display, job.policy))
-        report.findings.extend(_joined(job, cat, full))
+        report.findings.extend(_joined(job, cat, full, source))
     report.findings.sort(key=lambda f: (f.path != job.display, f.line))
     return report
 
 
-def _joined(job: Job, cat: Catalog, full: bool) -> list[Finding]:
+def _joined(job: Job, cat: Catalog, full: bool, source: Source | None) -> list[Finding]:
     """`joined` findings: by the source's sentences and blocks in a project (`cat` may
     hold only the translated entries), else by catalog order (every entry read)."""
     sev = severity("joined", job.policy)
     if sev == "off" or not any(map(is_joined, cat.messages)):
         return []
     if job.source is not None:
-        from tm.project import document_segments
-
-        _, segs = document_segments(job.source.config, job.source.doc)
+        segs = (source or Source(job.source)).segments()
         found = joined_findings(cat.messages, job.display, sev, segs)
     else:
         found = joined_findings((cat if full else read_po(Path(job.path))).messages,

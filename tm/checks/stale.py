@@ -33,7 +33,7 @@ from tm.checks.counts import (
 from tm.config import Config
 from tm.digest import DIGEST_HEADER, sentences_digest, source_digest
 from tm.errors import SourceError, TmError, read_utf8
-from tm.model import Finding
+from tm.model import Finding, Segment
 from tm.po import Message, _unescape, decode_po
 
 CODE = "stale"
@@ -96,6 +96,15 @@ class Source:
         self.spec = spec
         self._digest: str | None = None
         self._sentences: Sentences | None = None
+        self._segments: list[Segment] | None = None
+
+    def segments(self) -> list[Segment]:
+        """The source's segments, cut once for all the document's catalogs (`joined`)."""
+        if self._segments is None:
+            from tm.project import document_segments
+
+            self._segments = document_segments(self.spec.config, self.spec.doc)[1]
+        return self._segments
 
     @property
     def digest(self) -> str:
