@@ -14,9 +14,8 @@ from pathlib import Path
 
 from tm.errors import CatalogError, escape_control
 from tm.files import atomic_write as atomic_write  # re-exported: the writer lives there
-from tm.wrap import WRAP as WRAP
 from tm.wrap import layout, text_columns, wrap_width
-from tm.wrap import parse_wrap as parse_wrap  # re-exported for the CLI and config
+from tm.wrap import parse_wrap as parse_wrap  # re-exported (tests/test_po_wrap.py)
 
 
 @dataclass(slots=True)
