@@ -91,7 +91,7 @@ def explain_no_documents(config: Config) -> str:
     project); Markdown that no [[documents]] rule claims is a configuration error."""
     found = sorted(config.sources_dir.rglob("*.md")) if config.sources_dir.is_dir() else []
     if found:
-        where = config.relative(config.path) if config.path is not None else "tm.toml"
+        where = config.display_path
         line = 1
         if config.path is not None and config.path.is_file():
             text = config.path.read_text("utf-8", "replace")
