@@ -49,9 +49,13 @@ def quick_check(db: sqlite3.Connection) -> bool:
     return rows == [("ok",)]
 
 
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
+
+
 def busy_or_other(e: sqlite3.DatabaseError, path: Path) -> Exception:
     """The one-line error for index trouble a rebuild does not mend."""
-    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    text = _first_line(e)
     if "locked" in text or "busy" in text:
         return TmError(f"the memory index is in use by another program ({text})", path, 1,
                        "wait for the other tm to finish and run this again")
@@ -103,6 +107,6 @@ def remove_index(path: Path) -> None:
 
 
 def notice(path: Path, e: BaseException) -> None:
-    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    text = _first_line(e)
     print(f"tm: note: {path}: the memory index is damaged ({text}); rebuilding it from "
           "the memory files", file=sys.stderr)
