@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters and line separators: never printed raw, never allowed in a name."""
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -17,9 +18,9 @@ def escape_control(text: str) -> str:
     >>> print(escape_control("README\\n::error x"))
     README\\n::error x
     """
-    if not _CONTROL.search(text):
+    if not CONTROL.search(text):
         return text
-    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"
+    return CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"
                                              if ord(m.group()) < 0x100
                                              else f"\\u{ord(m.group()):04x}"), text)
 

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from tm.errors import TmError, escape_control
+from tm.errors import CONTROL, TmError, escape_control
 
 T = TypeVar("T")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*(?:@[A-Za-z0-9]{1,16})?")
 """A language code as gettext and BCP 47 write them: `ru`, `pt_BR`, `sr@latin`,
 `zh-Hans`, `es-419`."""
@@ -81,7 +80,7 @@ def language_option(value: T) -> T:
 
 def check_name(name: str, shown: str | Path | None = None) -> None:
     """Refuse a file or document name holding a control character."""
-    if _CONTROL.search(name):
+    if CONTROL.search(name):
         raise TmError("a control character (newline, tab, escape...) in a file name",
                       shown if shown is not None else name, 1,
                       "rename the file: tm writes names into catalogs and messages")
