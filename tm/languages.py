@@ -13,7 +13,7 @@ from babel.localedata import locale_identifiers
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-_HINT = "write codes such as ru, pt_BR, sr@latin or zh-Hans"
+from tm.names import CODE_HINT
 
 
 @lru_cache(maxsize=1)
@@ -105,5 +105,5 @@ def language_problem(code: str) -> tuple[str, str] | None:
     near = nearest(code)
     what = f"unknown language code {code!r}"
     if near is None:
-        return what, f"no known language has a code near it: {_HINT}"
+        return what, f"no known language has a code near it: {CODE_HINT}"
     return what, f"did you mean {near}?"

@@ -20,6 +20,7 @@ T = TypeVar("T")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*(?:@[A-Za-z0-9]{1,16})?")
 """A language code as gettext and BCP 47 write them: `ru`, `pt_BR`, `sr@latin`,
 `zh-Hans`, `es-419`."""
+CODE_HINT = "write codes such as ru, pt_BR, sr@latin or zh-Hans"
 
 
 _warned: set[tuple[str, str]] = set()
@@ -48,7 +49,7 @@ def check_language(code: str, path: str | Path | None, line: int) -> None:
     if code in _COMMON:
         return
     if not LANGUAGE.fullmatch(code):
-        hint = "write codes such as ru, pt_BR, sr@latin or zh-Hans"
+        hint = CODE_HINT
         if re.fullmatch(r"[A-Za-z][A-Za-z ]{0,40}", code):  # a name: `russian`, `Russian`
             from tm.languages import nearest
 
