@@ -44,12 +44,20 @@ def test_every_check_has_cases_and_codes_are_unique() -> None:
     assert {c["code"] for c in CASES} == set(codes)
 
 
-def test_citation_and_term_checks_use_their_modules() -> None:
-    """tm.citations and tm.terms exist: the checks must not silently skip."""
+def test_citation_and_term_checks_fail_loudly_without_their_modules(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken install (tm.citations or tm.terms missing) is an ImportError, not a check
+    that silently finds nothing."""
     from tm.checks import numbers, termcheck
 
-    assert numbers._citations() is not None
-    assert termcheck._terms_module() is not None
+    numbers._cited.cache_clear()
+    monkeypatch.setitem(sys.modules, "tm.citations", None)
+    with pytest.raises(ImportError):
+        list(numbers.check_citations("RGASPI, f. 17, op. 3, d. 1.", "РГАСПИ. Ф. 17. Оп. 4. Д. 1.",
+                                     Context("en", "ru")))
+    monkeypatch.setitem(sys.modules, "tm.terms", None)
+    with pytest.raises(ImportError):
+        termcheck.load_termbase(None)
 
 
 def test_catalog_level_rules() -> None:

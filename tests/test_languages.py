@@ -13,8 +13,7 @@ import pytest
 
 from tm.cli import main
 from tm.errors import TmError
-from tm.languages import language_problem, nearest
-from tm.names import COMMON_LANGUAGES, check_language
+from tm.languages import COMMON_LANGUAGES, check_language, language_problem, nearest
 
 
 def run_main(argv: list[str], capsys: pytest.CaptureFixture[str],
@@ -118,7 +117,7 @@ def test_option_codes_are_checked(
 def test_common_codes_do_not_load_babel(project: Path) -> None:
     """Start-up stays fast: a project in common languages never imports Babel."""
     code = ("import sys; from tm.config import load_config; load_config(); "
-            "from tm.names import check_language; check_language('pt_BR', None, 1); "
+            "from tm.languages import check_language; check_language('pt_BR', None, 1); "
             "print('babel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
                          text=True, check=True).stdout

@@ -9,6 +9,7 @@ from operator import attrgetter
 from typing import Protocol
 
 from tm import __version__
+from tm.languages import base_lang
 from tm.model import Segment, Suggestion
 from tm.po import Catalog, Message
 
@@ -50,8 +51,7 @@ def plural_forms(lang: str) -> str:
         return COMMON_PLURALS[lang]
     from translate.lang import data
 
-    base = lang.replace("-", "_")
-    entry = data.languages.get(base) or data.languages.get(base.split("_")[0])
+    entry = data.languages.get(lang.replace("-", "_")) or data.languages.get(base_lang(lang))
     if not entry:
         return "nplurals=2; plural=(n != 1);"
     n, expr = entry[1], entry[2]

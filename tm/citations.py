@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tm.languages import base_lang
+
 # --- data ----------------------------------------------------------------------------------
 
 
@@ -204,7 +206,7 @@ class Citation:
 
     def to(self, lang: str) -> str:
         """The citation written in `lang` ('' for a language without a style)."""
-        lang = _base(lang)
+        lang = base_lang(lang)
         style = STYLES.get(lang)
         if style is None:
             return ""
@@ -223,10 +225,6 @@ class Citation:
 
 
 _ARCHIVE_BY_KEY = {a.key: a for a in ARCHIVES}
-
-
-def _base(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
 
 
 def _script(value: str, style: Style) -> str:
@@ -365,7 +363,7 @@ def _parse_at(text: str, m: re.Match[str], lang: str, g: _Grammar) -> Citation |
 
 def find_citations(text: str, lang: str) -> list[Citation]:
     """Every archival citation in `text` (archive + parts, Ibid./Там же, or f./Ф. first)."""
-    lang = _base(lang)
+    lang = base_lang(lang)
     if lang not in STYLES:
         return []
     g = _grammar(lang)
@@ -393,7 +391,7 @@ def convert_citation(text: str, source_lang: str, target_lang: str) -> str | Non
     >>> convert_citation("[4] RGASPI, f. 17, op. 171, d. 109, ll. 41-44.", "en", "ru")
     '[4] РГАСПИ. Ф. 17. Оп. 171. Д. 109. Л. 41–44.'
     """
-    if _base(target_lang) not in STYLES:
+    if base_lang(target_lang) not in STYLES:
         return None
     label = _LABEL.match(text)
     start = label.end() if label else 0

@@ -17,7 +17,8 @@ else:  # pragma: no cover
 from tm.errors import ConfigError, read_utf8
 from tm.formats import SOURCE_SUFFIXES, keeps_suffix
 from tm.formats.options import SourceOptions, parse_source_options
-from tm.names import check_language, check_name, usable_source
+from tm.languages import check_language
+from tm.names import check_name, usable_source
 
 CONFIG_NAME = "tm.toml"
 SEVERITIES = ("error", "warning", "off")
@@ -56,6 +57,9 @@ class Config:
     memory: tuple[str, ...] = ("memory/*.tmx", "memory/*.tbx", "memory/*.csv", "memory/*.po")
     builtin_terms: bool = True
     memory_url: str | None = None
+    memory_offline: str = "error"
+    """With memory_url: "replica" works from the local replica when the server is
+    unreachable; "error" (default) stops."""
     fuzzy_threshold: int = 75
     follow_symlinks: bool = False
     """Read sources that are symbolic links to files outside the project."""
@@ -196,6 +200,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "memory": list,
     "builtin_terms": bool,
     "memory_url": str,
+    "memory_offline": str,
     "fuzzy_threshold": int,
     "follow_symlinks": bool,
     "wrap": (int, str),
@@ -257,7 +262,8 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
             for item in data[key]:
                 _check_type(item, str, key, path, text)
             kwargs[key] = tuple(data[key])
-    for key in ("sources", "locales", "output", "builtin_terms", "memory_url", "fuzzy_threshold",
+    for key in ("sources", "locales", "output", "builtin_terms", "memory_url", "memory_offline",
+                "fuzzy_threshold",
                 "follow_symlinks"):
         if key in data:
             kwargs[key] = data[key]
@@ -268,6 +274,11 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
             raise ConfigError(f"`memory` pattern {pattern!r} is empty or absolute", path,
                               _key_line(text, "memory"),
                               'write patterns relative to the project, e.g. "memory/*.tmx"')
+    if data.get("memory_offline", "error") not in ("error", "replica"):
+        raise ConfigError(f"`memory_offline` must be \"error\" or \"replica\", not "
+                          f"{data['memory_offline']!r}", path, _key_line(text, "memory_offline"),
+                          'memory_offline = "replica" works from the local copy when the '
+                          "server is unreachable")
     if "fuzzy_threshold" in data and not 0 <= data["fuzzy_threshold"] <= 100:
         raise ConfigError("`fuzzy_threshold` must be between 0 and 100", path,
                           _key_line(text, "fuzzy_threshold"))

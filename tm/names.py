@@ -1,8 +1,8 @@
-"""Names that come from data (file names, document names, language codes) are checked
-before they become paths or catalog lines: no control characters (a newline in a `#:`
-reference makes a catalog neither msgfmt nor tm can read), nothing outside the project's
-folders (`../../x` as a document or language), no symbolic link out of the project
-unless the configuration allows it.
+"""Names that come from data (file names, document names) are checked before they
+become paths or catalog lines: no control characters (a newline in a `#:` reference
+makes a catalog neither msgfmt nor tm can read), nothing outside the project's folders
+(`../../x` as a document), no symbolic link out of the project unless the configuration
+allows it. Language codes are checked by tm.languages.
 """
 
 from __future__ import annotations
@@ -12,16 +12,8 @@ import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
 
 from tm.errors import CONTROL, TmError, escape_control
-
-T = TypeVar("T")
-LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*(?:@[A-Za-z0-9]{1,16})?")
-"""A language code as gettext and BCP 47 write them: `ru`, `pt_BR`, `sr@latin`,
-`zh-Hans`, `es-419`."""
-CODE_HINT = "write codes such as ru, pt_BR, sr@latin or zh-Hans"
-
 
 _warned: set[tuple[str, str]] = set()
 
@@ -31,52 +23,6 @@ def warn(what: str, path: str | Path, hint: str) -> None:
     if (str(path), what) not in _warned:
         _warned.add((str(path), what))
         print(escape_control(f"tm: warning: {path}:1: {what} ({hint})"), file=sys.stderr)
-
-
-COMMON_LANGUAGES = (
-    "en", "ru", "de", "fr", "es", "it", "uk", "pl", "pt", "nl", "sv", "cs", "ja", "zh",
-    "ko", "ar", "tr", "fi", "da", "nb", "no", "el", "he", "hu", "ro", "bg", "be", "sr",
-    "hr", "sk", "sl", "lt", "lv", "et", "ka", "hy", "kk", "fa", "hi", "id", "vi", "th",
-    "la", "yi", "pt_BR", "pt-BR", "zh_CN", "zh_TW", "zh-Hans", "zh-Hant", "sr@latin",
-    "es-419")
-"""Codes accepted without loading Babel's locale data (about 10 ms at start-up)."""
-_COMMON = frozenset(COMMON_LANGUAGES)
-
-
-def check_language(code: str, path: str | Path | None, line: int) -> None:
-    """Refuse a language code that is no code (it names folders under locales/), or that
-    names no language Babel's CLDR data knows, naming the nearest valid code."""
-    if code in _COMMON:
-        return
-    if not LANGUAGE.fullmatch(code):
-        hint = CODE_HINT
-        if re.fullmatch(r"[A-Za-z][A-Za-z ]{0,40}", code):  # a name: `russian`, `Russian`
-            from tm.languages import nearest
-
-            near = nearest(code)
-            hint = f"did you mean {near}?" if near else hint
-        raise TmError(f"{code!r} is not a language code", path, line, hint)
-    from tm.languages import language_problem
-
-    problem = language_problem(code)
-    if problem is not None:
-        what, hint = problem
-        raise TmError(what, path, line, hint)
-
-
-def language_option(value: T) -> T:
-    """A typer callback for `--lang`, `--to`, `--from`: a bad code is a usage error, one
-    `tm: error:` line and exit 2 (typer is imported only when a code is bad)."""
-    for code in value if isinstance(value, list) else [value]:
-        if code is None:
-            continue
-        try:
-            check_language(str(code), None, 1)
-        except TmError as e:
-            import typer
-
-            raise typer.BadParameter(f"{e.what}, {e.hint}" if e.hint else e.what) from None
-    return value
 
 
 def check_name(name: str, shown: str | Path | None = None) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tm.checks.context import Context
 from tm.checks.counts import FUZZY, JOINED, TRANSLATED, UNTRANSLATED, state
@@ -28,6 +29,9 @@ from tm.errors import TmError
 from tm.model import Finding, Segment
 from tm.po import Catalog, Message, read_po
 from tm.project import document_segments, resolve_documents
+
+if TYPE_CHECKING:
+    from tm.terms import Termbase
 
 STALE = "stale"
 STATUSES = (TRANSLATED, FUZZY, UNTRANSLATED, STALE)
@@ -130,7 +134,8 @@ def _row(m: Message, source_line: int | None, findings: list[Finding]) -> Review
         previous=m.previous_msgid if s == FUZZY else None, joined=joined)
 
 
-def review_document(config: Config, doc: str, lang: str, termbase: object = None) -> DocumentReview:
+def review_document(config: Config, doc: str, lang: str,
+                    termbase: Termbase | None = None) -> DocumentReview:
     """The review rows of one document in one language."""
     path = config.catalog_path(doc, lang)
     display = config.relative(path)

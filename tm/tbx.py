@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tm.errors import MemoryFormatError
+from tm.languages import base_lang
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -59,9 +60,9 @@ class TermEntry:
     def forms(self, lang: str) -> list[str]:
         if lang in self.terms:
             return self.terms[lang]
-        base = lang.split("-")[0].split("_")[0].lower()
+        base = base_lang(lang)
         for code, forms in self.terms.items():
-            if code.split("-")[0].split("_")[0].lower() == base:
+            if base_lang(code) == base:
                 return forms
         return []
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from tm.languages import base_lang
 from tm.romanize import romanization_key
 from tm.termkeys import (
     CAPS_RU,
@@ -21,7 +22,6 @@ from tm.termkeys import (
     CYRILLIC_LANGS,
     GAP,
     TOKEN,
-    base_lang,
     english_lemma,
     fold,
     is_literal,

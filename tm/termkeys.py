@@ -50,10 +50,6 @@ def fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-def base_lang(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
-
-
 @lru_cache(maxsize=1)
 def morph() -> Any:
     """The pymorphy3 analyzer (about 0.1-0.4 s to load, so only when a word needs it)."""

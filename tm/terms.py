@@ -21,6 +21,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tm.languages import base_lang
 from tm.model import Term
 from tm.romanize import alalc
 from tm.tbx import TermEntry
@@ -33,7 +34,6 @@ from tm.termkeys import (
     FUNCTION_WORDS,
     GAP,
     TOKEN,
-    base_lang,
     english_lemma,
     fold,
     is_literal,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tm.terms import Termbase
 
 
 @dataclass(slots=True)
@@ -14,5 +17,5 @@ class Context:
     """Language of the msgids, e.g. `en`."""
     target_lang: str
     """Language of the msgstrs, e.g. `ru`."""
-    termbase: Any = None
-    """A `tm.terms.Termbase`, or None when terms are unavailable or off."""
+    termbase: Termbase | None = None
+    """None when QA or the termbase is off."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tm.checks.context import Context
 from tm.checks.counts import (
@@ -32,8 +32,12 @@ from tm.checks.stale import Source, SourceSpec, Staleness, catalog_entries, comp
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError, ConfigError, TmError
+from tm.languages import guess_language
 from tm.model import Finding
 from tm.po import Catalog, Message, decode_po, parse_po, read_po
+
+if TYPE_CHECKING:
+    from tm.terms import Termbase
 
 Progress = Callable[[str], None]
 IGNORE = "tm-ignore:"
@@ -168,14 +172,9 @@ def _excerpt(text: str, width: int = 40) -> str:
     return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-
-
 def guess_source_language(cat: Catalog) -> str:
-    """`ru` when most sampled msgids are Cyrillic, else `en` (catalogs outside a project)."""
-    sample = [m.msgid for m in cat.messages[:50] if m.msgid]
-    cyr = sum(bool(_CYRILLIC.search(s)) for s in sample)
-    return "ru" if sample and cyr * 2 > len(sample) else "en"
+    """`ru` when the msgids are mostly Cyrillic, else `en` (catalogs outside a project)."""
+    return guess_language(m.msgid for m in cat.messages if m.msgid)
 
 
 def catalog_language(cat: Catalog, path: Path) -> str:
@@ -190,10 +189,10 @@ def catalog_language(cat: Catalog, path: Path) -> str:
     return stem if re.fullmatch(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?", stem) else ""
 
 
-_TERMBASES: dict[Any, Any] = {}
+_TERMBASES: dict[tuple[object, ...], Termbase] = {}
 
 
-def _termbase(config: Config | None) -> Any:
+def _termbase(config: Config | None) -> Termbase | None:
     if config is None:
         return None
     key = (config.root, config.memory, config.builtin_terms)

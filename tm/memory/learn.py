@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tm.config import Config
-from tm.memory.formats import MemoryUnit, guess_language, read_tmx, tmx_bytes
+from tm.languages import guess_language
+from tm.memory.formats import MemoryUnit, read_tmx, tmx_bytes
 from tm.memory.store import MEMORY_DIR, dedupe, default_source_language
 from tm.po import atomic_write, read_po
 

@@ -16,10 +16,11 @@ from pathlib import Path
 from tm.config import Config, glob_match
 from tm.errors import MemoryFormatError, TmError
 from tm.files import atomic_copy, atomic_write_bytes
+from tm.languages import guess_language
 from tm.lock import LockBusy, config_lock
 from tm.memory import BUILTIN_ORIGIN, MemoryIndex, open_index
 from tm.memory.advisor import Helpers, MemoryAdvisor
-from tm.memory.formats import SUFFIXES, MemoryUnit, guess_language, read_memory, tmx_bytes
+from tm.memory.formats import SUFFIXES, MemoryUnit, read_memory, tmx_bytes
 from tm.model import Match
 from tm.names import check_name
 

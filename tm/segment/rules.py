@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tm.languages import base_lang
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -146,6 +148,6 @@ def load_rules_file(path: Path | None = None) -> dict[str, Any]:
 def ruleset(language: str) -> RuleSet:
     """The rules for `language` (its own first, then the common ones); unknown -> common."""
     data = load_rules_file()
-    base = language.split("_")[0].split("-")[0].lower()
+    base = base_lang(language)
     entries = list(data.get(base, [])) + list(data.get("common", []))
     return RuleSet(base, re.compile(data["candidates"]["pattern"]), _compile(data, entries))
