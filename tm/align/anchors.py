@@ -1,0 +1,170 @@
+"""Anchors: things a sentence and its translation must share, written in one form for
+both languages, so that the aligner can tell which sentences belong together.
+
+Numbers (years, dates, counts), month names, footnote marks, URLs, archival citations
+(compared in their converted form: `RGASPI, f. 17...` and `РГАСПИ. Ф. 17...` give one
+key), termbase entries (Russian found by lemma: `Троцкого` is entry Trotsky) and names
+by their romanization key (`Smilga` and `Смилгой` share `smil`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from tm.citations import find_citations
+from tm.romanize import romanization_key
+
+Anchors = dict[str, float]
+"""Anchor key -> weight (a key found twice counts twice)."""
+
+WEIGHTS = {"n": 1.0, "fn": 1.5, "u": 1.5, "cit": 2.0, "m": 0.7, "t": 0.6, "r": 0.5}
+"""How much a shared (or missing) anchor of each kind says about a link."""
+
+SOFT = ("t:", "r:")
+"""Kinds that count only when shared: a translator may render a term by a pronoun, and
+a capitalized English word (Revolution) need not be capitalized in Russian."""
+
+NAME_KEY = 4
+"""Romanization-key prefix compared for names: long enough to tell names apart, short
+enough to ignore Russian case endings (Троцкого, Trotsky -> `trot`)."""
+
+
+class TermFinder(Protocol):
+    """What anchors need of a termbase (tm.terms.Termbase has it)."""
+
+    def matches(self, text: str, source_lang: str) -> list[tuple[int, int, int, bool]]: ...
+
+
+_FOOTNOTE = re.compile(r"<sup>\s*\[?(\d{1,4})\]?\s*</sup>|\[\^(\w{1,20})\]|^\[(\d{1,4})\]")
+_URL = re.compile(r"\]\(\s*<?([^)\s>]+)|<(https?://[^>\s]+)>|(https?://[^\s)>\]]+)")
+_THOUSANDS = {
+    "en": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)"),
+    "ru": re.compile(r"(?<![\d.,])\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?!\d)"),
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NAME = re.compile(r"(?<![\w'’])[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё'’-]{2,}")
+_MONTHS: tuple[tuple[str, str], ...] = (
+    ("January", "январ"), ("February", "феврал"), ("March", "март"), ("April", "апрел"),
+    ("May", "ма[йяе]"), ("June", "июн"), ("July", "июл"), ("August", "август"),
+    ("September", "сентябр"), ("October", "октябр"), ("November", "ноябр"),
+    ("December", "декабр"),
+)
+_MONTH = {
+    "en": re.compile(r"\b(?:" + "|".join(f"({en})" for en, _ in _MONTHS) + r")\b"),
+    "ru": re.compile(r"(?<!\w)(?:" + "|".join(f"({ru})" for _, ru in _MONTHS) + r")[а-я]*",
+                     re.IGNORECASE),
+}
+_MONTH_NAMES = frozenset(en for en, _ in _MONTHS)
+
+
+def _add(out: Anchors, kind: str, value: str) -> None:
+    key = f"{kind}:{value}"
+    out[key] = out.get(key, 0.0) + WEIGHTS[kind]
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with the spans replaced by spaces (already counted as another anchor)."""
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _base(lang: str) -> str:
+    code = lang.replace("_", "-").split("-")[0].lower()
+    return code if code in _THOUSANDS else "en"
+
+
+def number_keys(text: str, lang: str) -> list[str]:
+    """Numbers in one written form: `1,000` (en) and `1 000` (ru) are `1000`, `1.5` and
+    `1,5` are `1.5`."""
+    base = _base(lang)
+    out = []
+    spans = []
+    for m in _THOUSANDS[base].finditer(text):
+        out.append(re.sub(r"\D", "", m.group()))
+        spans.append(m.span())
+    for m in _NUMBER.finditer(_blank(text, spans) if spans else text):
+        value = m.group()
+        if base == "ru":
+            value = value.replace(",", ".")
+        elif "," in value:
+            out.extend(value.split(","))
+            continue
+        out.append(value)
+    return out
+
+
+def _structural(text: str, lang: str, out: Anchors) -> str:
+    """Footnote marks, URLs and citations into `out`; the text without them."""
+    spans: list[tuple[int, int]] = []
+    for m in _FOOTNOTE.finditer(text):
+        _add(out, "fn", next(g for g in m.groups() if g is not None))
+        spans.append(m.span())
+    for m in _URL.finditer(text):
+        _add(out, "u", next(g for g in m.groups() if g is not None))
+        spans.append(m.span())
+    if spans:
+        text = _blank(text, spans)
+    if any(ch.isdigit() for ch in text) or "bid" in text or "Там" in text:
+        cites = find_citations(text, lang)
+        for c in cites:
+            _add(out, "cit", c.to("en").replace(" ", ""))
+        if cites:
+            text = _blank(text, ((c.start, c.end) for c in cites))
+    return text
+
+
+def anchors(text: str, lang: str, terms: TermFinder | None = None) -> Anchors:
+    """The anchors of one sentence of language `lang`."""
+    out: Anchors = {}
+    rest = _structural(text, lang, out)
+    for n in number_keys(rest, lang):
+        _add(out, "n", n.lstrip("0") or "0")
+    month = _MONTH[_base(lang)]
+    for m in month.finditer(rest):
+        _add(out, "m", str(m.lastindex))
+    if terms is not None:
+        seen = set()
+        for start, end, entry, ambiguous in terms.matches(rest, lang):
+            if not ambiguous and (start, end, entry) not in seen:
+                seen.add((start, end, entry))
+                _add(out, "t", str(entry))
+    for m in _NAME.finditer(rest):
+        if m.group() in _MONTH_NAMES:
+            continue
+        key = romanization_key(m.group())
+        if len(key) >= NAME_KEY:
+            _add(out, "r", key[:NAME_KEY])
+    return out
+
+
+def agreement(source: Iterable[Mapping[str, float]],
+              target: Iterable[Mapping[str, float]]) -> tuple[float, float]:
+    """(shared, unshared) anchor weight of a link's source and target sentences."""
+    a = _union(source)
+    b = _union(target)
+    if not a and not b:
+        return 0.0, 0.0
+    shared = unshared = 0.0
+    for key, w in a.items():
+        v = b.get(key, 0.0)
+        shared += min(w, v)
+        if not key.startswith(SOFT):
+            unshared += abs(w - v)
+    for key, v in b.items():
+        if key not in a and not key.startswith(SOFT):
+            unshared += v
+    return shared, unshared
+
+
+def _union(parts: Iterable[Mapping[str, float]]) -> Mapping[str, float]:
+    items = [p for p in parts if p]
+    if len(items) < 2:
+        return items[0] if items else {}
+    out: dict[str, float] = {}
+    for p in items:
+        for key, w in p.items():
+            out[key] = out.get(key, 0.0) + w
+    return out
