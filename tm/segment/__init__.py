@@ -31,7 +31,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
             k = bisect_right(p_starts, m.start()) - 1
             if k >= 0 and protected[k][0] <= m.start() < protected[k][1]:
                 continue
-        for brk, before, after, reach in checks:  # Rule.applies, inlined
+        for brk, before, after, reach in checks:  # see tm.segment.rules.Check
             if after is not None and after(text, pos) is None:
                 continue
             if before is not None and before(text, pos - reach if pos > reach else 0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -22,9 +23,12 @@ WINDOW = 64
 """How far back a `before` pattern may look."""
 
 
-Check = tuple[bool, Any, Any, int]
-"""A rule ready for the inner loop: (break, before.search or None, after.match or None,
-reach)."""
+Check = tuple[bool, Callable[[str, int, int], "re.Match[str] | None"] | None,
+              Callable[[str, int], "re.Match[str] | None"] | None, int]
+"""A rule ready for split_sentences' inner loop: (break, before.search or None,
+after.match or None, reach). The rule applies at a candidate `pos` when `after` matches
+at `pos` (tried first: an anchored match is cheaper) and `before` finds a match ending
+by `pos` within `reach` characters back."""
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,6 @@ class Rule:
     """How far back `before` is searched: WINDOW, or less if no match can be that long."""
     needs: frozenset[str] = frozenset()
     """Characters every match of `before` and `after` contains: no use trying without."""
-
-    def applies(self, text: str, pos: int) -> bool:
-        # `after` first: an anchored match, much cheaper than the search for `before`
-        if self.after is not None and self.after.match(text, pos) is None:
-            return False
-        return self.before is None or self.before.search(
-            text, max(0, pos - self.reach), pos) is not None
 
     @property
     def check(self) -> Check:
