@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import LECTURE, LECTURE_DOC
 from tm import catalog as catalogs
+from tm.atomic import atomic_write, sweep_temporaries
 from tm.cli import app
 from tm.config import load_config
-from tm.files import atomic_write, sweep_temporaries
 from tm.lock import project_lock
 from tm.po import parse_po, read_po, write_po
 from tm.project import merge_project, segment_project
@@ -324,11 +324,11 @@ def test_memory_import_and_export_keep_modes(project: Path) -> None:
 KILLED_WRITE = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    import tm.files
+    import tm.atomic
     def killed(*a):
         os.kill(os.getpid(), signal.SIGKILL)
-    tm.files.os.replace = killed
-    tm.files.atomic_write(Path(sys.argv[1]), "half a catalog")
+    tm.atomic.os.replace = killed
+    tm.atomic.atomic_write(Path(sys.argv[1]), "half a catalog")
 """)
 
 

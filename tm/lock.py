@@ -19,9 +19,9 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tm.atomic import sweep_temporaries
 from tm.config import Config
 from tm.errors import TmError
-from tm.files import sweep_temporaries
 
 LOCK_NAME = "lock"
 LOCK_DIR = ".tm"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from tm import advice_cache
 from tm import catalog as catalogs
+from tm.atomic import FileChanged, FileState, atomic_write, new_run, read_state
 from tm.config import Config
 from tm.errors import CatalogError, TmError
-from tm.files import FileChanged, FileState, new_run, read_state
 from tm.formats import SOURCE_SUFFIXES
 from tm.model import Segment, Suggestion
 from tm.names import check_document_name, check_writable, usable_source
@@ -30,7 +30,6 @@ from tm.po import (
     parse_po,
     read_po,
 )
-from tm.po import atomic_write as write_text
 
 Progress = Callable[[str], None]
 REMERGES = 5
@@ -318,10 +317,10 @@ def _write_unless_changed(item: _Write) -> bool:
     """Write `item`; a catalog saved by someone since it was read is read again and
     merged again (never overwritten). Whether the file changed."""
     if item.seen is None or item.redo is None:
-        return write_text(item.path, item.text)
+        return atomic_write(item.path, item.text)
     for _ in range(REMERGES):
         try:
-            return write_text(item.path, item.text, expect=item.seen)
+            return atomic_write(item.path, item.text, expect=item.seen)
         except FileChanged:
             old, item.seen = _read_catalog(item.path)
             item.text = item.redo(old)
@@ -376,5 +375,5 @@ def _merge_project(
     check_writable(path for path, _ in pending)
     new_run()
     for path, text in pending:
-        write_text(path, text)
+        atomic_write(path, text)
     return reports

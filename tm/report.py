@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
+from tm.atomic import atomic_write
 from tm.checks.counts import Counts
-from tm.po import atomic_write
 from tm.status import StatusRow, languages
 
 COLORS = {"translated": "#2e7d32", "fuzzy": "#f9a825", "untranslated": "#c8c8c8"}

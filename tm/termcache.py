@@ -155,9 +155,9 @@ def _load_lemmas(path: Path) -> None:
 
 
 def _write(path: Path, data: object) -> None:
-    """Through tm.files: the usual file mode, and temporaries a killed run leaves are
+    """Through tm.atomic: the usual file mode, and temporaries a killed run leaves are
     swept (mkstemp made them 0600 and nameless)."""
-    from tm.files import atomic_write_bytes
+    from tm.atomic import atomic_write_bytes
 
     try:
         atomic_write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

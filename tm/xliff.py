@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tm.atomic import FileState
 from tm.config import Config
 from tm.errors import TmError
-from tm.files import FileState
 from tm.po import Catalog, Message, decode_po, format_po, parse_po, read_po
 from tm.project import resolve_documents
 
@@ -291,7 +291,7 @@ def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: st
 def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[ImportReport]:
     """Read `file` and update the catalogs it names; writes only when every unit of every
     file is good, each catalog atomically."""
-    from tm.files import FileChanged, atomic_write, read_state
+    from tm.atomic import FileChanged, atomic_write, read_state
 
     path = str(file)
     try:

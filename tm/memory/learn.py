@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tm.atomic import atomic_write
 from tm.config import Config
 from tm.languages import guess_language
 from tm.memory.formats import MemoryUnit, read_tmx, tmx_bytes
 from tm.memory.store import MEMORY_DIR, dedupe, default_source_language
-from tm.po import atomic_write, read_po
+from tm.po import read_po
 
 LEARNED = "learned.tmx"
 

@@ -1,4 +1,5 @@
-"""How tm replaces files: atomically, keeping their mode, never over a translator's save.
+"""File I/O at the edge: how tm replaces files, atomically, keeping their mode, never
+over a translator's save.
 
 Every file tm writes (catalogs, templates, build/, exports, memory copies) goes through a
 temporary file next to it and a rename, so a reader or a killed run never sees half a
