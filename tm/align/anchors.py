@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Protocol
 
 from tm.citations import find_citations
@@ -27,7 +28,7 @@ SOFT = ("t:", "r:")
 a capitalized English word (Revolution) need not be capitalized in Russian."""
 
 NAME_KEY = 4
-"""Romanization-key prefix compared for names: long enough to tell names apart, short
+"""Romanization-key prefix compared for words: long enough to tell names apart, short
 enough to ignore Russian case endings (Троцкого, Trotsky -> `trot`)."""
 
 
@@ -44,7 +45,8 @@ _THOUSANDS = {
     "ru": re.compile(r"(?<![\d.,])\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?!\d)"),
 }
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_NAME = re.compile(r"(?<![\w'’])[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё'’-]{2,}")
+_WORD = re.compile(r"(?<![\w'’])[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'’-]{3,}")
+_SPELLING = (("ch", "h"), ("c", "k"), ("z", "s"), ("x", "ks"), ("w", "v"), ("ph", "f"))
 _MONTHS: tuple[tuple[str, str], ...] = (
     ("January", "январ"), ("February", "феврал"), ("March", "март"), ("April", "апрел"),
     ("May", "ма[йяе]"), ("June", "июн"), ("July", "июл"), ("August", "август"),
@@ -131,13 +133,22 @@ def anchors(text: str, lang: str, terms: TermFinder | None = None) -> Anchors:
             if not ambiguous and (start, end, entry) not in seen:
                 seen.add((start, end, entry))
                 _add(out, "t", str(entry))
-    for m in _NAME.finditer(rest):
-        if m.group() in _MONTH_NAMES:
-            continue
-        key = romanization_key(m.group())
-        if len(key) >= NAME_KEY:
-            _add(out, "r", key[:NAME_KEY])
+    for m in _WORD.finditer(rest):
+        if m.group() not in _MONTH_NAMES:
+            key = word_key(m.group())
+            if len(key) >= NAME_KEY:
+                _add(out, "r", key)
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def word_key(word: str) -> str:
+    """The first letters of a word's romanization, English spelling folded toward it:
+    names (Троцкого, Trotsky) and loan words (оппозиции, opposition) share one."""
+    key = romanization_key(word)
+    for a, b in _SPELLING:
+        key = key.replace(a, b)
+    return re.sub(r"(.)\1", r"\1", key)[:NAME_KEY]
 
 
 def agreement(source: Iterable[Mapping[str, float]],
