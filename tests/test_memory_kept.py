@@ -25,14 +25,14 @@ def test_kept_postings_answer_as_read_back(tmp_path: Path) -> None:
     sources = _sources(tmp_path)
     cold = SqliteIndex(tmp_path / "index.sqlite", {"en"})
     cold.sync(sources)
-    assert "en" in cold._word_cache and "en" in cold._length_cache
+    assert "en" in cold.lookup.cache.words and "en" in cold.lookup.cache.lengths
     again = SqliteIndex(tmp_path / "index.sqlite", {"en"})
     again.sync(sources)
-    assert not again._word_cache  # nothing built in this run: read from SQLite
+    assert not again.lookup.cache.words  # nothing built in this run: read from SQLite
     texts = [u.texts["en"] for u in read_memory(sources[0].path)] + TEXTS
     assert cold.candidates(texts, "en", "ru") == again.candidates(texts, "en", "ru")
     assert cold.exact(texts, "en", "ru") == again.exact(texts, "en", "ru")
-    assert cold._lengths("en") == again._lengths("en")
+    assert cold.lookup.lengths("en") == again.lookup.lengths("en")
     cold.close()
     again.close()
 
@@ -44,7 +44,7 @@ def test_partial_sync_reads_back(tmp_path: Path) -> None:
     with (tmp_path / "b.tmx").open("a", encoding="utf-8") as f:
         f.write("\n")
     idx.sync(sources)  # one file re-read: the other's postings are only in SQLite
-    assert not idx._word_cache
+    assert not idx.lookup.cache.words
     ref = SqliteIndex(tmp_path / "index.sqlite", {"en"})
     texts = [u.texts["en"] for u in read_memory(sources[0].path)] + TEXTS
     assert idx.candidates(texts, "en", "ru") == ref.candidates(texts, "en", "ru")

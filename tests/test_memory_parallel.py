@@ -1,16 +1,23 @@
-"""The second-core paths for big memory files, forced on small ones: the forked
-well-formedness check of the TMX reader and the forked postings builder of the index."""
+"""The second-core paths for big memory files, forced on small ones (and on a one-core
+machine): the forked well-formedness check of the TMX reader and the forked postings
+builder of the index, compared with the serial paths on generated input."""
 
 from __future__ import annotations
 
+import random
 import shutil
+import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tm.errors import MemoryFormatError
-from tm.memory import MemorySource, SqliteIndex, index, tmxfast
-from tm.memory.formats import read_memory
+from tm.memory import MemorySource, SqliteIndex, ingest, tmxfast
+from tm.memory.formats import MemoryUnit, read_memory, tmx_bytes
 
 DATA = Path(__file__).parent / "data"
 TEXTS = ["In June 1928, Trotsky spoke.", "The tribunal met in 1927.",
@@ -20,8 +27,7 @@ TEXTS = ["In June 1928, Trotsky spoke.", "The tribunal met in 1927.",
 @pytest.fixture
 def apart(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tmxfast, "CHECK_APART", 0)
-    monkeypatch.setattr(index, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(index, "BUILD_CHUNK", 3)
+    monkeypatch.setattr(ingest, "BUILD_CHUNK", 3)
 
 
 def test_checked_apart_reads_the_same(tmp_path: Path, apart: None) -> None:
@@ -65,44 +71,152 @@ def test_broken_file_leaves_no_index_rows(tmp_path: Path, apart: None) -> None:
     idx.close()
 
 
+def _tables(idx: SqliteIndex) -> list[list[tuple[object, ...]]]:
+    return [idx.db.execute(sql).fetchall() for sql in (
+        "SELECT id, path, origin, units, skipped FROM files ORDER BY id",
+        "SELECT * FROM variants ORDER BY unit_id, lang",
+        "SELECT lang, token, file_id, df, ids FROM postings ORDER BY 1, 2, 3",
+        "SELECT * FROM exacts ORDER BY 1, 2",
+        "SELECT * FROM posted ORDER BY 1, 2")]
+
+
 def test_postings_built_apart_answer_as_built_later(tmp_path: Path, apart: None) -> None:
     src = MemorySource(DATA / "memory_lecture.tmx", "lecture.tmx")
-    eager = SqliteIndex(tmp_path / "a.sqlite", {"en"})
-    lazy = SqliteIndex(tmp_path / "b.sqlite")
-    eager.sync([src])
-    lazy.sync([src])
+    eager = SqliteIndex(tmp_path / "a.sqlite", {"en"}, parallel=True)
+    lazy = SqliteIndex(tmp_path / "b.sqlite", parallel=False)
+    assert eager.sync([src]).forked == ["lecture.tmx"]  # the child built them, not a fallback
+    assert lazy.sync([src]).forked == []
     texts = [u.texts["en"] for u in read_memory(src.path)] + TEXTS
     assert eager.db.execute("SELECT count(*) FROM posted").fetchone() == (1,)
     assert lazy.db.execute("SELECT count(*) FROM posted").fetchone() == (0,)
     assert eager.exact(texts, "en", "ru") == lazy.exact(texts, "en", "ru")
     assert eager.candidates(texts, "en", "ru") == lazy.candidates(texts, "en", "ru")
     assert len(eager.exact(texts, "en", "ru")) >= 3
-    rows = "SELECT lang, token, file_id, df, ids FROM postings ORDER BY 1, 2, 3"
-    assert eager.db.execute(rows).fetchall() == lazy.db.execute(rows).fetchall()
-    rows = "SELECT * FROM exacts ORDER BY 1, 2"
-    assert eager.db.execute(rows).fetchall() == lazy.db.execute(rows).fetchall()
+    assert _tables(eager) == _tables(lazy)
     eager.close()
     lazy.close()
 
 
-def test_chunks_built_here_when_the_helper_is_behind(tmp_path: Path, apart: None,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = iter(range(10_000))
-    monkeypatch.setattr(index._Helper, "behind", lambda self: next(calls) % 2 == 1)
-    monkeypatch.setattr(index, "BUILD_CHUNK", 1)
+def test_the_environment_forces_the_parallel_path(tmp_path: Path, apart: None,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     src = MemorySource(DATA / "memory_lecture.tmx", "lecture.tmx")
-    mixed = SqliteIndex(tmp_path / "a.sqlite", {"en"})
-    mixed.sync([src])
-    assert next(calls) > 2
-    lazy = SqliteIndex(tmp_path / "b.sqlite")
-    lazy.sync([src])
+    for value, forked in (("1", ["lecture.tmx"]), ("0", [])):
+        monkeypatch.setenv(ingest.PARALLEL_ENV, value)
+        idx = SqliteIndex(tmp_path / f"{value}.sqlite", {"en"})
+        assert idx.sync([src]).forked == forked
+        idx.close()
+
+
+def test_no_fork_while_another_thread_runs(tmp_path: Path, apart: None) -> None:
+    """A fork copies no thread (a lock one holds would stay locked in the child): with
+    another thread running, the postings are built here, even when forced."""
+    src = MemorySource(DATA / "memory_lecture.tmx", "lecture.tmx")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        idx = SqliteIndex(tmp_path / "a.sqlite", {"en"}, parallel=True)
+        report = idx.sync([src])
+    finally:
+        release.set()
+        other.join()
+    assert report.forked == [] and report.units >= 3
+    assert idx.db.execute("SELECT count(*) FROM posted").fetchone() == (1,)
+    idx.close()
+
+
+def test_a_failed_child_leaves_the_postings_to_be_built_later(
+        tmp_path: Path, apart: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(read: object, langs: object, conn: Any, parent_end: Any) -> None:
+        parent_end.close()
+        conn.send(None)
+
+    monkeypatch.setattr(ingest, "_build_apart", fail)
+    src = MemorySource(DATA / "memory_lecture.tmx", "lecture.tmx")
+    failed = SqliteIndex(tmp_path / "a.sqlite", {"en"}, parallel=True)
+    assert failed.sync([src]).forked == []
+    assert failed.db.execute("SELECT count(*) FROM posted").fetchone() == (0,)
+    serial = SqliteIndex(tmp_path / "b.sqlite", {"en"}, parallel=False)
+    serial.sync([src])
     texts = [u.texts["en"] for u in read_memory(src.path)] + TEXTS
-    assert mixed.candidates(texts, "en", "ru") == lazy.candidates(texts, "en", "ru")
-    for rows in ("SELECT lang, token, file_id, df, ids FROM postings ORDER BY 1, 2, 3",
-                 "SELECT * FROM exacts ORDER BY 1, 2"):
-        assert mixed.db.execute(rows).fetchall() == lazy.db.execute(rows).fetchall()
-    mixed.close()
-    lazy.close()
+    assert failed.candidates(texts, "en", "ru") == serial.candidates(texts, "en", "ru")
+    assert _tables(failed) == _tables(serial)
+    failed.close()
+    serial.close()
+
+
+VOCAB = ["the", "tribunal", "met", "in", "June", "Trotsky", "spoke", "workers", "of",
+         "Europe", "1927", "1928", "f.", "op.", "d.", "l.", "83", "РГАСПИ", "Ф.", "Оп.",
+         "Суд", "заседал", "в", "июне", "рабочие", "Европы", "a", "I", "x-ray", "«Правда»",
+         "*Pravda*", "<sup>[1]</sup>", "Ёлка", "ёлка", "naïve", "Straße", "—", "...", "&"]
+TEXT = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=10).map(" ".join)
+UNIT = st.builds(
+    lambda en, ru, de, uncertain, aligned: MemoryUnit(
+        {"en": en, "ru": ru, **({"de": de} if de else {})}, uncertain=uncertain,
+        aligned=aligned),
+    TEXT, TEXT, st.none() | TEXT, st.booleans(), st.booleans())
+
+
+def _index_files(tmp_path: Path, files: list[list[MemoryUnit]], parallel: bool,
+                 chunk: int) -> tuple[SqliteIndex, list[str]]:
+    sources = [MemorySource(tmp_path / f"m{n}.tmx", f"m{n}.tmx") for n in range(len(files))]
+    idx = SqliteIndex(tmp_path / f"{parallel}.sqlite", {"en", "ru"}, parallel=parallel)
+    forked = []
+    old = ingest.BUILD_CHUNK
+    ingest.BUILD_CHUNK = chunk
+    try:
+        with idx.store.writing():
+            for src, units in zip(sources, files, strict=True):
+                done = idx._insert(src, units.__iter__, (0, 0, ""), parallel)[1]
+                if done.forked:
+                    forked.append(src.origin)
+    finally:
+        ingest.BUILD_CHUNK = old
+    return idx, forked
+
+
+@settings(max_examples=20, deadline=None)
+@given(files=st.lists(st.lists(UNIT, max_size=14), min_size=1, max_size=3),
+       chunk=st.integers(1, 5))
+def test_serial_and_parallel_ingest_are_equal(files: list[list[MemoryUnit]],
+                                              chunk: int) -> None:
+    """Generated units, several files, chunks of any size: the forked builder gives the
+    same rows, postings, exact hashes and lookups as the serial one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        serial, none = _index_files(Path(tmp), files, False, chunk)
+        parallel, forked = _index_files(Path(tmp), files, True, chunk)
+        assert none == [] and len(forked) == len(files)  # the parallel path ran
+        assert _tables(parallel) == _tables(serial)
+        probe = [t for units in files for u in units for t in u.texts.values()] + TEXTS
+        for source, target in (("en", "ru"), ("ru", "en"), ("en", "de")):
+            assert (parallel.exact(probe, source, target)
+                    == serial.exact(probe, source, target))
+            assert (parallel.candidates(probe, source, target)
+                    == serial.candidates(probe, source, target))
+        serial.close()
+        parallel.close()
+
+
+def test_parallel_sync_of_a_generated_tmx_equals_serial(tmp_path: Path, apart: None) -> None:
+    """The whole sync, the child reading the file itself: same tables, same lookups."""
+    rng = random.Random(5)
+    units = [MemoryUnit({"en": " ".join(rng.choices(VOCAB, k=rng.randint(1, 9))),
+                         "ru": " ".join(rng.choices(VOCAB, k=rng.randint(1, 9)))})
+             for _ in range(300)]
+    (tmp_path / "m").mkdir()
+    path = tmp_path / "m" / "gen.tmx"
+    path.write_bytes(tmx_bytes(units, "en", aligned=True))
+    src = MemorySource(path, "gen.tmx")
+    serial = SqliteIndex(tmp_path / "s.sqlite", {"en", "ru"}, parallel=False)
+    parallel = SqliteIndex(tmp_path / "p.sqlite", {"en", "ru"}, parallel=True)
+    assert serial.sync([src]).forked == [] and parallel.sync([src]).forked == ["gen.tmx"]
+    assert _tables(parallel) == _tables(serial)
+    assert all(u.aligned for u in parallel.units())
+    probe = [u.texts["en"] for u in units[::7]] + TEXTS
+    assert parallel.candidates(probe, "en", "ru") == serial.candidates(probe, "en", "ru")
+    assert parallel.exact(probe, "en", "ru") == serial.exact(probe, "en", "ru")
+    serial.close()
+    parallel.close()
 
 
 @pytest.mark.parametrize("files", [1, 2])

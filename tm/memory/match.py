@@ -42,11 +42,14 @@ class Candidate:
     source: str
     target: str
     origin: str
+    aligned: bool = False
+    """From a TMX written by sentence alignment (`tm align`), not reviewed by a person."""
 
     @property
-    def order(self) -> tuple[str, int]:
-        """Tie-break: memory file, then position in it (stable across machines)."""
-        return (self.origin, self.unit_id & 0xFFFFFFFF)
+    def order(self) -> tuple[bool, str, int]:
+        """Tie-break: reviewed units before aligned ones, then memory file, then position
+        in it (stable across machines)."""
+        return (self.aligned, self.origin, self.unit_id & 0xFFFFFFFF)
 
 
 def exact_key(text: str) -> str:
@@ -234,9 +237,10 @@ def score_candidate(
     return Match(cand.source, adapted, base, cand.origin, "fuzzy")
 
 
-def rank_key(match: Match, cand: Candidate) -> tuple[float, int, tuple[str, int]]:
-    """Sort key for the best match first; ties go to the first file by name, then unit."""
-    return (-match.score, KIND_RANK.get(match.kind, 9), cand.order)
+def rank_key(match: Match, cand: Candidate) -> tuple[float, bool, int, tuple[bool, str, int]]:
+    """Sort key for the best match first; at equal scores a reviewed unit goes before one
+    from alignment, then the kind decides, then the first file by name, then unit."""
+    return (-match.score, cand.aligned, KIND_RANK.get(match.kind, 9), cand.order)
 
 
 def best_matches(

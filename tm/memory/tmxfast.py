@@ -1,4 +1,4 @@
-"""A fast TMX reader for the common case, equivalent to the lxml one in formats.py.
+"""A fast TMX reader for the common case, equivalent to the lxml one in tm.memory.tmx.
 
 lxml's iterparse costs about 10 us of Python per unit (12 s for a million units).
 Here expat checks well-formedness in C (no handlers, so no Python per element) and
@@ -13,13 +13,23 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
 from tm.errors import MemoryFormatError
-from tm.memory.formats import EntityReference, MemoryUnit, entity_error, lang_code, tu_unit
+from tm.languages import base_lang
+from tm.memory.tmx import (
+    ALIGNED,
+    ORIGIN_PROP,
+    EntityReference,
+    aligned_header,
+    entity_error,
+    tu_unit,
+)
+from tm.memory.unit import MemoryUnit
 
 FAST_MAX = 512 << 20
 """Bytes above which the streaming lxml reader is used (bounded memory)."""
@@ -28,6 +38,11 @@ CHECK_APART = 64 << 20
 """Bytes from which a forked process checks well-formedness while the units are read
 (on systems with fork and more than one core); its verdict is given before the last
 unit is, and an XML error found there takes precedence over any other."""
+
+CHECKED_ELSEWHERE = False
+"""Set in a process that re-reads a file another process reads and checks at the same
+time (tm.memory.ingest's child): it skips expat's check, whose verdict it could not
+give anyway."""
 
 _UNUSUAL = re.compile(rb"<!--|<!\[CDATA\[|<!ENTITY|<(?:tu|tuv|seg|note)\b[^>]*/>")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)""")
@@ -43,6 +58,8 @@ _XML_LANG = re.compile(r"""\bxml:lang\s*=\s*(["'])(.*?)\1""", re.S)
 _LANG = re.compile(r"""(?<![\w:])lang\s*=\s*(["'])(.*?)\1""", re.S)
 _ROOT_TAGS = re.compile(r"<(?:[\w.-]+:)?tmx\b[^>]*>(?:.*?<(?:[\w.-]+:)?body\b[^>]*>)?", re.S)
 _XMLNS = re.compile(r"""\bxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
+_FIRST_TU = re.compile(r"<tu\b")
+_HEADER = re.compile(r"<header\b[^>]*?(?:/>|>.*?</header\s*>)", re.S)
 
 
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[^\s&;#]+);")
@@ -78,6 +95,8 @@ def read_tmx_fast(path: Path) -> Iterator[MemoryUnit] | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
             enc and enc.group(1).lower() not in (b"utf-8", b"utf8")) or _UNUSUAL.search(data):
         return None
+    if CHECKED_ELSEWHERE:
+        return _units(_decoded(data, path), path)
     check = _Check.start(data) if len(data) >= CHECK_APART else None
     if check is None:
         _raise_xml_error(_xml_error(data), path)
@@ -135,7 +154,10 @@ class _Check:
 
     @classmethod
     def start(cls, data: bytes) -> _Check | None:
-        if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        """A running check, or None: one core, no fork, or another thread running (a
+        fork copies no thread, so a lock one of them holds would never be released)."""
+        if ((os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+                or threading.active_count() > 1):
             return None
         ctx = multiprocessing.get_context("fork")
         mine, theirs = ctx.Pipe(duplex=False)
@@ -196,7 +218,25 @@ _FAST_TU = re.compile(
 """A unit of two plain <tuv><seg> (groups 1-4, matched in C), or any other (group 5)."""
 
 
+def _aligned(text: str) -> bool:
+    """Whether the <header> says the units come from sentence alignment (lxml reads the
+    header when it names an origin at all: one small parse, and only then)."""
+    first = _FIRST_TU.search(text)
+    end = first.start() if first else len(text)
+    header = _HEADER.search(text, 0, end) if text.find(ORIGIN_PROP, 0, end) >= 0 else None
+    if header is None or ALIGNED not in header.group(0):
+        return False
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        return aligned_header(etree.fromstring(header.group(0), parser))
+    except etree.XMLSyntaxError:
+        return False  # an entity only the whole file defines: lxml reads such files
+
+
 def _units(text: str, path: Path) -> Iterator[MemoryUnit]:
+    aligned = _aligned(text)
     codes: dict[str, str] = {}
     langs: dict[str, str | None] = {}
     line, at = 1, 0
@@ -221,11 +261,11 @@ def _units(text: str, path: Path) -> Iterator[MemoryUnit]:
                     if "&" in raw2 or "\r" in raw2:
                         raw2 = _text(raw2)
                     if raw1.strip() and raw2.strip():
-                        yield MemoryUnit({code1: raw1, code2: raw2}, line)
+                        yield MemoryUnit({code1: raw1, code2: raw2}, line, aligned=aligned)
                     continue
                 m = _TU.match(text, start) or m  # a <tuv> without a language: lxml says so
                 body = m.group(1)
-            unit = _one(m, body, text, path, codes, langs, line)
+            unit = _one(m, body, text, path, codes, langs, line, aligned)
             if unit is not None:
                 yield unit
         except EntityReference as e:  # a `&name;` other than XML's five
@@ -235,23 +275,23 @@ def _units(text: str, path: Path) -> Iterator[MemoryUnit]:
 def _lang_of(attrs: str, langs: dict[str, str | None]) -> str | None:
     """The language code of a <tuv>'s attributes (cached per attribute string)."""
     found = _XML_LANG.search(attrs) or _LANG.search(attrs)
-    code = langs[attrs] = lang_code(_text(found.group(2))) if found else None
+    code = langs[attrs] = base_lang(_text(found.group(2))) if found else None
     return code
 
 
 def _one(m: re.Match[str], body: str, text: str, path: Path, codes: dict[str, str],
-         langs: dict[str, str | None], line: int) -> MemoryUnit | None:
+         langs: dict[str, str | None], line: int, aligned: bool) -> MemoryUnit | None:
     """A unit the two-<tuv> pattern does not cover: by patterns, or by lxml."""
     pairs = _TUV_SEG.findall(body)
     if len(pairs) != body.count("<tuv") or any("<" in seg for _, seg in pairs):
-        return _general(m, text, path, codes, line)  # inline codes, odd layout
+        return _general(m, text, path, codes, line, aligned)  # inline codes, odd layout
     texts: dict[str, str] = {}
     for attrs, raw in pairs:
         code = langs.get(attrs, "")
         if code == "":
             code = _lang_of(attrs, langs)
         if code is None:
-            return _general(m, text, path, codes, line)  # reports the line
+            return _general(m, text, path, codes, line, aligned)  # reports the line
         value = _text(raw)
         if code not in texts and value.strip():
             texts[code] = value
@@ -259,11 +299,11 @@ def _one(m: re.Match[str], body: str, text: str, path: Path, codes: dict[str, st
     if "<note" in body:
         found_note = _NOTE.search(_TUV.sub("", body))
         note = _text(found_note.group(1)) if found_note else ""
-    return MemoryUnit(texts, line, note) if len(texts) >= 2 else None
+    return MemoryUnit(texts, line, note, aligned=aligned) if len(texts) >= 2 else None
 
 
 def _general(m: re.Match[str], text: str, path: Path, codes: dict[str, str],
-             line: int) -> MemoryUnit | None:
+             line: int, aligned: bool) -> MemoryUnit | None:
     """One unit by lxml: inline codes in a segment, or a layout the patterns skip."""
     from lxml import etree  # loaded only for the rare unit the patterns skip
 
@@ -279,4 +319,4 @@ def _general(m: re.Match[str], text: str, path: Path, codes: dict[str, str],
         what = re.sub(r",? line \d+, column \d+$", "", e.msg or str(e))
         raise MemoryFormatError(f"not well-formed XML: {what}", path, line,
                                 "fix the XML or re-export the TMX") from None
-    return tu_unit(wrapper[0], path, codes, line - 1)
+    return tu_unit(wrapper[0], path, codes, line - 1, aligned=aligned)

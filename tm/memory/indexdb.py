@@ -1,0 +1,144 @@
+"""The index's SQLite file: schema, connection settings, writes, and a fresh start when
+the file is damaged.
+
+The file is a cache of memory/ (see tm.memory.index): a schema of another version, or
+damage, means a new empty file, never a migration. Every write goes through `writing()`,
+which counts a generation: lookups keep what they read for as long as the generation
+they read it in is the current one (tm.memory.lookup.LookupCache).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from tm.errors import TmError
+from tm.memory.damage import busy_or_other, damaged, notice, remove_index, rollback
+
+T = TypeVar("T")
+
+SCHEMA_VERSION = "4"
+"""4: `variants.aligned` (units of a TMX written by `tm align`)."""
+BUSY_TIMEOUT = 60.0
+"""Seconds a writer waits for another writer's transaction (the project lock keeps two
+tms from writing at once; this covers the moments outside it)."""
+CHUNK = 900
+"""Bound parameters per SQL statement (SQLite's limit is 999 on old builds)."""
+
+TABLES = ("meta", "files", "variants", "posted", "postings", "exacts")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files(
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, origin TEXT NOT NULL,
+    size INTEGER, mtime_ns INTEGER, digest TEXT, units INTEGER, skipped INTEGER);
+CREATE TABLE IF NOT EXISTS variants(
+    unit_id INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+    aligned INTEGER NOT NULL, PRIMARY KEY(unit_id, lang)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS posted(file_id INTEGER, lang TEXT, PRIMARY KEY(file_id, lang))
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS postings(
+    lang TEXT NOT NULL, token TEXT NOT NULL, file_id INTEGER NOT NULL, df INTEGER NOT NULL,
+    ids BLOB NOT NULL, PRIMARY KEY(lang, token, file_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS exacts(
+    lang TEXT NOT NULL, file_id INTEGER NOT NULL, hashes BLOB NOT NULL, ids BLOB NOT NULL,
+    PRIMARY KEY(lang, file_id)) WITHOUT ROWID;
+"""
+
+
+def chunks(items: Sequence[T], n: int = CHUNK) -> Iterator[list[T]]:
+    """`items` in lists of at most `n` (for `IN (?, ...)` with bound parameters)."""
+    for i in range(0, len(items), n):
+        yield list(items[i:i + n])
+
+
+def unit_range(file_id: int) -> tuple[int, int]:
+    """The unit ids of one file: `file_id << 32 | position`, one key range per file."""
+    return file_id << 32, (file_id + 1) << 32
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with tm's settings and the current schema (tables of another schema
+    version are dropped: the index is rebuilt from the memory files)."""
+    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
+    db.execute("PRAGMA page_size=16384")  # a new file only: rows of whole sentences
+    # readers (tm memory search) go on while a writer re-indexes; a writer waits
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")  # a cache: damage means a rebuild, not a loss
+    db.execute("PRAGMA cache_size=-65536")
+    row = None
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    except sqlite3.OperationalError:
+        pass
+    if row is None or row[0] != SCHEMA_VERSION:
+        for table in TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.executescript(SCHEMA)
+        db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    return db
+
+
+class IndexDb:
+    """The open index file: a connection, and a generation counted up by every write."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.generation = 0
+        if path.is_dir():
+            raise TmError("the memory index is a folder, not a file", path, 1,
+                          "remove or rename that folder: tm rebuilds its index there")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise TmError(f"cannot create the index folder: {e.strerror or e}", path.parent,
+                          1, "tm keeps its memory index there; remove what is in the way"
+                          ) from None
+        try:
+            self.db = connect(path)
+        except sqlite3.DatabaseError as e:
+            if not damaged(e):
+                raise busy_or_other(e, path) from None
+            self.start_over(e)
+
+    def start_over(self, e: sqlite3.DatabaseError) -> None:
+        """Replace a damaged file by an empty one (one notice on stderr)."""
+        notice(self.path, e)
+        if hasattr(self, "db"):
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+        remove_index(self.path)
+        self.generation += 1
+        try:
+            self.db = connect(self.path)
+        except sqlite3.DatabaseError as again:
+            raise TmError(f"the memory index cannot be rebuilt ({again})", self.path, 1,
+                          "check the disk and the folder's permissions") from None
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; what lookups kept from before it is dropped."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self.generation += 1
+        try:
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException:
+            rollback(self.db)
+            raise
+        finally:
+            self.generation += 1  # also after: nothing read during the write is kept
+
+    def drop_file(self, file_id: int) -> None:
+        lo, hi = unit_range(file_id)
+        self.db.execute("DELETE FROM variants WHERE unit_id >= ? AND unit_id < ?", (lo, hi))
+        for table in ("postings", "posted", "exacts"):
+            self.db.execute(f"DELETE FROM {table} WHERE file_id = ?", (file_id,))
+        self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+
+    def close(self) -> None:
+        self.db.close()

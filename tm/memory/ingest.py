@@ -1,0 +1,244 @@
+"""Putting one memory file into the index: its rows, and per source language its word
+postings, text lengths and exact-match hashes (`Words`).
+
+Serial: the rows are stored and the postings built in one pass over the units.
+Parallel (big files, or forced): a child process is forked FIRST, before this process
+starts any thread or reads a byte; it reads the file on its own and builds the postings
+while this process reads it again and stores the rows. Both passes number units the
+same way (`Rows`), so the result is the serial one; the equality is tested on generated
+input with the parallel path forced (`TM_INDEX_PARALLEL=1` or `parallel=True`).
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+import sqlite3
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tm.memory.formats import MemoryUnit
+from tm.memory.indexdb import unit_range
+from tm.memory.match import key_hashes
+from tm.memory.postings import LENGTHS, build_postings, to_blob
+
+BUILD_CHUNK = 50_000
+"""Texts tokenized at a time when building postings."""
+PARALLEL_BYTES = 32 << 20
+"""File size from which a forked child builds the postings while this process reads and
+stores the file (on systems with fork and more than one core)."""
+PARALLEL_ENV = "TM_INDEX_PARALLEL"
+"""`1` forces the parallel path on (even on one core, for tests), `0` off."""
+
+
+class Words:
+    """One file's postings, text lengths and exact-match hashes in one language, built
+    from chunks of (positions, texts) in ascending position order."""
+
+    def __init__(self) -> None:
+        self.lists: dict[str, array[int]] = {}
+        self.sizes = array("H")
+        self.hashes = array("I")
+        self.positions = array("I")
+
+    def feed(self, positions: list[int], texts: list[str]) -> None:
+        if not positions:
+            return
+        for tok, ids in build_postings(texts, positions).items():
+            have = self.lists.get(tok)
+            if have is None:
+                self.lists[tok] = ids
+            else:
+                have.extend(ids)
+        sizes = self.sizes
+        sizes.frombytes(bytes(2 * (positions[-1] + 1 - len(sizes))))
+        for pos, text in zip(positions, texts, strict=True):
+            sizes[pos] = min(len(text), 0xFFFF)
+        self.hashes.extend(key_hashes(texts))
+        self.positions.extend(positions)
+
+    def postings(self) -> Iterator[tuple[str, array[int]]]:
+        yield from self.lists.items()
+        yield LENGTHS, self.sizes
+
+    def exact(self) -> tuple[array[int], array[int]]:
+        """The hashes in ascending order and the unit position of each."""
+        import numpy as np
+
+        hashes = np.frombuffer(self.hashes, dtype=np.uint32)
+        order = np.argsort(hashes, kind="stable")
+        positions = np.frombuffer(self.positions, dtype=np.uint32)
+        return (array("I", hashes[order].tobytes()), array("I", positions[order].tobytes()))
+
+
+def store_words(db: sqlite3.Connection, lang: str, file_id: int, built: Words) -> None:
+    db.executemany(
+        "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
+        ((lang, tok, file_id, len(ids), to_blob(ids)) for tok, ids in built.postings()))
+    hashes, ids = built.exact()
+    db.execute("INSERT INTO exacts VALUES (?, ?, ?, ?)",
+               (lang, file_id, to_blob(hashes), to_blob(ids)))
+    db.execute("INSERT INTO posted VALUES (?, ?)", (file_id, lang))
+
+
+class Rows:
+    """The `variants` rows of one file's units, numbered by position (uncertain termbase
+    entries keep their number but are left out: never filled), feeding the postings of
+    `langs` on the way."""
+
+    def __init__(self, base: int, langs: Iterable[str]) -> None:
+        self.base = base
+        self.units = self.skipped = 0
+        self.words = {lang: Words() for lang in langs}
+        self._pending: dict[str, tuple[list[int], list[str]]] = {
+            lang: ([], []) for lang in self.words}
+
+    def rows(self, units: Iterable[MemoryUnit]) -> Iterator[tuple[int, str, str, int]]:
+        pending = self._pending
+        pos = -1
+        for pos, unit in enumerate(units):
+            if unit.uncertain:
+                self.skipped += 1
+                continue
+            uid = self.base + pos
+            aligned = int(unit.aligned)
+            for lang, text in unit.texts.items():
+                yield uid, lang, text, aligned
+                todo = pending.get(lang)
+                if todo is not None:
+                    todo[0].append(pos)
+                    todo[1].append(text)
+                    if len(todo[0]) >= BUILD_CHUNK:
+                        self._flush(lang)
+        self.units = pos + 1 - self.skipped
+        for lang in pending:
+            self._flush(lang)
+
+    def _flush(self, lang: str) -> None:
+        todo = self._pending[lang]
+        self._pending[lang] = ([], [])
+        self.words[lang].feed(*todo)
+
+
+@dataclass(slots=True)
+class Ingested:
+    """What putting one file into the index gave."""
+
+    units: int
+    skipped: int
+    words: dict[str, Words]
+    """Per source language the postings built (empty where none were: built later)."""
+    forked: bool = False
+
+
+def parallel_wanted(size: int, langs: frozenset[str], forced: bool | None) -> bool:
+    """Whether a child builds the postings: forced by the caller or `TM_INDEX_PARALLEL`,
+    else for big files on a machine with a second core; never without fork or while
+    another thread runs (a fork copies no thread, and none of their locks' owners)."""
+    if not langs or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if threading.active_count() > 1:
+        return False
+    env = os.environ.get(PARALLEL_ENV, "")
+    if forced is None and env in ("0", "1"):
+        forced = env == "1"
+    if forced is not None:
+        return forced
+    return size >= PARALLEL_BYTES and (os.cpu_count() or 1) >= 2
+
+
+def ingest(db: sqlite3.Connection, file_id: int, read: Callable[[], Iterable[MemoryUnit]],
+           langs: frozenset[str], parallel: bool) -> Ingested:
+    """Store the units `read()` gives as file `file_id`'s rows and build their postings in
+    `langs` (in a forked child when `parallel`; `read` is then called in both)."""
+    child = _Child.start(read, langs) if parallel else None
+    rows = Rows(unit_range(file_id)[0], () if child is not None else langs)
+    try:
+        db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(read()))
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
+    if child is None:
+        return Ingested(rows.units, rows.skipped, rows.words)
+    built = child.result()
+    if built is None or built.units != rows.units:
+        return Ingested(rows.units, rows.skipped, {})  # child failed: built from the rows
+    return Ingested(rows.units, rows.skipped, built.words, forked=True)
+
+
+class _Child:
+    """A forked process that reads the file itself and sends back its built postings."""
+
+    def __init__(self, conn: Any, proc: Any) -> None:
+        self.conn, self.proc = conn, proc
+
+    @classmethod
+    def start(cls, read: Callable[[], Iterable[MemoryUnit]],
+              langs: frozenset[str]) -> _Child | None:
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_build_apart, args=(read, langs, theirs, mine), daemon=True)
+        try:
+            proc.start()
+        except OSError:
+            return None
+        theirs.close()
+        return cls(mine, proc)
+
+    def result(self) -> Ingested | None:
+        """What the child built; None if it failed (the caller builds it then)."""
+        try:
+            got: Ingested | None = self.conn.recv()
+        except (OSError, EOFError):
+            got = None
+        self.stop()
+        return got
+
+    def stop(self) -> None:
+        self.conn.close()
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join()
+
+
+def _build_apart(read: Callable[[], Iterable[MemoryUnit]], langs: frozenset[str],
+                 conn: Any, parent_end: Any) -> None:
+    """The child: the same `Rows` pass as the parent's, keeping only the postings."""
+    from tm.memory import tmxfast
+
+    parent_end.close()
+    tmxfast.CHECKED_ELSEWHERE = True  # the parent checks the XML (a daemon has no child)
+    rows = Rows(0, langs)
+    try:
+        collections.deque(rows.rows(read()), maxlen=0)
+        built: Ingested | None = Ingested(rows.units, rows.skipped, rows.words)
+    except Exception:  # the parent reads the same file and reports what is wrong
+        built = None
+    try:
+        conn.send(built)
+    except (OSError, ValueError):
+        pass
+
+
+def build_from_rows(db: sqlite3.Connection, file_id: int, lang: str) -> Words:
+    """The postings of a stored file in `lang` (a language no sync built them for)."""
+    lo, hi = unit_range(file_id)
+    cur = db.execute(
+        "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
+        "AND +lang = ? ORDER BY unit_id", (lo, hi, lang))  # +: walk the key range
+    built = Words()
+    while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
+        built.feed([u - lo for u, _ in rows], [t for _, t in rows])
+    return built
+
+
+def file_path(path: Path) -> str:
+    """How the index keys a file."""
+    return str(path.resolve())
