@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from tm.cli import Docs, Lang, Quiet, console, progress_bar, reported  # cli registers us last
+from tm.cli.common import Docs, Lang, Quiet, console, progress_bar, reported
 
 
 class Format(str, Enum):
@@ -18,108 +18,103 @@ class Format(str, Enum):
     github = "github"
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
-    @app.command()
-    @reported
-    def check(
-        paths: Annotated[list[Path] | None, typer.Argument(
-            help="PO files or folders (may be outside a project: counts and QA, no policy); "
-                 "default: every catalog of the project.", show_default=False)] = None,
-        lang: Lang = None,
-        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-        counts_only: Annotated[bool, typer.Option(
-            "--counts-only", help="Counts and policy only, no QA checks (fast).")] = False,
-        jobs: Annotated[int | None, typer.Option(
-            "--jobs", "-j", help="Worker processes (default: one per CPU for many files).",
-            show_default=False)] = None,
-        quiet: Quiet = False,
-    ) -> None:
-        """Check catalogs: counts against the [check] policy of tm.toml, and QA findings.
+@reported
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="PO files or folders (may be outside a project: counts and QA, no policy); "
+             "default: every catalog of the project.", show_default=False)] = None,
+    lang: Lang = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    counts_only: Annotated[bool, typer.Option(
+        "--counts-only", help="Counts and policy only, no QA checks (fast).")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", help="Worker processes (default: one per CPU for many files).",
+        show_default=False)] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Check catalogs: counts against the [check] policy of tm.toml, and QA findings.
 
-        Exit 0 when the policy holds, 1 when it does not, 2 for bad input.
-        QA codes: footnote, url, markup, number, citation, term, mixed-script,
-        double-space, identical, end-punctuation, unbalanced, hard-break, attributes,
-        joined; policy codes:
-        below-minimum, untranslated, fuzzy, stale (a project catalog no longer matches
-        its source: a sentence without entry, at its source line, or an entry whose
-        sentence is gone; run `tm segment`). Silence a code on one entry with a
-        `#, tm-ignore:<code>` flag; set severities in tm.toml [check.severity].
+    Exit 0 when the policy holds, 1 when it does not, 2 for bad input.
+    QA codes: footnote, url, markup, number, citation, term, mixed-script,
+    double-space, identical, end-punctuation, unbalanced, hard-break, attributes,
+    joined; policy codes:
+    below-minimum, untranslated, fuzzy, stale (a project catalog no longer matches
+    its source: a sentence without entry, at its source line, or an entry whose
+    sentence is gone; run `tm segment`). Silence a code on one entry with a
+    `#, tm-ignore:<code>` flag; set severities in tm.toml [check.severity].
 
-        Example: tm check --lang ru --format github
-        """
-        from tm.checks.output import format_github, format_input_error, format_json, format_text
-        from tm.checks.run import CheckReport, path_jobs, project_jobs, run_jobs
-        from tm.config import find_project, load_config
-        from tm.errors import TmError
+    Example: tm check --lang ru --format github
+    """
+    from tm.checks.output import format_github, format_input_error, format_json, format_text
+    from tm.checks.run import CheckReport, path_jobs, project_jobs, run_jobs
+    from tm.config import find_project, load_config
+    from tm.errors import TmError
 
-        try:
-            config = load_config() if not paths or find_project() else None
-            if paths:
-                job_list = path_jobs(paths, config, langs=lang, qa=not counts_only)
-            else:
-                assert config is not None
-                job_list = project_jobs(config, lang, qa=not counts_only)
-            with progress_bar("check", len(job_list), quiet or fmt is not Format.text) as step:
-                files = run_jobs(job_list, workers=jobs, progress=step)
-        except TmError as e:  # still one line on stderr and exit 2 (reported)
-            if fmt is not Format.text:
-                typer.echo(format_input_error(e, fmt.value), nl=False)
-            raise
-        report = CheckReport(files, config.check.fuzzy_counts_as_translated if config else False)
-        render = {Format.text: format_text, Format.json: format_json,
-                  Format.github: format_github}[fmt]
-        out = render(report)
-        if not (quiet and fmt is Format.text and report.ok):
-            typer.echo(out, nl=False)
-        raise typer.Exit(0 if report.ok else 1)
-
-    @app.command()
-    @reported
-    def status(
-        lang: Lang = None,
-        html: Annotated[Path | None, typer.Option(
-            "--html", help="Also write a self-contained HTML report with a bar chart.",
-            show_default=False)] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    ) -> None:
-        """Progress per document and language: translated, fuzzy, untranslated, a bar.
-
-        Example: tm status --html report.html
-        """
-        from tm.config import load_config
-        from tm.report import write_html
-        from tm.status import project_status, status_json, status_table
-
-        rows = project_status(load_config(), lang)
-        if as_json:
-            typer.echo(status_json(rows))
+    try:
+        config = load_config() if not paths or find_project() else None
+        if paths:
+            job_list = path_jobs(paths, config, langs=lang, qa=not counts_only)
         else:
-            # a pipe or CI log has no width of its own: do not squeeze the table into 80
-            out = console if console.is_terminal else Console(
-                width=160, highlight=False, markup=False, emoji=False)
-            out.print(status_table(rows))
-        if html is not None:
-            write_html(html, rows)
-            if not as_json:
-                console.print(f"wrote {html}", markup=False)
+            assert config is not None
+            job_list = project_jobs(config, lang, qa=not counts_only)
+        with progress_bar("check", len(job_list), quiet or fmt is not Format.text) as step:
+            files = run_jobs(job_list, workers=jobs, progress=step)
+    except TmError as e:  # still one line on stderr and exit 2 (reported)
+        if fmt is not Format.text:
+            typer.echo(format_input_error(e, fmt.value), nl=False)
+        raise
+    report = CheckReport(files, config.check.fuzzy_counts_as_translated if config else False)
+    render = {Format.text: format_text, Format.json: format_json,
+              Format.github: format_github}[fmt]
+    out = render(report)
+    if not (quiet and fmt is Format.text and report.ok):
+        typer.echo(out, nl=False)
+    raise typer.Exit(0 if report.ok else 1)
 
-    @app.command()
-    @reported
-    def lint(
-        docs: Docs = None,
-        fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    ) -> None:
-        """Source-side QA: mixed-script words, paragraphs broken mid-sentence (a warning),
-        near-miss romanizations of termbase entries. Exit 1 when an error is found.
+@reported
+def status(
+    lang: Lang = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write a self-contained HTML report with a bar chart.",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Progress per document and language: translated, fuzzy, untranslated, a bar.
 
-        Example: tm lint sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
-        """
-        from tm.checks.lint import format_findings, lint_project
-        from tm.config import load_config
-        from tm.project import resolve_documents
+    Example: tm status --html report.html
+    """
+    from tm.config import load_config
+    from tm.report import write_html
+    from tm.status import project_status, status_json, status_table
 
-        config = load_config()
-        found = lint_project(config, resolve_documents(config, docs))
-        typer.echo(format_findings(found, fmt.value), nl=False)
-        raise typer.Exit(1 if any(f.severity == "error" for f in found) else 0)
+    rows = project_status(load_config(), lang)
+    if as_json:
+        typer.echo(status_json(rows))
+    else:
+        # a pipe or CI log has no width of its own: do not squeeze the table into 80
+        out = console if console.is_terminal else Console(
+            width=160, highlight=False, markup=False, emoji=False)
+        out.print(status_table(rows))
+    if html is not None:
+        write_html(html, rows)
+        if not as_json:
+            console.print(f"wrote {html}", markup=False)
+
+@reported
+def lint(
+    docs: Docs = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> None:
+    """Source-side QA: mixed-script words, paragraphs broken mid-sentence (a warning),
+    near-miss romanizations of termbase entries. Exit 1 when an error is found.
+
+    Example: tm lint sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
+    """
+    from tm.checks.lint import format_findings, lint_project
+    from tm.config import load_config
+    from tm.project import resolve_documents
+
+    config = load_config()
+    found = lint_project(config, resolve_documents(config, docs))
+    typer.echo(format_findings(found, fmt.value), nl=False)
+    raise typer.Exit(1 if any(f.severity == "error" for f in found) else 0)

@@ -1,113 +1,22 @@
-"""The `tm` command line: thin typer commands over the library."""
+"""`tm init`, `tm segment` and `tm merge`: the project's round trip, thin commands over
+tm.init and tm.project."""
 
 from __future__ import annotations
 
-import functools
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from tm.cli.common import Docs, Lang, Quiet, console, err, progress_bar, reported
 from tm.config import load_config
-from tm.errors import TmError, escape_control
-from tm.names import language_option
+from tm.errors import escape_control
 
-app = typer.Typer(
-    name="tm",
-    help="Translation memory for lectures and Russian archival sources: "
-    "Markdown -> PO -> Markdown.",
-    no_args_is_help=True,
-    add_completion=True,  # --install-completion, --show-completion: about 0.2 ms per run
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-# no markup and no emoji codes: `b.po:100:` must not print as `b.po💯`, nor `[x]` vanish
-console = Console(soft_wrap=True, highlight=False, markup=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
-Docs = Annotated[
-    list[str] | None,
-    typer.Argument(help="Source documents (paths or names under sources/); default: all.",
-                   show_default=False),
-]
-Lang = Annotated[
-    list[str] | None,
-    typer.Option("--lang", "-l", help="Only this target language (repeatable).",
-                 show_default=False, callback=language_option),
-]
-OneLang = Annotated[
-    str,
-    typer.Option("--lang", "-l", help="The target language.", show_default=False,
-                 callback=language_option),
-]
+if TYPE_CHECKING:
+    from tm.advice_cache import CachedAdvisor
+    from tm.config import Config
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        from tm import __version__
-
-        typer.echo(f"tm {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _options(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_print_version, is_eager=True,
-        help="Print tm's version and exit.")] = False,
-) -> None:
-    """Options before the command."""
-
-
-def fail(e: TmError) -> typer.Exit:
-    err.print(f"tm: error: {e}", markup=False)
-    return typer.Exit(2)
-
-
-def reported(fn: F) -> F:
-    """Turn TmError into one line on stderr and exit code 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except TmError as e:
-            raise fail(e) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def interactive(quiet: bool) -> bool:
-    return not quiet and not os.environ.get("CI") and sys.stderr.isatty()
-
-
-@contextmanager
-def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar on a terminal; silence in CI, in pipes and with --quiet."""
-    if not interactive(quiet) or total < 2:
-        yield lambda _name: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True) as p:
-        task = p.add_task("", total=total)
-
-        def step(name: str) -> None:
-            p.update(task, advance=1, description=name)
-
-        yield step
-
-
-@app.command()
 @reported
 def init(
     path: Annotated[Path, typer.Argument(help="Project folder.")] = Path("."),
@@ -124,7 +33,6 @@ def init(
         console.print(f"created {p}", markup=False)
 
 
-@app.command()
 @reported
 def segment(docs: Docs = None, quiet: Quiet = False,
             no_memory: Annotated[bool, typer.Option(
@@ -193,16 +101,13 @@ def segment(docs: Docs = None, quiet: Quiet = False,
             )
 
 
-def _advisor(config: Any) -> Any:
-    """The project's translation memory, if the memory package is available."""
-    try:
-        from tm.memory import project_advisor
-    except ImportError:
-        return None
+def _advisor(config: Config) -> CachedAdvisor:
+    """The project's translation memory (empty when memory/ is)."""
+    from tm.memory import project_advisor
+
     return project_advisor(config)
 
 
-@app.command()
 @reported
 def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False,
           strict: Annotated[bool, typer.Option(
@@ -236,53 +141,3 @@ def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False,
         err.print(f"tm: {missing} sentence(s) in {stale} output(s) not in their catalogs "
                   "(run tm segment)", markup=False)
         raise typer.Exit(1)
-
-
-def _register() -> None:
-    from tm import cli_check, cli_memory, cli_review, cli_xliff
-
-    cli_memory.register(app)
-    cli_check.register(app)
-    cli_review.register(app)
-    cli_xliff.register(app)
-
-
-_register()
-
-
-def main() -> None:
-    """The console script. A usage error (unknown command or option, missing argument)
-    is one `tm: error:` line and exit 2, like every other bad input."""
-    # click's exception classes, as typer has them (its own copy of click since 0.2x)
-    usage_error = cast("type[Exception]", typer.BadParameter.__mro__[1])
-    click_exception = cast("type[Exception]", typer.BadParameter.__mro__[2])
-    try:
-        rv = app(standalone_mode=False, prog_name="tm")
-    except usage_error as e:
-        exc: Any = e
-        if type(e).__name__ == "NoArgsIsHelpError":  # plain `tm`: the help, as before
-            exc.show()
-            sys.exit(exc.exit_code)
-        err.print(escape_control(usage_error_line(exc)), markup=False)
-        sys.exit(2)
-    except click_exception as e:
-        exc = e
-        err.print(escape_control(f"tm: error: {' '.join(exc.format_message().split())}"),
-                  markup=False)
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("tm: aborted", markup=False)
-        sys.exit(130)
-    sys.exit(rv if isinstance(rv, int) else 0)
-
-
-def usage_error_line(e: Any) -> str:
-    """`tm: error: no such command 'x' (see `tm --help`)` for a click UsageError."""
-    what = " ".join(e.format_message().split()).rstrip(".")
-    what = what[:1].lower() + what[1:]
-    where = e.ctx.command_path if e.ctx is not None else "tm"
-    return f"tm: error: {what} (see `{where} --help`)"
-
-
-if __name__ == "__main__":
-    main()

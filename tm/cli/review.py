@@ -7,35 +7,32 @@ from typing import Annotated
 
 import typer
 
-from tm.cli import Docs, OneLang, console, reported  # cli registers us last
+from tm.cli.common import Docs, OneLang, console, reported
 
 
-def register(app: typer.Typer) -> None:
-    """Add `review` to `app`."""
-    @app.command()
-    @reported
-    def review(
-        lang: OneLang,
-        docs: Docs = None,
-        html: Annotated[Path | None, typer.Option(
-            "--html", help="Where to write the page (default: build/review-<lang>.html).",
-            show_default=False)] = None,
-    ) -> None:
-        """Write a side-by-side review page: source and translation sentence by sentence,
-        status colours, memory score and origin, term hints, QA findings, and a filter
-        for the sentences that need work. One self-contained HTML file.
+@reported
+def review(
+    lang: OneLang,
+    docs: Docs = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Where to write the page (default: build/review-<lang>.html).",
+        show_default=False)] = None,
+) -> None:
+    """Write a side-by-side review page: source and translation sentence by sentence,
+    status colours, memory score and origin, term hints, QA findings, and a filter
+    for the sentences that need work. One self-contained HTML file.
 
-        Example: tm review --lang ru --html review-ru.html
-        """
-        from tm.config import load_config
-        from tm.po import atomic_write
-        from tm.review import STATUSES, default_path, render_review, review_project
+    Example: tm review --lang ru --html review-ru.html
+    """
+    from tm.atomic import atomic_write
+    from tm.config import load_config
+    from tm.review import STATUSES, default_path, render_review, review_project
 
-        config = load_config()
-        reviews = review_project(config, lang, docs)
-        path = html if html is not None else default_path(config, lang)
-        atomic_write(path, render_review(reviews, lang))
-        rows = [r for d in reviews for r in d.rows]
-        counts = ", ".join(f"{sum(r.status == s for r in rows)} {s}" for s in STATUSES)
-        console.print(f"wrote {config.relative(path)}: {len(rows)} sentences ({counts})",
-                      markup=False)
+    config = load_config()
+    reviews = review_project(config, lang, docs)
+    path = html if html is not None else default_path(config, lang)
+    atomic_write(path, render_review(reviews, lang))
+    rows = [r for d in reviews for r in d.rows]
+    counts = ", ".join(f"{sum(r.status == s for r in rows)} {s}" for s in STATUSES)
+    console.print(f"wrote {config.relative(path)}: {len(rows)} sentences ({counts})",
+                  markup=False)
