@@ -142,7 +142,7 @@ class Config:
         """The project's memory files, matched by the `memory` globs, sorted."""
         found: set[Path] = set()
         for pattern in self.memory:
-            found.update(p for p in self.root.glob(pattern) if p.is_file())
+            found.update(glob_files(self.root, pattern))
         for p in found:  # a name tm writes into catalogs as the origin of a pre-fill
             check_name(p.name, self.relative(p))
         return sorted(found)
@@ -190,6 +190,22 @@ def glob_match(pattern: str, path: str) -> bool:
     (True, True)
     """
     return _glob_regex(pattern).match(path) is not None
+
+
+def glob_files(root: Path, pattern: str) -> list[Path]:
+    """The files `pattern` names under `root`, by `glob_match` (the one glob semantics of
+    tm.toml); the walk starts at the pattern's leading folders without wildcards."""
+    parts = pattern.split("/")
+    fixed = 0
+    while fixed < len(parts) - 1 and not any(c in parts[fixed] for c in "*?"):
+        fixed += 1
+    base = root.joinpath(*parts[:fixed])
+    if not base.is_dir():
+        return []
+    deep = fixed < len(parts) - 1 or "**" in parts[-1]
+    prefix = "".join(f"{part}/" for part in parts[:fixed])
+    return [p for p in (base.rglob("*") if deep else base.iterdir())
+            if glob_match(pattern, prefix + p.relative_to(base).as_posix()) and p.is_file()]
 
 
 _TOP_KEYS: dict[str, type | tuple[type, ...]] = {

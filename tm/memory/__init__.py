@@ -52,23 +52,13 @@ def builtin_termbase() -> Path | None:
     return path if path.is_file() else None
 
 
-def _tbx_reader_available() -> bool:
-    try:
-        import tm.tbx  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def memory_sources(config: Config) -> list[MemorySource]:
     """The files the project's memory consists of, with the origin name each reports."""
     from tm.memory.index import MemorySource
 
-    tbx = _tbx_reader_available()
-    out = [MemorySource(p, config.relative(p)) for p in config.memory_files()
-           if tbx or p.suffix.lower() != ".tbx"]
+    out = [MemorySource(p, config.relative(p)) for p in config.memory_files()]
     builtin = builtin_termbase()
-    if config.builtin_terms and builtin is not None and tbx:
+    if config.builtin_terms and builtin is not None:
         out.append(MemorySource(builtin, BUILTIN_ORIGIN))
     return out
 
@@ -93,24 +83,15 @@ def open_index(config: Config, sync: bool = True) -> MemoryIndex:
 
 
 def load_helpers(config: Config) -> Helpers:
-    """tm.terms and tm.citations, when present (they are optional to the memory)."""
+    """The project's termbase (term hints) and tm.citations (citation conversions)."""
+    from tm.citations import convert_citation, find_citations
     from tm.memory.advisor import Helpers
+    from tm.terms import hint_lines, load_termbase
 
-    h = Helpers()
-    try:
-        from tm.terms import hint_lines, load_termbase
-
-        termbase = load_termbase(config)
-        if len(termbase):
-            h.find_terms, h.hint_lines = termbase.find, hint_lines
-    except ImportError as e:
-        h.errors.append(f"term hints off: {e}")
-    try:
-        from tm.citations import convert_citation, find_citations
-
-        h.convert_citation, h.find_citations = convert_citation, find_citations
-    except ImportError as e:
-        h.errors.append(f"citations off: {e}")
+    h = Helpers(convert_citation=convert_citation, find_citations=find_citations)
+    termbase = load_termbase(config)
+    if len(termbase):
+        h.find_terms, h.hint_lines = termbase.find, hint_lines
     return h
 
 

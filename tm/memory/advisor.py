@@ -8,7 +8,7 @@ segments costs a few SQL statements per thousand segments, never a scan per segm
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tm.memory.gate import gate
@@ -30,7 +30,6 @@ class Helpers:
     hint_lines: Callable[[list[Any]], list[str]] | None = None
     convert_citation: Callable[[str, str, str], str | None] | None = None
     find_citations: Callable[[str, str], list[Any]] | None = None
-    errors: list[str] = field(default_factory=list)
 
 
 def _masked(text: str, citations: list[Any]) -> str:

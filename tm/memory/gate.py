@@ -10,13 +10,16 @@ sees why the suggestion needs a look before it is accepted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tm.model import Match, Suggestion
 
+if TYPE_CHECKING:
+    from tm.terms import Termbase
+
 
 def qa_codes(source: str, translation: str, source_lang: str, target_lang: str,
-             termbase: Any = None) -> list[str]:
+             termbase: Termbase | None = None) -> list[str]:
     """Codes of the QA checks that `translation` of `source` fails, in check order."""
     from tm.checks.context import Context
     from tm.checks.registry import QA_CHECKS
@@ -41,7 +44,7 @@ def fit_end_punctuation(segment: str, translation: str, unit_source: str | None)
 
 
 def gate(segment: str, suggestion: Suggestion, match: Match | None, source_lang: str,
-         target_lang: str, termbase: Any = None) -> None:
+         target_lang: str, termbase: Termbase | None = None) -> None:
     """Fit `suggestion` (a non-exact pre-fill) to the gate, or name what still fails it in
     its `tm:` comment. Exact memory matches are the memory's own reviewed text: they
     are annotated, never changed."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from tm.atomic import atomic_write
 from tm.config import Config
@@ -66,7 +65,3 @@ def learn(config: Config) -> LearnReport:
     if added or (old and len(merged) != len(old)):
         atomic_write(dest, tmx_bytes(merged, default_source_language(config)).decode("utf-8"))
     return LearnReport(config.relative(dest), added, len(merged), len(catalogs))
-
-
-def learned_path(config: Config) -> Path:
-    return config.root / MEMORY_DIR / LEARNED
