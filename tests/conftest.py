@@ -1,15 +1,66 @@
-"""Shared fixtures: a throw-away copy of the bundled project."""
+"""Shared fixtures (a throw-away copy of the bundled project), the books that are not
+shipped, and the CI switch under which a skipped test is a failed one.
+
+`TM_REQUIRE_TOOLS=1` (set by .ci/run) turns every skip into a failure: CI installs
+gettext, PostgreSQL, Chromium and OmegaT, so a test that skips there says a tool is
+missing, not that all is well. The one exception is a test marked `corpus`: it needs the
+whole Rust books, which the repository cannot ship (TM_CORPORA names their folder).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LECTURE = ROOT / "sources" / "lectures" / "weiss-2025-stalinist-war-on-trotskyists.md"
 LECTURE_DOC = "lectures/weiss-2025-stalinist-war-on-trotskyists"
+CORPORA = Path(os.environ.get("TM_CORPORA") or ROOT.parent / "corpora")
+"""The folder holding `rust-lang+book/src` and `rust-lang-ru+book/rustbook-ru/src`:
+TM_CORPORA, else a `corpora` folder beside the repository."""
+REQUIRE_TOOLS = "TM_REQUIRE_TOOLS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "corpus: needs the books under TM_CORPORA (may skip even in CI)")
+
+
+def _required() -> bool:
+    return os.environ.get(REQUIRE_TOOLS, "") not in ("", "0")
+
+
+def _as_failure(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """A skip report made a failure that says why it was skipped and why that fails."""
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    report.outcome = "failed"
+    report.longrepr = (f"skipped under {REQUIRE_TOOLS}=1, where every tool the tests use "
+                       f"must be installed: {reason}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    if (report.skipped and _required() and not hasattr(report, "wasxfail")
+            and item.get_closest_marker("corpus") is None):
+        _as_failure(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, None]:
+    """A module-level skip (`pytest.importorskip`) fails too."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _required():
+        _as_failure(report)
 
 
 @pytest.fixture

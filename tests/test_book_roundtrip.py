@@ -1,5 +1,6 @@
 """A real book through segment and merge: chapters of the Rust book in English and
-Russian (tests/data/rustbook, MIT), and the whole books where /work/corpora holds them.
+Russian (tests/data/rustbook, MIT), and the whole books where TM_CORPORA (or a `corpora`
+folder beside the repository) holds them.
 
 Identity translations give every chapter back byte for byte; an upper-case
 pseudo-translation keeps the HTML structure and leaves no lowercase running text; the
@@ -18,11 +19,12 @@ from tm.merge import merge
 from tm.segment import segment_document
 from tm.source import units
 
+from .conftest import CORPORA as BOOKS
 from .test_roundtrip import prose, pseudo, skeleton
 
 DATA = Path(__file__).parent / "data" / "rustbook"
-CORPORA = {"en": Path("/work/corpora/rust-lang+book/src"),
-           "ru": Path("/work/corpora/rust-lang-ru+book/rustbook-ru/src")}
+CORPORA = {"en": BOOKS / "rust-lang+book" / "src",
+           "ru": BOOKS / "rust-lang-ru+book" / "rustbook-ru" / "src"}
 CHAPTERS = [(lang, p) for lang in ("en", "ru") for p in sorted((DATA / lang).glob("*.md"))]
 
 
@@ -60,6 +62,7 @@ def test_captions_are_offered_whole() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.corpus
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_whole_book_round_trips(lang: str) -> None:
     """Every chapter of the book, where the corpora are on this machine (not in CI)."""

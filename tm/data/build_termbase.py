@@ -1,8 +1,8 @@
 """Build tm/data/termbase.tbx (TBX-Basic, TBX v2 `martif`) from tm/data/termbase.tsv.
 
 The TSV is what people edit (one line per concept); the TBX is what tools read.
-Run `python -m tm.data.build_termbase` after editing the TSV; a test checks that the
-shipped TBX is up to date.
+Run `python -m tm.data.build_termbase` after editing the TSV (`--check`: exit 1 when
+the TBX is out of date, writing nothing); a test checks that the shipped TBX is current.
 """
 
 from __future__ import annotations
@@ -152,13 +152,16 @@ def build_tbx(rows: list[Row]) -> bytes:
 def main(argv: list[str] | None = None) -> int:
     """Write termbase.tbx (or check that it is current with --check)."""
     args = sys.argv[1:] if argv is None else argv
+    if "-h" in args or "--help" in args:
+        print(__doc__.strip())
+        return 0
     data = build_tbx(parse_rows(SOURCE.read_text(encoding="utf-8")))
     if "--check" in args:
         current = TARGET.read_bytes() if TARGET.exists() else b""
         print("termbase.tbx is " + ("up to date" if current == data else "out of date"))
         return 0 if current == data else 1
     TARGET.write_bytes(data)
-    print(f"wrote {TARGET} ({data.count(b'<termEntry ')} entries)")
+    print(f"wrote tm/data/{TARGET.name} ({data.count(b'<termEntry ')} entries)")
     return 0
 
 
