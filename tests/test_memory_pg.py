@@ -1,7 +1,7 @@
 """The shared team memory on a real PostgreSQL server (memory_url).
 
-The server is TM_TEST_POSTGRES_URL (a scratch database: its `tm` schema is dropped
-between tests) or, without it, a throwaway cluster started here from
+The server is TM_TEST_POSTGRES_URL (a scratch database; each test works in a schema of
+its own, dropped afterwards) or, without it, a throwaway cluster started here from
 /usr/lib/postgresql/*/bin; the tests skip, saying why, only when neither is possible.
 """
 
@@ -14,7 +14,9 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -25,10 +27,13 @@ from typer.testing import CliRunner
 from tests.conftest import LECTURE
 from tm.cli import app
 from tm.config import load_config
+from tm.errors import TmError
 from tm.memory import MemoryAdvisor, MemorySource, SqliteIndex, open_index
-from tm.memory.pg import PostgresIndex, redact
+from tm.memory.pg import ServerUnreachable, SharedMemory
+from tm.memory.replica import ReplicaIndex, forget_connections, forget_origin, load_state
 from tm.model import Match
 from tm.po import read_po
+from tm.redact import redact
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -87,6 +92,7 @@ def _throwaway_cluster() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """A PostgreSQL URL the tests may scribble on."""
+    pytest.importorskip("psycopg", reason="no PostgreSQL driver: pip install 'tm[postgres]'")
     url = os.environ.get("TM_TEST_POSTGRES_URL")
     if url:
         yield url
@@ -94,14 +100,23 @@ def server() -> Iterator[str]:
         yield from _throwaway_cluster()
 
 
+_SCHEMAS = iter(range(1_000_000))
+
+
 @pytest.fixture
-def pg_url(server: str) -> str:
-    """The server with no `tm` schema: every test starts from an empty shared memory."""
+def pg_url(server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The server, with a schema of this test's own (TM_PG_SCHEMA: test runs sharing one
+    database do not meet), dropped afterwards: every test starts from an empty memory."""
     import psycopg
 
+    schema = f"tm_test_{os.getpid()}_{next(_SCHEMAS)}"
+    monkeypatch.setenv("TM_PG_SCHEMA", schema)
     with psycopg.connect(server, autocommit=True) as db:
-        db.execute("DROP SCHEMA IF EXISTS tm CASCADE")
-    return server
+        db.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    yield server
+    forget_connections()
+    with psycopg.connect(server, autocommit=True) as db:
+        db.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 # --- data -------------------------------------------------------------------------------
@@ -156,113 +171,315 @@ def summary(found: Mapping[str, Match]) -> dict[str, tuple[str, float, str, str]
     return {t: (m.target, round(m.score, 6), m.kind, m.origin) for t, m in found.items()}
 
 
-# --- tests ------------------------------------------------------------------------------
+# --- projects ---------------------------------------------------------------------------
+
+DOC = ("# Part 4\n\nHe bluntly told his accusers that they were sitting there as "
+       "representatives of that bureaucracy.\n\nIn June 1928, Trotsky and other leaders of "
+       "the Opposition were summoned before the party tribunal.\n\nThe world revolution had "
+       "been delayed, and the workers of Europe had suffered heavy defeats.\n\nSuch is the "
+       "statute of the Comintern.\n")
+STATUTE = "Such is the statute of the Comintern."
 
 
-def test_lookups_give_the_same_best_matches_as_sqlite(pg_url: str, tmp_path: Path) -> None:
-    sources, en, ru = memory_and_queries(tmp_path)
-    sqlite = SqliteIndex(tmp_path / "index.sqlite")
-    pg = PostgresIndex(pg_url)
-    try:
-        assert sqlite.sync(sources).units == pg.sync(sources).units > 100
-        assert pg.languages() == sqlite.languages() == {"en", "ru", "de"}
-        for texts, src, tgt in ((en, "en", "ru"), (ru, "ru", "en")):
-            ex_s, ex_p = sqlite.exact(texts, src, tgt), pg.exact(texts, src, tgt)
-            assert {t: [(c.source, c.target, c.origin) for c in cs] for t, cs in ex_s.items()} \
-                == {t: [(c.source, c.target, c.origin) for c in cs] for t, cs in ex_p.items()}
-            best_s = summary(MemoryAdvisor(sqlite, 75).best(texts, src, tgt))
-            best_p = summary(MemoryAdvisor(pg, 75).best(texts, src, tgt))
-            assert best_p == best_s
-        kinds = [m[2] for m in summary(MemoryAdvisor(pg, 75).best(en, "en", "ru")).values()]
-        assert kinds.count("exact") >= 3 and kinds.count("adapted") >= 15
-        assert kinds.count("fuzzy") >= 10
-        assert [(u.texts, u.extra["origin"]) for u in pg.units()] == \
-            [(u.texts, u.extra["origin"]) for u in sqlite.units()]
-    finally:
-        sqlite.close()
-        pg.close()
-
-
-def test_resync_replaces_a_changed_file_and_keeps_other_origins(pg_url: str,
-                                                                tmp_path: Path) -> None:
-    shutil.copy(DATA / "memory_lecture.tmx", tmp_path / "lecture.tmx")
-    shutil.copy(DATA / "memory_glossary.csv", tmp_path / "glossary.csv")
-    mine = [MemorySource(tmp_path / "lecture.tmx", "memory/lecture.tmx")]
-    theirs = [MemorySource(tmp_path / "glossary.csv", "memory/glossary.csv")]
-    statute = "Such is the statute of the Comintern."
-    a, b = PostgresIndex(pg_url), PostgresIndex(pg_url)  # two translators
-    try:
-        assert a.sync(mine).indexed == ["memory/lecture.tmx"]
-        assert b.sync(theirs).indexed == ["memory/glossary.csv"]
-        assert a.sync(mine).indexed == [] and a.sync(mine).unchanged == 1
-        assert a.origins() == ["memory/lecture.tmx", "memory/glossary.csv"]
-        tmx = tmp_path / "lecture.tmx"
-        st = tmx.stat()
-        os.utime(tmx, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # touched, same content
-        assert a.sync(mine).unchanged == 1
-        tmx.write_text(tmx.read_text("utf-8").replace("Таков устав", "Вот устав"), "utf-8")
-        report = a.sync(mine)
-        assert (report.indexed, report.removed, report.units) == (["memory/lecture.tmx"], [], 5)
-        (cand,) = b.exact([statute], "en", "ru")[statute]
-        assert cand.target == "Вот устав Коминтерна."
-        assert b.exact(["Left Opposition"], "en", "ru")["Left Opposition"][0].origin == \
-            "memory/glossary.csv"
-        assert a.sync([]).removed == []  # nobody else's origins go away
-        assert sorted(b.origins()) == ["memory/glossary.csv", "memory/lecture.tmx"]
-        assert a.forget("memory/lecture.tmx") and a.exact([statute], "en", "ru") == {}
-    finally:
-        a.close()
-        b.close()
-
-
-def test_segment_with_memory_url_prefills_the_catalog(pg_url: str, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "doc.md").write_text(
-        "# Part 4\n\nHe bluntly told his accusers that they were sitting there as "
-        "representatives of that bureaucracy.\n\nIn June 1928, Trotsky and other leaders of "
-        "the Opposition were summoned before the party tribunal.\n\nThe world revolution had "
-        "been delayed, and the workers of Europe had suffered heavy defeats.\n",
-        encoding="utf-8")
-    (tmp_path / "memory").mkdir()
-    shutil.copy(DATA / "memory_lecture.tmx", tmp_path / "memory" / "lecture.tmx")
-    (tmp_path / "tm.toml").write_text(
-        f'languages = ["en", "ru"]\nmemory_url = "{pg_url}"\nbuiltin_terms = false\n'
+def make_project(root: Path, url: str | None, memory: dict[str, Path] | None = None,
+                 extra: str = "") -> Path:
+    """A project at `root` with DOC, the given memory files and (or not) memory_url."""
+    (root / "sources").mkdir(parents=True, exist_ok=True)
+    (root / "sources" / "doc.md").write_text(DOC, encoding="utf-8")
+    (root / "memory").mkdir(exist_ok=True)
+    for name, src in (memory or {}).items():
+        shutil.copy(src, root / "memory" / name)
+    url_line = f'memory_url = "{url}"\n' if url else ""
+    (root / "tm.toml").write_text(
+        f'languages = ["en", "ru"]\nbuiltin_terms = false\n{url_line}{extra}'
         '[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    r = runner.invoke(app, ["segment", "--quiet"])
-    assert r.exit_code == 0, r.output
-    got = {m.msgid: m for m in read_po(tmp_path / "locales" / "ru" / "doc.po").messages}
-    exact = got["He bluntly told his accusers that they were sitting there as representatives "
-                "of that bureaucracy."]
-    assert exact.msgstr.startswith("Он прямо сказал") and not exact.fuzzy
-    assert "tm: 100% memory/lecture.tmx" in exact.extracted
-    year = got["In June 1928, Trotsky and other leaders of the Opposition were summoned "
-               "before the party tribunal."]
-    assert year.msgstr.startswith("В июне 1928 г. Троцкий") and year.fuzzy
-    assert "tm: 99% memory/lecture.tmx (adapted)" in year.extracted
-    fuzzy = got["The world revolution had been delayed, and the workers of Europe had "
-                "suffered heavy defeats."]
-    assert fuzzy.fuzzy and fuzzy.msgstr.startswith("Мировая революция")
-    assert not (tmp_path / ".tm" / "index.sqlite").exists()  # the server served the lookups
-    index = open_index(load_config())
-    try:
-        assert isinstance(index, PostgresIndex)
-        assert index.origins() == ["memory/lecture.tmx"]
-    finally:
-        index.close()
-    r = runner.invoke(app, ["memory", "search", "Such is the statute of the Comintern",
-                            "--to", "ru"])
-    assert r.exit_code == 0 and "Таков устав Коминтерна." in r.output
-    r = runner.invoke(app, ["memory", "export", "out.tmx"])
-    assert r.exit_code == 0, r.output
-    assert "Таков устав Коминтерна." in (tmp_path / "out.tmx").read_text("utf-8")
+    return root
+
+
+def tm_run(root: Path, *args: str, env: dict[str, str] | None = None,
+           block_psycopg: bool = False) -> subprocess.CompletedProcess[str]:
+    """`tm ARGS` in a separate process (as a translator runs it), in `root`."""
+    pre = "import sys; sys.modules['psycopg'] = None; " if block_psycopg else "import sys; "
+    code = pre + "from tm.cli import main; sys.argv[0] = 'tm'; sys.exit(main())"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=root, text=True,
+                          capture_output=True, timeout=300, env={**os.environ, **(env or {})})
+
+
+def catalog(root: Path) -> dict[str, tuple[str, bool, list[str]]]:
+    return {m.msgid: (m.msgstr, m.fuzzy, m.extracted)
+            for m in read_po(root / "locales" / "ru" / "doc.po").messages if m.msgid}
+
+
+class Proxy:
+    """A TCP forwarder to the server: stopping it makes the server unreachable for the
+    clients that connect through it (the server itself stays up for the others)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.socks: list[socket.socket] = []
+        self.running = False
+
+    def start(self) -> None:
+        if not self.running:
+            self.listener = socket.socket()
+            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.listener.bind(("127.0.0.1", self.port))
+            self.listener.listen(16)
+            self.running = True
+            threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            up = socket.create_connection(self.target)
+            self.socks += [conn, up]
+            for a, b in ((conn, up), (up, conn)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        self.running = False
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept
+        except OSError:
+            pass
+        self.listener.close()
+        for s in self.socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.socks.clear()
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def tcp_url(url: str) -> tuple[str, int] | None:
+    """Host and port of a TCP server URL (None for a unix socket)."""
+    import psycopg
+
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    host = str(params.get("host") or "")
+    if not host or host.startswith("/"):
+        return None
+    return host, int(params.get("port") or 5432)
+
+
+def via(url: str, port: int) -> str:
+    import psycopg
+
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    params.update(host="127.0.0.1", port=str(port))
+    return str(psycopg.conninfo.make_conninfo("", **params))
+
+
+# --- tests ------------------------------------------------------------------------------
+
+
+def test_replica_lookups_give_the_same_best_matches_as_the_local_index(
+        pg_url: str, tmp_path: Path) -> None:
+    sources, en, ru = memory_and_queries(tmp_path)
+    local = SqliteIndex(tmp_path / "index.sqlite", {"en", "ru"})
+    replica = ReplicaIndex(load_config(make_project(tmp_path / "p", pg_url)))
+    try:
+        assert local.sync(sources).units == replica.sync(sources).units > 100
+        assert replica.languages() == local.languages() == {"en", "ru", "de"}
+        for texts, src, tgt in ((en, "en", "ru"), (ru, "ru", "en")):
+            ex_l, ex_r = local.exact(texts, src, tgt), replica.exact(texts, src, tgt)
+            assert {t: [(c.source, c.target, c.origin) for c in cs] for t, cs in ex_l.items()} \
+                == {t: [(c.source, c.target, c.origin) for c in cs] for t, cs in ex_r.items()}
+            best_l = summary(MemoryAdvisor(local, 75).best(texts, src, tgt))
+            best_r = summary(MemoryAdvisor(replica, 75).best(texts, src, tgt))
+            assert best_r == best_l
+        kinds = [m[2] for m in summary(MemoryAdvisor(replica, 75).best(en, "en", "ru")).values()]
+        assert kinds.count("exact") >= 3 and kinds.count("adapted") >= 15
+        assert kinds.count("fuzzy") >= 10
+        assert [(u.texts, u.extra["origin"]) for u in replica.units()] == \
+            [(u.texts, u.extra["origin"]) for u in local.units()]
+    finally:
+        local.close()
+        replica.close()
+
+
+def test_segment_with_memory_url_fills_like_the_local_index(pg_url: str,
+                                                           tmp_path: Path) -> None:
+    mem = {"lecture.tmx": DATA / "memory_lecture.tmx"}
+    local = make_project(tmp_path / "local", None, mem)
+    shared = make_project(tmp_path / "shared", pg_url, mem)
+    for root in (local, shared):
+        r = tm_run(root, "segment", "--quiet")
+        assert r.returncode == 0, r.stderr
+    got = catalog(shared)
+    assert got == catalog(local)
+    exact = got["He bluntly told his accusers that they were sitting there as representatives "
+                "of that bureaucracy."]
+    assert exact[0].startswith("Он прямо сказал") and not exact[1]
+    assert "tm: 100% memory/lecture.tmx" in exact[2]
+    assert not (shared / ".tm" / "index.sqlite").exists()  # the replica serves lookups
+    assert load_state(shared / ".tm" / "replica").seq > 0
+    r = tm_run(shared, "memory", "search", STATUTE, "--to", "ru")
+    assert r.returncode == 0 and "Таков устав Коминтерна." in r.stdout
+    r = tm_run(shared, "memory", "export", "out.tmx")
+    assert r.returncode == 0, r.stderr
+    assert "Таков устав Коминтерна." in (shared / "out.tmx").read_text("utf-8")
+
+
+def write_pairs(path: Path, n: int, tag: str, start: int = 0) -> list[tuple[str, str]]:
+    pairs = [(f"Sentence number {i} of the {tag} memory, with words.",
+              f"Предложение {i} из памяти {tag}.") for i in range(start, start + n)]
+    write_tmx(path, pairs)
+    return pairs
+
+
+def test_a_client_pulls_only_what_changed_and_drops_what_was_replaced(
+        pg_url: str, tmp_path: Path) -> None:
+    a_root = make_project(tmp_path / "a", pg_url, {"lecture.tmx": DATA / "memory_lecture.tmx"})
+    b_root = make_project(tmp_path / "b", pg_url)
+    b_file = b_root / "memory" / "glossary.tmx"
+    write_pairs(b_file, 50, "glossary")
+    a, b = open_index(load_config(a_root)), open_index(load_config(b_root))
+    assert isinstance(a, ReplicaIndex) and isinstance(b, ReplicaIndex)
+    folder = a_root / ".tm" / "replica"
+    try:
+        b.sync(load_memory(b_root))
+        a.sync(load_memory(a_root))
+        assert a.origins() == ["memory/lecture.tmx", "memory/glossary.tmx"]
+        first = sorted(folder.glob("*.csv"))
+        assert len(first) == 2
+        # B appends 3 units: one new batch of 3 units on the server and in A's replica
+        pairs = write_pairs(b_file, 53, "glossary")
+        b.sync(load_memory(b_root))
+        a.sync(load_memory(a_root))
+        files = sorted(folder.glob("*.csv"))
+        assert files[:2] == first and len(files) == 3
+        assert len(files[2].read_text("utf-8").splitlines()) == 1 + 3
+        probe = "Sentence number 51 of the glossary memory, with words."
+        (cand,) = a.exact([probe], "en", "ru")[probe]
+        assert cand.target == "Предложение 51 из памяти glossary."
+        # B changes a unit at the start: its batches are dropped (tombstones), one added
+        pairs[0] = (pairs[0][0], "Исправленный перевод.")
+        write_tmx(b_file, pairs)
+        b.sync(load_memory(b_root))
+        before = a.state.seq
+        a.sync(load_memory(a_root))
+        assert a.state.seq > before
+        files = sorted(folder.glob("*.csv"))
+        assert files[0] == first[0] and len(files) == 2
+        (cand,) = a.exact([pairs[0][0]], "en", "ru")[pairs[0][0]]
+        assert cand.target == "Исправленный перевод." and cand.origin == "memory/glossary.tmx"
+        assert sum(1 for u in a.units() if u.extra["origin"] == "memory/glossary.tmx") == 53
+    finally:
+        a.close()
+        b.close()
+
+
+def load_memory(root: Path) -> list[MemorySource]:
+    from tm.memory import memory_sources
+
+    return memory_sources(load_config(root))
+
+
+def test_forget_removes_an_origin_for_every_client(pg_url: str, tmp_path: Path) -> None:
+    a_root = make_project(tmp_path / "a", pg_url, {"lecture.tmx": DATA / "memory_lecture.tmx"})
+    b_root = make_project(tmp_path / "b", pg_url)
+    write_pairs(b_root / "memory" / "old.tmx", 20, "old")
+    for root in (a_root, b_root, a_root):
+        assert tm_run(root, "segment", "--quiet").returncode == 0
+    (b_root / "memory" / "old.tmx").unlink()  # gone from B's files, still shared
+    assert forget_origin(load_config(a_root), "memory/old.tmx") == 20
+    with pytest.raises(TmError, match="no units from 'memory/old.tmx'.*memory/lecture.tmx"):
+        forget_origin(load_config(a_root), "memory/old.tmx")
+    for root in (a_root, b_root):
+        index = open_index(load_config(root))
+        try:
+            assert isinstance(index, ReplicaIndex)
+            assert index.origins() == ["memory/lecture.tmx"]
+            assert {u.extra["origin"] for u in index.units()} == {"memory/lecture.tmx"}
+        finally:
+            index.close()
+
+
+def test_forget_without_memory_url_follows_the_memory_folder(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", None, {"lecture.tmx": DATA / "memory_lecture.tmx"})
+    open_index(load_config(root)).close()
+    with pytest.raises(TmError, match="is a memory file of this project"):
+        forget_origin(load_config(root), "memory/lecture.tmx")
+    (root / "memory" / "lecture.tmx").unlink()
+    assert forget_origin(load_config(root), "memory/lecture.tmx") == 5
+    with pytest.raises(TmError, match="the memory is empty"):
+        forget_origin(load_config(root), "memory/lecture.tmx")
+
+
+def test_offline_replica_works_and_syncs_when_the_server_is_back(
+        pg_url: str, tmp_path: Path) -> None:
+    target = tcp_url(pg_url)
+    if target is None:
+        pytest.skip("the test server listens on a unix socket only: no TCP proxy to cut")
+    proxy = Proxy(*target)
+    proxy.start()
+    url = via(pg_url, proxy.port)
+    mem = {"lecture.tmx": DATA / "memory_lecture.tmx"}
+    a_root = make_project(tmp_path / "a", url, mem, 'memory_offline = "replica"\n')
+    try:
+        assert tm_run(a_root, "segment", "--quiet").returncode == 0
+        filled = catalog(a_root)
+        proxy.stop()
+        (a_root / "locales" / "ru" / "doc.po").unlink()
+        r = tm_run(a_root, "segment", "--quiet")
+        assert r.returncode == 0, r.stderr
+        (line,) = r.stderr.strip().splitlines()
+        assert line.startswith("tm: note: shared memory ") and "unreachable" in line
+        assert "working from the local replica" in line
+        assert catalog(a_root) == filled
+        # without memory_offline: one line, exit 2
+        strict = make_project(tmp_path / "strict", url, mem)
+        r = tm_run(strict, "segment", "--quiet")
+        assert r.returncode == 2
+        (line,) = r.stderr.strip().splitlines()
+        assert line.startswith(f"tm: error: {strict / 'tm.toml'}:3: cannot connect to ")
+        # meanwhile another client adds a unit; the server comes back; A catches up
+        b_root = make_project(tmp_path / "b", pg_url)
+        write_tmx(b_root / "memory" / "b.tmx", [(STATUTE, "Вот устав Коминтерна.")])
+        assert tm_run(b_root, "segment", "--quiet").returncode == 0
+        proxy.start()
+        r = tm_run(a_root, "segment", "--quiet")
+        assert r.returncode == 0 and r.stderr == ""
+        assert "memory/b.tmx" in [o for _, o in load_state(a_root / ".tm" / "replica").batches]
+    finally:
+        proxy.stop()
+
+
+def test_memory_offline_must_be_error_or_replica(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", None, None, 'memory_offline = "sometimes"\n')
+    r = tm_run(root, "segment", "--quiet")
+    assert r.returncode == 2
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(f"tm: error: {root / 'tm.toml'}:3: `memory_offline` must be")
 
 
 @pytest.mark.parametrize("url, what", [
@@ -283,8 +500,70 @@ def test_unreachable_server_or_bad_url_is_one_line_exit_2(
     (line,) = r.output.strip().splitlines()
     assert line.startswith(f"tm: error: {tmp_path / 'tm.toml'}:4: ")
     assert what in line and "secret" not in line
-    assert "memory_url" in line
+    assert "memory_url" in line or "cannot connect" in line
     assert not (tmp_path / "locales" / "ru" / "doc.po").exists()
+
+
+def test_the_password_is_never_printed(pg_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    params = psycopg.conninfo.conninfo_to_dict(pg_url)
+    params["password"] = "hunter2-Secret"
+    wrong = psycopg.conninfo.make_conninfo("", **params)
+    if params.get("host", "").startswith("/"):
+        pytest.skip("a trust-authenticated unix socket ignores passwords")
+    target = tcp_url(pg_url)
+    assert target is not None
+    bad = f"postgresql://tm:hunter2-Secret@{target[0]}:{target[1]}/{params.get('dbname')}"
+    for url in (bad, wrong):
+        root = make_project(tmp_path / f"p{len(url)}", url)
+        r = tm_run(root, "segment")
+        assert r.returncode == 2 or r.returncode == 0  # trust auth lets a wrong password in
+        assert "hunter2" not in r.stdout + r.stderr
+        closed = f"postgresql://tm:hunter2-Secret@127.0.0.1:{_free_port()}/tm"
+        offline = make_project(tmp_path / "off", closed, None,
+                               'memory_offline = "replica"\n')
+        r = tm_run(offline, "segment")
+        assert r.returncode == 0 and "tm: note: shared memory postgresql://tm:***@" in r.stderr
+        assert "hunter2" not in r.stdout + r.stderr
+        r = tm_run(offline, "status")
+        assert "hunter2" not in r.stdout + r.stderr
+
+
+def test_tls_settings_in_the_url_reach_libpq(monkeypatch: pytest.MonkeyPatch) -> None:
+    psycopg = pytest.importorskip("psycopg", reason="pip install 'tm[postgres]'")
+
+    seen: list[dict[str, object]] = []
+
+    def fake_connect(conninfo: str, **kwargs: object) -> None:
+        seen.append(psycopg.conninfo.conninfo_to_dict(conninfo))
+        raise psycopg.OperationalError("stop here")
+
+    monkeypatch.setattr(psycopg, "connect", fake_connect)
+    for url in ("postgresql://tm@db.example.org/tm?sslmode=verify-full&sslrootcert="
+                "/etc/tm/ca.pem&sslcert=/home/t/.tm.crt&sslkey=/home/t/.tm.key",
+                "host=db.example.org dbname=tm sslmode=verify-full "
+                "sslrootcert=/etc/tm/ca.pem sslcert=/home/t/.tm.crt sslkey=/home/t/.tm.key"):
+        with pytest.raises(ServerUnreachable, match="stop here"):
+            SharedMemory(url)
+        got = seen.pop()
+        assert got["sslmode"] == "verify-full" and got["sslrootcert"] == "/etc/tm/ca.pem"
+        assert got["sslcert"] == "/home/t/.tm.crt" and got["sslkey"] == "/home/t/.tm.key"
+        assert got["host"] == "db.example.org" and got["dbname"] == "tm"
+
+
+def test_without_the_postgres_extra(tmp_path: Path) -> None:
+    """psycopg is imported only when memory_url is set; missing, it is one line."""
+    shared = make_project(tmp_path / "shared", "postgresql://tm@127.0.0.1/tm")
+    r = tm_run(shared, "segment", block_psycopg=True)
+    assert r.returncode == 2
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(f"tm: error: {shared / 'tm.toml'}:3: ")
+    assert "pip install 'tm[postgres]'" in line
+    local = make_project(tmp_path / "local", None, {"lecture.tmx": DATA / "memory_lecture.tmx"})
+    r = tm_run(local, "segment", block_psycopg=True)
+    assert r.returncode == 0, r.stderr
+    assert catalog(local)[STATUTE][0] == "Таков устав Коминтерна."
 
 
 def test_redact_hides_the_password() -> None:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tm.atomic import atomic_write_bytes
 from tm.config import Config
-from tm.files import atomic_write_bytes
 from tm.model import Suggestion
 
 CACHE_DIR = ".tm"
@@ -64,12 +64,14 @@ def code_stamp() -> str:
 
 
 def memory_fingerprint(config: Config) -> str | None:
-    """A hash of everything the advice depends on, from stats only; None for a shared
-    (PostgreSQL) memory, which can change without any file here changing."""
-    if config.memory_url:
-        return None
+    """A hash of everything the advice depends on, from stats only; for a shared
+    (PostgreSQL) memory also the state of its replica, synced with the server first."""
     parts = [code_stamp(), repr(config.fuzzy_threshold), repr(config.builtin_terms),
              repr(sorted({rule.language for rule in config.documents}))]
+    if config.memory_url:
+        from tm.memory.replica import replica_stamp
+
+        parts.append(replica_stamp(config))
     now = time.time_ns()
     for path in config.memory_files():
         st = path.stat()

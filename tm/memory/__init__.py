@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tm.config import Config
-from tm.errors import TmError
 
 if TYPE_CHECKING:
     from tm.advice_cache import CachedAdvisor
@@ -65,13 +64,10 @@ def memory_sources(config: Config) -> list[MemorySource]:
 
 def open_index(config: Config, sync: bool = True) -> MemoryIndex:
     """The project's index, brought up to date with the memory files unless `sync` is off."""
-    if config.memory_url:
-        try:
-            from tm.memory.pg import open_postgres_index
-        except ImportError:
-            raise TmError("memory_url is set but this tm has no PostgreSQL backend", config.path,
-                          1, "remove memory_url to use the local index") from None
-        index: MemoryIndex = open_postgres_index(config)
+    if config.memory_url:  # a replica of the shared memory, looked up locally
+        from tm.memory.replica import ReplicaIndex
+
+        index: MemoryIndex = ReplicaIndex(config)
     else:
         from tm.memory.index import SqliteIndex
 
