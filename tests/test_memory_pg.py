@@ -411,9 +411,14 @@ def test_forget_removes_an_origin_for_every_client(pg_url: str, tmp_path: Path) 
     for root in (a_root, b_root, a_root):
         assert tm_run(root, "segment", "--quiet").returncode == 0
     (b_root / "memory" / "old.tmx").unlink()  # gone from B's files, still shared
-    assert forget_origin(load_config(a_root), "memory/old.tmx") == 20
-    with pytest.raises(TmError, match="no units from 'memory/old.tmx'.*memory/lecture.tmx"):
-        forget_origin(load_config(a_root), "memory/old.tmx")
+    r = tm_run(a_root, "memory", "forget", "memory/old.tmx")
+    assert (r.returncode, r.stdout.strip()) == (0, "memory/old.tmx: 20 units forgotten")
+    r = tm_run(a_root, "memory", "forget", "memory/old.tmx")
+    assert r.returncode == 2
+    (line,) = r.stderr.strip().splitlines()
+    assert "no units from 'memory/old.tmx'" in line and "origins: memory/lecture.tmx" in line
+    with pytest.raises(TmError, match="no units from 'memory/old.tmx'"):
+        forget_origin(load_config(b_root), "memory/old.tmx")
     for root in (a_root, b_root):
         index = open_index(load_config(root))
         try:

@@ -112,6 +112,30 @@ def search(
         console.print(f"       {m.source}", markup=False)
         console.print(f"    -> {m.target}", markup=False)
 
+
+@memory_app.command("forget")
+@reported
+def forget(
+    origin: Annotated[str, typer.Argument(help="The origin, as `#. tm:` comments name it.")],
+    quiet: Quiet = False,
+) -> None:
+    """Remove an origin's units from the shared memory (memory_url) or the local index.
+
+    Uploads never delete: a file removed from memory/ stays in a shared memory until
+    it is forgotten. Without memory_url the local index follows memory/: delete the
+    file, and this confirms it is gone.
+
+    Example: tm memory forget memory/old-glossary.tmx
+    """
+    from tm.lock import config_lock
+    from tm.memory.replica import forget_origin
+
+    config = load_config()
+    with config_lock(config, "tm memory forget"):
+        n = forget_origin(config, origin)
+    if not quiet:
+        console.print(f"{origin}: {n} units forgotten", markup=False)
+
 @reported
 def learn(quiet: Quiet = False) -> None:
     """Harvest reviewed translations (translated, not fuzzy) into memory/learned.tmx.
