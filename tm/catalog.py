@@ -151,21 +151,7 @@ def update_catalog(
             missing.append(len(out) - 1)
     vanished = [m for k, m in old_active.items() if k not in used and m.has_translation]
     if missing and vanished:
-        from rapidfuzz import fuzz, process
-
-        choices = [m.msgid for m in vanished]
-        for i in missing:
-            best = process.extractOne(out[i].msgid, choices, scorer=fuzz.ratio,
-                                      score_cutoff=FUZZY_PREVIOUS)
-            if best is None:
-                continue
-            o = vanished[best[2]]
-            used.add(o.key)
-            m = out[i]
-            m.msgstr, m.msgstr_plural = o.msgstr, dict(o.msgstr_plural)
-            m.comments = list(o.comments)
-            m.flags = ["fuzzy", *[f for f in o.flags if f != "fuzzy"]]
-            m.previous_msgid = o.previous_msgid if o.fuzzy and o.previous_msgid else o.msgid
+        _inherit_fuzzy([out[i] for i in missing], vanished, used)
     for m in out:
         s = suggestions.get(m.msgid)
         if s is None:
@@ -181,6 +167,35 @@ def update_catalog(
             o.obsolete, o.references, o.previous_msgid = True, [], None
             obsolete.append(o)
     obsolete += [m for k, m in old_obsolete.items() if k not in used]
+    new_header, comments = _merged_header(template, old, language)
+    return Catalog(header=new_header, header_comments=comments, header_flags=[],
+                   messages=out + obsolete)
+
+
+def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
+                   used: set[tuple[str | None, str]]) -> None:
+    """Give each new entry the most similar vanished translation, flagged fuzzy, with the
+    previous msgid; the keys of the translations taken go into `used`."""
+    from rapidfuzz import fuzz, process
+
+    choices = [m.msgid for m in vanished]
+    for m in missing:
+        best = process.extractOne(m.msgid, choices, scorer=fuzz.ratio,
+                                  score_cutoff=FUZZY_PREVIOUS)
+        if best is None:
+            continue
+        o = vanished[best[2]]
+        used.add(o.key)
+        m.msgstr, m.msgstr_plural = o.msgstr, dict(o.msgstr_plural)
+        m.comments = list(o.comments)
+        m.flags = ["fuzzy", *[f for f in o.flags if f != "fuzzy"]]
+        m.previous_msgid = o.previous_msgid if o.fuzzy and o.previous_msgid else o.msgid
+
+
+def _merged_header(template: Catalog, old: Catalog | None, language: str
+                   ) -> tuple[dict[str, str], list[str]]:
+    """The header fields and comments of the updated catalog: the template's, with what a
+    translator or their editor set in the old catalog."""
     header = dict(old.header) if old and old.header else {}
     new_header = dict(template.header)
     new_header["PO-Revision-Date"] = new_header["POT-Creation-Date"]
@@ -196,8 +211,7 @@ def update_catalog(
     comments = old.header_comments if old and old.header_comments else [
         c.replace("Translation template", f"{language} translation") for c in
         template.header_comments[:1]]
-    return Catalog(header=new_header, header_comments=list(comments), header_flags=[],
-                   messages=out + obsolete)
+    return new_header, list(comments)
 
 
 def translations(cat: Catalog, *, include_fuzzy: bool = False) -> dict[str, str]:

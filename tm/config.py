@@ -283,6 +283,21 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
                 "follow_symlinks"):
         if key in data:
             kwargs[key] = data[key]
+    _check_values(data, path, text)
+    if "wrap" in data:
+        kwargs["wrap"] = _parse_wrap(data["wrap"], path, text)
+    if "documents" in data:
+        kwargs["documents"] = tuple(_parse_document(item, path, text)
+                                    for item in data["documents"])
+    if "check" in data:
+        kwargs["check"] = _parse_check(data["check"], path, text)
+    if "source" in data:
+        kwargs["source"] = _parse_source(data["source"], path, text)
+    return Config(root=root, path=path, **kwargs)
+
+
+def _check_values(data: dict[str, Any], path: Path, text: str) -> None:
+    """The top-level values whose type is right but whose value may not be."""
     for code in data.get("languages", ()):
         check_language(code, path, _code_line(text, "languages", code))
     for pattern in data.get("memory", ()):
@@ -298,48 +313,47 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
     if "fuzzy_threshold" in data and not 0 <= data["fuzzy_threshold"] <= 100:
         raise ConfigError("`fuzzy_threshold` must be between 0 and 100", path,
                           _key_line(text, "fuzzy_threshold"))
-    if "wrap" in data:
-        from tm.wrap import parse_wrap
 
-        try:
-            kwargs["wrap"] = parse_wrap(data["wrap"])
-        except ValueError as e:
-            raise ConfigError(str(e), path, _key_line(text, "wrap"),
-                              'e.g. wrap = 79, or wrap = "no"') from None
-    if "documents" in data:
-        rules = []
-        for item in data["documents"]:
-            _check_type(item, dict, "documents", path, text)
-            for k in item:
-                if k not in ("glob", "language", "segmentation"):
-                    raise ConfigError(f"unknown key `documents.{k}`", path, _key_line(text, k),
-                                      "a [[documents]] table has `glob`, `language` and "
-                                      "optionally `segmentation`")
-            if "glob" not in item or "language" not in item:
-                raise ConfigError("a [[documents]] table needs `glob` and `language`", path,
-                                  _key_line(text, "documents"))
-            _check_type(item["glob"], str, "documents.glob", path, text)
-            _check_type(item["language"], str, "documents.language", path, text)
-            check_language(item["language"], path,
-                           _code_line(text, "language", item["language"]))
-            seg = item.get("segmentation", "sentence")
-            _check_type(seg, str, "documents.segmentation", path, text)
-            if seg not in ("sentence", "paragraph"):
-                raise ConfigError(f"unknown segmentation {seg!r}", path,
-                                  _key_line(text, "segmentation"),
-                                  'use "sentence" or "paragraph"')
-            rules.append(DocumentRule(item["glob"], item["language"], seg))
-        kwargs["documents"] = tuple(rules)
-    if "check" in data:
-        kwargs["check"] = _parse_check(data["check"], path, text)
-    if "source" in data:
-        try:
-            kwargs["source"] = parse_source_options(data["source"])
-        except ValueError as e:
-            key, message = e.args
-            raise ConfigError(message, path, _key_line(text, key),
-                              "see the commented tm.toml from `tm init`") from None
-    return Config(root=root, path=path, **kwargs)
+
+def _parse_wrap(value: Any, path: Path, text: str) -> int:
+    from tm.wrap import parse_wrap
+
+    try:
+        return parse_wrap(value)
+    except ValueError as e:
+        raise ConfigError(str(e), path, _key_line(text, "wrap"),
+                          'e.g. wrap = 79, or wrap = "no"') from None
+
+
+def _parse_document(item: Any, path: Path, text: str) -> DocumentRule:
+    """One [[documents]] table."""
+    _check_type(item, dict, "documents", path, text)
+    for k in item:
+        if k not in ("glob", "language", "segmentation"):
+            raise ConfigError(f"unknown key `documents.{k}`", path, _key_line(text, k),
+                              "a [[documents]] table has `glob`, `language` and "
+                              "optionally `segmentation`")
+    if "glob" not in item or "language" not in item:
+        raise ConfigError("a [[documents]] table needs `glob` and `language`", path,
+                          _key_line(text, "documents"))
+    _check_type(item["glob"], str, "documents.glob", path, text)
+    _check_type(item["language"], str, "documents.language", path, text)
+    check_language(item["language"], path, _code_line(text, "language", item["language"]))
+    seg = item.get("segmentation", "sentence")
+    _check_type(seg, str, "documents.segmentation", path, text)
+    if seg not in ("sentence", "paragraph"):
+        raise ConfigError(f"unknown segmentation {seg!r}", path,
+                          _key_line(text, "segmentation"), 'use "sentence" or "paragraph"')
+    return DocumentRule(item["glob"], item["language"], seg)
+
+
+def _parse_source(value: Any, path: Path, text: str) -> SourceOptions:
+    try:
+        return parse_source_options(value)
+    except ValueError as e:
+        key, message = e.args
+        raise ConfigError(message, path, _key_line(text, key),
+                          "see the commented tm.toml from `tm init`") from None
 
 
 def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:

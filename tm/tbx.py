@@ -107,8 +107,20 @@ def _category(el: etree._Element) -> tuple[str, str]:
     return name, _text(el)
 
 
+def _marks_uncertain(cat: str, value: str) -> bool:
+    """A low reliability code, a provisional status, or a note saying UNCERTAIN."""
+    if cat == "reliabilitycode":
+        return value.isdigit() and int(value) <= 3
+    if cat in ("processstatus", "administrativestatus"):
+        return bool(value) and value.lower().removesuffix("-admn-sts") in _UNCERTAIN_STATUS
+    return cat in ("note", "definition", "context") and value.upper().startswith("UNCERTAIN")
+
+
 def _apply(entry: TermEntry, cat: str, value: str, term: str | None) -> None:
+    """Record one data category of an entry (`term` None) or of one of its terms."""
     low = cat.lower()
+    if _marks_uncertain(low, value):
+        entry.uncertain = True
     if low == "partofspeech":
         if term is None or not entry.pos:
             entry.pos = entry.pos or value
@@ -119,20 +131,11 @@ def _apply(entry: TermEntry, cat: str, value: str, term: str | None) -> None:
             entry.romanization.append(value)
     elif low == "subjectfield":
         entry.subject = entry.subject or value
-    elif low == "reliabilitycode":
-        if value.isdigit() and int(value) <= 3:
-            entry.uncertain = True
-    elif low in ("processstatus", "administrativestatus") and value:
-        if value.lower().removesuffix("-admn-sts") in _UNCERTAIN_STATUS:
-            entry.uncertain = True
     elif low == "usagenote" and term is not None and value.lower().startswith("ambiguous"):
         if term not in entry.ambiguous:
             entry.ambiguous.append(term)
-    elif low in ("note", "definition", "context") and value:
-        if low == "note":
-            entry.note = f"{entry.note}; {value}" if entry.note else value
-        if value.upper().startswith("UNCERTAIN"):
-            entry.uncertain = True
+    elif low == "note" and value:
+        entry.note = f"{entry.note}; {value}" if entry.note else value
 
 
 _TERM_GROUPS = ("tig", "ntig", "termSec")

@@ -43,6 +43,19 @@ class _NextOf:
         return self.found
 
 
+def _code_end(runs: dict[int, list[int]], p: int, longest: int) -> int:
+    """End of the code span opened by the backtick run of `longest` at `p`, or -1: the
+    longest opening (from the whole run down to one backtick) that a later run of exactly
+    its length closes, as the regex backtracks."""
+    for length in range(longest, 0, -1):
+        starts = runs.get(length)
+        if starts:
+            k = bisect_right(starts, p)
+            if k < len(starts):
+                return starts[k] + length
+    return -1
+
+
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each protected span of `text`, in order, as `PROTECTED.finditer`."""
     if "`" not in text and "[" not in text and "<" not in text:
@@ -65,15 +78,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
         c = text[p]
         end = -1
         if c == "`":
-            # the longest opening run (from the whole run down to one backtick) that a
-            # later run of exactly its length closes, as the regex backtracks
-            for length in range(m.end() - p, 0, -1):
-                starts = runs.get(length)
-                if starts:
-                    k = bisect_right(starts, p)
-                    if k < len(starts):
-                        end = starts[k] + length
-                        break
+            end = _code_end(runs, p, m.end() - p)
             if end < 0:
                 pos = m.end()  # no part of this run opens a code span
                 continue
