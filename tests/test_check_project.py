@@ -128,6 +128,26 @@ def test_severity_overrides(proj: Path) -> None:
     assert "::warning file=" in format_github(report)
 
 
+def test_one_code_on_with_qa_off_is_checked_alike_by_project_and_by_path(proj: Path) -> None:
+    """`qa = "off"` with one QA code turned on checks that code only, whether the
+    catalog is reached as part of the project or named on the command line."""
+    toml = proj / "tm.toml"
+    toml.write_text(toml.read_text().replace(
+        'qa = "error"\nseverity = { identical = "warning" }',
+        'qa = "off"\nseverity = { number = "warning" }'))
+    by_project = check_project(load_config(), ["ru"])
+    by_path = check_paths([RU], load_config())
+    found = [(f.line, f.code, f.severity) for f in by_project.files[0].findings]
+    assert found == [(19, "number", "warning")]  # not the footnote, not the citation
+    assert [(f.line, f.code, f.severity) for f in by_path.files[0].findings] == found
+    code, out, _ = run("check", "--format", "json", RU)
+    assert code == 0 and codes(json.loads(out)["files"], RU) == [(19, "number")]
+    toml.write_text(toml.read_text().replace('severity = { number = "warning" }',
+                                             'severity = { broken-paragraph = "error" }'))
+    for report in (check_project(load_config(), ["ru"]), check_paths([RU], load_config())):
+        assert report.files[0].findings == []  # a source-side code is no QA code
+
+
 def test_fuzzy_counts_as_translated(proj: Path) -> None:
     cat = read_po(proj / DE)
     for m in cat.messages:

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from tm.checks import check_project
 from tm.checks import stale as stale_mod
 from tm.checks.counts import Counts
-from tm.checks.run import project_jobs, run_jobs
+from tm.checks.jobs import project_jobs
+from tm.checks.run import run_jobs
 from tm.checks.stale import SourceSpec, Staleness, compare, source_sentences
 from tm.cli import app
 from tm.config import load_config

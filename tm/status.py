@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tm.checks.counts import Counts, count_catalog
-from tm.checks.run import severity
+from tm.checks.policy import severity
 from tm.checks.stale import SourceSpec, catalog_entries, source_sentences
 from tm.checks.stale import compare as stale_compare
 from tm.config import Config

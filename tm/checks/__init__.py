@@ -1,26 +1,30 @@
 """Checks on catalogs (`tm check`) and sources (`tm lint`): counts, QA, policy.
 
-One function per check, registered by a stable code in `registry`; the runner in
-`run` applies the project's [check] policy; `output` renders the result.
+One function per check, registered by a stable code in `registry` (a new check: its
+function in the module of its kind, one line there, a case in tests/test_check_qa.py
+and a line in the README); `policy` says what the project's [check] settings make of a
+code; `jobs` lists what to check; `run` checks it; `output` renders the result.
 """
 
 from __future__ import annotations
 
 from tm.checks.context import Context
 from tm.checks.counts import Counts, count_catalog, state
-from tm.checks.registry import ALL_CODES, QA_CHECKS, Check
+from tm.checks.policy import qa_enabled, severity
+from tm.checks.registry import ALL_CODES, LINT_CHECKS, QA_CHECKS, Check, LintCheck
 from tm.checks.run import (
     CheckReport,
     FileReport,
     check_paths,
     check_project,
+    lint_project,
+    lint_source,
     qa_findings,
     run_job,
-    severity,
 )
 
 __all__ = [
-    "ALL_CODES", "QA_CHECKS", "Check", "CheckReport", "Context", "Counts", "FileReport",
-    "check_paths", "check_project", "count_catalog", "qa_findings", "run_job", "severity",
-    "state",
+    "ALL_CODES", "LINT_CHECKS", "QA_CHECKS", "Check", "CheckReport", "Context", "Counts",
+    "FileReport", "LintCheck", "check_paths", "check_project", "count_catalog", "lint_project",
+    "lint_source", "qa_enabled", "qa_findings", "run_job", "severity", "state",
 ]

@@ -8,16 +8,16 @@ recognized spelling of it (`Krasnai nov'` for `Krasnaia nov'`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tm.checks.text import mixed_script_words
-from tm.config import CheckPolicy, Config
-from tm.model import Finding, Unit
-from tm.source import read_source, units
+from tm.model import Unit
 
-LINT_SEVERITY = {"mixed-script": "error", "near-miss": "error", "broken-paragraph": "warning"}
+if TYPE_CHECKING:
+    from tm.terms import Termbase
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z']|[A-Za-z]")
 _QUOTES = str.maketrans({"’": "'", "ʼ": "'", "«": None, "»": None, "“": None, "”": None,
                          '"': None, "*": None})
@@ -42,8 +42,9 @@ def _pieces(source: str, unit: Unit) -> Iterator[tuple[int, str]]:
         yield unit.line + i, source[p.start:p.end]
 
 
-def lint_mixed_script(source: str, us: Sequence[Unit]) -> Iterator[tuple[int, str, str]]:
-    """(line, code, message) for words mixing Latin and Cyrillic letters."""
+def lint_mixed_script(source: str, us: Sequence[Unit],
+                      _known: Spellings | None = None) -> Iterator[tuple[int, str]]:
+    """(line, message) for words mixing Latin and Cyrillic letters."""
     from tm.checks.text import _SWITCH
 
     switches = [m.start() for m in _SWITCH.finditer(source)]  # one pass over the text
@@ -56,10 +57,11 @@ def lint_mixed_script(source: str, us: Sequence[Unit]) -> Iterator[tuple[int, st
             continue  # no letter of one script next to one of the other in this unit
         for line, text in _pieces(source, u):
             for word in mixed_script_words(text):
-                yield line, "mixed-script", f"mixed-script word {word} (Latin and Cyrillic letters)"
+                yield line, f"mixed-script word {word} (Latin and Cyrillic letters)"
 
 
-def lint_broken_paragraphs(source: str, us: Sequence[Unit]) -> Iterator[tuple[int, str, str]]:
+def lint_broken_paragraphs(source: str, us: Sequence[Unit],
+                           _known: Spellings | None = None) -> Iterator[tuple[int, str]]:
     """A paragraph of a sentence or more that stops without punctuation before another one."""
     for a, b in zip(us, us[1:], strict=False):
         if a.kind != "paragraph" or b.kind != "paragraph":
@@ -71,7 +73,7 @@ def lint_broken_paragraphs(source: str, us: Sequence[Unit]) -> Iterator[tuple[in
         if lower_next or (len(text.split()) >= 6 and text[-1].isalpha()):
             tail = " ".join(text.split()[-4:])
             why = "the next one starts in lowercase" if lower_next else "no end punctuation"
-            yield (a.line + len(a.pieces) - 1, "broken-paragraph",
+            yield (a.line + len(a.pieces) - 1,
                    f"paragraph ends mid-sentence after '…{tail}' ({why})")
 
 
@@ -91,7 +93,7 @@ def _key(s: str) -> str:
     return romanization_key(s.translate(_QUOTES).strip())
 
 
-def spellings(termbase: Any) -> Spellings:
+def spellings(termbase: Termbase) -> Spellings:
     """Canonical romanizations and accepted spellings of the termbase's entries.
 
     An English variant that nearly matches its entry's romanized preferred term (an
@@ -103,7 +105,7 @@ def spellings(termbase: Any) -> Spellings:
 
     canonical: dict[str, Romanization] = {}
     accepted: set[str] = set()
-    for entry in getattr(termbase, "entries", ()):
+    for entry in termbase.entries:
         ru = entry.forms("ru")
         en = [f.translate(_QUOTES).strip() for f in entry.forms("en")]
         roman = [alalc(f.translate(_QUOTES)).strip() for f in ru] + list(entry.romanization)
@@ -215,7 +217,7 @@ def _viable(word: str, index: _NearMissIndex) -> dict[int, _Entries]:
 
 
 def lint_near_miss(source: str, us: Sequence[Unit],
-                   known: Spellings | None) -> Iterator[tuple[int, str, str]]:
+                   known: Spellings | None) -> Iterator[tuple[int, str]]:
     """Word runs whose romanization key is close to, but not, a termbase entry's key.
 
     Only runs that start with a capitalized word close to an entry's first word reach
@@ -273,7 +275,7 @@ def lint_near_miss(source: str, us: Sequence[Unit],
                 continue
             ends = [w.end() for w in re.finditer(r"\S+", text)]
             phrase = source[pos:pos + ends[n - 1]]
-            yield (line, "near-miss", f"romanization {phrase.translate(_QUOTES)} nearly "
+            yield (line, f"romanization {phrase.translate(_QUOTES)} nearly "
                    f"matches termbase entry {best.text} but is no recognized spelling")
 
 
@@ -346,52 +348,3 @@ def _covered(plain: str, a: int, b: int, pos: int, n: int, sizes: Sequence[int],
                                                          known.accepted):
                 return True
     return False
-
-
-def lint_source(source: str, path: str, termbase: Any = None,
-                policy: CheckPolicy | None = None) -> list[Finding]:
-    """All source-side findings for one Markdown document, in line order."""
-    us = units(source)
-    known = spellings(termbase) if termbase is not None else None
-    found: Iterable[tuple[int, str, str]] = (
-        *lint_mixed_script(source, us), *lint_broken_paragraphs(source, us),
-        *lint_near_miss(source, us, known))
-    out = []
-    for line, code, message in found:
-        sev = (policy.severity.get(code) if policy else None) or LINT_SEVERITY[code]
-        if sev != "off":
-            out.append(Finding(path, line, code, message, sev))
-    return sorted(out, key=lambda f: (f.line, f.code))
-
-
-def lint_project(config: Config, docs: Sequence[str]) -> list[Finding]:
-    """`tm lint`: every named document (default: all) of the project."""
-    from tm.checks.run import _termbase, validate_policy
-
-    validate_policy(config)
-    termbase = _termbase(config)
-    out = []
-    for doc in docs:
-        path = config.source_path(doc)
-        out += lint_source(read_source(path), config.relative(path), termbase, config.check)
-    return out
-
-
-def format_findings(found: Sequence[Finding], fmt: str = "text") -> str:
-    """Findings as `path:line: code: message` lines, JSON or GitHub annotations."""
-    import json
-
-    from tm.checks.output import _escape_data, _escape_property
-
-    if fmt == "json":
-        return json.dumps({"ok": not any(f.severity == "error" for f in found),
-                           "findings": [{"path": f.path, "line": f.line, "code": f.code,
-                                         "severity": f.severity, "message": f.message}
-                                        for f in found]}, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "github":
-        return "".join(f"::{f.severity} file={_escape_property(f.path)},line={f.line}::"
-                       f"{_escape_data(f'{f.code}: {f.message}')}\n" for f in found)
-    from tm.errors import escape_control
-
-    return "".join(escape_control(f"{f.path}:{f.line}: {f.code}: {f.message}") + "\n"
-                   for f in found)

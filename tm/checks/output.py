@@ -1,9 +1,12 @@
-"""Render a CheckReport: text for people, JSON for scripts, annotations for GitHub."""
+"""Render findings, of catalogs (a CheckReport) and of sources (`tm lint`): text for
+people, JSON for scripts, annotations for GitHub. Every finding is written by the same
+three functions, whichever check found it.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from tm.checks.counts import Counts
@@ -15,6 +18,22 @@ from tm.model import Finding
 def findings(report: CheckReport) -> Iterable[Finding]:
     for f in report.files:
         yield from f.findings
+
+
+def finding_line(x: Finding) -> str:
+    """`path:line: code: message`, control characters escaped."""
+    return escape_control(f"{x.path}:{x.line}: {x.code}: {x.message}")
+
+
+def finding_json(x: Finding) -> dict[str, object]:
+    return {"path": x.path, "line": x.line, "code": x.code, "severity": x.severity,
+            "message": x.message}
+
+
+def finding_annotation(x: Finding) -> str:
+    """`::error file=...,line=...::code: message`, shown on the diff by GitHub."""
+    return (f"::{x.severity} file={_escape_property(x.path)},line={x.line}::"
+            f"{_escape_data(f'{x.code}: {x.message}')}")
 
 
 def to_json(report: CheckReport) -> dict[str, object]:
@@ -31,9 +50,7 @@ def to_json(report: CheckReport) -> dict[str, object]:
                 "untranslated": f.counts.untranslated,
                 "obsolete": f.counts.obsolete,
                 "stale": f.stale,
-                "findings": [{"path": x.path, "line": x.line, "code": x.code,
-                              "severity": x.severity, "message": x.message}
-                             for x in f.findings],
+                "findings": [finding_json(x) for x in f.findings],
             }
             for f in report.files
         ],
@@ -54,13 +71,7 @@ def _escape_property(s: str) -> str:
 
 def format_github(report: CheckReport) -> str:
     """Workflow commands (`::error file=...,line=...::message`) shown on the diff."""
-    lines = []
-    for x in findings(report):
-        if x.severity == "off":
-            continue
-        lines.append(f"::{x.severity} file={_escape_property(x.path)},line={x.line}::"
-                     f"{_escape_data(f'{x.code}: {x.message}')}")
-    return "".join(line + "\n" for line in lines)
+    return "".join(finding_annotation(x) + "\n" for x in findings(report) if x.severity != "off")
 
 
 def by_language(files: Iterable[FileReport]) -> dict[str, tuple[int, Counts, int, int]]:
@@ -74,8 +85,7 @@ def by_language(files: Iterable[FileReport]) -> dict[str, tuple[int, Counts, int
 
 def format_text(report: CheckReport) -> str:
     """`path:line: code: message` lines, then a summary table per language."""
-    lines = [escape_control(f"{x.path}:{x.line}: {x.code}: {x.message}")
-             for x in findings(report)]
+    lines = [finding_line(x) for x in findings(report)]
     if lines:
         lines.append("")
     head = ("language", "files", "translated", "fuzzy", "untranslated", "done", "errors",
@@ -94,6 +104,21 @@ def format_text(report: CheckReport) -> str:
     lines.append(f"{verdict}: {len(report.files)} catalog(s), {errors} error(s), "
                  f"{warnings} warning(s)")
     return "\n".join(lines) + "\n"
+
+
+def format_lint(found: Sequence[Finding], fmt: str = "text") -> str:
+    """Source findings (`tm lint`) as lines, `{"ok", "findings"}` JSON or annotations."""
+    if fmt == "json":
+        return json.dumps({"ok": not any(f.severity == "error" for f in found),
+                           "findings": [finding_json(f) for f in found]},
+                          ensure_ascii=False, indent=2) + "\n"
+    line = finding_annotation if fmt == "github" else finding_line
+    return "".join(line(f) + "\n" for f in found)
+
+
+FORMATS: dict[str, Callable[[CheckReport], str]] = {
+    "text": format_text, "json": format_json, "github": format_github}
+"""`tm check --format` name -> renderer."""
 
 
 def _relative(path: str) -> str:

@@ -6,13 +6,15 @@ and `#, tm-ignore:<code>` flags in catalogs refer to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from tm.checks import markup, numbers, syntax, termcheck, text
+from tm.checks import lint, markup, numbers, syntax, termcheck, text
 from tm.checks.context import Context
+from tm.model import Unit
 
 CheckFn = Callable[[str, str, Context], Iterator[str]]
+LintFn = Callable[[str, Sequence[Unit], "lint.Spellings | None"], Iterator[tuple[int, str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +65,33 @@ CATALOG_CODES: dict[str, str] = {
 }
 """QA codes about a catalog's entries together rather than one entry at a time."""
 
-LINT_CODES: dict[str, str] = {
-    "mixed-script": "a source word mixing Latin and Cyrillic letters",
-    "broken-paragraph": "a paragraph that ends mid-sentence",
-    "near-miss": "a romanization that nearly matches a termbase entry but differs",
-}
+
+
+@dataclass(frozen=True, slots=True)
+class LintCheck:
+    """One source-side check (`tm lint`) on a Markdown document."""
+
+    code: str
+    """Stable name, as for QA checks (`mixed-script` is both: one [check.severity] key)."""
+    run: LintFn
+    """(source text, its units, the termbase's spellings or None) -> (line, message)."""
+    severity: str
+    """error | warning unless [check.severity] says otherwise (`qa` does not apply)."""
+    summary: str
+
+
+LINT_CHECKS: tuple[LintCheck, ...] = (
+    LintCheck("mixed-script", lint.lint_mixed_script, "error",
+              "a source word mixing Latin and Cyrillic letters"),
+    LintCheck("broken-paragraph", lint.lint_broken_paragraphs, "warning",
+              "a paragraph that ends mid-sentence"),
+    LintCheck("near-miss", lint.lint_near_miss, "error",
+              "a romanization that nearly matches a termbase entry but differs"),
+)
 
 BY_CODE: dict[str, Check] = {c.code: c for c in QA_CHECKS}
-ALL_CODES: tuple[str, ...] = (*BY_CODE, *CATALOG_CODES, *POLICY_CODES, *LINT_CODES)
+LINT_BY_CODE: dict[str, LintCheck] = {c.code: c for c in LINT_CHECKS}
+QA_CODES: tuple[str, ...] = (*BY_CODE, *CATALOG_CODES)
+"""Codes that `qa` and [check.severity] turn on for translated entries."""
+ALL_CODES: tuple[str, ...] = tuple(dict.fromkeys((*QA_CODES, *POLICY_CODES, *LINT_BY_CODE)))
+"""Every code [check.severity] and `tm-ignore:` accept, each once."""

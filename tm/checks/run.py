@@ -1,8 +1,9 @@
-"""Run the checks over catalogs: counts, QA findings and the project's policy.
+"""Run the checks: catalogs (`tm check`: counts, QA findings, the project's policy) and
+sources (`tm lint`).
 
-`check_project` and `check_paths` are what `tm check` calls; both return a
-`CheckReport` that the output module renders as text, JSON or GitHub annotations.
-Files are independent, so big runs fan out over processes.
+`check_project`, `check_paths` and `lint_project` are what the commands call;
+`tm.checks.output` renders what they return as text, JSON or GitHub annotations.
+Catalogs are independent, so big runs fan out over processes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,27 +21,29 @@ from tm.checks.counts import (
     TRANSLATED,
     Counts,
     count_catalog,
-    first_msgstr,
     scan_active,
     scan_counts,
     scan_translated,
     state,
 )
+from tm.checks.jobs import Job, path_jobs, project_jobs
 from tm.checks.joins import group_sources, is_joined, joined_findings
-from tm.checks.registry import ALL_CODES, POLICY_CODES, QA_CHECKS
-from tm.checks.stale import Source, SourceSpec, Staleness, catalog_entries, compare, unescape
+from tm.checks.lint import spellings
+from tm.checks.policy import ignored_codes, lint_severity, severity, validate_policy
+from tm.checks.registry import LINT_CHECKS, QA_CHECKS
+from tm.checks.stale import Source, Staleness, catalog_entries, compare, unescape
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
-from tm.errors import CatalogError, ConfigError, TmError
+from tm.errors import CatalogError, TmError
 from tm.languages import guess_language
 from tm.model import Finding
 from tm.po import Catalog, Message, decode_po, parse_po, read_po
+from tm.source import read_source, units
 
 if TYPE_CHECKING:
     from tm.terms import Termbase
 
 Progress = Callable[[str], None]
-IGNORE = "tm-ignore:"
 
 
 @dataclass(slots=True)
@@ -79,36 +82,6 @@ class CheckReport:
     def ok(self) -> bool:
         """True when no finding has severity error: the policy holds."""
         return all(f.errors == 0 for f in self.files)
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One catalog to check and what to check it against (picklable for workers)."""
-
-    path: str
-    display: str
-    target_lang: str | None = None
-    source_lang: str | None = None
-    doc: str | None = None
-    policy: CheckPolicy | None = None
-    qa: bool = True
-    terms_config: Config | None = None
-    source: SourceSpec | None = None
-    """Compare the catalog with this source document (the `stale` check)."""
-
-
-def severity(code: str, policy: CheckPolicy | None) -> str:
-    """error | warning | off for `code` under `policy` (QA defaults to `qa`, policy to error)."""
-    if policy is None:
-        return "error"
-    if code in policy.severity:
-        return policy.severity[code]
-    return "error" if code in POLICY_CODES else policy.qa
-
-
-def ignored_codes(m: Message) -> set[str]:
-    """Codes silenced on this entry by `#, tm-ignore:<code>` flags."""
-    return {f[len(IGNORE):] for f in m.flags if f.startswith(IGNORE)}
 
 
 def _pairs(m: Message) -> Iterable[tuple[str, str]]:
@@ -366,106 +339,56 @@ def _tick(results: Iterable[Any], groups: Sequence[Sequence[Job]],
         yield r
 
 
-def validate_policy(config: Config) -> None:
-    """Unknown codes in `[check.severity]` are configuration errors, not silent no-ops."""
-    for code in config.check.severity:
-        if code not in ALL_CODES:
-            line = 1
-            if config.path is not None and config.path.is_file():
-                text = config.path.read_text("utf-8", "replace")
-                idx = text.find(code)
-                line = text.count("\n", 0, idx) + 1 if idx >= 0 else 1
-            raise ConfigError(f"unknown check code `{code}` in check.severity", config.path,
-                              line, f"known codes: {', '.join(ALL_CODES)}")
-
-
-def project_jobs(config: Config, langs: Sequence[str] | None = None,
-                 docs: Sequence[str] | None = None, qa: bool = True) -> list[Job]:
-    """One job per document and target language of the project."""
-    validate_policy(config)
-    qa = qa and (config.check.qa != "off" or
-                 any(v != "off" for k, v in config.check.severity.items() if k not in POLICY_CODES))
-    jobs = []
-    for doc in docs if docs is not None else config.documents_list():
-        for lang in config.target_languages(doc):
-            if langs and lang not in langs:
-                continue
-            path = config.catalog_path(doc, lang)
-            if not path.is_file():
-                raise CatalogError(f"no {lang} catalog for {doc}", config.relative(path), 1,
-                                   "run `tm segment` to create it")
-            jobs.append(Job(str(path), config.relative(path), lang, config.source_language(doc),
-                            doc, config.check, qa, config, _source(config, doc)))
-    return jobs
-
-
-def _source(config: Config, doc: str) -> SourceSpec | None:
-    """What the stale check compares a catalog of `doc` with (None when it is off)."""
-    if severity("stale", config.check) == "off" or not config.source_path(doc).is_file():
-        return None
-    return SourceSpec(config, doc)
-
-
-def po_files(paths: Sequence[str | Path]) -> list[Path]:
-    """PO files named, or found under the folders named, sorted; missing paths are errors."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*.po") if x.is_file()))
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise CatalogError("no such file or folder", p, 1, "name PO files or folders of them")
-    return out
-
-
-def path_jobs(paths: Sequence[str | Path], config: Config | None = None, *,
-              langs: Sequence[str] | None = None, qa: bool = True) -> list[Job]:
-    """Jobs for explicit paths: the project's policy applies only to its own catalogs."""
-    jobs = []
-    terms_config = config if config is not None else replace(Config(root=Path.cwd()), memory=())
-    if config is not None:
-        validate_policy(config)
-    for p in po_files(paths):
-        job = Job(str(p), str(p), qa=qa, terms_config=terms_config)
-        if config is not None:
-            job = _project_job(p, config, qa) or job
-        jobs.append(job)
-    if langs:
-        jobs = [j for j in jobs if j.target_lang is None or j.target_lang in langs]
-    return jobs
-
-
-def _project_job(p: Path, config: Config, qa: bool) -> Job | None:
-    try:
-        rel = p.resolve().relative_to(config.locales_dir.resolve())
-    except ValueError:
-        return None
-    if len(rel.parts) < 2 or rel.parts[0] == "templates":
-        return None
-    lang, doc = rel.parts[0], Path(*rel.parts[1:]).with_suffix("").as_posix()
-    return Job(str(p), config.relative(p), lang, config.source_language(doc), doc,
-               config.check, qa and config.check.qa != "off", config, _source(config, doc))
-
-
 def check_project(config: Config, langs: Sequence[str] | None = None, *,
                   docs: Sequence[str] | None = None, qa: bool = True,
-                  workers: int | None = None, progress: Progress | None = None) -> CheckReport:
-    """Every catalog of the project against its [check] policy."""
+                  workers: int | None = None, progress: Progress | None = None,
+                  on_start: Callable[[int], None] | None = None) -> CheckReport:
+    """Every catalog of the project against its [check] policy (`on_start`: told how many
+    catalogs there are before the first is checked)."""
     jobs = project_jobs(config, langs, docs, qa)
+    if on_start is not None:
+        on_start(len(jobs))
     return CheckReport(run_jobs(jobs, workers=workers, progress=progress),
                        config.check.fuzzy_counts_as_translated)
 
 
 def check_paths(paths: Sequence[str | Path], config: Config | None = None, *,
                 langs: Sequence[str] | None = None, qa: bool = True,
-                workers: int | None = None, progress: Progress | None = None) -> CheckReport:
+                workers: int | None = None, progress: Progress | None = None,
+                on_start: Callable[[int], None] | None = None) -> CheckReport:
     """PO files or folders; outside a project only counts and QA, no policy."""
     jobs = path_jobs(paths, config, langs=langs, qa=qa)
+    if on_start is not None:
+        on_start(len(jobs))
     return CheckReport(run_jobs(jobs, workers=workers, progress=progress),
                        config.check.fuzzy_counts_as_translated if config else False)
 
 
-__all__ = ["CheckReport", "FileReport", "Job", "check_paths", "check_project", "first_msgstr",
-           "qa_findings", "policy_findings", "run_batch", "run_job", "severity"]
+def lint_source(source: str, path: str, termbase: Termbase | None = None,
+                policy: CheckPolicy | None = None) -> list[Finding]:
+    """All source-side findings (the registry's LINT_CHECKS) for one Markdown document,
+    in line order."""
+    us = units(source)
+    known = spellings(termbase) if termbase is not None else None
+    out = []
+    for check in LINT_CHECKS:
+        sev = lint_severity(check.code, policy)
+        if sev != "off":
+            out += [Finding(path, line, check.code, message, sev)
+                    for line, message in check.run(source, us, known)]
+    return sorted(out, key=lambda f: (f.line, f.code))
+
+
+def lint_project(config: Config, docs: Sequence[str]) -> list[Finding]:
+    """`tm lint`: every named document (default: all) of the project."""
+    validate_policy(config)
+    termbase = _termbase(config)
+    out = []
+    for doc in docs:
+        path = config.source_path(doc)
+        out += lint_source(read_source(path), config.relative(path), termbase, config.check)
+    return out
+
+
+__all__ = ["CheckReport", "FileReport", "check_paths", "check_project", "lint_project",
+           "lint_source", "policy_findings", "qa_findings", "run_batch", "run_job"]

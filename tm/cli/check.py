@@ -45,31 +45,29 @@ def check(
 
     Example: tm check --lang ru --format github
     """
-    from tm.checks.output import format_github, format_input_error, format_json, format_text
-    from tm.checks.run import CheckReport, path_jobs, project_jobs, run_jobs
+    from tm.checks.output import FORMATS, format_input_error
+    from tm.checks.run import check_paths, check_project
     from tm.config import find_project, load_config
     from tm.errors import TmError
 
-    try:
-        config = load_config() if not paths or find_project() else None
-        if paths:
-            job_list = path_jobs(paths, config, langs=lang, qa=not counts_only)
-        else:
-            assert config is not None
-            job_list = project_jobs(config, lang, qa=not counts_only)
-        with progress_bar("check", len(job_list), quiet or fmt is not Format.text) as step:
-            files = run_jobs(job_list, workers=jobs, progress=step)
-    except TmError as e:  # still one line on stderr and exit 2 (reported)
-        if fmt is not Format.text:
-            typer.echo(format_input_error(e, fmt.value), nl=False)
-        raise
-    report = CheckReport(files, config.check.fuzzy_counts_as_translated if config else False)
-    render = {Format.text: format_text, Format.json: format_json,
-              Format.github: format_github}[fmt]
-    out = render(report)
+    with progress_bar("check", None, quiet or fmt is not Format.text) as bar:
+        try:
+            config = load_config() if not paths or find_project() else None
+            if paths:
+                report = check_paths(paths, config, langs=lang, qa=not counts_only,
+                                     workers=jobs, progress=bar, on_start=bar.start)
+            else:
+                assert config is not None
+                report = check_project(config, lang, qa=not counts_only, workers=jobs,
+                                       progress=bar, on_start=bar.start)
+        except TmError as e:  # still one line on stderr and exit 2 (reported)
+            if fmt is not Format.text:
+                typer.echo(format_input_error(e, fmt.value), nl=False)
+            raise
     if not (quiet and fmt is Format.text and report.ok):
-        typer.echo(out, nl=False)
+        typer.echo(FORMATS[fmt.value](report), nl=False)
     raise typer.Exit(0 if report.ok else 1)
+
 
 @reported
 def status(
@@ -100,6 +98,7 @@ def status(
         if not as_json:
             console.print(f"wrote {html}", markup=False)
 
+
 @reported
 def lint(
     docs: Docs = None,
@@ -110,11 +109,12 @@ def lint(
 
     Example: tm lint sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
     """
-    from tm.checks.lint import format_findings, lint_project
+    from tm.checks.output import format_lint
+    from tm.checks.run import lint_project
     from tm.config import load_config
     from tm.project import resolve_documents
 
     config = load_config()
     found = lint_project(config, resolve_documents(config, docs))
-    typer.echo(format_findings(found, fmt.value), nl=False)
+    typer.echo(format_lint(found, fmt.value), nl=False)
     raise typer.Exit(1 if any(f.severity == "error" for f in found) else 0)

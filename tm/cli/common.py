@@ -74,22 +74,46 @@ def interactive(quiet: bool) -> bool:
     return not quiet and not os.environ.get("CI") and sys.stderr.isatty()
 
 
+class Bar:
+    """A rich progress bar on a terminal, started once the total is known (`start`),
+    advanced by one call per item; nothing at all when not `shown` or for one item."""
+
+    def __init__(self, label: str, shown: bool) -> None:
+        self.label, self.shown = label, shown
+        self._progress: Any = None
+        self._task: Any = None
+
+    def start(self, total: int) -> None:
+        if not self.shown or total < 2 or self._progress is not None:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._progress = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("{task.description}"), console=err,
+                                  transient=True)
+        self._progress.start()
+        self._task = self._progress.add_task("", total=total)
+
+    def __call__(self, name: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, description=name)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
 @contextmanager
-def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar on a terminal; silence in CI, in pipes and with --quiet."""
-    if not interactive(quiet) or total < 2:
-        yield lambda _name: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True) as p:
-        task = p.add_task("", total=total)
-
-        def step(name: str) -> None:
-            p.update(task, advance=1, description=name)
-
-        yield step
+def progress_bar(label: str, total: int | None, quiet: bool) -> Iterator[Bar]:
+    """A progress bar on a terminal; silence in CI, in pipes and with --quiet. Call the
+    bar's `start(total)` first when `total` is not known yet."""
+    bar = Bar(label, interactive(quiet))
+    if total is not None:
+        bar.start(total)
+    try:
+        yield bar
+    finally:
+        bar.stop()
 
 
 @contextmanager
