@@ -1,6 +1,6 @@
 """What term finding costs and finds: load, per segment, long lines, real books.
 
-Run: python bench/bench_terms.py [--rust /work/corpora] [--skip-long]   (not part of the tests)
+Run: python bench/bench_terms.py [--rust ../corpora] [--skip-long]   (not part of the tests)
 
 Prints, in one run:
 1. loading the built-in termbase cold (TBX parsed, tries built) and warm (from the
