@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from contextvars import ContextVar
 from itertools import accumulate
 
@@ -40,9 +42,28 @@ def _char_width(c: str) -> int:
     return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
 
 
+_WIDTHS: dict[str, int] = {}
+_ASCII = frozenset(map(chr, range(128)))
+"""Columns of each non-ASCII character met so far (a few hundred in practice)."""
+
+
+def _one_column(text: str) -> bool:
+    """Whether every character of `text` is one column wide: each distinct character is
+    looked at once, so Cyrillic or accented text costs no Python call per character."""
+    for c in set(text).difference(_ASCII):
+        w = _WIDTHS.get(c)
+        if w is None:
+            w = _WIDTHS[c] = _char_width(c)
+        if w != 1:
+            return False
+    return True
+
+
 def text_columns(text: str) -> int:
     """Columns as libunistring counts them (per character: no ligatures, as in "لا")."""
-    return len(text) if text.isascii() else sum(map(_char_width, text))
+    if text.isascii() or _one_column(text):
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def _escape_inner(esc: str) -> set[int]:
@@ -58,35 +79,63 @@ def _escape_inner(esc: str) -> set[int]:
     return inner
 
 
-_IS_ALPHA = re.compile(r"(?<=[.,:;])(?=[^\W\d_]|[*`<])")
+_IS_ALPHA = re.compile(r"[.,:;](?=[^\W\d_]|[*`<])")
+"""Ends just after the punctuation (`m.end()`): faster than a look-behind at every offset."""
+
+
+_MULTIBYTE = re.compile(rb"[\xc0-\xff][\x80-\xbf]*")
+
+
+def _char_offsets(esc: str, starts: list[int]) -> list[int]:
+    """`starts`, UTF-8 byte offsets into `esc` (as line_breaks counts them), as character
+    offsets: shifted once per multibyte character when there are few (English with a
+    dash or a curly quote), else by decoding each stretch between two offsets."""
+    raw = esc.encode()
+    offsets: list[int] = []
+    if len(raw) - len(esc) < len(starts):
+        shift, lo = 0, 0
+        for m in _MULTIBYTE.finditer(raw):
+            hi = bisect_left(starts, m.end(), lo)
+            offsets += [n - shift for n in starts[lo:hi]]
+            shift, lo = shift + m.end() - m.start() - 1, hi
+        offsets += [n - shift for n in starts[lo:]]
+        return offsets
+    at, prev = 0, 0
+    for n in starts:
+        at += len(raw[prev:n].decode())
+        offsets.append(at)
+        prev = n
+    return offsets
 
 
 def layout(esc: str, first_room: int, room: int) -> list[str]:
     """Greedy lines of `esc` broken at Unicode (UAX #14) opportunities, as GNU gettext's
     libunistring does: a word wider than the room stays whole."""
     starts = [n for n, _ in line_breaks(esc)]
+    col: Sequence[int]
     if esc.isascii():
         offsets, col = starts, range(len(esc) + 1)
-    else:  # line_breaks counts UTF-8 bytes; columns are summed once, not per slice
-        char_at = {b: i for i, b in enumerate(accumulate(
-            (len(c.encode()) for c in esc), initial=0))}
-        offsets = [char_at[n] for n in starts]
-        col = list(accumulate(map(_char_width, esc), initial=0))  # type: ignore[assignment]
+    else:
+        offsets = _char_offsets(esc, starts)
+        col = (range(len(esc) + 1) if _one_column(esc)  # columns summed once, not per slice
+               else list(accumulate(map(_char_width, esc), initial=0)))
     if _IS_ALPHA.search(esc):  # gettext's libunistring also breaks in "a.b", "[:ss"
         offsets = sorted(set(offsets).union(m.end() for m in _IS_ALPHA.finditer(esc)))
     inner = _escape_inner(esc) if "\\" in esc else set()
     if esc.endswith("\\n"):  # gettext never breaks right before the closing \n
         inner.add(len(esc) - 2)
+    cand = [b for b in offsets if b not in inner] if inner else list(offsets)
+    while cand and cand[-1] >= len(esc):
+        cand.pop()
     lines: list[str] = []
-    start, last, cap = 0, 0, first_room
-    for b in offsets:
-        if b >= len(esc):
+    start, last, cap, i = 0, 0, first_room, 0
+    while True:  # the offsets that still fit are skipped by bisection, not one by one
+        j = bisect_right(cand, col[start] + cap, lo=i, key=col.__getitem__)
+        if j > i:
+            last = cand[j - 1]
+        if j == len(cand):
             break
-        if b in inner:
-            continue
-        if col[b] - col[start] <= cap:
-            last = b
-            continue
+        b, i = cand[j], j + 1
         cut = last if last > start else b
         lines.append(esc[start:cut])
         start, cap = cut, room
