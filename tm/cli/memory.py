@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from tm.cli.common import Quiet, console, reported, spinner
-from tm.config import load_config
 from tm.languages import language_option
 
 memory_app = typer.Typer(
@@ -38,6 +37,7 @@ def import_(
 
     Example: tm memory import ~/Downloads/rgaspi-glossary.tbx old-lectures.tmx
     """
+    from tm.config import load_config
     from tm.lock import config_lock
     from tm.memory.store import import_files
 
@@ -64,6 +64,7 @@ def export(
 
     Example: tm memory export build/project-memory.tmx
     """
+    from tm.config import load_config
     from tm.lock import config_lock
     from tm.memory.store import export_tmx
 
@@ -90,6 +91,7 @@ def search(
 
     Example: tm memory search 'Trotsky was summoned before the CCC.' --to ru
     """
+    from tm.config import load_config
     from tm.languages import guess_language
     from tm.memory.store import search as search_memory
 
@@ -127,6 +129,7 @@ def forget(
 
     Example: tm memory forget memory/old-glossary.tmx
     """
+    from tm.config import load_config
     from tm.lock import config_lock
     from tm.memory.replica import forget_origin
 
@@ -144,6 +147,7 @@ def learn(quiet: Quiet = False) -> None:
 
     Example: tm learn
     """
+    from tm.config import load_config
     from tm.lock import config_lock
     from tm.memory.learn import learn as learn_memory
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tm.cli.common import Docs, Lang, Quiet, console, err, progress_bar, reported
-from tm.config import load_config
 from tm.errors import escape_control
 
 if TYPE_CHECKING:
@@ -55,6 +54,7 @@ def segment(docs: Docs = None, quiet: Quiet = False,
     """
     from contextlib import nullcontext
 
+    from tm.config import load_config
     from tm.lock import config_lock
     from tm.project import resolve_documents, segment_project
     from tm.wrap import parse_wrap, wrap_width
@@ -122,6 +122,7 @@ def merge(docs: Docs = None, lang: Lang = None, quiet: Quiet = False,
 
     Example: tm merge --lang ru --strict
     """
+    from tm.config import load_config
     from tm.lock import config_lock
     from tm.project import merge_project, resolve_documents
 
