@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tm.cli import app
 from tm.config import ConfigError, load_config
-from tm.po import Message, _quote, format_po, parse_po, parse_wrap, read_po
+from tm.po import Message, _quote_into, format_po, parse_po, parse_wrap, read_po
 
 ROOT = Path(__file__).parent.parent
 LECTURE = sorted((ROOT / "locales").rglob("*.po*"))
@@ -24,6 +24,12 @@ REALWORLD = sorted(p for p in (ROOT / "tests/data/realworld").rglob("*.po")
 NOT_COMPARABLE = {"test_iso-8859-15.po", "test_noencoding.po", "test_fuzzy_header.po"}
 
 needs_msgcat = pytest.mark.skipif(shutil.which("msgcat") is None, reason="needs GNU msgcat")
+
+
+def _quote(keyword: str, value: str, prefix: str = "", width: int | None = None) -> list[str]:
+    out: list[str] = []
+    _quote_into(out, keyword, value, prefix, width)
+    return out
 
 
 def _msgcat(text: str, *args: str) -> str:

@@ -8,12 +8,35 @@ the line of every error and the speed, so the format is read and written here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tm.atomic import atomic_write
 from tm.errors import CatalogError, escape_control
-from tm.files import atomic_write as atomic_write  # re-exported: the writer lives there
+from tm.po_tokens import (
+    COMMENT,
+    EXTRACTED,
+    FLAGS,
+    MSGCTXT,
+    MSGID,
+    MSGID_PLURAL,
+    MSGSTR,
+    MSGSTR_N,
+    PREV_MALFORMED,
+    PREV_MSGCTXT,
+    PREV_MSGID,
+    PREV_MSGID_PLURAL,
+    PREV_OTHER,
+    PREV_STRING,
+    REFERENCE,
+    STRING,
+    UNEXPECTED,
+    Token,
+    tokens,
+    unescape,
+    value,
+)
 from tm.wrap import layout, text_columns, wrap_width
 from tm.wrap import parse_wrap as parse_wrap  # re-exported (tests/test_po_wrap.py)
 
@@ -36,6 +59,7 @@ class Message:
     """`#:` references, e.g. `sources/lectures/x.md:17`."""
     previous_msgid: str | None = None
     previous_msgctxt: str | None = None
+    previous_msgid_plural: str | None = None
     obsolete: bool = False
     line: int = 0
     """1-based line of the `msgid` keyword in the file read (0 for new entries)."""
@@ -97,43 +121,7 @@ class Catalog:
 
 # --- reading -------------------------------------------------------------------------
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
-            "f": "\f", "v": "\v", "'": "'", "?": "?"}
-_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"\s*$')
-_ESC = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)")
-_KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*)$')
-_KEYWORD_STRING = re.compile(
-    r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+"([^"\\]*(?:\\.[^"\\]*)*)"\s*$')
-"""_KEYWORD and _STRING in one match, for the usual well-formed line."""
-
-
-def _unescape(s: str, path: str, lineno: int) -> str:
-    if "\\" not in s:
-        return s
-
-    def repl(m: re.Match[str]) -> str:
-        c = m.group(1)
-        if c in _ESCAPES:
-            return _ESCAPES[c]
-        try:
-            if c[0] == "x" and len(c) > 1:
-                return chr(int(c[1:], 16))
-            if c[0] in "01234567":
-                return chr(int(c, 8))
-        except (ValueError, OverflowError):  # \x110000 and beyond
-            pass
-        raise CatalogError(f"invalid escape sequence \\{c}", path, lineno,
-                           'write a backslash as \\\\ and a quote as \\"')
-
-    return _ESC.sub(repl, s)
-
-
-def _string(rest: str, path: str, lineno: int) -> str:
-    m = _STRING.match(rest)
-    if m is None:
-        what = "unterminated string" if rest.startswith('"') else "expected a quoted string"
-        raise CatalogError(what, path, lineno, 'every string must be on one line, in "quotes"')
-    return _unescape(m.group(1), path, lineno)
+_unescape = unescape  # the name tm.checks.stale imports
 
 
 def decode_po(data: bytes, path: str) -> str:
@@ -166,25 +154,53 @@ def read_po(path: Path | str) -> Catalog:
 def parse_po(text: str, path: str = "<string>") -> Catalog:
     """Parse catalog text; the inverse of `format_po`."""
     cat = Catalog(path=path)
-    seen: dict[tuple[bool, str | None, str], int] = {}
-    for msg in _parse_messages(text, path):
+    _Builder(path, _Collect(cat, path)).read(tokens(text))
+    return cat
+
+
+def parse_header(text: str, path: str = "<string>") -> dict[str, str]:
+    """The header fields of catalog text, read strictly up to the end of the first entry
+    (the rest is not read); empty when the first entry is not a header."""
+    found: list[Message] = []
+    builder = _Builder(path, found.append)
+    for token in tokens(text):
+        builder.step(token)
+        if found:
+            break
+    else:
+        builder.close()
+    first = found[0] if found else None
+    if first is None or first.msgid or first.msgctxt is not None or first.obsolete:
+        return {}
+    return _parse_header(first.msgstr)
+
+
+class _Collect:
+    """Entries into a catalog: the header entry apart, duplicates refused as msgfmt does."""
+
+    def __init__(self, cat: Catalog, path: str) -> None:
+        self.cat, self.path = cat, path
+        self.seen: dict[tuple[bool, str | None, str], int] = {}
+
+    def __call__(self, msg: Message) -> None:
+        cat = self.cat
         if msg.msgid == "" and msg.msgctxt is None and not msg.obsolete:
             if cat.header_msgstr is not None:  # msgfmt accepts a header after messages
-                raise CatalogError("a second header entry (empty msgid)", path, msg.line)
+                raise CatalogError("a second header entry (empty msgid)", self.path, msg.line)
             cat.header = _parse_header(msg.msgstr)
             cat.header_msgstr = msg.msgstr
             cat.header_comments = msg.comments
             cat.header_flags = msg.flags
-            continue
+            return
         k = (msg.obsolete, msg.msgctxt, msg.msgid)
-        if k in seen:
+        first = self.seen.get(k)
+        if first is not None:
             if msg.obsolete:
-                continue  # msgfmt tolerates, gettext tools drop duplicate obsolete entries
-            raise CatalogError(f"duplicate message definition (first at line {seen[k]})",
-                               path, msg.line, "merge the two entries into one")
-        seen[k] = msg.line
+                return  # msgfmt tolerates, gettext tools drop duplicate obsolete entries
+            raise CatalogError(f"duplicate message definition (first at line {first})",
+                               self.path, msg.line, "merge the two entries into one")
+        self.seen[k] = msg.line
         cat.messages.append(msg)
-    return cat
 
 
 def _parse_header(s: str) -> dict[str, str]:
@@ -196,181 +212,175 @@ def _parse_header(s: str) -> dict[str, str]:
     return out
 
 
-def _extend(
-    cur: Message, field_name: str, plural_index: int, val: str, path: str, lineno: int
-) -> None:
-    """Append a continued string line to the field it continues."""
-    if field_name == "msgstr":
-        cur.msgstr += val
-    elif field_name == "msgid":
-        cur.msgid += val
-    elif field_name == "msgctxt":
-        cur.msgctxt = (cur.msgctxt or "") + val
-    elif field_name == "msgid_plural":
-        cur.msgid_plural = (cur.msgid_plural or "") + val
-    elif field_name == "msgstr[]":
-        cur.msgstr_plural[plural_index] += val
-    else:
-        raise CatalogError("a string continues nothing", path, lineno)
+_CONTINUES_NOTHING = "a string line must follow msgid, msgstr or another string"
 
 
-def _parse_messages(text: str, path: str) -> Iterator[Message]:  # noqa: C901
-    cur: Message | None = None
-    field_name = ""  # which string continuation lines extend
-    plural_index = 0
-    pending = Message(msgid="")  # comments collected before the next msgid
-    pending_used = False
-    have_msgstr = False
+class _Builder:
+    """The strict reader: tokens -> entries, each handed to `done` as soon as it ends
+    (so that a duplicate is reported before an error further down), every error a
+    CatalogError with the file and line."""
 
-    def finish() -> Message | None:
-        nonlocal cur
-        done = cur
-        if done is not None and not have_msgstr:
-            raise CatalogError("msgid without msgstr", path, done.line,
-                               'add msgstr "" after the msgid')
-        cur = None
-        return done
+    __slots__ = ("path", "done", "cur", "pending", "field", "plural_index", "have_msgstr",
+                 "handlers")
 
-    string, keyword_string = _STRING.match, _KEYWORD_STRING.match
-    lines = text.split("\n")
-    for lineno, raw in enumerate(lines, 1):
-        s = raw.strip()
-        if not s:
-            continue
-        if s[0] == '"':  # the commonest line of a wrapped catalog: a continued string
-            if cur is None or not field_name:
-                raise CatalogError("a string continues nothing", path, lineno,
-                                   "a string line must follow msgid, msgstr or another string")
-            sm = string(s)
-            val = _unescape(sm.group(1), path, lineno) if sm else _string(s, path, lineno)
-            _extend(cur, field_name, plural_index, val, path, lineno)
-            continue
-        obsolete = False
-        if s.startswith("#~"):
-            obsolete = True
-            s = s[2:].strip()
-            if s.startswith("|"):
-                s = "#" + s
-            if not s:
-                continue
-        if s.startswith("#"):
-            kind = s[1:2]
-            if kind == "|" and s[2:].strip().startswith(("msgid", "msgctxt")):
-                # previous msgid / msgctxt, possibly with continuation lines
-                m = _KEYWORD.match(s[2:].strip())
-                if m is None:
-                    raise CatalogError("malformed #| line", path, lineno)
-                if cur is not None and have_msgstr and field_name.startswith("msgstr"):
-                    done = finish()
-                    if done:
-                        yield done
-                    pending, pending_used = Message(msgid=""), False
-                val = _string(m.group(3), path, lineno)
-                if m.group(1) == "msgctxt":
-                    pending.previous_msgctxt = val
-                    field_name = "prev_msgctxt"
-                else:
-                    pending.previous_msgid = val
-                    field_name = "prev_msgid"
-                continue
-            if kind == "|" and s[2:].strip().startswith('"'):
-                val = _string(s[2:].strip(), path, lineno)
-                if field_name == "prev_msgid":
-                    pending.previous_msgid = (pending.previous_msgid or "") + val
-                elif field_name == "prev_msgctxt":
-                    pending.previous_msgctxt = (pending.previous_msgctxt or "") + val
-                continue
-            if cur is not None and have_msgstr:
-                done = finish()
-                if done:
-                    yield done
-                pending, pending_used = Message(msgid=""), False
-            body = s[2:].strip() if len(s) > 1 and s[1] in ".:,|" else s[1:].lstrip(" ")
-            if kind == ".":
-                pending.extracted.append(body)
-            elif kind == ":":
-                pending.references.extend(body.split())
-            elif kind == ",":
-                pending.flags.extend(f.strip() for f in body.split(",") if f.strip())
-            elif kind == "|":
-                pass
-            else:
-                pending.comments.append(s[1:][1:] if s[1:].startswith(" ") else s[1:])
-            continue
-        if s.startswith('"'):
-            if cur is None or not field_name:
-                raise CatalogError("a string continues nothing", path, lineno,
-                                   "a string line must follow msgid, msgstr or another string")
-            _extend(cur, field_name, plural_index, _string(s, path, lineno), path, lineno)
-            continue
-        m = keyword_string(s)
-        if m is not None:
-            kw, idx, val = m.groups()
-            val = _unescape(val, path, lineno)
+    def __init__(self, path: str, done: Callable[[Message], None]) -> None:
+        self.path, self.done = path, done
+        self.cur: Message | None = None
+        """The entry whose keywords are being read."""
+        self.pending = Message(msgid="")
+        """Comments and previous strings go here: the next entry, or `cur` while it has
+        no msgstr yet."""
+        self.field = ""
+        """What a string line continues: a keyword, "msgstr[]" or "prev_<keyword>"."""
+        self.plural_index = 0
+        self.have_msgstr = False
+        self.handlers: dict[str, Callable[[Token], None]] = {
+            STRING: self.string, MSGCTXT: self.start, MSGID: self.start,
+            MSGID_PLURAL: self.msgid_plural, MSGSTR: self.msgstr, MSGSTR_N: self.msgstr_n,
+            PREV_MSGCTXT: self.previous, PREV_MSGID: self.previous,
+            PREV_MSGID_PLURAL: self.previous, PREV_MALFORMED: self.previous,
+            PREV_STRING: self.previous_string, COMMENT: self.comment,
+            EXTRACTED: self.comment, REFERENCE: self.comment, FLAGS: self.comment,
+            PREV_OTHER: self.comment, UNEXPECTED: self.unexpected,
+        }
+
+    def read(self, stream: Iterable[Token]) -> None:
+        handlers = self.handlers
+        for token in stream:
+            handlers[token[0]](token)
+        self.close()
+
+    def step(self, token: Token) -> None:
+        self.handlers[token[0]](token)
+
+    def close(self) -> None:
+        """End the entry being read (at the next entry, a comment after its msgstr, or
+        the end of the file)."""
+        cur = self.cur
+        if cur is not None:
+            if not self.have_msgstr:
+                raise CatalogError("msgid without msgstr", self.path, cur.line,
+                                   'add msgstr "" after the msgid')
+            self.cur = None
+            self.pending = Message(msgid="")
+            self.done(cur)
+
+    def string(self, token: Token) -> None:
+        cur, field_name = self.cur, self.field
+        if cur is None or not field_name:
+            raise CatalogError("a string continues nothing", self.path, token[1],
+                               _CONTINUES_NOTHING)
+        val = value(token, self.path)
+        if field_name == "msgstr":
+            cur.msgstr += val
+        elif field_name == "msgid":
+            cur.msgid += val
+        elif field_name == "msgstr[]":
+            cur.msgstr_plural[self.plural_index] += val
+        elif field_name == "msgctxt":
+            cur.msgctxt = (cur.msgctxt or "") + val
+        elif field_name == "msgid_plural":
+            cur.msgid_plural = (cur.msgid_plural or "") + val
+        else:  # a previous string's continuation must say so (`#| "..."`)
+            raise CatalogError("a string continues nothing", self.path, token[1])
+
+    def start(self, token: Token) -> None:
+        """msgctxt or msgid: a new entry, or the msgid after an entry's msgctxt."""
+        kw, line = token[0], token[1]
+        val = value(token, self.path)
+        cur = self.cur
+        if cur is not None:
+            if not self.have_msgstr:
+                if kw == MSGID and self.field == MSGCTXT:
+                    cur.msgid, cur.line, self.field = val, line, MSGID
+                    return
+                raise CatalogError(f"{kw} follows a msgid that has no msgstr", self.path,
+                                   line, 'add msgstr "" to the entry before')
+            self.close()
+        self.cur = cur = self.pending
+        cur.obsolete, cur.line, self.have_msgstr, self.field = token[4], line, False, kw
+        if kw == MSGCTXT:
+            cur.msgctxt = val
         else:
-            m = _KEYWORD.match(s)
-            if m is None:
-                word = s.split()[0] if s.split() else s
-                raise CatalogError(f"syntax error: unexpected {word!r}", path, lineno,
-                                   "expected msgctxt, msgid, msgstr, a string or a comment")
-            kw, idx, rest = m.group(1), m.group(2), m.group(3)
-            val = _string(rest, path, lineno)
-        if kw in ("msgctxt", "msgid"):
-            if cur is not None:
-                if not have_msgstr:
-                    if kw == "msgid" and field_name == "msgctxt":
-                        cur.msgid = val
-                        cur.line = lineno
-                        field_name = "msgid"
-                        continue
-                    raise CatalogError(f"{kw} follows a msgid that has no msgstr", path, lineno,
-                                       'add msgstr "" to the entry before')
-                done = finish()
-                if done:
-                    yield done
-                pending, pending_used = Message(msgid=""), False
-            cur = pending if not pending_used else Message(msgid="")
-            pending_used = True
-            cur.obsolete = obsolete
-            cur.line = lineno
-            have_msgstr = False
-            if kw == "msgctxt":
-                cur.msgctxt = val
-            else:
-                cur.msgid = val
-            field_name = kw
-        elif kw == "msgid_plural":
-            if cur is None or have_msgstr:
-                raise CatalogError("msgid_plural without msgid", path, lineno)
-            cur.msgid_plural = val
-            field_name = kw
-        else:  # msgstr / msgstr[n]
-            if cur is None:
-                raise CatalogError("msgstr without msgid", path, lineno,
-                                   "every msgstr must follow its msgid")
-            if idx is None:
-                if cur.msgid_plural is not None:
-                    raise CatalogError("plural entry needs msgstr[0], msgstr[1], ...",
-                                       path, lineno)
-                if have_msgstr:
-                    raise CatalogError("a second msgstr for one msgid", path, lineno)
-                cur.msgstr = val
-                field_name = "msgstr"
-            else:
-                if cur.msgid_plural is None:
-                    raise CatalogError("msgstr[n] without msgid_plural", path, lineno)
-                plural_index = int(idx)
-                if plural_index != len(cur.msgstr_plural):  # as msgfmt: 0, 1, 2... in order
-                    raise CatalogError(f"plural form has wrong index: msgstr[{plural_index}] "
-                                       f"after {len(cur.msgstr_plural)} form(s)", path, lineno,
-                                       "number the forms msgstr[0], msgstr[1], ... in order")
-                cur.msgstr_plural[plural_index] = val
-                field_name = "msgstr[]"
-            have_msgstr = True
-    if cur is not None:
-        done = finish()
-        if done:
-            yield done
+            cur.msgid = val
+
+    def msgid_plural(self, token: Token) -> None:
+        val = value(token, self.path)
+        if self.cur is None or self.have_msgstr:
+            raise CatalogError("msgid_plural without msgid", self.path, token[1])
+        self.cur.msgid_plural, self.field = val, MSGID_PLURAL
+
+    def _entry_for_msgstr(self, token: Token) -> Message:
+        if self.cur is None:
+            raise CatalogError("msgstr without msgid", self.path, token[1],
+                               "every msgstr must follow its msgid")
+        return self.cur
+
+    def msgstr(self, token: Token) -> None:
+        val = value(token, self.path)
+        cur = self._entry_for_msgstr(token)
+        if cur.msgid_plural is not None:
+            raise CatalogError("plural entry needs msgstr[0], msgstr[1], ...", self.path,
+                               token[1])
+        if self.have_msgstr:
+            raise CatalogError("a second msgstr for one msgid", self.path, token[1])
+        cur.msgstr, self.field, self.have_msgstr = val, MSGSTR, True
+
+    def msgstr_n(self, token: Token) -> None:
+        val = value(token, self.path)
+        cur = self._entry_for_msgstr(token)
+        if cur.msgid_plural is None:
+            raise CatalogError("msgstr[n] without msgid_plural", self.path, token[1])
+        index = token[3]
+        if index != len(cur.msgstr_plural):  # as msgfmt: 0, 1, 2... in order
+            raise CatalogError(f"plural form has wrong index: msgstr[{index}] "
+                               f"after {len(cur.msgstr_plural)} form(s)", self.path, token[1],
+                               "number the forms msgstr[0], msgstr[1], ... in order")
+        cur.msgstr_plural[index] = val
+        self.plural_index, self.field, self.have_msgstr = index, MSGSTR_N, True
+
+    def previous(self, token: Token) -> None:
+        """`#| msgctxt`, `#| msgid`, `#| msgid_plural`: the strings a fuzzy entry had."""
+        kind = token[0]
+        if kind == PREV_MALFORMED:
+            raise CatalogError("malformed #| line", self.path, token[1])
+        if self.cur is not None and self.have_msgstr and self.field.startswith("msgstr"):
+            self.close()
+        val = value(token, self.path)
+        if kind == PREV_MSGCTXT:
+            self.pending.previous_msgctxt, self.field = val, "prev_msgctxt"
+        elif kind == PREV_MSGID:
+            self.pending.previous_msgid, self.field = val, "prev_msgid"
+        else:
+            self.pending.previous_msgid_plural, self.field = val, "prev_msgid_plural"
+
+    def previous_string(self, token: Token) -> None:
+        val = value(token, self.path)
+        p, field_name = self.pending, self.field
+        if field_name == "prev_msgid":
+            p.previous_msgid = (p.previous_msgid or "") + val
+        elif field_name == "prev_msgctxt":
+            p.previous_msgctxt = (p.previous_msgctxt or "") + val
+        elif field_name == "prev_msgid_plural":
+            p.previous_msgid_plural = (p.previous_msgid_plural or "") + val
+
+    def comment(self, token: Token) -> None:
+        if self.cur is not None and self.have_msgstr:
+            self.close()
+        kind, body = token[0], token[2] or ""
+        p = self.pending
+        if kind == EXTRACTED:
+            p.extracted.append(body)
+        elif kind == REFERENCE:
+            p.references.extend(body.split())
+        elif kind == FLAGS:
+            p.flags.extend(f.strip() for f in body.split(",") if f.strip())
+        elif kind == COMMENT:
+            p.comments.append(body)
+
+    def unexpected(self, token: Token) -> None:
+        raise CatalogError(f"syntax error: unexpected {token[2]!r}", self.path, token[1],
+                           "expected msgctxt, msgid, msgstr, a string or a comment")
 
 
 # --- writing -------------------------------------------------------------------------
@@ -429,13 +439,6 @@ def _quote_into(
             out.extend(f'{prefix}"{line}"' for line in layout(esc, room, room))
 
 
-def _quote(keyword: str, value: str, prefix: str = "", width: int | None = None) -> list[str]:
-    """`keyword "value"` as msgcat writes it (see `_quote_into`)."""
-    out: list[str] = []
-    _quote_into(out, keyword, value, prefix, width)
-    return out
-
-
 def _references_into(out: list[str], refs: list[str]) -> None:
     """`#:` lines filled up to the width, as msgcat fills them (one line when not wrapping)."""
     width = wrap_width.get()
@@ -464,6 +467,8 @@ def _message_into(out: list[str], m: Message) -> None:
         _quote_into(out, "msgctxt", m.previous_msgctxt, pp)
     if m.previous_msgid is not None:
         _quote_into(out, "msgid", m.previous_msgid, pp)
+    if m.previous_msgid_plural is not None:
+        _quote_into(out, "msgid_plural", m.previous_msgid_plural, pp)
     if m.msgctxt is not None:
         _quote_into(out, "msgctxt", m.msgctxt, p)
     _quote_into(out, "msgid", m.msgid, p)

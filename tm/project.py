@@ -27,6 +27,7 @@ from tm.po import (
     format_header,
     format_messages,
     format_po,
+    parse_header,
     parse_po,
     read_po,
 )
@@ -139,12 +140,10 @@ def _template_text(template: Catalog, path: Path) -> str:
         return text
     if old == text:
         return text
-    end = old.find("\n\n")
     try:
-        head = parse_po(old[: end + 1] if end >= 0 else old, str(path))
+        stamp = parse_header(old, str(path)).get("POT-Creation-Date", "")
     except CatalogError:
         return text
-    stamp = head.header.get("POT-Creation-Date", "")
     now = template.header["POT-Creation-Date"]
     template.header["POT-Creation-Date"] = stamp
     same = format_header(template) + body

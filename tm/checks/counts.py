@@ -14,12 +14,31 @@ sentence before it, tm.merge), so tm's numbers differ from msgfmt's by such entr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from tm.po import (
-    Catalog,
-    Message,
-    _unescape,  # the same escapes as the strict reader
+from tm.errors import CatalogError
+from tm.po import Catalog, Message
+from tm.po_tokens import (
+    COMMENT,
+    EXTRACTED,
+    FLAGS,
+    KEYWORDS,
+    MSGCTXT,
+    MSGID,
+    MSGID_PLURAL,
+    MSGSTR,
+    MSGSTR_N,
+    PREV_MALFORMED,
+    PREV_OTHER,
+    PREV_STRING,
+    PREVIOUS,
+    REFERENCE,
+    STRING,
+    UNEXPECTED,
+    Token,
+    tokens,
+    unescape,
 )
 
 TRANSLATED, FUZZY, UNTRANSLATED = "translated", "fuzzy", "untranslated"
@@ -83,24 +102,25 @@ def count_catalog(cat: Catalog) -> Counts:
     return c
 
 
-# --- a lean scanner for `--counts-only` over many files -------------------------------
+# --- the counting path: `--counts-only`, `tm status` over many files --------------------
 
-# A quoted string as an unrolled loop: runs of plain characters, then an escape (several
-# times faster than an alternation per character on long strings).
-_QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*\r?\Z'
-_KW = re.compile(r'[ \t]*(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+' + _QUOTED)
-_STR = re.compile(r'[ \t]*' + _QUOTED)
-_ESCAPE = re.compile(r'\\(?:[ntr"\\abfv\'?0-7]|x[0-9A-Fa-f])')
+_GOOD_ESCAPE = re.compile(r'\\(?:x[0-9A-Fa-f]+|[0-7]{1,3}|[ntr"\\abfv\'?])')
 
 
-def _bad_escape(v: str) -> bool:
-    return "\\" in _ESCAPE.sub("", v)
-_NEXT = {"": ("msgctxt", "msgid"), "msgctxt": ("msgid",), "msgid": ("msgid_plural", "msgstr"),
-         "msgid_plural": ("msgstr[]",), "msgstr": (), "msgstr[]": ("msgstr[]",)}
+def _escapes_ok(v: str, line: int) -> bool:
+    """Whether the strict reader accepts the escapes of `v` (without unescaping it)."""
+    if "\\" in _GOOD_ESCAPE.sub("", v):
+        return False
+    if "\\x" in v:  # a code point beyond U+10FFFF is an error too
+        try:
+            unescape(v, "", line)
+        except CatalogError:
+            return False
+    return True
 
 
 class _Unusual(Exception):
-    """Something the lean scanner leaves to the full parser (which names the error)."""
+    """Something the counting path leaves to the strict reader (which names the error)."""
 
 
 def scan_counts(text: str) -> Counts | None:
@@ -137,147 +157,185 @@ def scan_active(text: str, collect: bool) -> tuple[Counts, list[Message], list[E
     return counts, out, keys
 
 
-def _scan(text: str, collect: bool,  # noqa: C901
+def _scan(text: str, collect: bool,
           keys: list[Entry] | None = None) -> tuple[Counts, list[Message]]:
-    c = Counts()
-    out: list[Message] = []
-    state_kw = ""          # last keyword of the current entry ("" = between entries)
-    fuzzy = obsolete = False
-    ctx: str | None = None
-    msgid = ""
-    first = ""              # msgstr or msgstr[0]
-    field = ""
-    flags: list[str] = []
-    plural: str | None = None
-    strs: dict[int, str] = {}
-    index = 0
-    line_no = entry_line = 0
-    seen: set[tuple[bool, str | None, str]] = set()
-    header_seen = False
+    scan = _Scan(collect, keys)
+    handlers = scan.handlers()
+    for token in tokens(text):
+        handlers[token[0]](token)
+    scan.end()
+    return scan.counts, scan.out
 
-    def finish() -> None:
-        nonlocal header_seen
-        key = (obsolete, ctx, msgid)
-        if key in seen:
-            if obsolete:
-                return
+
+_NEXT = {"": (MSGCTXT, MSGID), MSGCTXT: (MSGID,), MSGID: (MSGID_PLURAL, MSGSTR),
+         MSGID_PLURAL: (MSGSTR_N,), MSGSTR: (), MSGSTR_N: (MSGSTR_N,)}
+"""The keywords that may follow each keyword of an entry ("": between entries)."""
+
+
+class _Scan:
+    """The counting consumer of `tm.po_tokens`: an entry's key, first msgstr and flags,
+    strings kept escaped; whatever is not plainly well-formed raises `_Unusual`."""
+
+    __slots__ = ("collect", "keys", "counts", "out", "seen", "header_seen", "state",
+                 "obsolete", "ctx", "msgid", "first", "field", "flags", "plural",
+                 "strs", "index", "line")
+
+    def __init__(self, collect: bool, keys: list[Entry] | None) -> None:
+        self.collect, self.keys = collect, keys
+        self.counts = Counts()
+        self.out: list[Message] = []
+        self.seen: set[tuple[bool, str | None, str]] = set()
+        self.header_seen = False
+        self.obsolete = False
+        self.line = self.index = 0
+        self.reset()
+
+    def reset(self) -> None:
+        """Between entries."""
+        self.state = ""  # the entry's last keyword
+        self.field = ""  # what a string line continues
+        self.ctx: str | None = None
+        self.msgid = self.first = ""  # first: msgstr or msgstr[0]
+        self.flags: list[str] = []
+        self.plural: str | None = None
+        self.strs: dict[int, str] = {}
+
+    def handlers(self) -> dict[str, Callable[[Token], None]]:
+        """The method for each kind of token."""
+        out: dict[str, Callable[[Token], None]] = dict.fromkeys(PREVIOUS | {UNEXPECTED, FLAGS},
+                                                                self.other)
+        out.update(dict.fromkeys(KEYWORDS, self.keyword))
+        out.update(dict.fromkeys((COMMENT, EXTRACTED, REFERENCE, PREV_OTHER), self.comment))
+        out[STRING] = self.string
+        return out
+
+    def comment(self, token: Token) -> None:
+        """A comment other than flags: it ends an entry that has its msgstr."""
+        if self.state == MSGSTR or self.state == MSGSTR_N:
+            self.finish()
+
+    def string(self, token: Token) -> None:
+        v = token[2]
+        if v is None or not self.field or token[4] != self.obsolete:
             raise _Unusual
-        seen.add(key)
-        if obsolete:
-            c.obsolete += 1
-        elif msgid == "" and ctx is None:
-            if header_seen:
+        if "\\" in v and not _escapes_ok(v, token[1]):
+            raise _Unusual
+        f = self.field
+        if f == MSGID:
+            self.msgid += v
+        elif f == MSGSTR:
+            self.strs[self.index] += v
+            if self.index == 0:
+                self.first = self.first or v
+        elif f == MSGCTXT:
+            self.ctx = (self.ctx or "") + v
+        else:
+            self.plural = (self.plural or "") + v
+
+    def keyword(self, token: Token) -> None:
+        kind, line, v, index, obsolete = token
+        if v is None or "\\" in v and not _escapes_ok(v, line):
+            raise _Unusual
+        state = self.state
+        if kind == MSGCTXT or kind == MSGID:
+            if state == MSGSTR or state == MSGSTR_N:
+                self.finish()
+                state = ""
+            if not state:
+                self.obsolete = obsolete
+        if obsolete != self.obsolete or kind not in _NEXT[state]:
+            raise _Unusual
+        if kind == MSGSTR_N and index != (len(self.strs) if state == MSGSTR_N else 0):
+            raise _Unusual  # forms out of order: the strict reader names the line
+        self.state = kind
+        if kind == MSGID:
+            self.msgid, self.field, self.line = v, MSGID, line
+        elif kind == MSGCTXT:
+            self.ctx, self.field = v, MSGCTXT
+        elif kind == MSGID_PLURAL:
+            self.plural, self.field = v, MSGID_PLURAL
+        else:
+            self.index = max(index, 0)
+            self.strs[self.index], self.field = v, MSGSTR
+            if self.index == 0:
+                self.first = v
+
+    def other(self, token: Token) -> None:
+        """Comments and previous strings: they end an entry that has its msgstr."""
+        kind, state = token[0], self.state
+        if kind == UNEXPECTED or kind == PREV_MALFORMED:
+            raise _Unusual
+        if state == MSGSTR or state == MSGSTR_N:
+            if kind == PREV_STRING:  # the strict reader would let a string line continue
                 raise _Unusual
-            header_seen = True
-            if first == "":
-                c.untranslated += 1
-        elif first == "" and (fuzzy or JOINED not in flags):
+            self.finish()
+        elif state and kind in PREVIOUS:  # inside an entry: it changes what strings continue
+            raise _Unusual
+        if kind in PREVIOUS:
+            v = token[2]
+            if v is None or "\\" in v and not _escapes_ok(v, token[1]):
+                raise _Unusual
+        elif kind == FLAGS:
+            self.flags += [f.strip() for f in (token[2] or "").split(",") if f.strip()]
+
+    def end(self) -> None:
+        if self.state:
+            if self.state != MSGSTR and self.state != MSGSTR_N:
+                raise _Unusual
+            self.finish()
+
+    def finish(self) -> None:
+        """Count the entry just read, and start the next."""
+        ctx, msgid, obsolete, line = self.ctx, self.msgid, self.obsolete, self.line
+        key = (obsolete, _text(ctx, line) if ctx is not None else None, _text(msgid, line))
+        if key in self.seen:
+            if not obsolete:  # gettext tools drop duplicate obsolete entries
+                raise _Unusual
+        else:
+            self.seen.add(key)
+            self.count(key)
+        self.reset()
+
+    def count(self, key: tuple[bool, str | None, str]) -> None:
+        c = self.counts
+        if key[0]:
+            c.obsolete += 1
+            return
+        if self.msgid == "" and self.ctx is None:
+            if self.header_seen:
+                raise _Unusual
+            self.header_seen = True
+            c.untranslated += self.first == ""
+            return
+        fuzzy = "fuzzy" in self.flags
+        if self.first == "" and (fuzzy or JOINED not in self.flags):
             c.untranslated += 1
-            if keys is not None:
-                keys.append((msgid, entry_line, UNTRANSLATED))
+            s = UNTRANSLATED
         elif fuzzy:
             c.fuzzy += 1
-            if keys is not None:
-                keys.append((msgid, entry_line, FUZZY))
+            s = FUZZY
         else:
             c.translated += 1
-            if keys is not None:
-                keys.append((msgid, entry_line, TRANSLATED))
-            if collect:
-                out.append(_message(msgid, ctx, plural, strs, flags, entry_line))
+            s = TRANSLATED
+            if self.collect:
+                self.out.append(_message(self.msgid, self.ctx, self.plural, self.strs,
+                                         self.flags, self.line))
+        if self.keys is not None:
+            self.keys.append((self.msgid, self.line, s))
 
-    for line in text.split("\n"):
-        line_no += 1
-        s = line.lstrip(" \t")
-        if not s or s == "\r":
-            continue
-        is_obsolete = False
-        if s[0] == "#":
-            if s[1:2] == "~":
-                s = s[2:].lstrip(" \t")
-                if not s or s[0] == "|":
-                    continue
-                is_obsolete = True
-            else:
-                if state_kw.startswith("msgstr"):
-                    finish()
-                    state_kw, fuzzy, ctx, msgid, first, plural = "", False, None, "", "", None
-                    flags, strs = [], {}
-                if s[1:2] == ",":
-                    new = [f.strip() for f in s[2:].split(",") if f.strip()]
-                    flags += new
-                    fuzzy = fuzzy or "fuzzy" in new
-                continue
-        if s[0] == '"':
-            m = _STR.match(s)
-            if m is None or not field or is_obsolete != obsolete:
-                raise _Unusual
-            v = m.group(1)
-            if "\\" in v and _bad_escape(v):
-                raise _Unusual
-            if field == "msgid":
-                msgid += v
-            elif field == "msgctxt":
-                ctx = (ctx or "") + v
-            elif field == "str":
-                strs[index] += v
-                if index == 0:
-                    first = first or v
-            elif field == "msgid_plural":
-                plural = (plural or "") + v
-            continue
-        m = _KW.match(s)
-        if m is None:
-            raise _Unusual
-        kw, idx, v = m.group(1), m.group(2), m.group(3)
-        if "\\" in v and _bad_escape(v):
-            raise _Unusual
-        if kw == "msgctxt" or kw == "msgid":
-            if state_kw.startswith("msgstr"):
-                finish()
-                state_kw, ctx, msgid, first, plural = "", None, "", "", None
-                fuzzy, flags, strs = False, [], {}
-            elif state_kw and not (state_kw == "msgctxt" and kw == "msgid"):
-                raise _Unusual
-            obsolete = is_obsolete
-        elif is_obsolete != obsolete:
-            raise _Unusual
-        name = "msgstr[]" if idx is not None else kw
-        if name not in _NEXT[state_kw]:
-            raise _Unusual
-        if name == "msgstr[]" and (idx != "0" and state_kw != "msgstr[]"
-                                   or state_kw == "msgstr[]" and int(idx) != len(strs)):
-            raise _Unusual  # forms out of order: the strict reader names the line
-        state_kw = name
-        if kw == "msgctxt":
-            ctx, field = v, "msgctxt"
-        elif kw == "msgid":
-            msgid, field, entry_line = v, "msgid", line_no
-        elif kw == "msgid_plural":
-            plural, field = v, "msgid_plural"
-        else:
-            index = int(idx) if idx is not None else 0
-            strs[index], field = v, "str"
-            if index == 0:
-                first = v
-    if state_kw:
-        if not state_kw.startswith("msgstr"):
-            raise _Unusual
-        finish()
-    return c, out
+
+def _text(v: str, line: int) -> str:
+    return unescape(v, "", line) if "\\" in v else v
 
 
 def _message(msgid: str, ctx: str | None, plural: str | None, strs: dict[int, str],
              flags: list[str], line: int) -> Message:
     """A translated entry, its strings unescaped as the strict reader does."""
-    def u(v: str) -> str:
-        return _unescape(v, "", line) if "\\" in v else v
-
-    m = Message(msgid=u(msgid), msgctxt=u(ctx) if ctx is not None else None,
+    m = Message(msgid=_text(msgid, line), msgctxt=_text(ctx, line) if ctx is not None else None,
                 flags=flags, line=line)
     if plural is None:
-        m.msgstr = u(strs.get(0, ""))
+        m.msgstr = _text(strs.get(0, ""), line)
     else:
-        m.msgid_plural = u(plural)
-        m.msgstr_plural = {i: u(v) for i, v in strs.items()}
+        m.msgid_plural = _text(plural, line)
+        m.msgstr_plural = {i: _text(v, line) for i, v in strs.items()}
     return m
