@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tm.align.anchors import agreement, anchors, number_keys, word_key
+from tm.align.anchors import agreement, anchors, bag, number_keys, word_key
 from tm.align.cost import PRIORS, Weights, confidence, length_cost, link_cost, tail_log
-from tm.align.documents import align_texts, guess_language, sentences
+from tm.align.documents import align_texts, sentences
 from tm.align.dp import MOVES, Step, band_limits, best_path
 from tm.align.model import Link, Sentence, blocks_of
+from tm.languages import guess_language
 from tm.terms import load_termbase
 
 # --- anchors ------------------------------------------------------------------------------
@@ -26,14 +27,14 @@ def test_citations_agree_in_their_converted_form() -> None:
     ru = anchors("РГАСПИ. Ф. 17. Оп. 171. Д. 87. Л. 83.", "ru")
     cites = [k for k in en if k.startswith("cit:")]
     assert cites and all(k in ru for k in cites)
-    assert agreement([en], [ru])[1] == 0.0
+    assert agreement(bag(en), bag(ru))[1] == 0.0
     other = anchors("РГАСПИ. Ф. 17. Оп. 171. Д. 88. Л. 83.", "ru")
-    assert agreement([en], [other])[1] > 0
+    assert agreement(bag(en), bag(other))[1] > 0
 
 
 def test_ibid_matches_tam_zhe() -> None:
-    shared, unshared = agreement([anchors("Ibid., l. 45.", "en")],
-                                 [anchors("Там же. Л. 45.", "ru")])
+    shared, unshared = agreement(bag(anchors("Ibid., l. 45.", "en")),
+                                 bag(anchors("Там же. Л. 45.", "ru")))
     assert shared > 0 and unshared == 0
 
 
@@ -44,7 +45,7 @@ def test_footnote_marks_months_and_urls() -> None:
                  "ru")
     for key in ("fn:4", "m:9", "u:https://wsws.org/x", "n:2025", "n:5"):
         assert key in en and key in ru, key
-    assert agreement([en], [ru])[1] == 0
+    assert agreement(bag(en), bag(ru))[1] == 0
 
 
 def test_names_romanized_against_cyrillic_with_case_endings() -> None:
@@ -62,8 +63,8 @@ def test_termbase_terms_with_russian_lemmas() -> None:
 
 
 def test_soft_anchors_reward_but_never_penalize() -> None:
-    shared, unshared = agreement([anchors("Trotsky spoke.", "en")],
-                                 [anchors("Он выступил.", "ru")])
+    shared, unshared = agreement(bag(anchors("Trotsky spoke.", "en")),
+                                 bag(anchors("Он выступил.", "ru")))
     assert (shared, unshared) == (0.0, 0.0)
 
 
@@ -82,14 +83,16 @@ def test_anchors_move_the_cost() -> None:
     a = anchors("In 1927 he wrote 14 letters.", "en")
     same = anchors("В 1927 г. он написал 14 писем.", "ru")
     other = anchors("В 1931 г. он написал 12 писем.", "ru")
-    assert link_cost((28, 30), ([a], [same]), 1.0, w) < link_cost((28, 30), ([a], [other]),
-                                                                   1.0, w)
+    assert link_cost((28, 30), (bag(a), bag(same)), (1, 1), 1.0, w) < link_cost(
+        (28, 30), (bag(a), bag(other)), (1, 1), 1.0, w)
 
 
 def test_confidence_is_between_zero_and_one_and_ranks() -> None:
     a = anchors("In 1927 he wrote 14 letters.", "en")
-    good = confidence((28, 30), ([a], [anchors("В 1927 г. он написал 14 писем.", "ru")]), 1.0)
-    bad = confidence((28, 90), ([a], [anchors("В 1931 г. он написал 12 писем.", "ru")]), 1.0)
+    good = confidence((28, 30), (bag(a), bag(anchors("В 1927 г. он написал 14 писем.", "ru"))),
+                      (1, 1), 1.0)
+    bad = confidence((28, 90), (bag(a), bag(anchors("В 1931 г. он написал 12 писем.", "ru"))),
+                     (1, 1), 1.0)
     assert 0.0 <= bad < good <= 1.0
 
 
@@ -244,7 +247,7 @@ def test_other_formats_are_segmented_by_their_reader() -> None:
 
 
 def test_guess_language() -> None:
-    assert guess_language(RU) == "ru" and guess_language(EN) == "en"
+    assert guess_language([RU]) == "ru" and guess_language([EN]) == "en"
 
 
 def test_link_pairs() -> None:

@@ -10,11 +10,13 @@ by their romanization key (`Smilga` and `Смилгой` share `smil`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 from tm.citations import find_citations
+from tm.languages import base_lang
 from tm.romanize import romanization_key
 
 Anchors = dict[str, float]
@@ -45,6 +47,7 @@ _THOUSANDS = {
     "ru": re.compile(r"(?<![\d.,])\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?!\d)"),
 }
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_CITATION_HINT = re.compile(r"\d|bid|Там")
 _WORD = re.compile(r"(?<![\w'’])[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё'’-]{3,}")
 _SPELLING = (("ch", "h"), ("c", "k"), ("z", "s"), ("x", "ks"), ("w", "v"), ("ph", "f"))
 _MONTHS: tuple[tuple[str, str], ...] = (
@@ -74,7 +77,7 @@ def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def _base(lang: str) -> str:
-    code = lang.replace("_", "-").split("-")[0].lower()
+    code = base_lang(lang)
     return code if code in _THOUSANDS else "en"
 
 
@@ -109,7 +112,7 @@ def _structural(text: str, lang: str, out: Anchors) -> str:
         spans.append(m.span())
     if spans:
         text = _blank(text, spans)
-    if any(ch.isdigit() for ch in text) or "bid" in text or "Там" in text:
+    if _CITATION_HINT.search(text):
         cites = find_citations(text, lang)
         for c in cites:
             _add(out, "cit", c.to("en").replace(" ", ""))
@@ -151,31 +154,62 @@ def word_key(word: str) -> str:
     return re.sub(r"(.)\1", r"\1", key)[:NAME_KEY]
 
 
-def agreement(source: Iterable[Mapping[str, float]],
-              target: Iterable[Mapping[str, float]]) -> tuple[float, float]:
-    """(shared, unshared) anchor weight of a link's source and target sentences."""
-    a = _union(source)
-    b = _union(target)
-    if not a and not b:
-        return 0.0, 0.0
-    shared = unshared = 0.0
-    for key, w in a.items():
-        v = b.get(key, 0.0)
-        shared += min(w, v)
-        if not key.startswith(SOFT):
-            unshared += abs(w - v)
-    for key, v in b.items():
-        if key not in a and not key.startswith(SOFT):
-            unshared += v
-    return shared, unshared
+@dataclass(frozen=True, slots=True)
+class Bag:
+    """Anchors of one or more sentences with the total weight of the strict ones, so
+    that agreement costs one pass over the smaller side."""
+
+    weights: Mapping[str, float]
+    strict: float
 
 
-def _union(parts: Iterable[Mapping[str, float]]) -> Mapping[str, float]:
-    items = [p for p in parts if p]
+EMPTY = Bag({}, 0.0)
+
+
+def _soft(key: str) -> bool:
+    return key[0] in "tr"  # SOFT kinds; no strict kind starts with t or r
+
+
+def bag(found: Mapping[str, float], keep: Container[str] | None = None) -> Bag:
+    """A Bag of one sentence's anchors; soft keys not in `keep` are left out (a word key
+    the other document never has can never be shared)."""
+    if keep is not None:
+        found = {k: w for k, w in found.items() if not _soft(k) or k in keep}
+    return Bag(found, sum(w for k, w in found.items() if not _soft(k)))
+
+
+def strict_only(b: Bag) -> Bag:
+    """The Bag without its word keys (blocks: lengths, numbers and terms decide)."""
+    if not any(k[0] == "r" for k in b.weights):
+        return b
+    return Bag({k: w for k, w in b.weights.items() if k[0] != "r"}, b.strict)
+
+
+def union(bags: Iterable[Bag]) -> Bag:
+    """The anchors of several sentences together."""
+    items = [b for b in bags if b.weights]
     if len(items) < 2:
-        return items[0] if items else {}
+        return items[0] if items else EMPTY
     out: dict[str, float] = {}
-    for p in items:
-        for key, w in p.items():
+    for b in items:
+        for key, w in b.weights.items():
             out[key] = out.get(key, 0.0) + w
-    return out
+    return Bag(out, sum(b.strict for b in items))
+
+
+def agreement(a: Bag, b: Bag) -> tuple[float, float]:
+    """(shared, unshared) anchor weight of a link's source and target side: shared
+    counts every kind, unshared only the strict ones (SOFT)."""
+    small, big = (a, b) if len(a.weights) <= len(b.weights) else (b, a)
+    if not small.weights:
+        return 0.0, big.strict
+    shared = shared_strict = 0.0
+    get = big.weights.get
+    for key, w in small.weights.items():
+        v = get(key)
+        if v:
+            m = w if w < v else v
+            shared += m
+            if not _soft(key):
+                shared_strict += m
+    return shared, a.strict + b.strict - 2 * shared_strict

@@ -8,10 +8,10 @@ times the source's, with a variance proportional to the length; a link's cost is
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tm.align.anchors import agreement
+from tm.align.anchors import Bag, agreement
 
 PRIORS: dict[tuple[int, int], float] = {
     (1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.089, (1, 2): 0.089,
@@ -79,32 +79,27 @@ def ratio_of(source: Sequence[int], target: Sequence[int]) -> float:
     return t / s if s and t else 1.0
 
 
-def link_cost(lengths: tuple[int, int], anchors: tuple[Sequence[Mapping[str, float]],
-                                                      Sequence[Mapping[str, float]]],
+def link_cost(lengths: tuple[int, int], anchors: tuple[Bag, Bag], kind: tuple[int, int],
               ratio: float, weights: Weights,
               priors: dict[tuple[int, int], float] = PRIORS) -> float:
     """The cost of linking source items to target items (lengths summed, anchors
     unioned); a 1-0 or 0-1 link pays no anchor cost."""
-    src, tgt = anchors
-    kind = (len(src), len(tgt))
     cost = length_cost(lengths[0], lengths[1], ratio, kind, priors)
-    if src and tgt:
-        shared, unshared = agreement(src, tgt)
+    if kind[0] and kind[1]:
+        shared, unshared = agreement(*anchors)
         cost += weights.unshared * unshared - weights.shared * shared
     return cost
 
 
-def confidence(lengths: tuple[int, int], anchors: tuple[Sequence[Mapping[str, float]],
-                                                       Sequence[Mapping[str, float]]],
+def confidence(lengths: tuple[int, int], anchors: tuple[Bag, Bag], kind: tuple[int, int],
                ratio: float) -> float:
     """0..1 for a link: how well lengths fit (60%) and how anchors agree (40%, neutral
     0.75 when neither side has any); a link other than 1-1 is a little less sure."""
-    src, tgt = anchors
     fit = math.sqrt(math.erfc(abs(length_delta(lengths[0], lengths[1], ratio))
                               / math.sqrt(2.0)))
-    shared, unshared = agreement(src, tgt)
+    shared, unshared = agreement(*anchors)
     agree = shared / (shared + unshared) if shared + unshared else 0.75
     score = 0.6 * fit + 0.4 * agree
-    if (len(src), len(tgt)) != (1, 1):
+    if kind != (1, 1):
         score *= 0.9
     return round(min(1.0, max(0.0, score)), 2)

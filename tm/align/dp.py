@@ -16,6 +16,9 @@ MOVES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
 """Link shapes: source items by target items."""
 
+BLOCK_MOVES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+"""For blocks: three paragraphs run into one are too rare to pay for."""
+
 SWAP = len(MOVES)
 """Move index of a swap: items i, i+1 linked crosswise to j+1, j."""
 
@@ -52,13 +55,14 @@ def band_limits(n: int, m: int, width: int) -> list[tuple[int, int]]:
 
 
 def best_path(n: int, m: int, cost: CostFn, swap: SwapFn | None = None,
-              width: int = BAND) -> list[Step]:
-    """The cheapest chain of links covering n source and m target items."""
+              width: int = BAND, moves: tuple[tuple[int, int], ...] = MOVES) -> list[Step]:
+    """The cheapest chain of links covering n source and m target items (`moves`: the
+    link shapes allowed, a subset of MOVES)."""
     if n and m:  # the band follows the diagonal's slope
         width = max(width, 4 + math.ceil(max(m / n, n / m)))
     while True:
         limits = band_limits(n, m, width)
-        back = _fill(n, m, cost, swap, limits)
+        back = _fill(n, m, cost, swap, limits, moves)
         steps = _trace(n, m, back, limits)
         if width >= max(n, m) or (steps is not None and not _touches(steps, limits, m)):
             if steps is None:
@@ -67,18 +71,20 @@ def best_path(n: int, m: int, cost: CostFn, swap: SwapFn | None = None,
         width *= 2
 
 
-def _moves(swap: SwapFn | None) -> list[tuple[int, int, int]]:
-    moves = [(k, di, dj) for k, (di, dj) in enumerate(MOVES)]
+def _moves(swap: SwapFn | None,
+           allowed: tuple[tuple[int, int], ...]) -> list[tuple[int, int, int]]:
+    moves = [(k, di, dj) for k, (di, dj) in enumerate(MOVES) if (di, dj) in allowed]
     return [*moves, (SWAP, 2, 2)] if swap is not None else moves
 
 
 def _fill(n: int, m: int, cost: CostFn, swap: SwapFn | None,
-          limits: list[tuple[int, int]]) -> list[list[int]]:
+          limits: list[tuple[int, int]], allowed: tuple[tuple[int, int], ...],
+          ) -> list[list[int]]:
     """The back pointers of every banded cell (move index, -1 where unreachable)."""
     inf = math.inf
     rows: list[list[float]] = []
     back: list[list[int]] = []
-    moves = _moves(swap)
+    moves = _moves(swap, allowed)
     for i in range(n + 1):
         lo, hi = limits[i]
         row = [inf] * (hi - lo + 1)

@@ -13,8 +13,8 @@ from tm.align.documents import align_files
 from tm.align.model import Alignment
 from tm.align.review import review_html
 from tm.align.tmx import alignment_tmx
+from tm.atomic import atomic_write, atomic_write_bytes
 from tm.errors import SourceError
-from tm.files import atomic_write, atomic_write_bytes
 from tm.formats import FORMATS
 
 

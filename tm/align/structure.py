@@ -4,53 +4,66 @@ block boundary the block alignment did not make."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
-from tm.align.anchors import Anchors, TermFinder, anchors
+from tm.align.anchors import Bag, TermFinder, anchors, bag, strict_only, union
 from tm.align.cost import BLOCK_PRIORS, SWAP_PENALTY, Weights, confidence, link_cost, ratio_of
-from tm.align.dp import Step, best_path
+from tm.align.dp import BLOCK_MOVES, Step, best_path
 from tm.align.model import Block, Link, Sentence, blocks_of
+
+BLOCK_BAND = 6
+"""Half-width of the first band over blocks (widened when the path needs it)."""
 
 Progress = Callable[[int], None]
 """Called with the number of source sentences aligned since the last call."""
 
 
-@dataclass(frozen=True, slots=True)
 class Side:
-    """One document as the aligner sees it: sentences, their anchors and blocks."""
+    """One document as the aligner sees it: sentences and blocks with their lengths and
+    anchors; the anchors of runs of 2 and 3 items are kept once computed (each is asked
+    for by every cell of the band)."""
 
-    sentences: Sequence[Sentence]
-    anchors: Sequence[Anchors]
-    blocks: Sequence[Block]
-    block_anchors: Sequence[Anchors]
+    def __init__(self, sentences: Sequence[Sentence], bags: Sequence[Bag]) -> None:
+        self.sentences = sentences
+        self.blocks = blocks_of(list(sentences))
+        self.lengths = [len(s.text) for s in sentences]
+        self.block_lengths = [b.length for b in self.blocks]
+        self.headings = [b.kind == "heading" for b in self.blocks]
+        self.bags = list(bags)
+        self.block_bags = [strict_only(union(self.bags[b.first:b.first + b.count]))
+                           for b in self.blocks]
+        self._runs: dict[tuple[bool, int, int], Bag] = {}
 
-    def lengths(self, first: int, count: int) -> int:
-        return sum(len(s.text) for s in self.sentences[first:first + count])
+    def run(self, i: int, n: int, blocks: bool = False) -> Bag:
+        """The anchors of items i..i+n-1 (sentences, or blocks)."""
+        items = self.block_bags if blocks else self.bags
+        if n == 1:
+            return items[i]
+        key = (blocks, i, n)
+        found = self._runs.get(key)
+        if found is None:
+            found = self._runs[key] = union(items[i:i + n])
+        return found
 
 
-def side(sentences: Sequence[Sentence], lang: str, terms: TermFinder | None) -> Side:
-    """The anchors and blocks of one document's sentences."""
-    found = [anchors(s.text, lang, terms) for s in sentences]
-    blocks = blocks_of(list(sentences))
-    merged = [_merge(found[b.first:b.first + b.count]) for b in blocks]
-    return Side(sentences, found, blocks, merged)
-
-
-def _merge(parts: Sequence[Mapping[str, float]]) -> Anchors:
-    out: Anchors = {}
-    for p in parts:
-        for key, w in p.items():
-            out[key] = out.get(key, 0.0) + w
-    return out
+def sides(source: Sequence[Sentence], target: Sequence[Sentence], langs: tuple[str, str],
+          terms: TermFinder | None) -> tuple[Side, Side]:
+    """Both documents' sides; word keys found in one document only are left out."""
+    found = ([anchors(s.text, langs[0], terms) for s in source],
+             [anchors(s.text, langs[1], terms) for s in target])
+    keys = [{k for a in side_found for k in a} for side_found in found]
+    both = keys[0] & keys[1]
+    return (Side(source, [bag(a, both) for a in found[0]]),
+            Side(target, [bag(a, both) for a in found[1]]))
 
 
 def align_sides(src: Side, tgt: Side, weights: Weights | None = None,
                 progress: Progress | None = None) -> list[Link]:
     """Links between the sentences of two documents, blocks first."""
     w = weights or Weights()
-    ratio = ratio_of([b.length for b in src.blocks], [b.length for b in tgt.blocks])
-    steps = best_path(len(src.blocks), len(tgt.blocks), _block_cost(src, tgt, ratio, w))
+    ratio = ratio_of(src.block_lengths, tgt.block_lengths)
+    steps = best_path(len(src.blocks), len(tgt.blocks), _block_cost(src, tgt, ratio, w),
+                      width=BLOCK_BAND, moves=BLOCK_MOVES)
     links: list[Link] = []
     for step in steps:
         s0, sn = _span(src.blocks, step.i, step.di)
@@ -73,18 +86,13 @@ def _span(blocks: Sequence[Block], first: int, count: int) -> tuple[int, int]:
 def _block_cost(src: Side, tgt: Side, ratio: float,
                 w: Weights) -> Callable[[int, int, int, int], float]:
     def cost(i: int, di: int, j: int, dj: int) -> float:
-        sb, tb = src.blocks[i:i + di], tgt.blocks[j:j + dj]
-        c = link_cost((sum(b.length for b in sb), sum(b.length for b in tb)),
-                      (src.block_anchors[i:i + di], tgt.block_anchors[j:j + dj]), ratio, w,
+        c = link_cost((sum(src.block_lengths[i:i + di]), sum(tgt.block_lengths[j:j + dj])),
+                      (src.run(i, di, True), tgt.run(j, dj, True)), (di, dj), ratio, w,
                       BLOCK_PRIORS)
-        if sb and tb and _headings(sb) != _headings(tb):
+        if di and dj and any(src.headings[i:i + di]) != any(tgt.headings[j:j + dj]):
             c += w.kind
         return c
     return cost
-
-
-def _headings(blocks: Sequence[Block]) -> bool:
-    return any(b.kind == "heading" for b in blocks)
 
 
 def align_span(src: Side, tgt: Side, source: tuple[int, int], target: tuple[int, int],
@@ -94,6 +102,8 @@ def align_span(src: Side, tgt: Side, source: tuple[int, int], target: tuple[int,
     if sn == 0 or tn == 0:
         return ([Link((s0 + k,), (), 0.0) for k in range(sn)]
                 + [Link((), (t0 + k,), 0.0) for k in range(tn)])
+    if sn == 1 and tn == 1:  # a heading, a one-sentence paragraph: nothing to choose
+        return [_link(src, tgt, (s0,), (t0,), ratio, False)]
 
     def cost(i: int, di: int, j: int, dj: int) -> float:
         return _cost(src, tgt, (s0 + i, di), (t0 + j, dj), ratio, w)
@@ -110,8 +120,8 @@ def align_span(src: Side, tgt: Side, source: tuple[int, int], target: tuple[int,
 def _cost(src: Side, tgt: Side, source: tuple[int, int], target: tuple[int, int],
           ratio: float, w: Weights) -> float:
     (i, di), (j, dj) = source, target
-    return link_cost((src.lengths(i, di), tgt.lengths(j, dj)),
-                     (src.anchors[i:i + di], tgt.anchors[j:j + dj]), ratio, w)
+    return link_cost((sum(src.lengths[i:i + di]), sum(tgt.lengths[j:j + dj])),
+                     (src.run(i, di), tgt.run(j, dj)), (di, dj), ratio, w)
 
 
 def _links(src: Side, tgt: Side, step: Step, offset: tuple[int, int],
@@ -128,8 +138,7 @@ def _links(src: Side, tgt: Side, step: Step, offset: tuple[int, int],
 
 def _link(src: Side, tgt: Side, s: tuple[int, ...], t: tuple[int, ...], ratio: float,
           swapped: bool) -> Link:
-    lengths = (sum(len(src.sentences[k].text) for k in s),
-               sum(len(tgt.sentences[k].text) for k in t))
-    conf = confidence(lengths, ([src.anchors[k] for k in s], [tgt.anchors[k] for k in t]),
-                      ratio)
+    lengths = (sum(src.lengths[k] for k in s), sum(tgt.lengths[k] for k in t))
+    bags = (src.run(s[0], len(s)), tgt.run(t[0], len(t)))
+    conf = confidence(lengths, bags, (len(s), len(t)), ratio)
     return Link(s, t, round(conf * 0.85, 2) if swapped else conf, swapped)
