@@ -159,75 +159,116 @@ class Scanner:
     dotted: frozenset[str] = frozenset()
     keys_of: dict[str, Keys | None] = field(default_factory=dict)
     starters: set[str] = field(default_factory=set)
+    gap_ok: dict[str, bool] = field(default_factory=dict)
+
+
+def _learn(words: list[str], sc: Scanner) -> None:
+    """Keys (those in the trie, or None) of the words not met before, and which can start
+    a term; the caches are emptied when they grow past 300,000 words."""
+    keys_of, starters = sc.keys_of, sc.starters
+    missing = set(words).difference(keys_of)
+    if not missing:
+        return
+    if len(keys_of) > 300_000:
+        keys_of.clear()
+        starters.clear()
+        sc.gap_ok.clear()
+        missing = set(words)
+    roots = sc.trie.keys()
+    for w in missing:
+        ks = keys_of[w] = (sc.get_keys(w) & sc.vocabulary) or None
+        if w in sc.dotted or (ks and not roots.isdisjoint(ks)):
+            starters.add(w)
+
+
+@dataclass(slots=True)
+class _Text:
+    """One text split for scanning: gaps at even, words at odd indexes of `parts`."""
+
+    text: str
+    parts: list[str]
+    words: list[str]
+    extra: dict[int, Keys]
+    gap_ok: dict[str, bool]
+    offsets: list[int] = field(default_factory=list)
+
+    def offset(self, k: int) -> int:
+        """Character offset of part `k` (the sums computed at the first match)."""
+        if not self.offsets:
+            self.offsets = list(accumulate(map(len, self.parts)))
+        return self.offsets[k]
+
+    def joins(self, j: int) -> bool:
+        """Whether the gap before word `j` may lie inside a term."""
+        gap = self.parts[2 * j]
+        ok = self.gap_ok.get(gap)
+        if ok is None:
+            ok = self.gap_ok[gap] = GAP.fullmatch(gap) is not None
+        return ok
+
+
+def _ends(t: _Text, node: Trie, i: int, j: int, found: list[Found]) -> None:
+    """The patterns ending at `node` (words i..j) whose conditions the text meets."""
+    for entry, needs_number, needs_quote, needs_capital, amb in node.get(_END, ()):
+        if needs_capital and not t.words[i][:1].isupper():
+            continue
+        if needs_quote and not _QUOTE_BEFORE.search(t.parts[2 * i]):
+            continue
+        end = t.offset(2 * j + 1)
+        if needs_number and not _NUMBER_AFTER.match(t.text, end):
+            continue
+        found.append((t.offset(2 * i), end, entry, amb))
+
+
+def _walk(t: _Text, sc: Scanner, i: int, found: list[Found]) -> None:
+    """Every pattern starting at word `i`: the trie walked word by word while the words
+    have keys and the gaps between them may lie inside a term."""
+    keys_of, trie, words = sc.keys_of, sc.trie, t.words
+    first = t.extra.get(i) or keys_of[words[i]] or frozenset()
+    nodes = [trie[k] for k in first if k in trie]
+    j = i
+    while nodes:
+        for node in nodes:
+            _ends(t, node, i, j, found)
+        j += 1
+        if j >= len(words):
+            break
+        nxt = t.extra.get(j) or keys_of[words[j]]
+        if not nxt or not t.joins(j):
+            break
+        seen: dict[int, Trie] = {}
+        for node in nodes:
+            for k in nxt:
+                child = node.get(k)
+                if child is not None:
+                    seen[id(child)] = child
+        nodes = list(seen.values())
 
 
 def scan(text: str, sc: Scanner) -> list[Found]:
-    """Every pattern of `trie` found in `text`, in one pass over its words.
+    """Every pattern of the scanner's trie found in `text`, in one pass over its words.
 
     The text is split into gaps and words in C; `keys_of` caches each word's keys that
     occur in the trie (None: none do) and `starters` the words that can start a term, so
     the Python loop only visits those. A word without keys between two that have some
-    breaks a match, since the gap test between those two sees its letters. `dotted` names the words
-    that have a citation key when a full stop follows (`f.`, `Л.`).
+    breaks a match, since the gap test between those two sees its letters. `dotted` names
+    the words that have a citation key when a full stop follows (`f.`, `Л.`).
     """
-    trie, keys_of, starters, dotted = sc.trie, sc.keys_of, sc.starters, sc.dotted
     parts = _SPLIT.split(text)
     words = parts[1::2]
-    missing = set(words).difference(keys_of)
-    if missing:
-        if len(keys_of) > 300_000:
-            keys_of.clear()
-            starters.clear()
-            missing = set(words)
-        for w in missing:
-            ks = keys_of[w] = (sc.get_keys(w) & sc.vocabulary) or None
-            if w in dotted or (ks and not trie.keys().isdisjoint(ks)):
-                starters.add(w)
+    _learn(words, sc)
+    starters, dotted = sc.starters, sc.dotted
     starts = [i for i, w in enumerate(words) if w in starters]
     if not starts:
         return []
     extra: dict[int, Keys] = {}
     for i in starts:
         if words[i] in dotted and parts[2 * i + 2].startswith("."):
-            extra[i] = (keys_of[words[i]] or frozenset()) | {f"={words[i]}."}
-    offsets: list[int] = []
-    gap_ok: dict[str, bool] = {}
+            extra[i] = (sc.keys_of[words[i]] or frozenset()) | {f"={words[i]}."}
+    t = _Text(text, parts, words, extra, sc.gap_ok)
     found: list[Found] = []
-    n = len(words)
     for i in starts:
-        first = extra.get(i) or keys_of[words[i]] or frozenset()
-        nodes = [trie[k] for k in first if k in trie]
-        j = i
-        while nodes:
-            for node in nodes:
-                for entry, needs_number, needs_quote, needs_capital, amb in node.get(_END, ()):
-                    if needs_capital and not words[i][:1].isupper():
-                        continue
-                    if needs_quote and not _QUOTE_BEFORE.search(parts[2 * i]):
-                        continue
-                    if not offsets:
-                        offsets = list(accumulate(map(len, parts)))
-                    end = offsets[2 * j + 1]
-                    if needs_number and not _NUMBER_AFTER.match(text, end):
-                        continue
-                    found.append((offsets[2 * i], end, entry, amb))
-            j += 1
-            if j >= n:
-                break
-            nxt = extra.get(j) or keys_of[words[j]]
-            gap = parts[2 * j]
-            ok = gap_ok.get(gap)
-            if ok is None:
-                ok = gap_ok[gap] = GAP.fullmatch(gap) is not None
-            if not nxt or not ok:
-                break
-            seen: dict[int, Trie] = {}
-            for node in nodes:
-                for k in nxt:
-                    child = node.get(k)
-                    if child is not None:
-                        seen[id(child)] = child
-            nodes = list(seen.values())
+        _walk(t, sc, i, found)
     return found
 
 
