@@ -11,6 +11,7 @@ import pytest
 import tm.project
 from tm.advice_cache import CachedAdvisor, memory_fingerprint
 from tm.config import load_config
+from tm.errors import TmError
 from tm.memory import project_advisor
 from tm.po import read_po
 from tm.project import segment_project
@@ -154,10 +155,14 @@ def test_damaged_cache_files_are_ignored(proj: Path) -> None:
     assert adv.asked == 4 and (proj / "locales" / "ru" / "doc.po").read_bytes() == before
 
 
-def test_a_shared_memory_is_never_cached(proj: Path) -> None:
+def test_a_shared_memory_is_fingerprinted_by_its_server(proj: Path) -> None:
+    """With memory_url the fingerprint holds the replica's state, synced with the server
+    first (tests/test_memory_pg.py): an unreachable server is an error, never a stale hit."""
+    pytest.importorskip("psycopg")
     config = load_config()
-    object.__setattr__(config, "memory_url", "postgresql://nowhere/tm")
-    assert memory_fingerprint(config) is None
+    object.__setattr__(config, "memory_url", "postgresql://tm@127.0.0.1:1/tm")
+    with pytest.raises(TmError, match="cannot connect to"):
+        memory_fingerprint(config)
 
 
 def test_recently_modified_memory_is_hashed(proj: Path) -> None:

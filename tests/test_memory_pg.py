@@ -398,6 +398,19 @@ def test_a_client_pulls_only_what_changed_and_drops_what_was_replaced(
         b.close()
 
 
+def test_advice_is_cached_until_the_shared_memory_changes(pg_url: str,
+                                                           tmp_path: Path) -> None:
+    from tm.advice_cache import memory_fingerprint
+
+    a_root = make_project(tmp_path / "a", pg_url, {"lecture.tmx": DATA / "memory_lecture.tmx"})
+    b_root = make_project(tmp_path / "b", pg_url)
+    first = memory_fingerprint(load_config(a_root))
+    assert first is not None and memory_fingerprint(load_config(a_root)) == first
+    write_tmx(b_root / "memory" / "b.tmx", [(STATUTE, "Вот устав Коминтерна.")])
+    assert tm_run(b_root, "segment", "--quiet").returncode == 0  # another client uploads
+    assert memory_fingerprint(load_config(a_root)) != first
+
+
 def load_memory(root: Path) -> list[MemorySource]:
     from tm.memory import memory_sources
 
