@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -311,7 +312,8 @@ def local_digests(sources: Sequence[MemorySource],
             raise TmError(f"cannot read memory file: {e.strerror}", src.path, 1) from None
         key = str(src.path.resolve())
         got = cache.get(key)
-        if not got or got[:2] != [st.st_size, st.st_mtime_ns]:
+        racy = time.time_ns() - st.st_mtime_ns < 3_000_000_000  # may change within a tick
+        if not got or got[:2] != [st.st_size, st.st_mtime_ns] or racy:
             got = cache[key] = [st.st_size, st.st_mtime_ns, file_digest(src.path)]
         out.append((src, str(got[2])))
     return out
