@@ -36,6 +36,39 @@ def test_core_commands_exist() -> None:
     assert {"init", "segment", "merge"} <= names
 
 
+def test_command_modules_import_only_the_common_one() -> None:
+    """tm/cli/ has no cycle: a command module imports tm.cli.common and the library,
+    never another command module (only tm/cli/__init__.py assembles them)."""
+    import ast
+
+    package = Path(__file__).parent.parent / "tm" / "cli"
+    modules = sorted(p for p in package.glob("*.py") if p.name != "__init__.py")
+    assert {p.stem for p in modules} >= {"common", "project", "check", "memory"}
+    for p in modules:
+        imported = set()
+        for node in ast.walk(ast.parse(p.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "tm.cli":
+                imported |= {f"tm.cli.{a.name}" for a in node.names}  # its submodules
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+        cli = {m for m in imported if m == "tm.cli" or m.startswith("tm.cli.")}
+        assert cli <= ({"tm.cli.common"} if p.stem != "common" else set()), (p.name, cli)
+
+
+def test_start_up_loads_no_library_module() -> None:
+    """`tm --help` stays fast: the commands import the library when they run."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys, tm.cli; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True).stdout.split()
+    loaded = {m for m in out if m.startswith("tm.") and not m.startswith("tm.cli")}
+    assert loaded <= {"tm.errors", "tm.languages"}, loaded
+
+
 @pytest.mark.parametrize("command", all_commands(), ids=" ".join)
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
