@@ -38,7 +38,6 @@ from tm.errors import CatalogError, TmError
 from tm.languages import guess_language
 from tm.model import Finding
 from tm.po import Catalog, Message, decode_po, parse_po, read_po
-from tm.source import read_source, units
 
 if TYPE_CHECKING:
     from tm.terms import Termbase
@@ -368,6 +367,8 @@ def lint_source(source: str, path: str, termbase: Termbase | None = None,
                 policy: CheckPolicy | None = None) -> list[Finding]:
     """All source-side findings (the registry's LINT_CHECKS) for one Markdown document,
     in line order."""
+    from tm.source import units  # the Markdown parser: only `tm lint` needs it
+
     us = units(source)
     known = spellings(termbase) if termbase is not None else None
     out = []
@@ -381,6 +382,8 @@ def lint_source(source: str, path: str, termbase: Termbase | None = None,
 
 def lint_project(config: Config, docs: Sequence[str]) -> list[Finding]:
     """`tm lint`: every named document (default: all) of the project."""
+    from tm.source import read_source
+
     validate_policy(config)
     termbase = _termbase(config)
     out = []
