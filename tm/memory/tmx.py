@@ -121,8 +121,8 @@ def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0,
                 raise entity_error(e.name, path, (el.sourceline or 1) + line_offset) from None
             if text.strip() and code not in texts:
                 texts[code] = text
-        elif tag == "note" and child.text:
-            note = child.text
+        elif tag == "note" and child.text and not note:
+            note = child.text  # the first, as the fast reader takes it
     if len(texts) < 2:
         return None
     return MemoryUnit(texts, (el.sourceline or 1) + line_offset, note, aligned=aligned)
