@@ -4,7 +4,7 @@ memory files, align everything, then write (nothing is written when any input is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from tm.align.anchors import TermFinder
 from tm.align.documents import align_files
 from tm.align.model import Alignment
 from tm.align.review import review_html
+from tm.align.structure import Progress
 from tm.align.tmx import alignment_tmx
 from tm.atomic import atomic_write, atomic_write_bytes
 from tm.errors import SourceError
@@ -94,7 +95,7 @@ def plan(source: Path, target: Path, langs: Sequence[str] = (),
 
 def align_plan(p: Plan, target_lang: str, source_lang: str | None = None,
                terms: TermFinder | None = None,
-               progress: Callable[[int], None] | None = None) -> list[Alignment]:
+               progress: Progress | None = None) -> list[Alignment]:
     """Every pair aligned (all read before anything is written)."""
     return [align_files(pair.source, pair.target, target_lang, source_lang, terms, progress)
             for pair in p.pairs]

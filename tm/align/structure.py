@@ -14,8 +14,13 @@ from tm.align.model import Block, Link, Sentence, blocks_of
 BLOCK_BAND = 6
 """Half-width of the first band over blocks (widened when the path needs it)."""
 
-Progress = Callable[[int], None]
-"""Called with the number of source sentences aligned since the last call."""
+RATIO_SLACK = 0.03
+"""The translation's length ratio is estimated over the whole documents, then again over
+the blocks the first alignment linked; when the two differ by more than this (omitted
+or added paragraphs), the blocks are aligned again with the second."""
+
+Progress = Callable[[int, int], None]
+"""Called with the number of source blocks aligned so far and of all source blocks."""
 
 
 class Side:
@@ -62,16 +67,26 @@ def align_sides(src: Side, tgt: Side, weights: Weights | None = None,
     """Links between the sentences of two documents, blocks first."""
     w = weights or Weights()
     ratio = ratio_of(src.block_lengths, tgt.block_lengths)
-    steps = best_path(len(src.blocks), len(tgt.blocks), _block_cost(src, tgt, ratio, w),
-                      width=BLOCK_BAND, moves=BLOCK_MOVES)
+    steps = _block_path(src, tgt, ratio, w)
+    linked = [x for x in steps if x.di and x.dj]
+    better = ratio_of([sum(src.block_lengths[x.i:x.i + x.di]) for x in linked],
+                      [sum(tgt.block_lengths[x.j:x.j + x.dj]) for x in linked])
+    if abs(better / ratio - 1) > RATIO_SLACK:  # omissions skewed the first estimate
+        ratio = better
+        steps = _block_path(src, tgt, ratio, w)
     links: list[Link] = []
     for step in steps:
         s0, sn = _span(src.blocks, step.i, step.di)
         t0, tn = _span(tgt.blocks, step.j, step.dj)
         links.extend(align_span(src, tgt, (s0, sn), (t0, tn), ratio, w))
         if progress is not None:
-            progress(sn)
+            progress(step.i + step.di, len(src.blocks))
     return links
+
+
+def _block_path(src: Side, tgt: Side, ratio: float, w: Weights) -> list[Step]:
+    return best_path(len(src.blocks), len(tgt.blocks), _block_cost(src, tgt, ratio, w),
+                     width=BLOCK_BAND, moves=BLOCK_MOVES)
 
 
 def _span(blocks: Sequence[Block], first: int, count: int) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from typing import Annotated, Any, cast
 
 import typer
 
-from tm.cli import check, memory, project, review, xliff
+from tm.cli import align, check, memory, project, review, xliff
 from tm.cli.common import err, usage_error_line
 from tm.errors import escape_control
 
@@ -38,7 +38,7 @@ app = typer.Typer(
 
 # top-level commands, in the order of `tm --help`
 for _command in (project.init, project.segment, project.merge, memory.learn,
-                 check.check, check.status, check.lint, review.review):
+                 check.check, check.status, check.lint, review.review, align.align):
     app.command()(_command)
 # command groups: each module declares its subcommands on its own typer
 app.add_typer(memory.memory_app)
