@@ -253,3 +253,13 @@ def test_guess_language() -> None:
 def test_link_pairs() -> None:
     assert Link((1, 2), (5,)).pairs() == {(1, 5), (2, 5)}
     assert Link((1,), ()).pairs() == set()
+
+
+def test_two_sentences_in_the_other_order_are_linked_crosswise() -> None:
+    en = ("The party congress met in 1925 and heard 14 long reports on the state of industry "
+          "and trade. The opposition spoke in 1926.\n")
+    ru = ("Оппозиция выступила в 1926 году. Партийный съезд собрался в 1925 году и заслушал "
+          "14 длинных докладов о положении промышленности и торговли.\n")
+    al = align_texts(en, ru, "en", "ru")
+    assert al.pairs() == {(0, 1), (1, 0)}
+    assert all(x.reordered for x in al.links)
