@@ -411,6 +411,23 @@ def test_advice_is_cached_until_the_shared_memory_changes(pg_url: str,
     assert memory_fingerprint(load_config(a_root)) != first
 
 
+def test_a_big_batch_is_split_into_replica_files(pg_url: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.memory.pg
+
+    monkeypatch.setattr(tm.memory.pg, "PART", 10)
+    root = make_project(tmp_path / "a", pg_url)
+    pairs = write_pairs(root / "memory" / "big.tmx", 25, "big")
+    index = open_index(load_config(root))
+    try:
+        assert len(list((root / ".tm" / "replica").glob("*.csv"))) == 3
+        assert [(u.texts["en"], u.texts["ru"]) for u in index.units()] == pairs
+        (cand,) = index.exact([pairs[24][0]], "en", "ru")[pairs[24][0]]
+        assert (cand.target, cand.origin) == (pairs[24][1], "memory/big.tmx")
+    finally:
+        index.close()
+
+
 def load_memory(root: Path) -> list[MemorySource]:
     from tm.memory import memory_sources
 
@@ -487,7 +504,7 @@ def test_offline_replica_works_and_syncs_when_the_server_is_back(
         proxy.start()
         r = tm_run(a_root, "segment", "--quiet")
         assert r.returncode == 0 and r.stderr == ""
-        assert "memory/b.tmx" in [o for _, o in load_state(a_root / ".tm" / "replica").batches]
+        assert "memory/b.tmx" in [b[1] for b in load_state(a_root / ".tm" / "replica").batches]
     finally:
         proxy.stop()
 

@@ -42,6 +42,8 @@ from tm.redact import redact
 
 __all__ = ["Pulled", "ServerUnreachable", "SharedMemory", "redact"]
 
+PART = 100_000
+"""Units per replica file (a file is read whole when indexed: this bounds the memory)."""
 LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 """Language codes a replica file can carry as a column (tm.memory.formats' codes)."""
 
@@ -55,8 +57,8 @@ class Pulled:
     """What changed on the server since a client's last sync."""
 
     seq: int
-    added: list[tuple[int, str]] = field(default_factory=list)
-    """(batch, origin) in the order they were uploaded; each written to `<batch>.csv`."""
+    added: list[tuple[int, str, int]] = field(default_factory=list)
+    """(batch, origin, files) in upload order; written to `part_name(batch, 0...)`."""
     dropped: list[int] = field(default_factory=list)
 
 
@@ -258,8 +260,8 @@ class SharedMemory:
 
     def pull(self, since: int, folder: Path) -> Pulled:
         """The batches added and dropped after change `since`, from one snapshot; each
-        added batch is written to `folder/<batch>.csv` (a CSV memory file: a header of
-        its languages, one unit a row) straight from the server's COPY."""
+        added batch is written to `folder` as CSV memory files of PART units at most (a
+        header of its languages, one unit a row), straight from the server's COPY."""
         s = self.schema
         sql = self._psycopg.sql
         with self._errors(), self.db.transaction():
@@ -271,25 +273,33 @@ class SharedMemory:
                 f"SELECT seq FROM {s}.batches WHERE seq <= %s AND dropped > %s ORDER BY seq",
                 (since, since))]
             added = self.db.execute(
-                f"SELECT seq, origin, langs FROM {s}.batches WHERE seq > %s AND dropped IS NULL "
-                "ORDER BY seq", (since,)).fetchall()
-            for seq, origin, langs in added:
+                f"SELECT seq, origin, langs, units FROM {s}.batches WHERE seq > %s AND "
+                "dropped IS NULL ORDER BY seq", (since,)).fetchall()
+            for seq, origin, langs, units in added:
                 columns = langs.split()
-                query = sql.SQL(
-                    "COPY (SELECT {} FROM {}.units WHERE batch = {} ORDER BY pos) TO STDOUT "
-                    "WITH (FORMAT csv, DELIMITER E'\\t')").format(
-                    sql.SQL(", ").join(sql.SQL("texts->>{}").format(sql.Literal(lang))
-                                       for lang in columns),
-                    sql.Identifier(s), sql.Literal(seq))
-                path = folder / f"{seq:012d}.csv"
-                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                with open(tmp, "wb") as f, self.db.cursor().copy(query) as copy:
-                    f.write(("\t".join(columns) + "\n").encode())
-                    for block in copy:
-                        f.write(block)
-                os.replace(tmp, path)
-                out.added.append((seq, origin))
+                parts = max(1, -(-units // PART))
+                for part in range(parts):
+                    query = sql.SQL(
+                        "COPY (SELECT {} FROM {}.units WHERE batch = {} AND pos >= {} AND "
+                        "pos < {} ORDER BY pos) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\t')"
+                    ).format(sql.SQL(", ").join(sql.SQL("texts->>{}").format(sql.Literal(lang))
+                                                for lang in columns),
+                             sql.Identifier(s), sql.Literal(seq), sql.Literal(part * PART),
+                             sql.Literal((part + 1) * PART))
+                    path = folder / part_name(seq, part)
+                    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                    with open(tmp, "wb") as f, self.db.cursor().copy(query) as copy:
+                        f.write(("\t".join(columns) + "\n").encode())
+                        for block in copy:
+                            f.write(block)
+                    os.replace(tmp, path)
+                out.added.append((seq, origin, parts))
         return out
+
+
+def part_name(batch: int, part: int) -> str:
+    """The replica file holding units PART * part... of a batch."""
+    return f"{batch:012d}-{part:04d}.csv"
 
 
 def file_digest(path: Path) -> str:

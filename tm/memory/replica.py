@@ -30,7 +30,7 @@ from tm.errors import TmError
 from tm.memory import MemorySource, MemoryUnit, SqliteIndex, SyncReport
 from tm.memory.index import CANDIDATES
 from tm.memory.match import Candidate
-from tm.memory.pg import ServerUnreachable, SharedMemory, local_digests
+from tm.memory.pg import ServerUnreachable, SharedMemory, local_digests, part_name
 from tm.memory.pg_schema import schema_name, url_line
 from tm.redact import redact
 
@@ -52,7 +52,7 @@ class State:
     seq: int = 0
     """The last change number pulled."""
     batches: list[list[Any]] = field(default_factory=list)
-    """[batch, origin] in upload order: the files `<batch>.csv`."""
+    """[batch, origin, files] in upload order (the files: tm.memory.pg.part_name)."""
     synced: float = 0.0
     """When the replica last reached the server (Unix time)."""
     digests: dict[str, list[Any]] = field(default_factory=dict)
@@ -62,9 +62,12 @@ class State:
 def load_state(folder: Path) -> State:
     try:
         data = json.loads((folder / STATE).read_text("utf-8"))
-        return State(**{k: data[k] for k in State.__dataclass_fields__ if k in data})
+        state = State(**{k: data[k] for k in State.__dataclass_fields__ if k in data})
     except (OSError, ValueError, TypeError):
         return State()
+    if not all(isinstance(b, list) and len(b) == 3 for b in state.batches):
+        return State()  # another layout: start over
+    return state
 
 
 def save_state(folder: Path, state: State) -> None:
@@ -104,8 +107,8 @@ class ReplicaIndex:
         self.local = SqliteIndex(self.folder / INDEX, {r.language for r in config.documents})
 
     def sources(self) -> list[MemorySource]:
-        return [MemorySource(self.folder / f"{seq:012d}.csv", origin)
-                for seq, origin in self.state.batches]
+        return [MemorySource(self.folder / part_name(seq, part), origin)
+                for seq, origin, parts in self.state.batches for part in range(parts)]
 
     # --- keeping up with the server -----------------------------------------------------
 
@@ -132,11 +135,11 @@ class ReplicaIndex:
         if pulled.seq != state.seq:
             gone = set(pulled.dropped)
             state.batches = [b for b in state.batches if b[0] not in gone]
-            state.batches += [[seq, origin] for seq, origin in pulled.added]
+            state.batches += [[seq, origin, parts] for seq, origin, parts in pulled.added]
             state.seq = pulled.seq
         state.synced = time.time()
         save_state(self.folder, state)
-        keep = {f"{seq:012d}.csv" for seq, _ in state.batches}
+        keep = {src.path.name for src in self.sources()}
         for path in self.folder.glob("*.csv"):
             if path.name not in keep:
                 path.unlink(missing_ok=True)
@@ -192,7 +195,7 @@ class ReplicaIndex:
 
     def origins(self) -> list[str]:
         """Every origin in the shared memory (as last pulled), in upload order."""
-        return list(dict.fromkeys(origin for _, origin in self.state.batches))
+        return list(dict.fromkeys(origin for _, origin, _ in self.state.batches))
 
     def close(self) -> None:
         self.local.close()
