@@ -191,8 +191,11 @@ def _segment_project(
         if fresh is not None:  # nothing it depends on changed since a run wrote it
             reports.append(SegmentReport(doc, fresh.segments, fresh.entries))
             continue
+        from tm import workcache
         from tm.digest import DIGEST_HEADER, template_digest  # importlib.metadata: ~0.05 s
 
+        if key is not None:  # units cut and lines wrapped by earlier runs (tm.workcache)
+            workcache.load(config)
         src, segs = document_segments(config, doc)
         sources[doc] = src
         ref = config.relative(config.source_path(doc))
@@ -234,6 +237,10 @@ def _segment_project(
         if _write_unless_changed(item):
             item.report.written.append(config.relative(item.path))
     _remember(config, reports, pending, sources, key)
+    if key is not None and todo:
+        from tm import workcache
+
+        workcache.save(config)
     return reports
 
 

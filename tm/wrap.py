@@ -108,9 +108,31 @@ def _char_offsets(esc: str, starts: list[int]) -> list[int]:
     return offsets
 
 
+LAYOUTS: dict[tuple[str, int, int], list[str]] = {}
+"""Lines laid out in this process, by (text, first room, room): a template and its
+catalogs share their msgids, and tm.workcache keeps them for the next run."""
+EARLIER: dict[tuple[str, int, int], list[str]] = {}
+"""Lines an earlier run laid out (tm.workcache loads them; its key holds this code)."""
+MAX_LAYOUTS = 400_000
+
+
 def layout(esc: str, first_room: int, room: int) -> list[str]:
     """Greedy lines of `esc` broken at Unicode (UAX #14) opportunities, as GNU gettext's
-    libunistring does: a word wider than the room stays whole."""
+    libunistring does: a word wider than the room stays whole. The list is shared by
+    every caller asking for the same lines: read it, never change it."""
+    key = (esc, first_room, room)
+    got = LAYOUTS.get(key)
+    if got is None:
+        got = EARLIER.get(key)
+        if got is None:
+            got = _layout(esc, first_room, room)
+        if len(LAYOUTS) >= MAX_LAYOUTS:
+            LAYOUTS.clear()
+        LAYOUTS[key] = got
+    return got
+
+
+def _layout(esc: str, first_room: int, room: int) -> list[str]:
     starts = [n for n, _ in line_breaks(esc)]
     col: Sequence[int]
     if esc.isascii():

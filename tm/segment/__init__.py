@@ -56,6 +56,28 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     return spans
 
 
+SPLITS: dict[tuple[str, str], list[tuple[int, int]]] = {}
+"""Sentence spans of the units cut in this process, by (unit text, language)."""
+EARLIER_SPLITS: dict[tuple[str, str], list[tuple[int, int]]] = {}
+"""Spans an earlier run found (tm.workcache loads them under a key of tm's code, which
+holds the rules): a re-run cuts only the units that changed."""
+MAX_SPLITS = 200_000
+
+
+def _cut(text: str, language: str) -> list[tuple[int, int]]:
+    """`split_sentences`, remembered (the list is shared: read it, never change it)."""
+    key = (text, language)
+    got = SPLITS.get(key)
+    if got is None:
+        got = EARLIER_SPLITS.get(key)
+        if got is None:
+            got = split_sentences(text, language)
+        if len(SPLITS) >= MAX_SPLITS:
+            SPLITS.clear()
+        SPLITS[key] = got
+    return got
+
+
 class LineCounter:
     """1-based line of an offset in `source`; cheap for offsets met in increasing order."""
 
@@ -86,7 +108,7 @@ def unit_segments(
     if line_of is None:
         line_of = LineCounter(source)
     split: Callable[[str, str], list[tuple[int, int]]] = (
-        _whole if mode == "paragraph" else split_sentences)
+        _whole if mode == "paragraph" else _cut)
     if len(unit.pieces) == 1:  # one line, the common case: unit offsets are source offsets
         first = unit.pieces[0].start
         text = source[first : unit.pieces[0].end]

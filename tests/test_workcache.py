@@ -1,0 +1,130 @@
+"""A re-run cuts and wraps only what changed (.tm/split.bin, .tm/layout.bin), and writes
+byte for byte what a run without those files writes."""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tm import advice_cache, segment, workcache, wrap
+from tm.config import load_config
+from tm.project import segment_project
+
+LONG = ("The Left Opposition, led by Trotsky, demanded the restoration of party democracy "
+        "and an end to the repression of the workers' movement in the Soviet Union; its "
+        "members were expelled, exiled and later shot.")
+DOC = f"""\
+# Part 1
+
+{LONG} It was 1927.
+
+Second paragraph, short. It has two sentences.
+
+{LONG.replace("Trotsky", "Rakovsky")} Another sentence.
+"""
+
+
+def _new_process() -> None:
+    """Forget what this process cut, wrapped and loaded (as a new `tm segment` would)."""
+    for memo in (segment.SPLITS, segment.EARLIER_SPLITS, wrap.LAYOUTS, wrap.EARLIER):
+        memo.clear()
+    workcache._LOADED.clear()
+
+
+@pytest.fixture
+def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "doc.md").write_text(DOC, encoding="utf-8")
+    (tmp_path / "tm.toml").write_text(
+        'languages = ["en", "ru"]\n[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n',
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _new_process()
+    yield tmp_path
+    _new_process()
+
+
+def _segment() -> dict[str, bytes]:
+    config = load_config()
+    segment_project(config, advisor=None)
+    return {p.name: p.read_bytes() for p in sorted((config.root / "locales").rglob("*.po*"))}
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Texts split into sentences and laid out into lines from now on."""
+    seen: dict[str, list[str]] = {"split": [], "layout": []}
+    split, lay = segment.split_sentences, wrap._layout
+
+    def counted_split(text: str, language: str) -> list[tuple[int, int]]:
+        seen["split"].append(text)
+        return split(text, language)
+
+    def counted_layout(esc: str, first: int, room: int) -> list[str]:
+        seen["layout"].append(esc)
+        return lay(esc, first, room)
+
+    monkeypatch.setattr(segment, "split_sentences", counted_split)
+    monkeypatch.setattr(wrap, "_layout", counted_layout)
+    return seen
+
+
+def test_rerun_cuts_and_wraps_only_the_changed_paragraph(
+        proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _segment()
+    assert (proj / ".tm" / "split.bin").is_file() and (proj / ".tm" / "layout.bin").is_file()
+    _new_process()
+    src = proj / "sources" / "doc.md"
+    src.write_text(DOC.replace("led by Trotsky", "led by Leon Trotsky"), encoding="utf-8")
+    seen = _counting(monkeypatch)
+    cached = _segment()
+    assert len(seen["split"]) == 1 and "Leon Trotsky" in seen["split"][0]
+    assert seen["layout"] and all("Leon Trotsky" in t or t.startswith("X-Tm-Source-Digest")
+                                  for t in seen["layout"])  # the header's new digest
+    # the same files as a run that cuts and wraps everything again
+    for name in ("split.bin", "layout.bin", "uptodate.bin"):
+        (proj / ".tm" / name).unlink()
+    _new_process()
+    assert _segment() == cached
+    assert len(seen["split"]) == 1 + 4  # now every unit was cut
+
+
+def test_changed_code_drops_what_was_cut(proj: Path) -> None:
+    """Spans recorded under another tm (other sentence rules) are never used; under this
+    tm's key they are (so the test would see a stale cache being trusted)."""
+    _segment()
+    path = proj / ".tm" / "split.bin"
+    head, _, body = path.read_bytes().partition(b"\n")
+    spans = marshal.loads(body)
+    unit = next(k for k in spans if k[0].startswith("Second paragraph"))
+    spans[unit] = [(0, len(unit[0]))]  # one sentence where the rules find two
+    path.write_bytes(head + b"\n" + marshal.dumps(spans))
+    (proj / ".tm" / "uptodate.bin").unlink()
+
+    def msgids() -> list[str]:
+        _new_process()
+        _segment()
+        pot = (proj / "locales" / "templates" / "doc.pot").read_text("utf-8")
+        return [line for line in pot.splitlines() if line.startswith("msgid ")]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(advice_cache, "_STAMP", ["another tm"])
+        assert 'msgid "It has two sentences."' in msgids()
+    path.write_bytes(head + b"\n" + marshal.dumps(spans))
+    (proj / ".tm" / "uptodate.bin").unlink()
+    assert 'msgid "Second paragraph, short. It has two sentences."' in msgids()
+
+
+def test_damaged_files_are_ignored(proj: Path) -> None:
+    first = _segment()
+    for name in ("split.bin", "layout.bin"):
+        (proj / ".tm" / name).write_bytes(b"tm-work-1 garbage\n\x00\x01")
+    (proj / ".tm" / "uptodate.bin").unlink()
+    _new_process()
+    assert _segment() == first
+    (proj / ".tm" / "split.bin").write_bytes(workcache._key() + b"\xff\xfe not marshal")
+    (proj / ".tm" / "uptodate.bin").unlink()
+    _new_process()
+    assert _segment() == first

@@ -1,0 +1,90 @@
+"""Work a re-run need not do again: units already cut, lines already wrapped, in .tm/.
+
+Cutting a 4.4 MB document's units into sentences and wrapping its template and
+catalogs as msgcat does are half of a run that changed one paragraph. Both depend only
+on the text and tm's code (the sentence rules are data in tm's package; the line
+breaks also come from unicode-segmentation-rs), so a run keeps the spans and lines it
+used in `.tm/` under a key of tm's code stamp and that library, and the next run takes
+them from there: it cuts and wraps only the text that changed.
+
+Safe to delete; a damaged or stale file is ignored; writing is best effort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from pathlib import Path
+from typing import Any
+
+from tm import segment, wrap
+from tm.advice_cache import CACHE_DIR, code_stamp
+from tm.atomic import atomic_write_bytes
+from tm.config import Config
+
+SCHEMA = b"tm-work-1"
+MAX_KEPT = 250_000
+"""Entries kept from earlier runs besides this run's (a bound on each file's size)."""
+
+
+def _memos() -> dict[str, tuple[dict[Any, Any], dict[Any, Any]]]:
+    """File name -> (what this process used, what earlier runs left)."""
+    return {"layout.bin": (wrap.LAYOUTS, wrap.EARLIER),
+            "split.bin": (segment.SPLITS, segment.EARLIER_SPLITS)}
+
+
+_LOADED: set[Path] = set()
+
+
+def _key() -> bytes:
+    """tm's code and the installed line-break library (another version may break
+    elsewhere)."""
+    import unicode_segmentation_rs as lib
+
+    where = lib.__file__ or ""
+    try:
+        st = os.stat(where)
+        lib_stamp = f"{where}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        lib_stamp = where
+    h = hashlib.blake2b(f"{code_stamp()}\n{lib_stamp}".encode(), digest_size=16)
+    return SCHEMA + b" " + h.hexdigest().encode() + b"\n"
+
+
+def load(config: Config) -> None:
+    """Make what earlier runs cut and wrapped available to tm.segment and tm.wrap (once a
+    process and project)."""
+    folder = config.root / CACHE_DIR
+    if folder in _LOADED:
+        return
+    _LOADED.add(folder)
+    key = _key()
+    for name, (_used, earlier) in _memos().items():
+        try:
+            with open(folder / name, "rb") as f:
+                if f.readline() != key:
+                    continue
+                data = marshal.loads(f.read())
+        except (OSError, ValueError, EOFError, TypeError):
+            continue
+        if isinstance(data, dict):
+            earlier.update(data)
+
+
+def save(config: Config) -> None:
+    """Keep what this run used (and what earlier runs left, while not too much)."""
+    folder = config.root / CACHE_DIR
+    key = b""
+    for name, (used, earlier) in _memos().items():
+        if not used or used.keys() == earlier.keys():
+            continue
+        keep = dict(used)
+        if len(earlier) <= MAX_KEPT:
+            for k, v in earlier.items():
+                keep.setdefault(k, v)
+        key = key or _key()
+        try:
+            atomic_write_bytes(folder / name, key + marshal.dumps(keep))
+        except (OSError, ValueError):
+            pass
