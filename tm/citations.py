@@ -366,6 +366,13 @@ def find_citations(text: str, lang: str) -> list[Citation]:
     lang = base_lang(lang)
     if lang not in STYLES:
         return []
+    return list(_found(text, lang))
+
+
+@lru_cache(maxsize=16)
+def _found(text: str, lang: str) -> tuple[Citation, ...]:
+    """The citations of `text`, remembered for the next few texts: advising a segment asks
+    whether all of it is one citation, then for its citations (the search is the cost)."""
     g = _grammar(lang)
     out: list[Citation] = []
     pos = 0
@@ -379,7 +386,7 @@ def find_citations(text: str, lang: str) -> list[Citation]:
             continue
         out.append(c)
         pos = c.end
-    return out
+    return tuple(out)
 
 
 _LABEL = re.compile(r"\s*(?:\[\d+\][ \t]*|<sup>\[?\d+\]?</sup>[ \t]*|\d+\.[ \t]+)?")
