@@ -263,3 +263,48 @@ def test_two_sentences_in_the_other_order_are_linked_crosswise() -> None:
     al = align_texts(en, ru, "en", "ru")
     assert al.pairs() == {(0, 1), (1, 0)}
     assert all(x.reordered for x in al.links)
+
+
+def test_band_can_follow_a_guess_of_the_path() -> None:
+    limits = band_limits(4, 10, 1, centre=[0, 1, 8, 9, 10])
+    assert limits[1] == (0, 2) and limits[2][0] <= limits[1][1]  # the jump is bridged
+    assert limits[-1][1] == 10
+
+
+def test_length_centre_tracks_merged_paragraphs() -> None:
+    from tm.align.structure import length_centre
+
+    # target paragraphs 1+2 are source paragraph 1: the guess moves by two there
+    assert length_centre([10, 20, 10], [10, 10, 10, 10]) == [0.0, 1.0, 3.0, 4.0]
+
+
+def test_aligning_twice_the_text_costs_twice_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cost evaluations (the aligner's work) for a document of 20 and of 40 paragraphs
+    whose translation runs some paragraphs together and drops some sentences: the band
+    keeps the ratio near 2 (the full matrix would make it 4)."""
+    import tm.align.structure as structure
+
+    calls = 0
+    real = structure.link_cost
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(structure, "link_cost", counted)
+
+    def work(k: int) -> int:
+        nonlocal calls
+        calls = 0
+        en = "\n\n".join(f"In {1900 + i} the plant made {i * 7 + 3} machines. The output "
+                         f"was sold in {i + 2} regions of the country." for i in range(k))
+        ru = "".join(
+            (f"В {1900 + i} году завод выпустил {i * 7 + 3} машин."
+             + ("" if i % 5 == 0 else f" Продукцию продали в {i + 2} регионах страны."))
+            + (" " if i % 7 == 3 else "\n\n") for i in range(k))
+        align_texts(en, ru, "en", "ru")
+        return calls
+
+    small, big = work(60), work(120)
+    assert 1.6 < big / small < 2.5

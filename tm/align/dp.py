@@ -9,7 +9,7 @@ program run again.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 MOVES: tuple[tuple[int, int], ...] = (
@@ -43,25 +43,35 @@ class Step:
     swap: bool = False
 
 
-def band_limits(n: int, m: int, width: int) -> list[tuple[int, int]]:
-    """(lowest, highest) target index computed in each row 0..n."""
+def band_limits(n: int, m: int, width: int,
+                centre: Sequence[float] | None = None) -> list[tuple[int, int]]:
+    """(lowest, highest) target index computed in each row 0..n: `width` either side of
+    the diagonal, or of `centre[i]` (a monotone guess of the path, e.g. from lengths);
+    each row's band reaches the next one's."""
     if n == 0:
         return [(0, m)]
     out = []
     for i in range(n + 1):
-        centre = i * m / n
-        out.append((max(0, math.floor(centre) - width), min(m, math.ceil(centre) + width)))
+        c = centre[i] if centre is not None else i * m / n
+        out.append((max(0, math.floor(c) - width), min(m, math.ceil(c) + width)))
+    out[-1] = (out[-1][0], m)
+    for i in range(n):  # no gap between rows: a jump of the guess is bridged
+        lo, hi = out[i + 1]
+        if lo > out[i][1]:
+            out[i + 1] = (out[i][1], hi)
     return out
 
 
 def best_path(n: int, m: int, cost: CostFn, swap: SwapFn | None = None,
-              width: int = BAND, moves: tuple[tuple[int, int], ...] = MOVES) -> list[Step]:
+              width: int = BAND, moves: tuple[tuple[int, int], ...] = MOVES,
+              centre: Sequence[float] | None = None) -> list[Step]:
     """The cheapest chain of links covering n source and m target items (`moves`: the
-    link shapes allowed, a subset of MOVES)."""
+    link shapes allowed, a subset of MOVES; `centre`: where the band is centred in each
+    row, default the diagonal)."""
     if n and m:  # the band follows the diagonal's slope
         width = max(width, 4 + math.ceil(max(m / n, n / m)))
     while True:
-        limits = band_limits(n, m, width)
+        limits = band_limits(n, m, width, centre)
         back = _fill(n, m, cost, swap, limits, moves)
         steps = _trace(n, m, back, limits)
         if width >= max(n, m) or (steps is not None and not _touches(steps, limits, m)):
