@@ -24,10 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.languages import base_lang
 from tm.segment import split_sentences
 from tm.segment.protect import PROTECTED
-from tm.segment.rules import WINDOW, load_rules_file
+from tm.segment.rules import WINDOW, ruleset
 from tm.source import units
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,17 +35,12 @@ LANGUAGES = ("en", "ru", "de")
 Rule = tuple[bool, "re.Pattern[str] | None", "re.Pattern[str] | None"]
 
 
-@lru_cache(maxsize=8)
 def _rules(language: str) -> tuple[re.Pattern[str], tuple[Rule, ...]]:
-    data = load_rules_file()
-    base = base_lang(language)
-    entries = list(data.get(base, [])) + list(data.get("common", []))
-    rules = tuple(
-        (bool(e.get("break", False)),
-         re.compile(f"(?:{e['before']})$") if e.get("before") else None,
-         re.compile(e["after"]) if e.get("after") else None)
-        for e in entries)
-    return re.compile(data["candidates"]["pattern"]), rules
+    """The language's candidate pattern and its rules' patterns, as compiled for the fast
+    path (the same data even when segmentation.toml is edited during a run), without
+    their reach, needed characters and prepared checks."""
+    rs = ruleset(language)
+    return rs.candidates, tuple((r.brk, r.before, r.after) for r in rs.rules)
 
 
 def reference_split(text: str, language: str) -> list[tuple[int, int]]:
