@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tm.checks.context import Context
 from tm.checks.counts import (
@@ -329,8 +329,8 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None,
     return out
 
 
-def _tick(results: Iterable[Any], groups: Sequence[Sequence[Job]],
-          progress: Progress | None) -> Iterable[Any]:
+def _tick(results: Iterable[list[FileReport] | Failure], groups: Sequence[Sequence[Job]],
+          progress: Progress | None) -> Iterator[list[FileReport] | Failure]:
     for group, r in zip(groups, results, strict=True):
         if progress is not None:
             for job in group:
