@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from tm.cli import app
 from tm.config import ConfigError, load_config
-from tm.po import Message, _quote_into, format_po, parse_po, parse_wrap, read_po
+from tm.po import Message, format_po, parse_po, parse_wrap, read_po
+from tm.po_write import _quote_into
 
 ROOT = Path(__file__).parent.parent
 LECTURE = sorted((ROOT / "locales").rglob("*.po*"))

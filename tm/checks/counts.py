@@ -102,7 +102,7 @@ def count_catalog(cat: Catalog) -> Counts:
     return c
 
 
-# --- the counting path: `--counts-only`, `tm status` over many files --------------------
+# --- the counting path: `tm check` over many files (counts, QA entries, stale keys) -----
 
 _GOOD_ESCAPE = re.compile(r'\\(?:x[0-9A-Fa-f]+|[0-7]{1,3}|[ntr"\\abfv\'?])')
 
