@@ -152,3 +152,6 @@ def test_help_lists_every_code() -> None:
     text = " ".join(CliRunner().invoke(app, ["check", "--help"]).stdout.split())
     for code in (*QA_CODES, *POLICY_CODES):
         assert code in text
+    text = " ".join(CliRunner().invoke(app, ["lint", "--help"]).stdout.split())
+    for check in LINT_CHECKS:
+        assert check.code in text

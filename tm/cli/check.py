@@ -106,6 +106,8 @@ def lint(
 ) -> None:
     """Source-side QA: mixed-script words, paragraphs broken mid-sentence (a warning),
     near-miss romanizations of termbase entries. Exit 1 when an error is found.
+    Codes: mixed-script, broken-paragraph, near-miss; set severities in tm.toml
+    [check.severity].
 
     Example: tm lint sources/lectures/weiss-2025-stalinist-war-on-trotskyists.md
     """
