@@ -42,6 +42,32 @@ def soup(rng: random.Random) -> bytes:
                     for _ in range(rng.randint(1, 80)))
 
 
+def _replay(path: Path, names: list[str]) -> None:
+    """Run one saved input through the targets (a traceback shows where it fails)."""
+    data = path.read_bytes()
+    for name in names:
+        try:
+            read = TARGETS[name](data)
+        except TmError as e:
+            print(f"{name}: TmError (fine): {e}")
+        else:
+            print(f"{name}: {'read' if read else 'refused with TmError (fine)'}")
+
+
+def _mutant(name: str, pool: list[bytes], rng: random.Random) -> bytes:
+    """The next input for a target: soup, a mutated seed, or a spliced one."""
+    if rng.random() < 0.15:
+        return soup(rng)
+    if name in ("tmx", "tbx") and rng.random() < 0.5:  # past the XML parser
+        return mutate_xml_text(rng.choice(pool), rng)
+    data = mutate(rng.choice(pool), rng)
+    if rng.random() < 0.2:  # splice two files
+        other = rng.choice(pool)
+        cut = rng.randint(0, len(data))
+        data = data[:cut] + other[rng.randint(0, len(other)):]
+    return data
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--minutes", type=float, default=5.0)
@@ -53,14 +79,7 @@ def main() -> None:
     args = ap.parse_args()
     names = args.target or sorted(TARGETS)
     if args.replay:
-        data = args.replay.read_bytes()
-        for name in names:
-            try:
-                read = TARGETS[name](data)
-            except TmError as e:
-                print(f"{name}: TmError (fine): {e}")
-            else:
-                print(f"{name}: {'read' if read else 'refused with TmError (fine)'}")
+        _replay(args.replay, names)
         return
     args.out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
@@ -73,17 +92,7 @@ def main() -> None:
     deadline = start + args.minutes * 60
     while time.monotonic() < deadline:
         for name in names:
-            pool = corpus[name]
-            if rng.random() < 0.15:
-                data = soup(rng)
-            elif name in ("tmx", "tbx") and rng.random() < 0.5:  # past the XML parser
-                data = mutate_xml_text(rng.choice(pool), rng)
-            else:
-                data = mutate(rng.choice(pool), rng)
-                if rng.random() < 0.2:  # splice two files
-                    other = rng.choice(pool)
-                    cut = rng.randint(0, len(data))
-                    data = data[:cut] + other[rng.randint(0, len(other)):]
+            data = _mutant(name, corpus[name], rng)
             t = time.monotonic()
             try:
                 if not TARGETS[name](data):
