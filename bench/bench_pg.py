@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import glob
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -37,11 +38,51 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_memory import Generator, timed, write_project  # noqa: E402
+from bench_memory import Generator, write_project  # noqa: E402
 
 from tm.po import read_po  # noqa: E402
 
 SCHEMA = "tm_bench"
+SERVER_PID: list[int] = []
+"""The postmaster of the cluster started here (its CPU time, children included)."""
+CPU: list[tuple[float, float]] = []
+"""(client CPU s, server CPU s) of each timed run, in order."""
+
+
+def server_cpu() -> float:
+    """CPU seconds of the cluster started here so far (0 with TM_TEST_POSTGRES_URL):
+    the postmaster's and its finished backends' (cutime), and the running backends'."""
+    if not SERVER_PID:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [SERVER_PID[0]] + [int(p) for p in Path(f"/proc/{SERVER_PID[0]}/task/"
+                                                   f"{SERVER_PID[0]}/children").read_text().split()]
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15 if pid == SERVER_PID[0] else 13]) / tick
+    return total
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    """Wall seconds of one run; its CPU seconds (tm's and the server's) go to CPU."""
+    r0, s0 = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu()
+    t = time.perf_counter()
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if r.returncode != 0:
+        raise SystemExit(f"{cmd[-2]} failed ({r.returncode}):\n{r.stderr[-2000:]}")
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append((r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, server_cpu() - s0))
+    return elapsed
+
+
+def cpu() -> str:
+    client, srv = CPU[-1]
+    return f"CPU {client:.2f}s" + (f" + server {srv:.2f}s" if srv >= 0.005 else "")
 
 
 def _free_port() -> int:
@@ -72,6 +113,7 @@ def server() -> Iterator[str]:
         subprocess.run([*pre, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"),
                         "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "-w",
                         "start"], check=True, capture_output=True)
+        SERVER_PID.append(int((data / "postmaster.pid").read_text().split()[0]))
         try:
             yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
         finally:
@@ -175,22 +217,32 @@ def run(args: argparse.Namespace, url: str, tm: list[str]) -> None:
 
     cold_local = timed(tm, local)
     cold_shared = timed(tm, shared)  # empty server: the first upload
+    cpu_cold = CPU[-2:]
     diff = differences(local / po, shared / po)
     (local / po).unlink()
     (shared / po).unlink()
     warm_local = timed(tm, local)
     warm_shared = timed(tm, shared)
+    cpu_warm = CPU[-2:]
     diff += differences(local / po, shared / po)
     (local / "empty.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; '
                                     'charset=UTF-8\\n"\n"Language: ru\\n"\n', "utf-8")
     mm = timed(["msgmerge", "--quiet", "--compendium", "compendium.po", "-o", "mm.po",
                 "empty.po", "locales/templates/new.pot"], local)
+    cpu_mm = CPU[-1][0]
     print(f"load {os.getloadavg()}")
+
+    def both(pair: list[tuple[float, float]]) -> str:
+        return (f"CPU local {pair[0][0]:.2f}s, memory_url {pair[1][0]:.2f}s + server "
+                f"{pair[1][1]:.2f}s, ratio {sum(pair[1]) / sum(pair[0]):.2f}")
+
     print(f"cold: local {cold_local:.2f}s, memory_url {cold_shared:.2f}s "
-          f"(ratio {cold_shared / cold_local:.2f}, target <= 3)")
+          f"(ratio {cold_shared / cold_local:.2f}, target <= 3; {both(cpu_cold)})")
     print(f"warm: local {warm_local:.2f}s, memory_url {warm_shared:.2f}s "
-          f"(ratio {warm_shared / warm_local:.2f}, target <= 1.5); msgmerge --compendium "
-          f"{mm:.2f}s (memory_url / msgmerge {warm_shared / mm:.3f}, target <= 0.15)")
+          f"(ratio {warm_shared / warm_local:.2f}, target <= 1.5; {both(cpu_warm)})")
+    print(f"msgmerge --compendium {mm:.2f}s (CPU {cpu_mm:.2f}s): memory_url warm / "
+          f"msgmerge {warm_shared / mm:.3f} (CPU {sum(cpu_warm[1]) / cpu_mm:.3f}), "
+          "target <= 0.15")
     print(f"fills: {len(entries(shared / po))} entries, differences from the local "
           f"index: {len(diff)}")
     for line in diff[:20]:
@@ -203,7 +255,8 @@ def run(args: argparse.Namespace, url: str, tm: list[str]) -> None:
     added = timed(tm, other)
     again = timed(tm, shared)
     print(f"another client adds 1,000 units (its tm segment {added:.2f}s); the next "
-          f"tm segment here {again:.2f}s (warm {warm_shared:.2f}s, cold {cold_shared:.2f}s)")
+          f"tm segment here {again:.2f}s ({cpu()}; warm {warm_shared:.2f}s, cold "
+          f"{cold_shared:.2f}s)")
     if args.big:
         big(args, url, tm, gen)
 
@@ -244,9 +297,10 @@ def big(args: argparse.Namespace, url: str, tm: list[str], gen: Generator) -> No
 
     first = sync_only(a)
     seg1 = timed(tm, a)
+    seg1_cpu = cpu()
     same = timed(tm, a)
     print(f"client A: first sync of the replica {first:.1f}s (pull + index), tm segment "
-          f"{seg1:.1f}s, again (nothing changed) {same:.2f}s")
+          f"{seg1:.1f}s ({seg1_cpu}), again (nothing changed) {same:.2f}s ({cpu()})")
     extra = args.out / "pg-client-b2.tmx"
     write_client_tmx(extra, gen, 1_000, "c")
     shutil.copy(extra, b / "memory" / extra.name)
@@ -255,14 +309,14 @@ def big(args: argparse.Namespace, url: str, tm: list[str], gen: Generator) -> No
     synced = sync_only(a)
     seg2 = timed(tm, a)
     print(f"client B added 1,000 units; client A: sync {synced:.2f}s, then tm segment "
-          f"{seg2:.1f}s (advises all {args.segments} segments again against "
+          f"{seg2:.1f}s ({cpu()}; advises all {args.segments} segments again against "
           f"{args.big + 1000:,} units; total {time.perf_counter() - t0:.1f}s)")
     write_client_tmx(extra, gen, 1_000, "d")
     shutil.copy(extra, b / "memory" / extra.name)
     timed(tm, b)
     seg3 = timed(tm, a)
     print(f"client B replaced those 1,000 units; client A's next tm segment (sync "
-          f"included) {seg3:.1f}s; load {os.getloadavg()}")
+          f"included) {seg3:.1f}s ({cpu()}); load {os.getloadavg()}")
 
 
 if __name__ == "__main__":
