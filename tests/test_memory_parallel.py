@@ -127,7 +127,7 @@ def test_no_fork_while_another_thread_runs(tmp_path: Path, apart: None) -> None:
 
 def test_a_failed_child_leaves_the_postings_to_be_built_later(
         tmp_path: Path, apart: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(read: object, langs: object, conn: Any, parent_end: Any) -> None:
+    def fail(source: object, langs: object, conn: Any, parent_end: Any) -> None:
         parent_end.close()
         conn.send(None)
 
@@ -167,7 +167,7 @@ def _index_files(tmp_path: Path, files: list[list[MemoryUnit]], parallel: bool,
     try:
         with idx.store.writing():
             for src, units in zip(sources, files, strict=True):
-                done = idx._insert(src, units.__iter__, (0, 0, ""), parallel)[1]
+                done = idx._insert(src, ingest.Listed(units), (0, 0, ""), parallel)[1]
                 if done.forked:
                     forked.append(src.origin)
     finally:

@@ -12,14 +12,23 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 from tm.errors import TmError
 
-if TYPE_CHECKING:
-    from tm.memory.index import SqliteIndex
-
 T = TypeVar("T")
+
+
+class Rebuildable(Protocol):
+    """An index that starts over when damage is found (tm.memory.index.SqliteIndex)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def db(self) -> sqlite3.Connection: ...
+
+    def recover(self, e: sqlite3.DatabaseError, resync: bool) -> None: ...
 
 DAMAGE_CODES = (10, 11, 26)
 """SQLITE_IOERR (a damaged file read through a stale WAL index, a short read),
@@ -63,7 +72,7 @@ def busy_or_other(e: sqlite3.DatabaseError, path: Path) -> Exception:
                    "check the disk and the folder's permissions; deleting the file is safe")
 
 
-def guarded(index: SqliteIndex, call: Callable[[], T], resync: bool = True) -> T:
+def guarded(index: Rebuildable, call: Callable[[], T], resync: bool = True) -> T:
     """`call()`; damage found on the way rebuilds the index once and calls again."""
     try:
         return call()

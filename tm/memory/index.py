@@ -24,19 +24,22 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from tm.errors import TmError
 from tm.memory.damage import busy_or_other, damaged, guarded
-from tm.memory.formats import MemoryUnit, read_memory
+from tm.memory.formats import MemoryUnit
 from tm.memory.indexdb import BUSY_TIMEOUT, CHUNK, SCHEMA_VERSION, IndexDb
 from tm.memory.ingest import (
     BUILD_CHUNK,
     PARALLEL_BYTES,
     Ingested,
+    Listed,
+    MemoryFile,
+    Units,
     Words,
     build_from_rows,
     file_path,
@@ -232,17 +235,16 @@ class SqliteIndex:
     def _add_file(self, source: MemorySource, stat: tuple[int, int, str],
                   size: int) -> tuple[int, Ingested]:
         """Index one file, re-reading it in a forked child where that pays."""
-        path = source.path
         parallel = parallel_wanted(size, self.source_langs, self.parallel)
-        return self._insert(source, lambda: read_memory(path), stat, parallel)
+        return self._insert(source, MemoryFile(source.path), stat, parallel)
 
-    def _insert(self, source: MemorySource, read: Callable[[], Iterable[MemoryUnit]],
-                stat: tuple[int, int, str], parallel: bool) -> tuple[int, Ingested]:
+    def _insert(self, source: MemorySource, units: Units, stat: tuple[int, int, str],
+                parallel: bool) -> tuple[int, Ingested]:
         db = self.db
         file_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
         db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
                    (file_id, file_path(source.path), source.origin, *stat))
-        done = ingest(db, file_id, read, self.source_langs, parallel)
+        done = ingest(db, file_id, units, self.source_langs, parallel)
         db.execute("UPDATE files SET units=?, skipped=? WHERE id=?",
                    (done.units, done.skipped, file_id))
         for lang, built in done.words.items():
@@ -254,7 +256,7 @@ class SqliteIndex:
         """Index one file's units (uncertain termbase entries are left out: never filled);
         postings of `self.source_langs` are built on the way."""
         def add() -> int:
-            return self._insert(source, lambda: units, stat, False)[1].units
+            return self._insert(source, Listed(units), stat, False)[1].units
 
         if self.db.in_transaction:
             return add()

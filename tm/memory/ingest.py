@@ -2,11 +2,13 @@
 postings, text lengths and exact-match hashes (`Words`).
 
 Serial: the rows are stored and the postings built in one pass over the units.
-Parallel (big files, or forced): a child process is forked FIRST, before this process
-starts any thread or reads a byte; it reads the file on its own and builds the postings
-while this process reads it again and stores the rows. Both passes number units the
-same way (`Rows`), so the result is the serial one; the equality is tested on generated
-input with the parallel path forced (`TM_INDEX_PARALLEL=1` or `parallel=True`).
+Parallel (big files, or forced): the file is read into memory (a plain TMX: its text;
+other formats are read again by the child), then a child process is forked, with no
+thread running in this process (none is ever started here). The child walks the same
+text (shared pages, not a copy) and builds the postings while this process walks it and
+stores the rows. Both passes number units the same way (`Rows`), so the result is the
+serial one; the equality is tested on generated input with the parallel path forced
+(`TM_INDEX_PARALLEL=1` or `parallel=True`).
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ import os
 import sqlite3
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from tm.memory.formats import MemoryUnit
+from tm.memory import tmxfast
+from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.indexdb import unit_range
 from tm.memory.match import key_hashes
 from tm.memory.postings import LENGTHS, build_postings, to_blob
+from tm.memory.tmx import read_tmx_tree
 
 BUILD_CHUNK = 50_000
 """Texts tokenized at a time when building postings."""
@@ -74,6 +78,55 @@ class Words:
         order = np.argsort(hashes, kind="stable")
         positions = np.frombuffer(self.positions, dtype=np.uint32)
         return (array("I", hashes[order].tobytes()), array("I", positions[order].tobytes()))
+
+
+class Units(Protocol):
+    """The units of one file, walked once here and, in a forked child, once again."""
+
+    def units(self) -> Iterable[MemoryUnit]: ...
+
+    def again(self) -> Iterable[MemoryUnit]: ...
+
+    def close(self) -> None: ...
+
+
+class Listed:
+    """Units given in memory (`SqliteIndex.add_units`)."""
+
+    def __init__(self, units: Iterable[MemoryUnit]) -> None:
+        self._units = units
+
+    def units(self) -> Iterable[MemoryUnit]:
+        return self._units
+
+    def again(self) -> Iterable[MemoryUnit]:
+        return self._units
+
+    def close(self) -> None:
+        pass
+
+
+class MemoryFile:
+    """A memory file: a plain TMX is read into memory once, when this is made (before
+    any fork); a child walks the same text. Other files are read by each process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.prepared = tmxfast.prepare(path) if path.suffix.lower() == ".tmx" else None
+
+    def units(self) -> Iterable[MemoryUnit]:
+        if self.prepared is not None:
+            return self.prepared.units()
+        if self.path.suffix.lower() == ".tmx":
+            return read_tmx_tree(self.path)
+        return read_memory(self.path)
+
+    def again(self) -> Iterable[MemoryUnit]:
+        return self.prepared.units_again() if self.prepared is not None else self.units()
+
+    def close(self) -> None:
+        if self.prepared is not None:
+            self.prepared.close()
 
 
 def store_words(db: sqlite3.Connection, lang: str, file_id: int, built: Words) -> None:
@@ -152,18 +205,20 @@ def parallel_wanted(size: int, langs: frozenset[str], forced: bool | None) -> bo
     return size >= PARALLEL_BYTES and (os.cpu_count() or 1) >= 2
 
 
-def ingest(db: sqlite3.Connection, file_id: int, read: Callable[[], Iterable[MemoryUnit]],
-           langs: frozenset[str], parallel: bool) -> Ingested:
-    """Store the units `read()` gives as file `file_id`'s rows and build their postings in
-    `langs` (in a forked child when `parallel`; `read` is then called in both)."""
-    child = _Child.start(read, langs) if parallel else None
+def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset[str],
+           parallel: bool) -> Ingested:
+    """Store `source`'s units as file `file_id`'s rows and build their postings in
+    `langs` (in a forked child when `parallel`)."""
+    child = _Child.start(source, langs) if parallel else None
     rows = Rows(unit_range(file_id)[0], () if child is not None else langs)
     try:
-        db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(read()))
+        db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(source.units()))
     except BaseException:
         if child is not None:
             child.stop()
         raise
+    finally:
+        source.close()
     if child is None:
         return Ingested(rows.units, rows.skipped, rows.words)
     built = child.result()
@@ -179,11 +234,11 @@ class _Child:
         self.conn, self.proc = conn, proc
 
     @classmethod
-    def start(cls, read: Callable[[], Iterable[MemoryUnit]],
-              langs: frozenset[str]) -> _Child | None:
+    def start(cls, source: Units, langs: frozenset[str]) -> _Child | None:
         ctx = multiprocessing.get_context("fork")
         mine, theirs = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_build_apart, args=(read, langs, theirs, mine), daemon=True)
+        proc = ctx.Process(target=_build_apart, args=(source, langs, theirs, mine),
+                           daemon=True)
         try:
             proc.start()
         except OSError:
@@ -208,16 +263,12 @@ class _Child:
             self.proc.join()
 
 
-def _build_apart(read: Callable[[], Iterable[MemoryUnit]], langs: frozenset[str],
-                 conn: Any, parent_end: Any) -> None:
+def _build_apart(source: Units, langs: frozenset[str], conn: Any, parent_end: Any) -> None:
     """The child: the same `Rows` pass as the parent's, keeping only the postings."""
-    from tm.memory import tmxfast
-
     parent_end.close()
-    tmxfast.CHECKED_ELSEWHERE = True  # the parent checks the XML (a daemon has no child)
     rows = Rows(0, langs)
     try:
-        collections.deque(rows.rows(read()), maxlen=0)
+        collections.deque(rows.rows(source.again()), maxlen=0)
         built: Ingested | None = Ingested(rows.units, rows.skipped, rows.words)
     except Exception:  # the parent reads the same file and reports what is wrong
         built = None

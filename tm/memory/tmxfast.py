@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -39,10 +40,6 @@ CHECK_APART = 64 << 20
 (on systems with fork and more than one core); its verdict is given before the last
 unit is, and an XML error found there takes precedence over any other."""
 
-CHECKED_ELSEWHERE = False
-"""Set in a process that re-reads a file another process reads and checks at the same
-time (tm.memory.ingest's child): it skips expat's check, whose verdict it could not
-give anyway."""
 
 _UNUSUAL = re.compile(rb"<!--|<!\[CDATA\[|<!ENTITY|<(?:tu|tuv|seg|note)\b[^>]*/>")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)""")
@@ -85,6 +82,38 @@ def _text(raw: str) -> str:
 
 def read_tmx_fast(path: Path) -> Iterator[MemoryUnit] | None:
     """The units of a plain TMX file, or None when the lxml reader must do it."""
+    prepared = prepare(path)
+    return None if prepared is None else prepared.units()
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A plain TMX file read into memory: checked, or being checked in `check`."""
+
+    path: Path
+    text: str
+    check: _Check | None = None
+
+    def units(self) -> Iterator[MemoryUnit]:
+        """Its units, and the check's verdict before the last one."""
+        if self.check is None:
+            return _units(self.text, self.path)
+        return _checked(_units(self.text, self.path), self.check, self.path)
+
+    def units_again(self) -> Iterator[MemoryUnit]:
+        """Its units once more, in a process forked after this was prepared (the text is
+        shared with the parent, not copied; the parent gives the check's verdict)."""
+        return _units(self.text, self.path)
+
+    def close(self) -> None:
+        """Stop a check whose verdict is no longer wanted."""
+        if self.check is not None:
+            self.check.stop()
+
+
+def prepare(path: Path) -> Prepared | None:
+    """A plain TMX file read and decoded (well-formedness checked, or being checked
+    apart for a big file), or None when the lxml reader must read it."""
     try:
         if path.stat().st_size > FAST_MAX:
             return None
@@ -95,19 +124,15 @@ def read_tmx_fast(path: Path) -> Iterator[MemoryUnit] | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
             enc and enc.group(1).lower() not in (b"utf-8", b"utf8")) or _UNUSUAL.search(data):
         return None
-    if CHECKED_ELSEWHERE:
-        return _units(_decoded(data, path), path)
     check = _Check.start(data) if len(data) >= CHECK_APART else None
     if check is None:
         _raise_xml_error(_xml_error(data), path)
-        return _units(_decoded(data, path), path)
+        return Prepared(path, _decoded(data, path))
     try:
-        text = _decoded(data, path)
+        return Prepared(path, _decoded(data, path), check)
     except BaseException:
         check.close(path)
         raise
-    del data
-    return _checked(_units(text, path), check, path)
 
 
 def _decoded(data: bytes, path: Path) -> str:
