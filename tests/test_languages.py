@@ -13,7 +13,14 @@ import pytest
 
 from tm.cli import main
 from tm.errors import TmError
-from tm.languages import COMMON_LANGUAGES, check_language, language_problem, nearest
+from tm.languages import (
+    COMMON_LANGUAGES,
+    base_lang,
+    check_language,
+    guess_language,
+    language_problem,
+    nearest,
+)
 
 
 def run_main(argv: list[str], capsys: pytest.CaptureFixture[str],
@@ -122,3 +129,21 @@ def test_common_codes_do_not_load_babel(project: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(("code", "base"), [
+    ("en", "en"), ("en-US", "en"), ("EN_us", "en"), (" ru ", "ru"), ("pt_BR", "pt"),
+    ("zh-Hans-CN", "zh"), ("sr@latin", "sr@latin"), ("es-419", "es")])
+def test_base_lang(code: str, base: str) -> None:
+    """One reading of a code's language for segmentation rules, terms, citations and
+    memory files alike; a gettext @modifier names another script, so it stays."""
+    assert base_lang(code) == base
+
+
+def test_guess_language_by_script() -> None:
+    assert guess_language(["Политбюро ЦК ВКП(б)", "RGASPI"]) == "ru"
+    assert guess_language(["The Politburo (Политбюро) met."]) == "en"
+    assert guess_language(["Die Sitzung."], default="de") == "de"
+    assert guess_language([]) == "en"
+    # only the first 200 texts are read
+    assert guess_language(["Latin text"] * 200 + ["Кириллица" * 100]) == "en"
