@@ -10,13 +10,16 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tm.errors import MemoryFormatError, TmError
 from tm.languages import LANGUAGE, base_lang, guess_language
 from tm.memory.tmx import read_tmx_tree, tmx_bytes
 from tm.memory.tmxfast import read_tmx_fast
 from tm.memory.unit import MemoryUnit
+
+if TYPE_CHECKING:
+    from tm.tbx import TermEntry
 
 __all__ = ["SUFFIXES", "MemoryUnit", "read_csv", "read_memory", "read_po_memory",
            "read_tbx_memory", "read_tmx", "tmx_bytes"]
@@ -138,26 +141,15 @@ def read_po_memory(path: Path) -> Iterator[MemoryUnit]:
 # --- TBX -------------------------------------------------------------------------------
 
 
-def _term_texts(entry: Any) -> tuple[dict[str, str], bool]:
-    """Preferred term per language of a tm.tbx TermEntry, and whether it is only a hint:
+def _term_texts(entry: TermEntry) -> tuple[dict[str, str], bool]:
+    """Preferred term per language of a termbase entry, and whether it is only a hint:
     uncertain (not vetted), or ambiguous (a common word that is a term in one sense)."""
     texts: dict[str, str] = {}
-    uncertain = bool(getattr(entry, "uncertain", False))
-    langs = getattr(entry, "terms", None) or getattr(entry, "languages", None) or {}
-    items = langs.items() if isinstance(langs, dict) else (
-        (getattr(t, "lang", ""), t) for t in langs)
-    for lang, value in items:
-        first = value[0] if isinstance(value, (list, tuple)) and value else value
-        text = first if isinstance(first, str) else getattr(first, "text", None) or getattr(
-            first, "term", "")
-        if getattr(first, "uncertain", False):
-            uncertain = True
-        if text:
-            texts.setdefault(base_lang(lang), text)
-    ambiguous = set(getattr(entry, "ambiguous", ()) or ())
-    if ambiguous & set(texts.values()):
-        uncertain = True  # `Exile` alone may be a person in exile, not ссылка: a hint only
-    return texts, uncertain
+    for lang, forms in entry.terms.items():
+        if forms and forms[0]:
+            texts.setdefault(base_lang(lang), forms[0])
+    # `Exile` alone may be a person in exile, not ссылка: a hint only
+    return texts, entry.uncertain or bool(set(entry.ambiguous) & set(texts.values()))
 
 
 def read_tbx_memory(path: Path) -> Iterator[MemoryUnit]:
@@ -173,5 +165,4 @@ def read_tbx_memory(path: Path) -> Iterator[MemoryUnit]:
     for entry in entries:
         texts, uncertain = _term_texts(entry)
         if len(texts) >= 2:
-            yield MemoryUnit(texts, int(getattr(entry, "line", 0) or 0),
-                             uncertain=uncertain)
+            yield MemoryUnit(texts, entry.line, uncertain=uncertain)
