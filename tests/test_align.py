@@ -271,11 +271,20 @@ def test_band_can_follow_a_guess_of_the_path() -> None:
     assert limits[-1][1] == 10
 
 
-def test_length_centre_tracks_merged_paragraphs() -> None:
-    from tm.align.structure import length_centre
+def test_a_tracking_band_follows_the_path_without_widening() -> None:
+    """30 source items missing at the start: the band follows the cheapest cells."""
+    calls = {False: 0, True: 0}
 
-    # target paragraphs 1+2 are source paragraph 1: the guess moves by two there
-    assert length_centre([10, 20, 10], [10, 10, 10, 10]) == [0.0, 1.0, 3.0, 4.0]
+    def run(track: bool) -> list[Step]:
+        def cost(i: int, di: int, j: int, dj: int) -> float:
+            calls[track] += 1
+            if di == 0 or dj == 0:
+                return 3.0
+            return 0.0 if (di, dj) == (1, 1) and i == j + 30 else 10.0
+        return best_path(100, 70, cost, width=4, track=True) if track else best_path(
+            100, 70, cost, width=4)
+    assert run(True) == run(False)
+    assert calls[True] < calls[False]
 
 
 def test_aligning_twice_the_text_costs_twice_the_work(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -64,21 +64,34 @@ def band_limits(n: int, m: int, width: int,
 
 def best_path(n: int, m: int, cost: CostFn, swap: SwapFn | None = None,
               width: int = BAND, moves: tuple[tuple[int, int], ...] = MOVES,
-              centre: Sequence[float] | None = None) -> list[Step]:
+              centre: Sequence[float] | None = None, track: bool = False) -> list[Step]:
     """The cheapest chain of links covering n source and m target items (`moves`: the
-    link shapes allowed, a subset of MOVES; `centre`: where the band is centred in each
-    row, default the diagonal)."""
+    link shapes allowed, a subset of MOVES). The band is centred on the diagonal, on
+    `centre[i]` in row i, or with `track` on the cheapest cell of the row before (it
+    follows the path wherever omissions and merges take it)."""
     if n and m:  # the band follows the diagonal's slope
         width = max(width, 4 + math.ceil(max(m / n, n / m)))
     while True:
         limits = band_limits(n, m, width, centre)
-        back = _fill(n, m, cost, swap, limits, moves)
+        back = _fill(n, m, cost, swap, limits, moves, width if track else 0)
         steps = _trace(n, m, back, limits)
         if width >= max(n, m) or (steps is not None and not _touches(steps, limits, m)):
             if steps is None:
                 raise ValueError(f"no alignment of {n} and {m} items")
             return steps
         width *= 2
+
+
+def _tracked(i: int, n: int, m: int, rows: list[list[float]],
+             limits: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """Row i's band: `width` either side of the previous row's cheapest cell moved on
+    by the slope, reaching the previous row's band; the last row reaches m."""
+    prev = rows[i - 1]
+    plo, phi = limits[i - 1]
+    best = min(range(len(prev)), key=prev.__getitem__) + plo
+    c = best + m / n
+    lo, hi = max(0, math.floor(c) - width), min(m, math.ceil(c) + width)
+    return min(lo, phi), (m if i == n else max(hi, plo))
 
 
 def _moves(swap: SwapFn | None,
@@ -89,13 +102,17 @@ def _moves(swap: SwapFn | None,
 
 def _fill(n: int, m: int, cost: CostFn, swap: SwapFn | None,
           limits: list[tuple[int, int]], allowed: tuple[tuple[int, int], ...],
-          ) -> list[list[int]]:
-    """The back pointers of every banded cell (move index, -1 where unreachable)."""
+          track: int = 0) -> list[list[int]]:
+    """The back pointers of every banded cell (move index, -1 where unreachable). With
+    `track` (a width) each row's limits are set from the row before (`_tracked`) and
+    written into `limits`."""
     inf = math.inf
     rows: list[list[float]] = []
     back: list[list[int]] = []
     moves = _moves(swap, allowed)
     for i in range(n + 1):
+        if track and i > 0:
+            limits[i] = _tracked(i, n, m, rows, limits, track)
         lo, hi = limits[i]
         row = [inf] * (hi - lo + 1)
         brow = [-1] * (hi - lo + 1)

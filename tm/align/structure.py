@@ -4,9 +4,7 @@ block boundary the block alignment did not make."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from itertools import accumulate
 
 from tm.align.anchors import Bag, TermFinder, anchors, bag, strict_only, union
 from tm.align.cost import BLOCK_PRIORS, SWAP_PENALTY, Weights, confidence, link_cost, ratio_of
@@ -88,21 +86,7 @@ def align_sides(src: Side, tgt: Side, weights: Weights | None = None,
 
 def _block_path(src: Side, tgt: Side, ratio: float, w: Weights) -> list[Step]:
     return best_path(len(src.blocks), len(tgt.blocks), _block_cost(src, tgt, ratio, w),
-                     width=BLOCK_BAND, moves=BLOCK_MOVES,
-                     centre=length_centre(src.block_lengths, tgt.block_lengths))
-
-
-def length_centre(source: Sequence[int], target: Sequence[int]) -> list[float]:
-    """For each source position, the target position with the same share of the text:
-    a guess of the path that merged and split paragraphs do not move off course (as
-    they move the diagonal)."""
-    cum_t = list(accumulate(target, initial=0))
-    scale = cum_t[-1] / max(1, sum(source))
-    out = []
-    for s in accumulate(source, initial=0):
-        j = bisect_left(cum_t, s * scale)
-        out.append(float(min(j, len(target))))
-    return out
+                     width=BLOCK_BAND, moves=BLOCK_MOVES, track=True)
 
 
 def _span(blocks: Sequence[Block], first: int, count: int) -> tuple[int, int]:
