@@ -3,7 +3,7 @@ model, `Message` and `Catalog`, lives in tm.po_model, the writer, `format_po` an
 `write_po`, in tm.po_write; lines are tokenized by tm.po_tokens).
 
 polib reads malformed files without complaint (an unterminated string passes) and is
-slower (1.6 times on a catalog of 50,000 entries: bench/bench_po.py); tm needs the line
+slower (2.4 times on a catalog of 50,000 entries: bench/bench_po.py); tm needs the line
 of every error and the speed, so the format is read and written here.
 """
 
