@@ -294,6 +294,14 @@ def machine() -> str:
             f"{version(['po4a-updatepo', '--version'])}; {version(['msgmerge', '--version'])}")
 
 
+def load_average() -> str:
+    """1, 5 and 15-minute load averages: other jobs on the machine slow every figure."""
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def show(label: str, r: Run, note: str = "") -> None:
     """One timing line: wall time, CPU time, peak memory."""
     print(f"  {label:<23}: {r.seconds:7.2f} s  (cpu {r.cpu:5.2f} s)  peak {r.peak_mb:5.0f} MB"
@@ -333,6 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     compileall.compile_dir(str(ROOT / "tm"), quiet=1)
     print(f"machine: {machine()}")
     print(f"tm: {' '.join(tm)}")
+    print(f"load average at start: {load_average()}")
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="tm-bench-"))
     if args.keep and base.exists():
@@ -491,6 +500,7 @@ def _bench(args: argparse.Namespace, tm: list[str], proj: Path, p4: Path) -> int
     show("update, --no-memory", t_nm_upd, f"(catalog as translated by polib; "
          f"msgmerge above took {m_upd.seconds:.2f} s)")
 
+    print(f"\nload average at the end: {load_average()}")
     print("\nsummary (ratios of single runs unless --repeat > 1):")
     for name, r, target, met in RESULTS:
         print(f"  {name:<24} {r:9.3f}  target {target:g}: {'met' if met else 'MISSED'}")

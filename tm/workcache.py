@@ -73,18 +73,18 @@ def load(config: Config) -> None:
 
 
 def save(config: Config) -> None:
-    """Keep what this run used (and what earlier runs left, while not too much)."""
+    """Keep what this run used, and what earlier runs left while not too much (this
+    process's memos then hold both)."""
     folder = config.root / CACHE_DIR
     key = b""
     for name, (used, earlier) in _memos().items():
         if not used or used.keys() == earlier.keys():
             continue
-        keep = dict(used)
-        if len(earlier) <= MAX_KEPT:
-            for k, v in earlier.items():
-                keep.setdefault(k, v)
+        if len(earlier) > MAX_KEPT:
+            earlier.clear()
+        earlier.update(used)  # in place: no third copy of the text at the peak
         key = key or _key()
         try:
-            atomic_write_bytes(folder / name, key + marshal.dumps(keep))
+            atomic_write_bytes(folder / name, key + marshal.dumps(earlier))
         except (OSError, ValueError):
             pass

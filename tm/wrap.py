@@ -108,28 +108,31 @@ def _char_offsets(esc: str, starts: list[int]) -> list[int]:
     return offsets
 
 
-LAYOUTS: dict[tuple[str, int, int], list[str]] = {}
-"""Lines laid out in this process, by (text, first room, room): a template and its
-catalogs share their msgids, and tm.workcache keeps them for the next run."""
-EARLIER: dict[tuple[str, int, int], list[str]] = {}
-"""Lines an earlier run laid out (tm.workcache loads them; its key holds this code)."""
+LAYOUTS: dict[tuple[str, int, int], tuple[int, ...]] = {}
+"""Where lines were cut in this process, by (text, first room, room): a template and its
+catalogs share their msgids, and tm.workcache keeps the cuts for the next run (offsets,
+not lines: a copy of every catalog's text would double tm's memory)."""
+EARLIER: dict[tuple[str, int, int], tuple[int, ...]] = {}
+"""Cuts an earlier run made (tm.workcache loads them; its key holds this code)."""
 MAX_LAYOUTS = 400_000
 
 
 def layout(esc: str, first_room: int, room: int) -> list[str]:
     """Greedy lines of `esc` broken at Unicode (UAX #14) opportunities, as GNU gettext's
-    libunistring does: a word wider than the room stays whole. The list is shared by
-    every caller asking for the same lines: read it, never change it."""
+    libunistring does: a word wider than the room stays whole."""
     key = (esc, first_room, room)
-    got = LAYOUTS.get(key)
-    if got is None:
-        got = EARLIER.get(key)
-        if got is None:
-            got = _layout(esc, first_room, room)
+    cuts = LAYOUTS.get(key)
+    if cuts is None:
+        cuts = EARLIER.get(key)
+        if cuts is None:
+            lines = _layout(esc, first_room, room)
+            cuts = tuple(accumulate(map(len, lines[:-1])))
         if len(LAYOUTS) >= MAX_LAYOUTS:
             LAYOUTS.clear()
-        LAYOUTS[key] = got
-    return got
+        LAYOUTS[key] = cuts
+    if not cuts:
+        return [esc]
+    return [esc[a:b] for a, b in zip((0, *cuts), (*cuts, len(esc)), strict=True)]
 
 
 def _layout(esc: str, first_room: int, room: int) -> list[str]:
