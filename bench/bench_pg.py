@@ -303,6 +303,7 @@ def big(args: argparse.Namespace, url: str, tm: list[str], gen: Generator) -> No
           f"{seg1:.1f}s ({seg1_cpu}), again (nothing changed) {same:.2f}s ({cpu()})")
     extra = args.out / "pg-client-b2.tmx"
     write_client_tmx(extra, gen, 1_000, "c")
+    (b / "memory" / "pg-client-b.tmx").unlink(missing_ok=True)  # the first part's file
     shutil.copy(extra, b / "memory" / extra.name)
     timed(tm, b)
     t0 = time.perf_counter()
@@ -310,7 +311,7 @@ def big(args: argparse.Namespace, url: str, tm: list[str], gen: Generator) -> No
     seg2 = timed(tm, a)
     print(f"client B added 1,000 units; client A: sync {synced:.2f}s, then tm segment "
           f"{seg2:.1f}s ({cpu()}; advises all {args.segments} segments again against "
-          f"{args.big + 1000:,} units; total {time.perf_counter() - t0:.1f}s)")
+          f"{args.big + args.units + 1000:,} units; total {time.perf_counter() - t0:.1f}s)")
     write_client_tmx(extra, gen, 1_000, "d")
     shutil.copy(extra, b / "memory" / extra.name)
     timed(tm, b)
