@@ -23,6 +23,7 @@ class Message:
     references: list[str] = field(default_factory=list)
     """`#:` references, e.g. `sources/lectures/x.md:17`."""
     previous_msgid: str | None = None
+    """`#| msgid`: the msgid a fuzzy entry's translation was made for (`#~|` if obsolete)."""
     previous_msgctxt: str | None = None
     previous_msgid_plural: str | None = None
     obsolete: bool = False

@@ -4,8 +4,9 @@
 two readers: the strict builder (`tm.po`, every entry, every error with its line) and
 the counting path (`tm.checks.counts`, counts without building entries, handing
 anything unusual back to the strict builder). Strings stay escaped in the tokens: the
-counting path needs no unescaping, and each reader decides when a bad string or escape
-becomes an error, so both report the same first error of a file.
+counting path needs no unescaping, and the strict builder decides when a bad string or
+escape becomes an error (after a finished entry's duplicate, before a keyword's state),
+so that it names the same first error of a file as the reader it replaced.
 """
 
 from __future__ import annotations
