@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tm.config import Config, glob_match, load_config
+from tm.config import Config, load_config
+from tm.globs import glob_match
 from tm.memory import memory_sources
 
 FILES = ["memory/a.tmx", "memory/sub/b.tmx", "memory/c.csv", "x.tmx", "memory/.d.tmx",

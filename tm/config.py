@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ else:  # pragma: no cover
 from tm.errors import ConfigError, read_utf8
 from tm.formats import SOURCE_SUFFIXES, keeps_suffix
 from tm.formats.options import SourceOptions, parse_source_options
+from tm.globs import glob_files, glob_match
 from tm.languages import check_language
 from tm.names import check_name, usable_source
 
@@ -158,54 +158,6 @@ class Config:
     def display_path(self) -> str:
         """The configuration file as messages name it (`tm.toml` when there is none)."""
         return self.relative(self.path) if self.path else CONFIG_NAME
-
-
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
-def glob_match(pattern: str, path: str) -> bool:
-    """Glob match where `**` spans any number of folders, none included.
-
-    >>> glob_match("**/*.md", "lecture.md"), glob_match("**/*.md", "a/b/c.md")
-    (True, True)
-    """
-    return _glob_regex(pattern).match(path) is not None
-
-
-def glob_files(root: Path, pattern: str) -> list[Path]:
-    """The files `pattern` names under `root`, by `glob_match` (the one glob semantics of
-    tm.toml); the walk starts at the pattern's leading folders without wildcards."""
-    parts = pattern.split("/")
-    fixed = 0
-    while fixed < len(parts) - 1 and not any(c in parts[fixed] for c in "*?"):
-        fixed += 1
-    base = root.joinpath(*parts[:fixed])
-    if not base.is_dir():
-        return []
-    deep = fixed < len(parts) - 1 or "**" in parts[-1]
-    prefix = "".join(f"{part}/" for part in parts[:fixed])
-    return [p for p in (base.rglob("*") if deep else base.iterdir())
-            if glob_match(pattern, prefix + p.relative_to(base).as_posix()) and p.is_file()]
 
 
 _TOP_KEYS: dict[str, type | tuple[type, ...]] = {

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tm.atomic import atomic_copy, atomic_write_bytes
-from tm.config import Config, glob_match
+from tm.config import Config
 from tm.errors import MemoryFormatError, TmError
+from tm.globs import glob_match
 from tm.languages import guess_language
 from tm.lock import LockBusy, config_lock
 from tm.memory import BUILTIN_ORIGIN, MemoryIndex, open_index
