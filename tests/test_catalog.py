@@ -146,3 +146,21 @@ def test_common_plurals_are_translate_toolkits() -> None:
     for lang, header in COMMON_PLURALS.items():
         n, expr = data.languages[lang][1], data.languages[lang][2]
         assert header == f"nplurals={n}; plural={expr if expr.startswith('(') else f'({expr})'};"
+
+
+def test_a_confirmed_plural_entry_forgets_its_previous_strings() -> None:
+    """msgmerge writes `#| msgid_plural` beside `#| msgid`; once the translator unfuzzies
+    the entry, re-segmenting must drop both, not leave a previous plural behind."""
+    old = parse_po(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#| msgid "One file"\n#| msgid_plural "%d files"\n'
+        'msgid "One document"\nmsgid_plural "%d documents"\n'
+        'msgstr[0] "Один документ"\nmsgstr[1] "%d документа"\nmsgstr[2] "%d документов"\n')
+    template = parse_po(
+        'msgid ""\nmsgstr ""\n"POT-Creation-Date: 2026-11-27 12:00+0000\\n"\n\n'
+        'msgid "One document"\nmsgid_plural "%d documents"\nmsgstr[0] ""\n')
+    new = update_catalog(template, old, "ru")
+    (m,) = new.active
+    assert m.msgstr_plural[2] == "%d документов"
+    assert (m.previous_msgid, m.previous_msgid_plural) == (None, None)
+    assert "#|" not in format_po(new)

@@ -143,7 +143,7 @@ def update_catalog(
             m.references, m.extracted, m.obsolete = list(t.references), extracted, False
             m.flags, m.comments = list(o.flags), list(o.comments)
             if not m.fuzzy:
-                m.previous_msgid = m.previous_msgctxt = None
+                m.forget_previous()
             out.append(m)
         else:
             out.append(Message(msgid=t.msgid, msgctxt=t.msgctxt, references=list(t.references),
@@ -164,7 +164,8 @@ def update_catalog(
     for key, m in old_active.items():
         if key not in used and m.has_translation:
             o = _copy(m)
-            o.obsolete, o.references, o.previous_msgid = True, [], None
+            o.obsolete, o.references = True, []
+            o.forget_previous()
             obsolete.append(o)
     obsolete += [m for k, m in old_obsolete.items() if k not in used]
     new_header, comments = _merged_header(template, old, language)
@@ -189,7 +190,10 @@ def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
         m.msgstr, m.msgstr_plural = o.msgstr, dict(o.msgstr_plural)
         m.comments = list(o.comments)
         m.flags = ["fuzzy", *[f for f in o.flags if f != "fuzzy"]]
-        m.previous_msgid = o.previous_msgid if o.fuzzy and o.previous_msgid else o.msgid
+        if o.fuzzy and o.previous_msgid:
+            m.previous_msgid, m.previous_msgid_plural = o.previous_msgid, o.previous_msgid_plural
+        else:
+            m.previous_msgid, m.previous_msgid_plural = o.msgid, o.msgid_plural
 
 
 def _merged_header(template: Catalog, old: Catalog | None, language: str

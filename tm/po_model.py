@@ -45,6 +45,11 @@ class Message:
         elif not value and "fuzzy" in self.flags:
             self.flags.remove("fuzzy")
 
+    def forget_previous(self) -> None:
+        """Drop the `#|` strings: they describe a fuzzy entry's old source, and an entry
+        a translator has confirmed no longer has one."""
+        self.previous_msgid = self.previous_msgctxt = self.previous_msgid_plural = None
+
     @property
     def translated(self) -> bool:
         """Has a translation and is not fuzzy (msgfmt's notion of translated)."""

@@ -282,7 +282,7 @@ def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: st
         m.msgstr = u.target or ""
         m.fuzzy = u.state == "fuzzy"
         if not m.fuzzy:
-            m.previous_msgid = m.previous_msgctxt = None
+            m.forget_previous()
         m.comments = list(u.comments)
         changed += (m.msgstr, m.fuzzy, m.comments) != before
     return changed
