@@ -153,6 +153,15 @@ def test_bad_input_is_one_line_exit_2_nothing_written(case: str, tmp_path: Path,
     assert not (tmp_path / "memory").exists() and not (tmp_path / "page.html").exists()
 
 
+@pytest.mark.parametrize("where", ["folder", "unwritable"])
+def test_an_output_that_cannot_be_written_is_one_line(where: str, pair: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    out = tmp_path if where == "folder" else Path("/proc/no-such/x.tmx")
+    r = runner.invoke(app, ["align", str(pair[0]), str(pair[1]), "--to", "ru", "-o", str(out)])
+    assert r.exit_code == 2
+    assert str(out) in _error_line(r)
+
+
 def test_one_bad_document_in_a_folder_writes_nothing(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

@@ -14,8 +14,8 @@ from tm.align.model import Alignment
 from tm.align.review import review_html
 from tm.align.structure import Progress
 from tm.align.tmx import alignment_tmx
-from tm.atomic import atomic_write, atomic_write_bytes
-from tm.errors import SourceError
+from tm.atomic import atomic_write_bytes
+from tm.errors import SourceError, TmError
 from tm.formats import FORMATS
 
 
@@ -112,9 +112,15 @@ def write_outputs(p: Plan, alignments: Sequence[Alignment], memory_dir: Path,
     else:
         files += [(memory_dir / memory_name(pair.doc), alignment_tmx([al], al.source_lang))
                   for pair, al in zip(p.pairs, alignments, strict=True)]
-    for path, data in files:
-        atomic_write_bytes(path, data)
     if review is not None:
-        atomic_write(review, review_html(alignments))
-        files.append((review, b""))
+        files.append((review, review_html(alignments).encode("utf-8")))
+    for path, _ in files:
+        if path.is_dir():
+            raise TmError("is a folder", path, 1, "give the path of a file to write")
+    for path, data in files:
+        try:
+            atomic_write_bytes(path, data)
+        except OSError as e:
+            raise TmError(f"cannot write: {e.strerror or e}", path, 1,
+                          "choose a folder you can write to") from None
     return [path for path, _ in files]
