@@ -198,7 +198,7 @@ def test_serial_and_parallel_ingest_are_equal(files: list[list[MemoryUnit]],
 
 
 def test_parallel_sync_of_a_generated_tmx_equals_serial(tmp_path: Path, apart: None) -> None:
-    """The whole sync, the child reading the file itself: same tables, same lookups."""
+    """The whole sync, the child walking the text the parent read: same tables, lookups."""
     rng = random.Random(5)
     units = [MemoryUnit({"en": " ".join(rng.choices(VOCAB, k=rng.randint(1, 9))),
                          "ru": " ".join(rng.choices(VOCAB, k=rng.randint(1, 9)))})
