@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tm import __version__
 from tm.errors import MemoryFormatError
 from tm.languages import base_lang
 from tm.memory.unit import MemoryUnit
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
@@ -62,7 +65,7 @@ def plain_entities(path: Path) -> dict[str, str]:
     return out
 
 
-def _seg_text(seg: Any, entities: dict[str, str] | None = None) -> str:
+def _seg_text(seg: etree._Element, entities: dict[str, str] | None = None) -> str:
     """The text of a <seg>: native codes as their text, <hi> unwrapped, and any foreign
     element (a stray `<sup>` some tools write) kept as markup. Nesting of any depth is
     walked without recursion."""
@@ -135,7 +138,7 @@ CONFIDENCE_PROP = "x-tm-align-confidence"
 """Per-<tu> property of aligned units (the aligner's confidence; not read by the index)."""
 
 
-def aligned_header(header: Any) -> bool:
+def aligned_header(header: etree._Element) -> bool:
     """Whether a parsed <header> says its file's units come from sentence alignment."""
     return any(prop.get("type") == ORIGIN_PROP and (prop.text or "").strip() == ALIGNED
                for prop in header.iterchildren("prop"))
