@@ -190,13 +190,8 @@ class _Text:
     words: list[str]
     extra: dict[int, Keys]
     gap_ok: dict[str, bool]
-    offsets: list[int] = field(default_factory=list)
-
-    def offset(self, k: int) -> int:
-        """Character offset of part `k` (the sums computed at the first match)."""
-        if not self.offsets:
-            self.offsets = list(accumulate(map(len, self.parts)))
-        return self.offsets[k]
+    offsets: list[int]
+    """Character offset where each part ends."""
 
     def joins(self, j: int) -> bool:
         """Whether the gap before word `j` may lie inside a term."""
@@ -209,31 +204,32 @@ class _Text:
 
 def _ends(t: _Text, node: Trie, i: int, j: int, found: list[Found]) -> None:
     """The patterns ending at `node` (words i..j) whose conditions the text meets."""
-    for entry, needs_number, needs_quote, needs_capital, amb in node.get(_END, ()):
+    for entry, needs_number, needs_quote, needs_capital, amb in node[_END]:
         if needs_capital and not t.words[i][:1].isupper():
             continue
         if needs_quote and not _QUOTE_BEFORE.search(t.parts[2 * i]):
             continue
-        end = t.offset(2 * j + 1)
+        end = t.offsets[2 * j + 1]
         if needs_number and not _NUMBER_AFTER.match(t.text, end):
             continue
-        found.append((t.offset(2 * i), end, entry, amb))
+        found.append((t.offsets[2 * i], end, entry, amb))
 
 
 def _walk(t: _Text, sc: Scanner, i: int, found: list[Found]) -> None:
     """Every pattern starting at word `i`: the trie walked word by word while the words
     have keys and the gaps between them may lie inside a term."""
-    keys_of, trie, words = sc.keys_of, sc.trie, t.words
-    first = t.extra.get(i) or keys_of[words[i]] or frozenset()
+    keys_of, trie, words, extra = sc.keys_of, sc.trie, t.words, t.extra
+    first = (extra and extra.get(i)) or keys_of[words[i]] or frozenset()
     nodes = [trie[k] for k in first if k in trie]
     j = i
     while nodes:
         for node in nodes:
-            _ends(t, node, i, j, found)
+            if _END in node:
+                _ends(t, node, i, j, found)
         j += 1
         if j >= len(words):
             break
-        nxt = t.extra.get(j) or keys_of[words[j]]
+        nxt = (extra and extra.get(j)) or keys_of[words[j]]
         if not nxt or not t.joins(j):
             break
         seen: dict[int, Trie] = {}
@@ -265,7 +261,7 @@ def scan(text: str, sc: Scanner) -> list[Found]:
     for i in starts:
         if words[i] in dotted and parts[2 * i + 2].startswith("."):
             extra[i] = (sc.keys_of[words[i]] or frozenset()) | {f"={words[i]}."}
-    t = _Text(text, parts, words, extra, sc.gap_ok)
+    t = _Text(text, parts, words, extra, sc.gap_ok, list(accumulate(map(len, parts))))
     found: list[Found] = []
     for i in starts:
         _walk(t, sc, i, found)
