@@ -57,7 +57,8 @@ def load_times() -> None:
     print(f"  then the first RU find (loads pymorphy3 for the text's words): cold "
           f"{cold[2]} ms, warm {warm[0][2]} ms")
     from tm import termcache
-    from tm.terms import BUILTIN_ORIGIN, BUILTIN_TBX
+    from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX
+    from tm.terms import Termbase
 
     files = [(BUILTIN_TBX, BUILTIN_ORIGIN)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,7 +70,7 @@ def load_times() -> None:
             termcache._LOADED.clear()
             termcache._read_tbx.cache_clear()
             t = time.perf_counter()
-            tb = termcache.load_cached(files, cache)
+            tb = termcache.load_cached(files, cache, Termbase)
             tb.trie("en")
             tb.trie("ru")
             times[kind].append(time.perf_counter() - t)

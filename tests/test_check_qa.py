@@ -109,8 +109,11 @@ def test_citation_and_term_checks_fail_loudly_without_their_modules(
     with pytest.raises(ImportError):
         list(numbers.check_citations("RGASPI, f. 17, op. 3, d. 1.", "РГАСПИ. Ф. 17. Оп. 4. Д. 1.",
                                      Context("en", "ru")))
+    import tm
+
     monkeypatch.setitem(sys.modules, "tm.terms", None)
-    with pytest.raises(ImportError):
+    monkeypatch.delattr(tm, "terms", raising=False)  # else `from tm import terms` finds it
+    with pytest.raises(ImportError, match="tm.terms"):
         termcheck.load_termbase(None)
 
 

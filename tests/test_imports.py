@@ -20,12 +20,11 @@ Graph = dict[str, dict[str, str]]
 """module -> {imported module: "module" (at module level) or "function" (deferred)}"""
 
 KNOWN_CYCLES: list[list[str]] = [
-    ["tm.termcache", "tm.terms"],
     ["tm.advice_cache", "tm.memory", "tm.memory.pg", "tm.memory.replica"],
 ]
 """Cycles through deferred imports still in the tree (other slices of issue 12): the
-termbase cache loads tm.terms to rebuild; the PostgreSQL memory and its replica import
-tm.memory, which opens them. Remove each as it goes; none may be added."""
+PostgreSQL memory and its replica import tm.memory, which opens them. Remove each as it
+goes; none may be added."""
 
 
 def _modules(root: Path) -> dict[str, Path]:

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from translate.storage import tbx as tt_tbx
 
 from tm.config import Config
-from tm.data import build_termbase
+from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX, build_termbase
 from tm.errors import MemoryFormatError
 from tm.model import Term
 from tm.tbx import read_tbx
-from tm.terms import BUILTIN_TBX, Termbase, hint_lines, load_termbase, term_present
+from tm.terms import Termbase, hint_lines, load_termbase, term_present
 
 DATA = Path(__file__).parent / "data"
 
@@ -126,7 +126,7 @@ def test_russian_inflected_forms(tb: Termbase, text: str, expected: str) -> None
 def test_russian_target_side_of_hint(tb: Termbase) -> None:
     (term,) = [t for t in tb.find("членами Центральной контрольной комиссии", "ru", "en")]
     assert term == Term("Центральная контрольная комиссия", "Central Control Commission (CCC)",
-                        "ru", "en", term.note, "properNoun", False, "builtin")
+                        "ru", "en", term.note, "properNoun", False, BUILTIN_ORIGIN)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,10 @@ Trie = dict[str, Any]
 
 FORMAT = 1
 """Bump when the trie layout or the key rules change."""
+
+Build = Callable[[list["TermEntry"], list[str], dict[str, Trie]], "Termbase"]
+"""How tm.terms makes a Termbase of entries, their origins and the tries built so far
+(passed in, so that this module does not import the one that imports it)."""
 
 
 @lru_cache(maxsize=8)
@@ -65,25 +69,22 @@ _CODE = ("terms.py", "termkeys.py", "romanize.py", "tbx.py", "termcache.py")
 _LOADED: dict[tuple[str, str], Termbase] = {}
 
 
-def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None) -> Termbase:
-    """The Termbase of `files`, from `cache` when its key matches (else built and stored)."""
-    from tm.terms import Termbase
-
+def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None, build: Build
+                ) -> Termbase:
+    """The Termbase of `files`, from `cache` when its key matches (else built by `build`
+    and stored)."""
     if cache is None:
-        entries, origins = _entries(files)
-        return Termbase(entries, origins)
+        return build(*_entries(files), {})
     try:
         key = cache_key(files)
     except OSError:
-        entries, origins = _entries(files)  # names the unreadable file
-        return Termbase(entries, origins)
+        return build(*_entries(files), {})  # names the unreadable file
     hit = _LOADED.get((str(cache), key))
     if hit is not None:
         return hit
-    tb = _read_pickle(cache, key)
+    tb = _read_pickle(cache, key, build)
     if tb is None:
-        entries, origins = _entries(files)
-        tb = Termbase(entries, origins)
+        tb = build(*_entries(files), {})
         store_cached(cache, key, tb)
     tb.cache_path, tb.cache_key = cache, key
     _LOADED[(str(cache), key)] = tb
@@ -91,15 +92,13 @@ def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None) -> Termba
     return tb
 
 
-def _read_pickle(cache: Path, key: str) -> Termbase | None:
-    from tm.terms import Termbase
-
+def _read_pickle(cache: Path, key: str, build: Build) -> Termbase | None:
     try:
         with cache.open("rb") as f:
             data = pickle.load(f)
         if not isinstance(data, dict) or data.get("key") != key:
             return None
-        tb = Termbase(data["entries"], data["origins"], data["tries"])
+        tb = build(data["entries"], data["origins"], data["tries"])
         if len(tb.origins) != len(tb.entries):
             return None
         return tb

@@ -21,6 +21,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX
 from tm.languages import base_lang
 from tm.model import Term
 from tm.romanize import alalc
@@ -47,10 +48,8 @@ from tm.termkeys import (
 if TYPE_CHECKING:
     from tm.config import Config
 
-__all__ = ["BUILTIN_TBX", "Termbase", "hint_lines", "load_termbase", "term_present"]
+__all__ = ["Termbase", "hint_lines", "load_termbase", "term_present"]
 
-BUILTIN_TBX = Path(__file__).resolve().parent / "data" / "termbase.tbx"
-BUILTIN_ORIGIN = "builtin"
 ROMANIZED_SUBJECTS = frozenset({"person", "place", "title", "institution", "archive", "event"})
 """Entries whose Russian forms are also looked for, romanized, in Latin-script text."""
 
@@ -403,7 +402,7 @@ def load_termbase(config: Config | None = None) -> Termbase:
     """
     files = _termbase_files(config)
     cache = config.root / ".tm" / "terms.pickle" if config is not None else None
-    return load_cached(files, cache)
+    return load_cached(files, cache, Termbase)
 
 
 def hint_lines(terms: Iterable[Term]) -> list[str]:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from tm.data import BUILTIN_TBX
 from tm.romanize import alalc
 
 HERE = Path(__file__).parent
 SOURCE = HERE / "termbase.tsv"
-TARGET = HERE / "termbase.tbx"
+TARGET = BUILTIN_TBX
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROMANIZED_KINDS = ("person", "place", "title")
 AMBIGUOUS_NOTE = "ambiguous: hint only, not a term error"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tm.config import Config
+from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX
 
 if TYPE_CHECKING:
     from tm.advice_cache import CachedAdvisor
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 INDEX_DIR = ".tm"
 INDEX_NAME = "index.sqlite"
-BUILTIN_ORIGIN = "termbase (builtin)"
 
 __all__ = [
     "MemoryAdvisor", "MemoryIndex", "MemorySource", "MemoryUnit", "SqliteIndex", "SyncReport",
@@ -47,8 +47,7 @@ def __getattr__(name: str) -> Any:
 
 def builtin_termbase() -> Path | None:
     """The shipped archival termbase, if this installation has one."""
-    path = Path(__file__).resolve().parent.parent / "data" / "termbase.tbx"
-    return path if path.is_file() else None
+    return BUILTIN_TBX if BUILTIN_TBX.is_file() else None
 
 
 def memory_sources(config: Config) -> list[MemorySource]:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from tm.atomic import atomic_copy, atomic_write_bytes
 from tm.config import Config
+from tm.data import BUILTIN_ORIGIN
 from tm.errors import MemoryFormatError, TmError
 from tm.globs import glob_match
 from tm.languages import guess_language
 from tm.lock import LockBusy, config_lock
-from tm.memory import BUILTIN_ORIGIN, MemoryIndex, open_index
+from tm.memory import MemoryIndex, open_index
 from tm.memory.advisor import Helpers, MemoryAdvisor
 from tm.memory.formats import SUFFIXES, MemoryUnit, read_memory, tmx_bytes
 from tm.model import Match
