@@ -25,10 +25,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tm.errors import TmError
-from tm.memory import MemorySource, MemoryUnit, SyncReport, read_memory
+from tm.memory import MemorySource, SyncReport
 from tm.memory.pg_schema import (
     LOCK,
     conninfo,
@@ -39,6 +39,9 @@ from tm.memory.pg_schema import (
     set_up,
 )
 from tm.redact import redact
+
+if TYPE_CHECKING:
+    from tm.memory import MemoryUnit
 
 __all__ = ["Pulled", "ServerUnreachable", "SharedMemory", "redact"]
 
@@ -149,6 +152,8 @@ class SharedMemory:
                 if known.get(src.origin) == digest:
                     report.unchanged += 1
                     continue
+                from tm.memory import read_memory
+
                 report.units += self._replace(src.origin, read_memory(src.path), digest)
                 report.indexed.append(src.origin)
         return report

@@ -22,17 +22,19 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.errors import TmError
-from tm.memory import MemorySource, MemoryUnit, SqliteIndex, SyncReport
-from tm.memory.index import CANDIDATES
-from tm.memory.match import Candidate
+from tm.memory import MemorySource, SyncReport
 from tm.memory.pg import ServerUnreachable, SharedMemory, local_digests, part_name
 from tm.memory.pg_schema import schema_name, url_line
 from tm.redact import redact
+
+if TYPE_CHECKING:
+    from tm.memory import MemoryUnit, SqliteIndex
+    from tm.memory.match import Candidate
 
 REPLICA_DIR = Path(".tm") / "replica"
 STATE = "state.json"
@@ -104,7 +106,18 @@ class ReplicaIndex:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.state = load_state(self.folder)
         self.offline = False
-        self.local = SqliteIndex(self.folder / INDEX, {r.language for r in config.documents})
+        self._local: SqliteIndex | None = None
+
+    @property
+    def local(self) -> SqliteIndex:
+        """The SQLite index over the replica's files (opened at the first lookup: a run
+        whose advice is all cached only syncs with the server)."""
+        if self._local is None:
+            from tm.memory import SqliteIndex
+
+            self._local = SqliteIndex(self.folder / INDEX,
+                                      {r.language for r in self.config.documents})
+        return self._local
 
     def sources(self) -> list[MemorySource]:
         return [MemorySource(self.folder / part_name(seq, part), origin)
@@ -115,6 +128,12 @@ class ReplicaIndex:
     def sync(self, sources: Sequence[MemorySource]) -> SyncReport:
         """Upload this project's changed memory files, pull what changed on the server,
         and bring the local index up to date with the copy."""
+        report = self.refresh(sources)
+        self.local.sync(self.sources())
+        return report
+
+    def refresh(self, sources: Sequence[MemorySource]) -> SyncReport:
+        """The server part of `sync`: upload, then pull into the replica's files."""
         report = SyncReport()
         try:
             server = server_for(self.config)
@@ -124,7 +143,6 @@ class ReplicaIndex:
             if self.config.memory_offline != "replica":
                 raise
             self._note_offline(e)
-        self.local.sync(self.sources())
         return report
 
     def _pull(self, server: SharedMemory) -> None:
@@ -184,7 +202,9 @@ class ReplicaIndex:
         return self.local.exact(texts, source_lang, target_lang)
 
     def candidates(self, texts: Sequence[str], source_lang: str, target_lang: str,
-                   limit: int = CANDIDATES) -> list[list[Candidate]]:
+                   limit: int | None = None) -> list[list[Candidate]]:
+        if limit is None:  # the local index's own default
+            return self.local.candidates(texts, source_lang, target_lang)
         return self.local.candidates(texts, source_lang, target_lang, limit)
 
     def units(self) -> Iterator[MemoryUnit]:
@@ -198,7 +218,8 @@ class ReplicaIndex:
         return list(dict.fromkeys(origin for _, origin, _ in self.state.batches))
 
     def close(self) -> None:
-        self.local.close()
+        if self._local is not None:
+            self._local.close()
 
 
 def replica_stamp(config: Config) -> str:
@@ -207,17 +228,14 @@ def replica_stamp(config: Config) -> str:
     from tm.memory import memory_sources
 
     index = ReplicaIndex(config)
-    try:
-        index.sync(memory_sources(config))
-        return index.stamp()
-    finally:
-        index.close()
+    index.refresh(memory_sources(config))  # the local index is synced when first used
+    return index.stamp()
 
 
 def forget_origin(config: Config, origin: str) -> int:
     """`tm memory forget ORIGIN`: remove an origin's units from the shared memory (with
     memory_url) or from the local index; returns how many units it held."""
-    from tm.memory import INDEX_DIR, INDEX_NAME, memory_sources
+    from tm.memory import INDEX_DIR, INDEX_NAME, SqliteIndex, memory_sources
 
     if config.memory_url:
         index = ReplicaIndex(config)
