@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tm.errors import MemoryFormatError
-from tm.memory.formats import MemoryUnit, read_memory, tmx_bytes
+from tm.memory.formats import SUFFIXES, MemoryUnit, read_memory, tmx_bytes
 
 DATA = Path(__file__).parent / "data"
 
@@ -157,3 +157,17 @@ def test_ambiguous_terms_of_the_builtin_termbase_are_hints_only() -> None:
     units = {u.texts.get("en"): u for u in read_memory(path)}
     assert units["exile"].uncertain
     assert units["Central Control Commission"].uncertain is False
+
+
+def test_default_memory_globs_are_the_readers_suffixes() -> None:
+    """The registry's suffixes are the ones a new project reads: `Config.memory`'s default
+    and the `tm init` template are written out (config must not import the readers), so a
+    new format that is not added there too fails here instead of never being read."""
+    from tm.config import Config
+    from tm.init import TEMPLATE
+
+    expected = tuple(f"memory/*{suffix}" for suffix in SUFFIXES)
+    assert sorted(Config(Path()).memory) == sorted(expected)
+    line = next(ln for ln in TEMPLATE.splitlines() if ln.startswith("memory = "))
+    assert sorted(line.split("[", 1)[1].rstrip("]").replace('"', "").split(", ")) == sorted(
+        expected)

@@ -1,14 +1,18 @@
 """Memory files in and out: TMX 1.4b, CSV (one column per language), PO and TBX.
 
 Every reader yields MemoryUnit and turns any defect into MemoryFormatError naming the
-file and line, so `tm segment` never starts on a half-read memory.
+file and line, so `tm segment` never starts on a half-read memory. `READERS` is the
+registry by file suffix: `read_memory`, `tm memory import` and the index read through
+it. A new format is a reader here and one line in `READERS`; the default `memory` globs
+(`tm.config.Config.memory` and the template of `tm init`) are written out and held to
+`SUFFIXES` by tests/test_memory_formats.py (docs/ARCHITECTURE.md, "A memory format").
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,26 +25,20 @@ from tm.memory.unit import MemoryUnit
 if TYPE_CHECKING:
     from tm.tbx import TermEntry
 
-__all__ = ["SUFFIXES", "MemoryUnit", "read_csv", "read_memory", "read_po_memory",
+__all__ = ["READERS", "SUFFIXES", "MemoryUnit", "read_csv", "read_memory", "read_po_memory",
            "read_tbx_memory", "read_tmx", "tmx_bytes"]
 
-SUFFIXES = (".tmx", ".tbx", ".csv", ".po")
 NOTE_COLUMNS = ("note", "notes", "comment", "comments")
 
 
 def read_memory(path: Path) -> Iterator[MemoryUnit]:
     """The units of one memory file, by suffix."""
     suffix = path.suffix.lower()
-    if suffix == ".tmx":
-        return read_tmx(path)
-    if suffix == ".csv":
-        return read_csv(path)
-    if suffix == ".po":
-        return read_po_memory(path)
-    if suffix == ".tbx":
-        return read_tbx_memory(path)
-    raise MemoryFormatError(f"unknown memory format {suffix or '(no suffix)'}", path, 1,
-                            f"use one of {', '.join(SUFFIXES)}")
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise MemoryFormatError(f"unknown memory format {suffix or '(no suffix)'}", path, 1,
+                                f"use one of {', '.join(SUFFIXES)}")
+    return reader(path)
 
 
 def read_tmx(path: Path) -> Iterator[MemoryUnit]:
@@ -166,3 +164,13 @@ def read_tbx_memory(path: Path) -> Iterator[MemoryUnit]:
         texts, uncertain = _term_texts(entry)
         if len(texts) >= 2:
             yield MemoryUnit(texts, entry.line, uncertain=uncertain)
+
+
+READERS: dict[str, Callable[[Path], Iterator[MemoryUnit]]] = {
+    ".tmx": read_tmx,
+    ".tbx": read_tbx_memory,
+    ".csv": read_csv,
+    ".po": read_po_memory,
+}
+"""Memory file suffix (lower case) -> its reader."""
+SUFFIXES: tuple[str, ...] = tuple(READERS)
