@@ -9,11 +9,10 @@ under .tm/, and the advisor that pre-fills catalogs from them.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tm.config import Config
-from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX
+from tm.memory.sources import INDEX_DIR, INDEX_NAME, builtin_termbase, memory_sources
 
 if TYPE_CHECKING:
     from tm.advice_cache import CachedAdvisor
@@ -21,13 +20,10 @@ if TYPE_CHECKING:
     from tm.memory.formats import MemoryUnit, read_memory
     from tm.memory.index import MemoryIndex, MemorySource, SqliteIndex, SyncReport
 
-INDEX_DIR = ".tm"
-INDEX_NAME = "index.sqlite"
-
 __all__ = [
-    "MemoryAdvisor", "MemoryIndex", "MemorySource", "MemoryUnit", "SqliteIndex", "SyncReport",
-    "builtin_termbase", "load_helpers", "memory_sources", "open_index", "project_advisor",
-    "read_memory",
+    "INDEX_DIR", "INDEX_NAME", "MemoryAdvisor", "MemoryIndex", "MemorySource", "MemoryUnit",
+    "SqliteIndex", "SyncReport", "builtin_termbase", "load_helpers", "memory_sources",
+    "open_index", "project_advisor", "read_memory",
 ]
 
 _LAZY = {"Helpers": "advisor", "MemoryAdvisor": "advisor", "MemoryUnit": "formats",
@@ -43,22 +39,6 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def builtin_termbase() -> Path | None:
-    """The shipped archival termbase, if this installation has one."""
-    return BUILTIN_TBX if BUILTIN_TBX.is_file() else None
-
-
-def memory_sources(config: Config) -> list[MemorySource]:
-    """The files the project's memory consists of, with the origin name each reports."""
-    from tm.memory.index import MemorySource
-
-    out = [MemorySource(p, config.relative(p)) for p in config.memory_files()]
-    builtin = builtin_termbase()
-    if config.builtin_terms and builtin is not None:
-        out.append(MemorySource(builtin, BUILTIN_ORIGIN))
-    return out
 
 
 def open_index(config: Config, sync: bool = True) -> MemoryIndex:
