@@ -101,3 +101,14 @@ def test_indexed_near_miss_check_agrees_with_the_exhaustive_one() -> None:
     want = {(line, phrase.replace("’", "'")) for line, phrase in want}
     assert len(want) > 40
     assert got == want
+
+
+def test_each_document_is_read_as_its_format() -> None:
+    """A plain-text transcription keeps its lines' indentation (no Markdown code block) and
+    an HTML article's text is linted as such, as `tm segment` reads them."""
+    text = "    Tetradи verkhne-ural'skogo politizoliatora.\n"
+    assert lint_source(text, "notes.md") == []  # Markdown: an indented code block
+    [f] = lint_source(text, "sources/fonds/notes.txt")
+    assert (f.line, f.code) == (1, "mixed-script")
+    [f] = lint_source("<ul>\n  <li>Tetradи verkhne-ural'skogo.</li>\n</ul>\n", "a.html")
+    assert (f.line, f.code) == (2, "mixed-script")

@@ -365,11 +365,12 @@ def check_paths(paths: Sequence[str | Path], config: Config | None = None, *,
 
 def lint_source(source: str, path: str, termbase: Termbase | None = None,
                 policy: CheckPolicy | None = None) -> list[Finding]:
-    """All source-side findings (the registry's LINT_CHECKS) for one Markdown document,
-    in line order."""
-    from tm.source import units  # the Markdown parser: only `tm lint` needs it
+    """All source-side findings (the registry's LINT_CHECKS) for one source document, in
+    line order. `path` picks its format, as for `tm segment` (tm.formats), so an HTML or
+    plain-text document is not read as Markdown (an indented line is no code block)."""
+    from tm.formats import source_units  # a format's parser: only `tm lint` needs it
 
-    us = units(source)
+    us = source_units(path, source)
     known = spellings(termbase) if termbase is not None else None
     out = []
     for check in LINT_CHECKS:
