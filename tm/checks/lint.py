@@ -1,4 +1,4 @@
-"""Source-side checks (`tm lint`): faults to fix in the Markdown before anyone translates.
+"""Source-side checks (`tm lint`): faults to fix in a source before anyone translates.
 
 Mixed-script words (`Tetradи`), paragraphs that end mid-sentence (a blank line typed
 into a sentence), and romanizations that nearly match a termbase entry but are no
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tm.checks.text import mixed_script_words
@@ -93,12 +94,27 @@ def _key(s: str) -> str:
     return romanization_key(s.translate(_QUOTES).strip())
 
 
+_SPELLINGS: dict[int, tuple[Termbase, int, Spellings]] = {}
+
+
 def spellings(termbase: Termbase) -> Spellings:
     """Canonical romanizations and accepted spellings of the termbase's entries.
 
     An English variant that nearly matches its entry's romanized preferred term (an
     entry may record a known misspelling so that term lookup finds it) is not accepted.
+    Worked out once per termbase (and entry count) in a process: `tm lint` asks for
+    every document, and romanizing the termbase costs more than linting a chapter.
     """
+    got = _SPELLINGS.get(id(termbase))
+    if got is not None and got[0] is termbase and got[1] == len(termbase.entries):
+        return got[2]
+    known = _spellings(termbase)
+    _SPELLINGS.clear()
+    _SPELLINGS[id(termbase)] = (termbase, len(termbase.entries), known)
+    return known
+
+
+def _spellings(termbase: Termbase) -> Spellings:
     from rapidfuzz import fuzz
 
     from tm.romanize import alalc
@@ -216,62 +232,96 @@ def _viable(word: str, index: _NearMissIndex) -> dict[int, _Entries]:
     return got
 
 
+_Found = list[tuple[int, Romanization]]
+
+
+@dataclass(slots=True)
+class _Scan:
+    """One near-miss check's memos: word keys, scores, and each distinct run's result."""
+
+    known: Spellings
+    index: _NearMissIndex
+    word_keys: dict[str, str] = field(default_factory=dict)
+    hits: dict[tuple[int, str], Romanization | None] = field(default_factory=dict)
+    runs: dict[tuple[str, ...], _Found] = field(default_factory=dict)
+
+    def found(self, words: Sequence[str], viable: dict[int, _Entries]) -> _Found:
+        """(word count, entry) for the leading words of a run that nearly match an entry."""
+        lead = tuple(words[:max(viable)])
+        got = self.runs.get(lead)
+        if got is None:
+            got = self.runs[lead] = _near_misses(lead, viable, self.index.sizes, self.known,
+                                                 self.word_keys, self.hits)
+        return got
+
+
+@lru_cache(maxsize=8)
+def _run_patterns(more: int) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """For runs of 1 + `more` words at most: (1) each capitalized word that is not inside
+    another (as _CAP_WORD finds them) and the words after it, as (word, rest); (2) the
+    run at a position that starts a capitalized word, hyphenated or not; (3) `_RUN`."""
+    rest = rf"(?: +(?:{_WORD.pattern})){{0,{more}}}"
+    starts = re.compile(rf"([A-Z](?<![A-Za-z'][A-Z])(?:[A-Za-z'\-]*[A-Za-z'])?)(?=({rest}))")
+    at = re.compile(rf"(?<![A-Za-z'])(?=({_CAP}{rest}))")
+    return starts, at, re.compile(_RUN.format(more))
+
+
 def lint_near_miss(source: str, us: Sequence[Unit],
                    known: Spellings | None) -> Iterator[tuple[int, str]]:
     """Word runs whose romanization key is close to, but not, a termbase entry's key.
 
     Only runs that start with a capitalized word close to an entry's first word reach
-    the fuzzy comparison, and only with those entries (FIRST_WORD_CUTOFF); the other
-    words of the text cost a regular-expression pass.
+    the fuzzy comparison, and only with those entries (FIRST_WORD_CUTOFF). The runs
+    are read in one regular-expression pass and each distinct one is compared once; only
+    the runs with a near miss are looked for again, where they stand.
     """
     if known is None or not known.canonical:
         return
+    scan = _Scan(known, _near_miss_index(known))
+    plain = source.replace("’", "'")  # same length: offsets stay valid
+    starts, at, run_re = _run_patterns(scan.index.sizes[0] - 1)
+    bad = set()
+    for word, rest in set(starts.findall(plain)):
+        viable = _viable(word, scan.index)
+        if viable and scan.found((word + rest).split(), viable):
+            bad.add(word + rest)
+    if bad:
+        yield from _report(source, plain, us, scan, _positions(plain, bad, at), run_re)
+
+
+def _positions(plain: str, runs: set[str], at: re.Pattern[str]) -> list[tuple[int, str]]:
+    """(position, first word) wherever one of `runs` is the run a capitalized word
+    starts (inside a hyphenated word too: _token_start decides about those), in order."""
+    out = set()
+    for first in {r.split(" ", 1)[0] for r in runs}:
+        i = plain.find(first)
+        while i >= 0:
+            m = at.match(plain, i)
+            if m is not None and m.group(1) in runs:
+                out.add((i, first))
+            i = plain.find(first, i + 1)
+    return sorted(out)
+
+
+def _report(source: str, plain: str, us: Sequence[Unit], scan: _Scan,
+            positions: Sequence[tuple[int, str]], run_re: re.Pattern[str],
+            ) -> Iterator[tuple[int, str]]:
+    """(line, message) for the near misses of the runs at `positions`, each read within
+    its line piece, unless an accepted spelling covers one of its words."""
     from bisect import bisect_right
 
-    index = _near_miss_index(known)
-    plain = source.replace("’", "'")  # same length: offsets stay valid
-    if not [w for w in set(_CAP_WORD.findall(plain)) if _viable(w, index)]:  # all looked up
-        return
     pieces = sorted((p.start, p.end, u.line + i) for u in us for i, p in enumerate(u.pieces))
     offsets = [p[0] for p in pieces]
-    hits: dict[tuple[int, str], Romanization | None] = {}
-    word_keys: dict[str, str] = {}
-    runs: dict[tuple[str, ...], list[tuple[int, Romanization]]] = {}
-    run_re = re.compile(_RUN.format(index.sizes[0] - 1))  # as many words as the longest
-
-    def near(pos: int, end: int | None, viable: dict[int, _Entries]) -> tuple[
-            str, list[tuple[int, Romanization]]]:
-        run = run_re.match(plain, pos, len(plain) if end is None else end)
-        text = run.group(0) if run is not None else ""
-        lead = tuple(text.split(maxsplit=max(viable))[:max(viable)])
-        found = runs.get(lead)
-        if found is None:
-            found = runs[lead] = _near_misses(lead, viable, index.sizes, known, word_keys,
-                                              hits)
-        return text, found
-
-    cap_runs = re.compile(rf"(?<![A-Za-z'])(?=({_CAP}"
-                          rf"(?: +(?:{_WORD.pattern})){{0,{index.sizes[0] - 1}}}))")
-    for m in cap_runs.finditer(plain):  # each capitalized word with the words after it
-        words = m.group(1).split()
-        viable = index.viable.get(words[0])  # None: inside a word (Kai-Shek), not a start
-        if not viable:
-            continue
-        pos = m.start()
-        lead = tuple(words[:max(viable)])  # (a run in its piece is a prefix of this one)
-        found = runs.get(lead)
-        if found is None:
-            found = runs[lead] = _near_misses(lead, viable, index.sizes, known, word_keys,
-                                              hits)
-        if not found:  # most runs: no piece lookup needed
-            continue
+    for pos, word in positions:
         k = bisect_right(offsets, pos) - 1
         if k < 0 or pos >= pieces[k][1] or not _token_start(plain, pos, pieces[k][0]):
             continue
         a, b, line = pieces[k]
-        text, found = near(pos, b, viable)
-        for n, best in found:
-            if _covered(plain, a, b, pos, n, index.sizes, known, word_keys):
+        run = run_re.match(plain, pos, b)
+        text = run.group(0) if run is not None else ""
+        viable = scan.index.viable[word]
+        for n, best in scan.found(text.split(maxsplit=max(viable)), viable):
+            if _covered(plain, a, b, pos, n, scan.index.sizes, scan.known, scan.word_keys):
                 continue
             ends = [w.end() for w in re.finditer(r"\S+", text)]
             phrase = source[pos:pos + ends[n - 1]]
