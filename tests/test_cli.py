@@ -69,6 +69,22 @@ def test_start_up_loads_no_library_module() -> None:
     assert loaded <= {"tm.errors", "tm.languages"}, loaded
 
 
+def test_python_m_tm_is_the_command() -> None:
+    """`python -m tm` runs the command line (a checkout on PYTHONPATH needs no install),
+    with the console script's one-line usage errors."""
+    import subprocess
+    import sys
+
+    from tm import __version__
+
+    ok = subprocess.run([sys.executable, "-m", "tm", "--version"], capture_output=True,
+                        text=True)
+    assert ok.returncode == 0 and __version__ in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "tm", "no-such-command"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("tm: error:")
+
+
 @pytest.mark.parametrize("command", all_commands(), ids=" ".join)
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
