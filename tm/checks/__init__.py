@@ -1,9 +1,9 @@
 """Checks on catalogs (`tm check`) and sources (`tm lint`): counts, QA, policy.
 
-One function per check, registered by a stable code in `registry` (a new check: its
-function in the module of its kind, one line there, a case in tests/test_check_qa.py
-and a line in the README); `policy` says what the project's [check] settings make of a
-code; `jobs` lists what to check; `run` checks it; `output` renders the result.
+One function per check, registered by a stable code in `registry` (a new check: see
+its docstring, or docs/ARCHITECTURE.md); `policy` says what the project's [check]
+settings make of a code; `jobs` lists what to check; `run` checks it; `output` renders
+the result.
 """
 
 from __future__ import annotations

@@ -297,8 +297,8 @@ def _positions(plain: str, runs: set[str], at: re.Pattern[str]) -> list[tuple[in
         i = plain.find(first)
         while i >= 0:
             m = at.match(plain, i)
-            if m is not None and m.group(1) in runs:
-                out.add((i, first))
+            if m is not None and m.group(1) in runs:  # (`first` may begin a longer word)
+                out.add((i, m.group(1).split(" ", 1)[0]))
             i = plain.find(first, i + 1)
     return sorted(out)
 

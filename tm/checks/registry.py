@@ -1,7 +1,22 @@
 """The checks by stable code, in the order they run: rules as data, enabled by name.
 
 A code never changes meaning once published: CI configurations (`[check.severity]`)
-and `#, tm-ignore:<code>` flags in catalogs refer to it.
+and `#, tm-ignore:<code>` flags in catalogs refer to it. What tm runs and accepts is
+derived from the tuples here (the runner, `[check.severity]` validation in `policy`,
+the pre-fill gate); only the prose about the codes is written by hand.
+
+A new QA check on one entry: a function `(source, translation, Context) -> messages`
+in the module of its kind (`markup`, `syntax`, `numbers`, `text`, `termcheck`) and one
+`Check` line in `QA_CHECKS`; then, each held by tests/test_check_qa.py: its cases in
+tests/data/check_qa_cases.toml (at least one with findings from en to ru, which the
+whole-catalog test uses), a row in the README's table of codes, and the code in
+`tm check --help` (the docstring of `tm.cli.check.check`, written out so that `--help`
+imports no check). It also runs on every memory pre-fill (`tm.memory.gate`: a failing
+one is named in `#. tm:`), so it must be cheap and see only the two strings and the
+Context. A check of a catalog's entries together is a `CATALOG_CODES` entry run by
+`tm.checks.run`; a source-side check of `tm lint` is a `LintCheck` (`tm.checks.lint`,
+on the units of any source format), documented in the README's `tm lint` paragraph
+with its default severity. docs/ARCHITECTURE.md has a worked example.
 """
 
 from __future__ import annotations
@@ -69,7 +84,7 @@ CATALOG_CODES: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class LintCheck:
-    """One source-side check (`tm lint`) on a Markdown document."""
+    """One source-side check (`tm lint`) on a source document (its units, any format)."""
 
     code: str
     """Stable name, as for QA checks (`mixed-script` is both: one [check.severity] key)."""

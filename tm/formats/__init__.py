@@ -1,7 +1,15 @@
 """Source formats: each module turns a document's text into units of exact spans.
 
 Adding a format is one module with `units(text, options) -> list[Unit]` and one line in
-`FORMATS`. Merge is the same for all: it replaces spans and copies every other byte.
+`FORMATS`; everything else derives from `FORMATS` (the suffixes a project reads, the
+documents `tm align` pairs, `tm lint`'s reader, the segmenter's digest, which hashes
+this folder). Merge is the same for all: it replaces spans and copies every other byte,
+so a unit's pieces must be exact spans and must leave out what is not text (markup,
+timings, indentation; `Piece.prefix` is what goes before a new translated line). The
+unit's `kind` is the `#.` comment translators see. Markdown stays first (the fallback
+for an unknown suffix). Tests: tests/test_formats.py names the registry in full, and a
+format's test is an identity merge giving the text back byte for byte; a project reads
+the new suffix once a `[[documents]]` glob names it (docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
