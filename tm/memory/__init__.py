@@ -12,13 +12,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from tm.config import Config
-from tm.memory.sources import INDEX_DIR, INDEX_NAME, builtin_termbase, memory_sources
+from tm.memory.sources import (
+    INDEX_DIR,
+    INDEX_NAME,
+    MemorySource,
+    SyncReport,
+    builtin_termbase,
+    memory_sources,
+)
 
 if TYPE_CHECKING:
     from tm.advice_cache import CachedAdvisor
     from tm.memory.advisor import Helpers, MemoryAdvisor
     from tm.memory.formats import MemoryUnit, read_memory
-    from tm.memory.index import MemoryIndex, MemorySource, SqliteIndex, SyncReport
+    from tm.memory.index import MemoryIndex, SqliteIndex
 
 __all__ = [
     "INDEX_DIR", "INDEX_NAME", "MemoryAdvisor", "MemoryIndex", "MemorySource", "MemoryUnit",
@@ -27,8 +34,8 @@ __all__ = [
 ]
 
 _LAZY = {"Helpers": "advisor", "MemoryAdvisor": "advisor", "MemoryUnit": "formats",
-         "read_memory": "formats", "MemoryIndex": "index", "MemorySource": "index",
-         "SqliteIndex": "index", "SyncReport": "index"}
+         "read_memory": "formats", "MemoryIndex": "index",
+         "SqliteIndex": "index"}
 
 
 def __getattr__(name: str) -> Any:

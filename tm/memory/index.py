@@ -49,6 +49,7 @@ from tm.memory.ingest import (
 )
 from tm.memory.lookup import CANDIDATES, PROBES, Kept, Lookup
 from tm.memory.match import Candidate
+from tm.memory.sources import MemorySource, SyncReport
 
 __all__ = [
     "BUILD_CHUNK", "BUSY_TIMEOUT", "CANDIDATES", "CHUNK", "KEEP_UNITS", "PARALLEL_BYTES",
@@ -59,26 +60,6 @@ __all__ = [
 KEEP_UNITS = 200_000
 """Units up to which postings built by a sync are kept for this process's lookups (a
 cold run then reads no postings back from SQLite); bigger memories read them back."""
-
-
-@dataclass(frozen=True, slots=True)
-class MemorySource:
-    """A file the index covers and the name matches report as its origin."""
-
-    path: Path
-    origin: str
-
-
-@dataclass(slots=True)
-class SyncReport:
-    """What a refresh of the index did."""
-
-    indexed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    units: int = 0
-    forked: list[str] = field(default_factory=list)
-    """Files whose postings a forked child built (tm.memory.ingest)."""
 
 
 class MemoryIndex(Protocol):

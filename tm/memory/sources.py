@@ -1,24 +1,44 @@
-"""What a project's memory consists of, and where its local index lives.
+"""What a project's memory consists of, what a refresh of an index did, and where the
+local index lives.
 
-A leaf of tm.memory: the SQLite index, the PostgreSQL replica and the package that opens
-either of them all read it, so none of them imports another to learn it.
+A leaf of tm.memory: the SQLite index, the PostgreSQL memory and its replica, and the
+package that opens them all read it, so none of them imports another (or the heavy
+index) to learn it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tm.config import Config
 from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX
 
-if TYPE_CHECKING:
-    from tm.memory.index import MemorySource
-
-__all__ = ["INDEX_DIR", "INDEX_NAME", "builtin_termbase", "memory_sources"]
+__all__ = ["INDEX_DIR", "INDEX_NAME", "MemorySource", "SyncReport", "builtin_termbase",
+           "memory_sources"]
 
 INDEX_DIR = ".tm"
 INDEX_NAME = "index.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class MemorySource:
+    """A file the index covers and the name matches report as its origin."""
+
+    path: Path
+    origin: str
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What a refresh of the index did."""
+
+    indexed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    units: int = 0
+    forked: list[str] = field(default_factory=list)
+    """Files whose postings a forked child built (tm.memory.ingest)."""
 
 
 def builtin_termbase() -> Path | None:
@@ -28,8 +48,6 @@ def builtin_termbase() -> Path | None:
 
 def memory_sources(config: Config) -> list[MemorySource]:
     """The files the project's memory consists of, with the origin name each reports."""
-    from tm.memory.index import MemorySource
-
     out = [MemorySource(p, config.relative(p)) for p in config.memory_files()]
     builtin = builtin_termbase()
     if config.builtin_terms and builtin is not None:
