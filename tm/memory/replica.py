@@ -87,7 +87,9 @@ def server_for(config: Config) -> SharedMemory:
 
 
 def forget_connections() -> None:
-    """Close this process's connections (tests that stop a server use it)."""
+    """Close this process's connections and forget which servers were unreachable
+    (tests that stop a server use it)."""
+    _NOTED.clear()
     for key, server in list(_SERVERS.items()):
         if key[2] == os.getpid():
             try:
@@ -135,6 +137,9 @@ class ReplicaIndex:
     def refresh(self, sources: Sequence[MemorySource]) -> SyncReport:
         """The server part of `sync`: upload, then pull into the replica's files."""
         report = SyncReport()
+        if (self.config.memory_url or "") in _NOTED:  # found unreachable in this run
+            self.offline = True
+            return report
         try:
             server = server_for(self.config)
             report = server.upload(local_digests(sources, self.state.digests))
