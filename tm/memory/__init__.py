@@ -73,7 +73,7 @@ def load_helpers(config: Config) -> Helpers:
     h = Helpers(convert_citation=convert_citation, find_citations=find_citations)
     termbase = load_termbase(config)
     if len(termbase):
-        h.find_terms, h.hint_lines = termbase.find, hint_lines
+        h.termbase, h.hint_lines = termbase, hint_lines
     return h
 
 

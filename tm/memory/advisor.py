@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tm.memory.gate import gate
 from tm.memory.index import MemoryIndex
 from tm.memory.match import CitationAdapter, best_matches, rank_key
-from tm.model import Match, Suggestion
+from tm.model import Match, Suggestion, Term
+
+if TYPE_CHECKING:
+    from tm.citations import Citation
+    from tm.terms import Termbase
 
 BATCH = 5000
 """Segments per candidate lookup: large enough to share posting lists between many
@@ -23,16 +27,17 @@ segments, small enough that a document of 300,000 segments does not hold them al
 
 @dataclass
 class Helpers:
-    """The sibling libraries the advisor consults when they are installed (tm.terms,
-    tm.citations); each is optional so the memory works on its own."""
+    """What the advisor consults beside the memory: the project's termbase (term hints
+    and the pre-fill gate's term check) and tm.citations; `tm memory search` and tests
+    leave them out to see the memory alone."""
 
-    find_terms: Callable[[str, str, str], list[Any]] | None = None
-    hint_lines: Callable[[list[Any]], list[str]] | None = None
+    termbase: Termbase | None = None
+    hint_lines: Callable[[list[Term]], list[str]] | None = None
     convert_citation: Callable[[str, str, str], str | None] | None = None
-    find_citations: Callable[[str, str], list[Any]] | None = None
+    find_citations: Callable[[str, str], list[Citation]] | None = None
 
 
-def _masked(text: str, citations: list[Any]) -> str:
+def _masked(text: str, citations: list[Citation]) -> str:
     for c in sorted(citations, key=lambda c: c.start, reverse=True):
         text = f"{text[:c.start]}\u00a7{text[c.end:]}"
     return text
@@ -46,7 +51,7 @@ def citation_adapter(helpers: Helpers, source_lang: str,
     if find is None:
         return None
 
-    seen: dict[str, list[Any]] = {}
+    seen: dict[str, list[Citation]] = {}
 
     def adapt(segment: str, source: str, target: str) -> tuple[str, str, str] | None:
         mine = seen.get(segment)
@@ -139,8 +144,7 @@ class MemoryAdvisor:
         texts = list(dict.fromkeys(msgids))
         best = self.best(texts, source_lang, target_lang)
         h = self.helpers
-        # the term check needs the Termbase itself: find_terms is its bound `find`
-        termbase = getattr(h.find_terms, "__self__", None)
+        termbase = h.termbase
         out: dict[str, Suggestion] = {}
         for text in texts:
             s = Suggestion()
@@ -164,8 +168,8 @@ class MemoryAdvisor:
                     converted = c.to(target_lang)
                     if converted and f"citation: {converted}" not in s.comments:
                         s.comments.append(f"citation: {converted}")
-            if h.find_terms and h.hint_lines:
-                terms = h.find_terms(text, source_lang, target_lang)
+            if termbase is not None and h.hint_lines:
+                terms = termbase.find(text, source_lang, target_lang)
                 if terms:
                     s.comments.extend(h.hint_lines(terms))
             out[text] = s
