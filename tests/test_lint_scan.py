@@ -133,8 +133,8 @@ _LETTERS = st.sampled_from(["a", "Z", "é", "ž", "Ǫ", "д", "Я", "ё", "Ӏ", 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_LETTERS, max_size=60).map("".join), st.booleans())
 def test_switch_starts_are_the_regular_expression_matches(text: str, many: bool) -> None:
-    from tm.checks import lint
+    from tm.checks import scriptswitch
     from tm.checks.text import _SWITCH
 
-    text = "я" * (lint._FEW_CYRILLIC + 1) + text if many else text  # the plain pass too
-    assert lint.switch_starts(text) == [m.start() for m in _SWITCH.finditer(text)]
+    text = "я" * (scriptswitch._FEW_CYRILLIC + 1) + text if many else text  # plain pass too
+    assert scriptswitch.switch_starts(text) == [m.start() for m in _SWITCH.finditer(text)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from tm.checks.scriptswitch import switch_starts
 from tm.checks.text import mixed_script_words
 from tm.model import Unit
 
@@ -41,56 +42,6 @@ def unit_text(source: str, unit: Unit) -> str:
 def _pieces(source: str, unit: Unit) -> Iterator[tuple[int, str]]:
     for i, p in enumerate(unit.pieces):
         yield unit.line + i, source[p.start:p.end]
-
-
-_CYRILLIC_LEADS = bytes(range(0xD0, 0xD4))
-"""The UTF-8 lead bytes of U+0400-U+04FF (tm.checks.text's Cyrillic letters)."""
-_NOT_CYRILLIC_LEADS = bytes(b for b in range(256) if b not in _CYRILLIC_LEADS)
-_FEW_CYRILLIC = 20_000
-
-
-def switch_starts(source: str) -> list[int]:
-    """Where _SWITCH (a Latin letter beside a Cyrillic one) matches in `source`, as its
-    finditer finds them. A text with few Cyrillic letters is not read letter by letter:
-    its bytes are (byte operations run at memory speed), and only around those letters."""
-    from tm.checks.text import _LAT, _SWITCH
-
-    data = source.encode("utf-8", "surrogatepass")
-    count = len(data.translate(None, _NOT_CYRILLIC_LEADS))
-    if count == 0:
-        return []
-    if count > _FEW_CYRILLIC:
-        return [m.start() for m in _SWITCH.finditer(source)]
-    latin = re.compile(f"[{_LAT}]")
-    pairs = []  # (i, i + 1) a Latin and a Cyrillic letter, in either order
-    for c in _cyrillic_offsets(data):
-        if c and latin.match(source, c - 1):
-            pairs.append(c - 1)
-        if latin.match(source, c + 1):
-            pairs.append(c)
-    out: list[int] = []
-    for i in sorted(pairs):  # leftmost first, no overlap: as finditer goes
-        if not out or i >= out[-1] + 2:
-            out.append(i)
-    return out
-
-
-def _cyrillic_offsets(data: bytes) -> list[int]:
-    """Character offsets of the Cyrillic letters of UTF-8 `data`."""
-    at = sorted(i for lead in _CYRILLIC_LEADS for i in _byte_offsets(data, lead))
-    out, char, byte = [], 0, 0
-    for i in at:  # every offset starts a character: the slices between them decode
-        char += len(data[byte:i].decode("utf-8", "surrogatepass"))
-        byte = i
-        out.append(char)
-    return out
-
-
-def _byte_offsets(data: bytes, value: int) -> Iterator[int]:
-    i = data.find(value)
-    while i >= 0:
-        yield i
-        i = data.find(value, i + 1)
 
 
 def lint_mixed_script(source: str, us: Sequence[Unit],
