@@ -13,19 +13,9 @@ import ast
 from functools import lru_cache
 from pathlib import Path
 
-import pytest
-
 TM = Path(__file__).resolve().parent.parent / "tm"
 Graph = dict[str, dict[str, str]]
 """module -> {imported module: "module" (at module level) or "function" (deferred)}"""
-
-KNOWN_CYCLES: list[list[str]] = [
-    ["tm.advice_cache", "tm.memory", "tm.memory.pg", "tm.memory.replica"],
-]
-"""Cycles through deferred imports still in the tree (other slices of issue 12): the
-PostgreSQL memory and its replica import tm.memory, which opens them. Remove each as it
-goes; none may be added."""
-
 
 def _modules(root: Path) -> dict[str, Path]:
     out = {}
@@ -84,10 +74,9 @@ def import_graph(root: Path) -> Graph:
     return {m: _imports(path, m, modules) for m, path in modules.items()}
 
 
-def cycles(graph: Graph, *, module_level_only: bool = False) -> list[list[str]]:
+def cycles(graph: Graph) -> list[list[str]]:
     """The strongly connected components of more than one module (Tarjan), sorted."""
-    edges = {m: [t for t, k in e.items() if k == "module" or not module_level_only]
-             for m, e in graph.items()}
+    edges = {m: list(e) for m, e in graph.items()}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -150,18 +139,21 @@ def test_a_cycle_is_found(tmp_path: Path) -> None:
     assert graph["pkg.sub.b"] == {"pkg.a": "function"}
     assert graph["pkg.d"] == {"pkg.c": "module"}
     assert cycles(graph) == [["pkg.a", "pkg.sub.b"]]
-    assert cycles(graph, module_level_only=True) == []
+    assert "imports inside functions" in _explain(graph, cycles(graph))
 
 
-def test_no_cycle_at_module_level() -> None:
-    assert cycles(tm_graph(), module_level_only=True) == []
+def _explain(graph: Graph, found: list[list[str]]) -> str:
+    """The edges of each cycle, each marked as a module-level or a deferred import."""
+    return "\n".join(
+        "cycle: " + ", ".join(f"{a} -> {b} ({graph[a][b]})"
+                              for a in c for b in c if b in graph[a])
+        + " (imports inside functions are edges too: pass the dependency in, or move what"
+          " both need to a module of its own)" for c in found)
 
 
-def test_no_cycle_but_the_known_ones() -> None:
-    """New cycles fail now; the known ones are listed in KNOWN_CYCLES."""
-    assert [c for c in cycles(tm_graph()) if c not in KNOWN_CYCLES] == []
-
-
-@pytest.mark.xfail(bool(KNOWN_CYCLES), reason=f"cycles left: {KNOWN_CYCLES}", strict=False)
-def test_no_cycle_at_all() -> None:
-    assert cycles(tm_graph()) == []
+def test_no_cycle() -> None:
+    """No cycle, deferred imports included: a module that imports one of its importers,
+    even inside a function, is a cycle."""
+    graph = tm_graph()
+    found = cycles(graph)
+    assert found == [], _explain(graph, found)

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tm.errors import TmError
-from tm.memory import MemorySource, SyncReport
 from tm.memory.pg_schema import (
     LOCK,
     conninfo,
@@ -38,10 +37,11 @@ from tm.memory.pg_schema import (
     schema_name,
     set_up,
 )
+from tm.memory.sources import MemorySource, SyncReport
 from tm.redact import redact
 
 if TYPE_CHECKING:
-    from tm.memory import MemoryUnit
+    from tm.memory.formats import MemoryUnit
 
 __all__ = ["Pulled", "ServerUnreachable", "SharedMemory", "redact"]
 
@@ -152,7 +152,7 @@ class SharedMemory:
                 if known.get(src.origin) == digest:
                     report.unchanged += 1
                     continue
-                from tm.memory import read_memory
+                from tm.memory.formats import read_memory
 
                 report.units += self._replace(src.origin, read_memory(src.path), digest)
                 report.indexed.append(src.origin)

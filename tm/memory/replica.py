@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.errors import TmError
-from tm.memory import MemorySource, SyncReport
 from tm.memory.pg import ServerUnreachable, SharedMemory, local_digests, part_name
 from tm.memory.pg_schema import schema_name, url_line
+from tm.memory.sources import MemorySource, SyncReport
 from tm.redact import redact
 
 if TYPE_CHECKING:
-    from tm.memory import MemoryUnit, SqliteIndex
+    from tm.memory.formats import MemoryUnit
+    from tm.memory.index import SqliteIndex
     from tm.memory.match import Candidate
 
 REPLICA_DIR = Path(".tm") / "replica"
@@ -115,7 +116,7 @@ class ReplicaIndex:
         """The SQLite index over the replica's files (opened at the first lookup: a run
         whose advice is all cached only syncs with the server)."""
         if self._local is None:
-            from tm.memory import SqliteIndex
+            from tm.memory.index import SqliteIndex
 
             self._local = SqliteIndex(self.folder / INDEX,
                                       {r.language for r in self.config.documents})
@@ -230,7 +231,7 @@ class ReplicaIndex:
 def replica_stamp(config: Config) -> str:
     """Sync the project's replica with the server and say which state it holds: what
     the advice cache keys its answers on when the memory is shared."""
-    from tm.memory import memory_sources
+    from tm.memory.sources import memory_sources
 
     index = ReplicaIndex(config)
     index.refresh(memory_sources(config))  # the local index is synced when first used
@@ -240,7 +241,8 @@ def replica_stamp(config: Config) -> str:
 def forget_origin(config: Config, origin: str) -> int:
     """`tm memory forget ORIGIN`: remove an origin's units from the shared memory (with
     memory_url) or from the local index; returns how many units it held."""
-    from tm.memory import INDEX_DIR, INDEX_NAME, SqliteIndex, memory_sources
+    from tm.memory.index import SqliteIndex
+    from tm.memory.sources import INDEX_DIR, INDEX_NAME, memory_sources
 
     if config.memory_url:
         index = ReplicaIndex(config)
