@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from tm.memory.index import MemoryIndex, SqliteIndex
 
 __all__ = [
-    "INDEX_DIR", "INDEX_NAME", "MemoryAdvisor", "MemoryIndex", "MemorySource", "MemoryUnit",
-    "SqliteIndex", "SyncReport", "builtin_termbase", "load_helpers", "memory_sources",
-    "open_index", "project_advisor", "read_memory",
+    "MemoryAdvisor", "MemoryIndex", "MemorySource", "MemoryUnit", "SqliteIndex", "SyncReport",
+    "builtin_termbase", "load_helpers", "memory_sources", "open_index", "project_advisor",
+    "read_memory",
 ]
 
 _LAZY = {"Helpers": "advisor", "MemoryAdvisor": "advisor", "MemoryUnit": "formats",
