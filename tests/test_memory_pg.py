@@ -459,6 +459,33 @@ def test_forget_removes_an_origin_for_every_client(pg_url: str, tmp_path: Path) 
             index.close()
 
 
+def shared_origins(root: Path) -> list[str]:
+    """The origins a client of the shared memory sees after a sync."""
+    index = open_index(load_config(root))
+    try:
+        assert isinstance(index, ReplicaIndex)
+        return index.origins()
+    finally:
+        index.close()
+
+
+def test_segment_check_publishes_nothing_to_the_shared_memory(pg_url: str,
+                                                                tmp_path: Path) -> None:
+    """`tm segment --check` (CI, the pre-commit hook) writes nothing: not the catalogs,
+    and not this project's memory files into the team's memory either."""
+    a_root = make_project(tmp_path / "a", pg_url, {"lecture.tmx": DATA / "memory_lecture.tmx"})
+    watcher = make_project(tmp_path / "w", pg_url)
+    r = tm_run(a_root, "segment", "--check")
+    assert r.returncode == 1, r.stderr  # the catalogs do not exist yet
+    assert not (a_root / "locales").exists()
+    assert shared_origins(watcher) == []
+    assert tm_run(a_root, "segment", "--quiet").returncode == 0
+    assert shared_origins(watcher) == ["memory/lecture.tmx"]
+    write_pairs(a_root / "memory" / "new.tmx", 5, "new")
+    tm_run(a_root, "segment", "--check")
+    assert shared_origins(watcher) == ["memory/lecture.tmx"]
+
+
 def test_forget_without_memory_url_follows_the_memory_folder(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", None, {"lecture.tmx": DATA / "memory_lecture.tmx"})
     open_index(load_config(root)).close()

@@ -56,6 +56,7 @@ def segment(docs: Docs = None, quiet: Quiet = False,
 
     from tm.config import load_config
     from tm.lock import config_lock
+    from tm.memory.sources import publishing
     from tm.project import resolve_documents, segment_project
     from tm.wrap import parse_wrap, wrap_width
 
@@ -64,23 +65,24 @@ def segment(docs: Docs = None, quiet: Quiet = False,
         width = config.wrap if wrap is None else parse_wrap(wrap)
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--wrap") from None
-    advisor = None if no_memory else _advisor(config)
-    names = resolve_documents(config, docs)
-    if not names:
-        from tm.init import explain_no_documents
+    with publishing(not check):  # a check may pull a shared memory, never publish to it
+        advisor = None if no_memory else _advisor(config)
+        names = resolve_documents(config, docs)
+        if not names:
+            from tm.init import explain_no_documents
 
-        note = explain_no_documents(config)
-        if not quiet:
-            err.print(escape_control(f"tm: {note}"), markup=False)
-        return
-    lock = nullcontext() if check else config_lock(config, "tm segment")
-    token = wrap_width.set(width)  # for this command only: tests invoke several in turn
-    try:
-        with lock, progress_bar("segment", len(names), quiet) as step:
-            reports = segment_project(config, names, advisor=advisor, progress=step,
-                                      write=not check)
-    finally:
-        wrap_width.reset(token)
+            note = explain_no_documents(config)
+            if not quiet:
+                err.print(escape_control(f"tm: {note}"), markup=False)
+            return
+        lock = nullcontext() if check else config_lock(config, "tm segment")
+        token = wrap_width.set(width)  # for this command only: tests invoke several in turn
+        try:
+            with lock, progress_bar("segment", len(names), quiet) as step:
+                reports = segment_project(config, names, advisor=advisor, progress=step,
+                                          write=not check)
+        finally:
+            wrap_width.reset(token)
     if check:
         changed = [p for r in reports for p in r.written]
         for p in changed:

@@ -29,7 +29,7 @@ from tm.config import Config
 from tm.errors import TmError
 from tm.memory.pg import ServerUnreachable, SharedMemory, local_digests, part_name
 from tm.memory.pg_schema import schema_name, url_line
-from tm.memory.sources import MemorySource, SyncReport
+from tm.memory.sources import PUBLISH, MemorySource, SyncReport
 from tm.redact import redact
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ class ReplicaIndex:
             return report
         try:
             server = server_for(self.config)
-            report = server.upload(local_digests(sources, self.state.digests))
+            if PUBLISH.get():
+                report = server.upload(local_digests(sources, self.state.digests))
             self._pull(server)
         except ServerUnreachable as e:
             if self.config.memory_offline != "replica":

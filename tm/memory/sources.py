@@ -8,17 +8,33 @@ index) to learn it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tm.config import Config
 from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX
 
-__all__ = ["INDEX_DIR", "INDEX_NAME", "MemorySource", "SyncReport", "builtin_termbase",
-           "memory_sources"]
+__all__ = ["INDEX_DIR", "INDEX_NAME", "PUBLISH", "MemorySource", "SyncReport",
+           "builtin_termbase", "memory_sources", "publishing"]
 
 INDEX_DIR = ".tm"
 INDEX_NAME = "index.sqlite"
+PUBLISH: ContextVar[bool] = ContextVar("tm_memory_publish", default=True)
+"""Whether a sync of a shared memory (memory_url) uploads this project's memory files.
+Off under `tm segment --check`: a check may pull the team's units, never publish."""
+
+
+@contextmanager
+def publishing(on: bool) -> Iterator[None]:
+    """PUBLISH for the commands run inside (tests run several in one process)."""
+    token = PUBLISH.set(on)
+    try:
+        yield
+    finally:
+        PUBLISH.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
