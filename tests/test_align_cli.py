@@ -162,6 +162,49 @@ def test_an_output_that_cannot_be_written_is_one_line(where: str, pair: tuple[Pa
     assert str(out) in _error_line(r)
 
 
+@pytest.mark.parametrize("case", ["same-file", "same-folder", "same-via-symlink"])
+def test_the_same_document_on_both_sides_is_an_error(case: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, {"en.md": EN, "e/a.md": EN})
+    (tmp_path / "link.md").symlink_to(tmp_path / "en.md")
+    args = {"same-file": ["en.md", "en.md"], "same-folder": ["e", "e"],
+            "same-via-symlink": ["en.md", "link.md"]}[case]
+    r = runner.invoke(app, ["align", *args, "--to", "ru", "--from", "en"])
+    assert r.exit_code == 2 and "the same" in _error_line(r)
+    assert not (tmp_path / "memory").exists()
+
+
+def test_from_equal_to_to_names_the_option_to_change(tmp_path: Path) -> None:
+    _write(tmp_path, {"en.md": EN, "ru.md": RU})
+    r = runner.invoke(app, ["align", str(tmp_path / "en.md"), str(tmp_path / "ru.md"),
+                            "--to", "ru", "--from", "ru"])
+    assert r.exit_code == 2 and "with --to" in _error_line(r)
+
+
+def test_a_read_only_output_is_refused_and_kept(pair: tuple[Path, Path],
+                                                tmp_path: Path) -> None:
+    out = tmp_path / "old.tmx"
+    out.write_text("a teammate's memory\n", encoding="utf-8")
+    out.chmod(0o444)
+    r = runner.invoke(app, ["align", str(pair[0]), str(pair[1]), "--to", "ru", "-o", str(out)])
+    assert r.exit_code == 2 and "read-only" in _error_line(r)
+    assert out.read_text(encoding="utf-8") == "a teammate's memory\n"
+
+
+@pytest.mark.parametrize("case", ["review-under-a-file", "review-is-the-memory"])
+def test_a_bad_second_output_writes_nothing(case: str, pair: tuple[Path, Path],
+                                            tmp_path: Path) -> None:
+    out = tmp_path / "out.tmx"
+    (tmp_path / "plain").write_text("x\n", encoding="utf-8")
+    review = tmp_path / ("plain/r.html" if case == "review-under-a-file" else "out.tmx")
+    r = runner.invoke(app, ["align", str(pair[0]), str(pair[1]), "--to", "ru",
+                            "-o", str(out), "--review", str(review)])
+    assert r.exit_code == 2
+    _error_line(r)
+    assert not out.exists()
+
+
 def test_one_bad_document_in_a_folder_writes_nothing(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

@@ -51,7 +51,8 @@ def align_files(source: Path, target: Path, target_lang: str, source_lang: str |
     lang = source_lang or guess_language([texts[0][:20000]])
     if base_lang(lang) == base_lang(target_lang):
         raise SourceError(f"source and translation are both `{lang}`", source, 1,
-                          "name the source language with --from")
+                          "name the translation's language with --to" if source_lang
+                          else "name the source language with --from")
     found = align_texts(texts[0], texts[1], lang, target_lang, terms,
                         (str(source), str(target)), progress=progress)
     for path, sents in ((source, found.source), (target, found.target)):

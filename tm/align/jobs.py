@@ -82,6 +82,9 @@ def pair_folders(source: Path, target: Path, langs: Sequence[str] = ()) -> Plan:
 def plan(source: Path, target: Path, langs: Sequence[str] = (),
          sources_dir: Path | None = None) -> Plan:
     """The pairs for two files or two folders; a file with a folder is an error."""
+    if source.exists() and source.resolve() == target.resolve():
+        raise SourceError(f"source and translation are the same {_what(source)}", target, 1,
+                          "give the translation as the second path")
     if source.is_dir() != target.is_dir() and source.exists() and target.exists():
         raise SourceError("give two files or two folders", target if source.is_dir()
                           else source, 1, "a folder aligns with a folder of translations")
@@ -114,9 +117,7 @@ def write_outputs(p: Plan, alignments: Sequence[Alignment], memory_dir: Path,
                   for pair, al in zip(p.pairs, alignments, strict=True)]
     if review is not None:
         files.append((review, review_html(alignments).encode("utf-8")))
-    for path, _ in files:
-        if path.is_dir():
-            raise TmError("is a folder", path, 1, "give the path of a file to write")
+    _check_writable([path for path, _ in files])
     for path, data in files:
         try:
             atomic_write_bytes(path, data)
@@ -124,3 +125,29 @@ def write_outputs(p: Plan, alignments: Sequence[Alignment], memory_dir: Path,
             raise TmError(f"cannot write: {e.strerror or e}", path, 1,
                           "choose a folder you can write to") from None
     return [path for path, _ in files]
+
+
+def _what(path: Path) -> str:
+    return "folder" if path.is_dir() else "file"
+
+
+def _check_writable(paths: Sequence[Path]) -> None:
+    """Refuse before anything is written: a folder, a read-only file, a path under a
+    file, or one path given twice (the second write would replace the first)."""
+    seen: set[Path] = set()
+    for path in paths:
+        if path.resolve() in seen:
+            raise TmError("given twice (the memory and the review page)", path, 1,
+                          "give the review page a path of its own")
+        seen.add(path.resolve())
+        if path.is_dir():
+            raise TmError("is a folder", path, 1, "give the path of a file to write")
+        if path.exists() and not path.stat().st_mode & 0o222:
+            raise TmError("is read-only", path, 1,
+                          "make it writable (chmod u+w) or write another file")
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            raise TmError(f"cannot write: {parent} is not a folder", path, 1,
+                          "choose a folder you can write to")
