@@ -192,6 +192,16 @@ def test_a_read_only_output_is_refused_and_kept(pair: tuple[Path, Path],
     assert out.read_text(encoding="utf-8") == "a teammate's memory\n"
 
 
+@pytest.mark.parametrize("option", ["-o", "--review"])
+def test_an_output_onto_an_input_document_is_refused(option: str, pair: tuple[Path, Path]
+                                                     ) -> None:
+    before = pair[1].read_bytes()
+    r = runner.invoke(app, ["align", str(pair[0]), str(pair[1]), "--to", "ru",
+                            option, str(pair[1])])
+    assert r.exit_code == 2 and "being aligned" in _error_line(r)
+    assert pair[1].read_bytes() == before
+
+
 @pytest.mark.parametrize("case", ["review-under-a-file", "review-is-the-memory"])
 def test_a_bad_second_output_writes_nothing(case: str, pair: tuple[Path, Path],
                                             tmp_path: Path) -> None:

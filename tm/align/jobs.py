@@ -117,7 +117,8 @@ def write_outputs(p: Plan, alignments: Sequence[Alignment], memory_dir: Path,
                   for pair, al in zip(p.pairs, alignments, strict=True)]
     if review is not None:
         files.append((review, review_html(alignments).encode("utf-8")))
-    _check_writable([path for path, _ in files])
+    inputs = {x.resolve() for pair in p.pairs for x in (pair.source, pair.target)}
+    _check_writable([path for path, _ in files], inputs)
     for path, data in files:
         try:
             atomic_write_bytes(path, data)
@@ -131,11 +132,15 @@ def _what(path: Path) -> str:
     return "folder" if path.is_dir() else "file"
 
 
-def _check_writable(paths: Sequence[Path]) -> None:
-    """Refuse before anything is written: a folder, a read-only file, a path under a
-    file, or one path given twice (the second write would replace the first)."""
+def _check_writable(paths: Sequence[Path], inputs: set[Path]) -> None:
+    """Refuse before anything is written: a document being aligned, a folder, a
+    read-only file, a path under a file, or one path given twice (the second write
+    would replace the first)."""
     seen: set[Path] = set()
     for path in paths:
+        if path.resolve() in inputs:
+            raise TmError("is a document being aligned (it would be overwritten)", path, 1,
+                          "write the memory and the review page to other files")
         if path.resolve() in seen:
             raise TmError("given twice (the memory and the review page)", path, 1,
                           "give the review page a path of its own")
