@@ -22,11 +22,11 @@ from typer.testing import CliRunner
 
 from tests.conftest import LECTURE, LECTURE_DOC
 from tm import catalog as catalogs
-from tm.atomic import atomic_write, sweep_temporaries
+from tm.atomic import FileChanged, atomic_write, read_state, sweep_temporaries
 from tm.cli import app
 from tm.config import load_config
 from tm.lock import project_lock
-from tm.po import parse_po, read_po, write_po
+from tm.po import format_po, parse_po, read_po, write_po
 from tm.project import merge_project, segment_project
 
 runner = CliRunner()
@@ -244,12 +244,17 @@ def test_concurrent_editor_keeps_every_save(project: Path) -> None:
                             cwd=project, stderr=subprocess.PIPE, text=True)
     saves = 0
     while proc.poll() is None and pot.read_bytes() == pot_before:
-        cat = read_po(po)
+        data, state = read_state(po)
+        assert data is not None
+        cat = parse_po(data.decode("utf-8"), str(po))
         m = next(m for m in cat.messages if not m.obsolete)
         m.msgstr = f"редакция {saves}"
         if pot.read_bytes() != pot_before:
             break  # tm is writing: a save from the catalog read before it would undo tm's
-        write_po(po, cat)
+        try:  # an editor that notices a file changed on disk since it opened it
+            atomic_write(po, format_po(cat), expect=state)
+        except FileChanged:
+            break
         saves += 1
         time.sleep(0.02)
     _, err = proc.communicate(timeout=120)
