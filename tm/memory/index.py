@@ -21,7 +21,6 @@ told to expect as sources, else the first time a lookup needs that language.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -49,7 +48,7 @@ from tm.memory.ingest import (
 )
 from tm.memory.lookup import CANDIDATES, PROBES, Kept, Lookup
 from tm.memory.match import Candidate
-from tm.memory.sources import MemorySource, SyncReport
+from tm.memory.sources import MemorySource, SyncReport, file_digest
 
 __all__ = [
     "BUILD_CHUNK", "BUSY_TIMEOUT", "CANDIDATES", "CHUNK", "KEEP_UNITS", "PARALLEL_BYTES",
@@ -78,14 +77,6 @@ class MemoryIndex(Protocol):
     def units(self) -> Iterator[MemoryUnit]: ...
 
     def close(self) -> None: ...
-
-
-def file_digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(4 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(slots=True)

@@ -37,7 +37,7 @@ from tm.memory.pg_schema import (
     schema_name,
     set_up,
 )
-from tm.memory.sources import MemorySource, SyncReport
+from tm.memory.sources import MemorySource, SyncReport, file_digest
 from tm.redact import redact
 
 if TYPE_CHECKING:
@@ -305,14 +305,6 @@ class SharedMemory:
 def part_name(batch: int, part: int) -> str:
     """The replica file holding units PART * part... of a batch."""
     return f"{batch:012d}-{part:04d}.csv"
-
-
-def file_digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(4 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def local_digests(sources: Sequence[MemorySource],

@@ -8,6 +8,7 @@ index) to learn it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,7 +19,7 @@ from tm.config import Config
 from tm.data import BUILTIN_ORIGIN, BUILTIN_TBX
 
 __all__ = ["INDEX_DIR", "INDEX_NAME", "PUBLISH", "MemorySource", "SyncReport",
-           "builtin_termbase", "memory_sources", "publishing"]
+           "builtin_termbase", "file_digest", "memory_sources", "publishing"]
 
 INDEX_DIR = ".tm"
 INDEX_NAME = "index.sqlite"
@@ -69,3 +70,13 @@ def memory_sources(config: Config) -> list[MemorySource]:
     if config.builtin_terms and builtin is not None:
         out.append(MemorySource(builtin, BUILTIN_ORIGIN))
     return out
+
+
+def file_digest(path: Path) -> str:
+    """A memory file's content hash: what the local index re-reads a file by, and what
+    a shared memory compares with the server's copy of its origin."""
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(4 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
