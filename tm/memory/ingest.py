@@ -14,10 +14,8 @@ serial one; the equality is tested on generated input with the parallel path for
 from __future__ import annotations
 
 import collections
-import multiprocessing
 import os
 import sqlite3
-import threading
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tm.memory import tmxfast
+from tm.memory.forked import Forked, fork_safe
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.indexdb import unit_range
 from tm.memory.match import key_hashes
@@ -193,9 +192,7 @@ def parallel_wanted(size: int, langs: frozenset[str], forced: bool | None) -> bo
     """Whether a child builds the postings: forced by the caller or `TM_INDEX_PARALLEL`,
     else for big files on a machine with a second core; never without fork or while
     another thread runs (a fork copies no thread, and none of their locks' owners)."""
-    if not langs or "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    if threading.active_count() > 1:
+    if not langs or not fork_safe():
         return False
     env = os.environ.get(PARALLEL_ENV, "")
     if forced is None and env in ("0", "1"):
@@ -209,7 +206,7 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
            parallel: bool) -> Ingested:
     """Store `source`'s units as file `file_id`'s rows and build their postings in
     `langs` (in a forked child when `parallel`)."""
-    child = _Child.start(source, langs) if parallel else None
+    child = _Child.start(_build_apart, source, langs) if parallel else None
     rows = Rows(unit_range(file_id)[0], () if child is not None else langs)
     try:
         db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(source.units()))
@@ -227,24 +224,8 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     return Ingested(rows.units, rows.skipped, built.words, forked=True)
 
 
-class _Child:
+class _Child(Forked):
     """A forked process that reads the file itself and sends back its built postings."""
-
-    def __init__(self, conn: Any, proc: Any) -> None:
-        self.conn, self.proc = conn, proc
-
-    @classmethod
-    def start(cls, source: Units, langs: frozenset[str]) -> _Child | None:
-        ctx = multiprocessing.get_context("fork")
-        mine, theirs = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_build_apart, args=(source, langs, theirs, mine),
-                           daemon=True)
-        try:
-            proc.start()
-        except OSError:
-            return None
-        theirs.close()
-        return cls(mine, proc)
 
     def result(self) -> Ingested | None:
         """What the child built; None if it failed (the caller builds it then)."""
@@ -252,15 +233,8 @@ class _Child:
             got: Ingested | None = self.conn.recv()
         except (OSError, EOFError):
             got = None
-        self.stop()
+        self.stop(grace=5)
         return got
-
-    def stop(self) -> None:
-        self.conn.close()
-        self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.terminate()
-            self.proc.join()
 
 
 def _build_apart(source: Units, langs: frozenset[str], conn: Any, parent_end: Any) -> None:

@@ -10,10 +10,8 @@ is handed to lxml on its own.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from xml.parsers import expat
 
 from tm.errors import MemoryFormatError
 from tm.languages import base_lang
+from tm.memory.forked import Forked, fork_safe
 from tm.memory.tmx import (
     ALIGNED,
     ORIGIN_PROP,
@@ -124,7 +123,7 @@ def prepare(path: Path) -> Prepared | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
             enc and enc.group(1).lower() not in (b"utf-8", b"utf8")) or _UNUSUAL.search(data):
         return None
-    check = _Check.start(data) if len(data) >= CHECK_APART else None
+    check = _Check.begin(data) if len(data) >= CHECK_APART else None
     if check is None:
         _raise_xml_error(_xml_error(data), path)
         return Prepared(path, _decoded(data, path))
@@ -171,28 +170,15 @@ def _raise_xml_error(error: tuple[int, int, str] | None, path: Path) -> None:
                                 error[1], "fix the XML or re-export the TMX")
 
 
-class _Check:
+class _Check(Forked):
     """expat's well-formedness check of a big file in a forked process."""
 
-    def __init__(self, conn: Any, proc: Any) -> None:
-        self.conn, self.proc = conn, proc
-
     @classmethod
-    def start(cls, data: bytes) -> _Check | None:
-        """A running check, or None: one core, no fork, or another thread running (a
-        fork copies no thread, so a lock one of them holds would never be released)."""
-        if ((os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
-                or threading.active_count() > 1):
+    def begin(cls, data: bytes) -> _Check | None:
+        """A running check, or None: one core, or no safe fork (tm.memory.forked)."""
+        if (os.cpu_count() or 1) < 2 or not fork_safe():
             return None
-        ctx = multiprocessing.get_context("fork")
-        mine, theirs = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_check_serve, args=(data, theirs, mine), daemon=True)
-        try:
-            proc.start()
-        except OSError:
-            return None
-        theirs.close()
-        return cls(mine, proc)
+        return cls.start(_check_serve, data)
 
     def close(self, path: Path) -> None:
         """Wait for the verdict and raise the XML error, if there is one."""
@@ -203,12 +189,6 @@ class _Check:
         finally:
             self.stop()
         _raise_xml_error(error, path)
-
-    def stop(self) -> None:
-        self.conn.close()
-        if self.proc.is_alive():
-            self.proc.terminate()
-        self.proc.join()
 
 
 def _check_serve(data: bytes, conn: Any, parent_end: Any) -> None:
