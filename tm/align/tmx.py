@@ -1,21 +1,15 @@
-"""An alignment as TMX 1.4b: a header saying the units come from alignment
-(`<prop type="x-tm-origin">aligned</prop>`, which the memory index ranks below reviewed
-translations) and each unit's confidence as `<prop type="x-tm-align-confidence">`.
-Omissions and additions (1-0, 0-1 links) are no units."""
+"""An alignment as TMX 1.4b, written by the memory's TMX writer: a header saying the
+units come from alignment (`<prop type="x-tm-origin">aligned</prop>`, which the memory
+index ranks below reviewed translations) and each unit's confidence and link shape as
+`<prop>`s. Omissions and additions (1-0, 0-1 links) are no units."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tm import __version__
 from tm.align.model import Alignment
-
-ORIGIN_PROP = "x-tm-origin"
-ALIGNED = "aligned"
-CONFIDENCE_PROP = "x-tm-align-confidence"
-LINK_PROP = "x-tm-align-link"
-"""The link's shape (1-1, 2-1...), for a reviewer filtering merges."""
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+from tm.memory.tmx import CONFIDENCE_PROP, LINK_PROP, PROPS, tmx_bytes
+from tm.memory.unit import MemoryUnit
 
 
 def units(alignment: Alignment) -> list[tuple[str, str, float, str]]:
@@ -33,31 +27,8 @@ def units(alignment: Alignment) -> list[tuple[str, str, float, str]]:
 
 def alignment_tmx(alignments: Iterable[Alignment], source_lang: str) -> bytes:
     """One TMX document for the units of `alignments` (all from `source_lang`)."""
-    from lxml import etree
-
-    root = etree.Element("tmx", version="1.4")
-    header = etree.SubElement(root, "header", {
-        "creationtool": "tm", "creationtoolversion": __version__,
-        "datatype": "plaintext", "segtype": "sentence", "adminlang": "en",
-        "srclang": source_lang, "o-tmf": "tm",
-    })
-    etree.SubElement(header, "prop", type=ORIGIN_PROP).text = ALIGNED
-    body = etree.SubElement(root, "body")
-    n = 0
-    for al in alignments:
-        for source, target, conf, shape in units(al):
-            n += 1
-            tu = etree.SubElement(body, "tu", tuid=str(n))
-            etree.SubElement(tu, "prop", type=CONFIDENCE_PROP).text = f"{conf:.2f}"
-            etree.SubElement(tu, "prop", type=LINK_PROP).text = shape
-            for lang, text in ((al.source_lang, source), (al.target_lang, target)):
-                tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-                etree.SubElement(tuv, "seg").text = _xml_safe(text)
-    data: bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + data)
-
-
-def _xml_safe(text: str) -> str:
-    """Text without the control characters XML 1.0 cannot hold."""
-    return "".join(ch for ch in text if ch >= " " or ch in "\t\n\r")
+    return tmx_bytes(
+        (MemoryUnit({al.source_lang: source, al.target_lang: target}, aligned=True,
+                    extra={PROPS: [(CONFIDENCE_PROP, f"{conf:.2f}"), (LINK_PROP, shape)]})
+         for al in alignments for source, target, conf, shape in units(al)),
+        source_lang, aligned=True)

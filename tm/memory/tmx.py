@@ -136,6 +136,10 @@ ORIGIN_PROP = "x-tm-origin"
 ALIGNED = "aligned"
 CONFIDENCE_PROP = "x-tm-align-confidence"
 """Per-<tu> property of aligned units (the aligner's confidence; not read by the index)."""
+LINK_PROP = "x-tm-align-link"
+"""Per-<tu> property of aligned units: the link's shape (1-1, 2-1...), for a reviewer."""
+PROPS = "props"
+"""`MemoryUnit.extra` key of (type, value) pairs written as the unit's <prop>s."""
 
 
 def aligned_header(header: etree._Element) -> bool:
@@ -195,8 +199,9 @@ def _syntax_error(e: Any, path: Path) -> MemoryFormatError:
 
 def tmx_bytes(units: Iterable[MemoryUnit], source_lang: str, origin: str = "",
               aligned: bool = False) -> bytes:
-    """A TMX 1.4b document for `units` (one <tu> each, <prop type="x-origin"> if known;
-    `aligned`: the header says the units come from sentence alignment)."""
+    """A TMX 1.4b document for `units` (one <tu> each, <prop type="x-origin"> if known,
+    then the unit's own `extra[PROPS]`; `aligned`: the header says the units come from
+    sentence alignment)."""
     from lxml import etree
 
     root = etree.Element("tmx", version="1.4")
@@ -213,6 +218,8 @@ def tmx_bytes(units: Iterable[MemoryUnit], source_lang: str, origin: str = "",
         where = unit.extra.get("origin") or origin
         if where:
             etree.SubElement(tu, "prop", type="x-origin").text = where
+        for kind, value in unit.extra.get(PROPS, ()):
+            etree.SubElement(tu, "prop", type=kind).text = value
         if unit.note:
             etree.SubElement(tu, "note").text = unit.note
         langs = sorted(unit.texts, key=lambda lang: (lang != source_lang, lang))
