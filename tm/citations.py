@@ -267,6 +267,9 @@ class _Grammar:
     parts: tuple[tuple[Part, re.Pattern[str]], ...]
     remark: re.Pattern[str]
     remark_keys: dict[str, str]
+    starts: re.Pattern[str]
+    """The first words of the forms `head` reads: every match of `head` starts with one,
+    so the search only tries `head` where one stands (and most texts have none)."""
 
 
 _NUM = r"\d+"
@@ -288,7 +291,8 @@ def _grammar(lang: str) -> _Grammar:
         if name:
             forms += [name] + [f"{name} ({abbr})" for abbr in a.abbrs(lang)]
             archives[name] = a.key
-    fond = "|".join(_words(f) for p in PARTS if p.name == "fond" for f in p.abbrs[lang])
+    fond_abbrs = [f for p in PARTS if p.name == "fond" for f in p.abbrs[lang]]
+    fond = "|".join(_words(f) for f in fond_abbrs)
     head = re.compile(
         rf"(?<!\w)(?:(?P<ibid>{_alt(list(style.ibid))})(?!\w)|(?P<archive>{_alt(forms)})(?!\w)"
         rf"|(?P<bare>(?=(?:{fond})\s*(?:[RРAАPП]-?)?\d)))")
@@ -306,7 +310,9 @@ def _grammar(lang: str) -> _Grammar:
     remark_keys = {" ".join(f.split()).lower(): k for k, r in REMARKS.items() for f in r[lang]}
     remark_forms = _alt([f for r in REMARKS.values() for f in r[lang]])
     remark = re.compile(rf"{_SP}*\.?{_SP}*(?P<remark>{remark_forms})\.?")
-    return _Grammar(head, archives, tuple(parts), remark, remark_keys)
+    firsts = sorted({f.split()[0] for f in (*style.ibid, *forms, *fond_abbrs)})
+    starts = re.compile("|".join(map(re.escape, firsts)))
+    return _Grammar(head, archives, tuple(parts), remark, remark_keys, starts)
 
 
 _TO_LATIN = {v: k for k, v in _LATIN_TO_CYR.items()}
@@ -361,12 +367,35 @@ def _parse_at(text: str, m: re.Match[str], lang: str, g: _Grammar) -> Citation |
                     remark=remark, **found)  # type: ignore[arg-type]
 
 
+_QUICK: dict[str, re.Pattern[str] | None] = {}
+
+
+def _quick(lang: str) -> re.Pattern[str] | None:
+    """The `starts` of the grammar of `lang` as given (`en-US`), None without a style."""
+    base = base_lang(lang)
+    got = _QUICK[lang] = _grammar(base).starts if base in STYLES else None
+    return got
+
+
 def find_citations(text: str, lang: str) -> list[Citation]:
     """Every archival citation in `text` (archive + parts, Ibid./Там же, or f./Ф. first)."""
-    lang = base_lang(lang)
-    if lang not in STYLES:
+    quick = _QUICK[lang] if lang in _QUICK else _quick(lang)
+    if quick is None or quick.search(text) is None:
         return []
-    return list(_found(text, lang))
+    return list(_found(text, base_lang(lang)))
+
+
+def _head(g: _Grammar, text: str, pos: int) -> re.Match[str] | None:
+    """g.head.search(text, pos), tried only where a first word of its forms stands: the
+    search itself tries each of its forms at every position."""
+    while True:
+        at = g.starts.search(text, pos)
+        if at is None:
+            return None
+        m = g.head.match(text, at.start())
+        if m is not None:
+            return m
+        pos = at.start() + 1
 
 
 @lru_cache(maxsize=16)
@@ -377,7 +406,7 @@ def _found(text: str, lang: str) -> tuple[Citation, ...]:
     out: list[Citation] = []
     pos = 0
     while pos <= len(text):
-        m = g.head.search(text, pos)
+        m = _head(g, text, pos)
         if m is None:
             break
         c = _parse_at(text, m, lang, g)
@@ -398,7 +427,8 @@ def convert_citation(text: str, source_lang: str, target_lang: str) -> str | Non
     >>> convert_citation("[4] RGASPI, f. 17, op. 171, d. 109, ll. 41-44.", "en", "ru")
     '[4] РГАСПИ. Ф. 17. Оп. 171. Д. 109. Л. 41–44.'
     """
-    if base_lang(target_lang) not in STYLES:
+    quick = _QUICK[source_lang] if source_lang in _QUICK else _quick(source_lang)
+    if quick is None or quick.search(text) is None or base_lang(target_lang) not in STYLES:
         return None
     label = _LABEL.match(text)
     start = label.end() if label else 0
