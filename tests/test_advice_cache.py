@@ -241,13 +241,59 @@ def test_documents_advised_together_on_two_cores(proj: Path,
     monkeypatch.setattr(cache, "PARALLEL_MIN", 10)
     monkeypatch.setattr(cache, "_cores", lambda: 2)
     batches: list[int] = []
-    real = cache.advise_in_two
+    real = cache.TwoEnds.start
 
-    def spy(inner: object, reopen: object, msgids: list[str], *a: str) -> object:
-        batches.append(len(msgids))
-        return real(inner, reopen, msgids, *a)  # type: ignore[arg-type]
+    def spy(n: int, *a: object, **k: object) -> object:
+        batches.append(n)
+        return real(n, *a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cache, "advise_in_two", spy)
+    monkeypatch.setattr(cache.TwoEnds, "start", spy)
     run()
     assert len(batches) == 1 and batches[0] > 21  # both documents in one batch
     assert {p: p.read_bytes() for p in alone} == alone
+
+
+def test_new_advice_is_appended_not_rewritten(proj: Path) -> None:
+    run()
+    cache = proj / ".tm" / "advice-en-ru.bin"
+    journal = cache.with_suffix(".log")
+    whole = cache.read_bytes()
+    assert not journal.exists()
+    doc = proj / "sources" / "doc.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + f"\n{NEW}\n", encoding="utf-8")
+    _, adv = run()
+    assert adv.asked == 1
+    assert cache.read_bytes() == whole  # one new sentence: appended to the journal
+    assert journal.exists()
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nAnd one more sentence here.\n",
+                   encoding="utf-8")
+    _, adv = run()
+    assert adv.asked == 1
+    fresh = project_advisor(load_config())
+    known = fresh.known("en", "ru")
+    assert NEW in known and "And one more sentence here." in known and SENT in known
+    # a record cut short by a killed run: the rows before it are kept, none is wrong
+    journal.write_bytes(journal.read_bytes()[:-3])
+    again = project_advisor(load_config()).known("en", "ru")
+    assert NEW in again and "And one more sentence here." not in again
+    assert again[SENT] == known[SENT]
+
+
+def test_a_long_journal_is_folded_into_the_cache(proj: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.advice_cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "JOURNAL_MIN", 1)
+    run()
+    cache = proj / ".tm" / "advice-en-ru.bin"
+    doc = proj / "sources" / "doc.md"
+    sizes = []
+    for i in range(3):
+        doc.write_text(doc.read_text(encoding="utf-8") + f"\nSentence number {i} was added.\n",
+                       encoding="utf-8")
+        run()
+        sizes.append((cache.stat().st_size, cache.with_suffix(".log").exists()))
+    assert sizes[0][1] and sizes[1] == (sizes[1][0], False)  # the journal folded in
+    assert sizes[1][0] > sizes[0][0]
+    known = project_advisor(load_config()).known("en", "ru")
+    assert all(f"Sentence number {i} was added." in known for i in range(3))

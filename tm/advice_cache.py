@@ -20,15 +20,15 @@ import marshal
 import os
 import sys
 import time
-import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.model import Suggestion
+from tm.twoends import MISSING, TwoEnds
 
 CACHE_DIR = ".tm"
 SCHEMA = b"tm-advice-1"
@@ -101,6 +101,58 @@ def _write(path: Path, key: str, payload: dict[Any, Any]) -> None:
         pass
 
 
+JOURNAL_MIN = 2000
+"""Rows a journal may hold however small the cache is."""
+
+
+def _journal_path(path: Path) -> Path:
+    return path.with_suffix(".log")
+
+
+def _read_journal(path: Path, key: str, into: dict[str, _Row]) -> int:
+    """Apply the rows of `path`'s journal, if written under `key`, to `into`; how many.
+    A record cut short (a run killed while appending) ends the journal there."""
+    n = 0
+    try:
+        with open(_journal_path(path), "rb") as f:
+            if f.readline() != SCHEMA + b" " + key.encode() + b"\n":
+                return -1  # another state of the memory: write the cache whole
+            while True:
+                try:
+                    rows = marshal.load(f)
+                except (EOFError, ValueError, TypeError):
+                    break
+                if not isinstance(rows, dict):
+                    break
+                into.update(rows)
+                n += len(rows)
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        return -1
+    return n
+
+
+def _append(path: Path, key: str, rows: dict[str, _Row], first: bool) -> None:
+    """Append one record to a journal (a new journal is written whole, with its key)."""
+    data = marshal.dumps(rows)
+    try:
+        if first:
+            atomic_write_bytes(path, SCHEMA + b" " + key.encode() + b"\n" + data)
+        else:
+            with open(path, "ab") as f:
+                f.write(data)
+    except (OSError, ValueError):
+        _drop(path)
+
+
+def _drop(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
 def _row(s: Suggestion) -> _Row:
     return (s.translation, s.fuzzy, tuple(s.comments))
 
@@ -119,6 +171,8 @@ class CachedAdvisor:
         self._reopen = reopen
         self._inner: Advisor | None = None
         self._known: dict[tuple[str, str], dict[str, _Row]] = {}
+        self._journal: dict[tuple[str, str], int] = {}
+        """Rows in each pair's journal (-1: its cache file must be written whole)."""
         self.asked = 0
         """msgids the real advisor was asked about in this process (for tests and benches)."""
 
@@ -134,17 +188,52 @@ class CachedAdvisor:
     def known(self, source_lang: str, target_lang: str) -> dict[str, _Row]:
         pair = (source_lang, target_lang)
         if pair not in self._known:
-            got = None
+            got: object = None
             if self.fingerprint is not None:
                 got = _read(self._path(*pair), self.fingerprint)
-            self._known[pair] = got if isinstance(got, dict) else {}
+            known = got if isinstance(got, dict) else {}
+            self._journal[pair] = -1  # no base file: the next save writes one
+            if isinstance(got, dict) and self.fingerprint is not None:
+                self._journal[pair] = _read_journal(self._path(*pair), self.fingerprint, known)
+            self._known[pair] = known
         return self._known[pair]
 
-    def prefetch(self, msgids: Sequence[str], source_lang: str, target_lang: str) -> None:
-        """Advise whatever of `msgids` is not cached yet, in one batch (several documents'
-        msgids: one batch can use both cores where each document alone is too small)."""
+    def save(self, source_lang: str, target_lang: str, fresh: Mapping[str, _Row]) -> None:
+        """Keep the rows `fresh` (already in `known`) in .tm/: appended to the pair's
+        journal, so that a run that advised one new sentence does not write the whole
+        cache again; the cache file is rewritten (journal dropped) once the journal holds
+        a quarter as many rows."""
+        pair = (source_lang, target_lang)
+        path, key, known = self._path(*pair), self.fingerprint or "", self.known(*pair)
+        logged = self._journal.get(pair, -1)
+        if logged < 0 or logged + len(fresh) > max(JOURNAL_MIN, len(known) // 4):
+            _write(path, key, known)
+            _drop(_journal_path(path))
+            self._journal[pair] = 0
+        elif fresh:
+            self._journal[pair] = logged + len(fresh)
+            _append(_journal_path(path), key, dict(fresh), first=logged == 0)
+
+    def begin(self, batches: Sequence[tuple[Sequence[str], str, str]]) -> Pending:
+        """Start advising the msgids of every (msgids, source, target) batch that are not
+        cached yet; `finish()` on the answer completes it. With many of them a forked
+        child starts at once on the second core, so the caller can do other work (format
+        a template) before it calls `finish()`; then both share what is left."""
+        work: list[tuple[str, str, str]] = []
         if self.fingerprint is not None:
-            self._fill(list(dict.fromkeys(msgids)), source_lang, target_lang)
+            for msgids, source_lang, target_lang in batches:
+                known = self.known(source_lang, target_lang)
+                work += [(t, source_lang, target_lang) for t in dict.fromkeys(msgids)
+                         if t not in known]
+        pending = Pending(self, work)
+        reopen = self._reopen
+        if reopen is not None and len(work) >= PARALLEL_MIN and _cores() > 1:
+            inner = self.inner
+            pending.store(work[:1], _rows(inner, work[:1]))  # warm: load everything once
+            rest = pending.work = work[1:]
+            pending.ends = TwoEnds.start(len(rest), lambda a, b: _rows(inner, rest[a:b]),
+                                         CHUNK, prepare=lambda: reopen(inner))
+        return pending
 
     def advise(self, msgids: Sequence[str], source_lang: str,
                target_lang: str) -> Mapping[str, Suggestion]:
@@ -163,20 +252,63 @@ class CachedAdvisor:
     def _fill(self, texts: Sequence[str], source_lang: str,
               target_lang: str) -> dict[str, _Row]:
         """The cache for the pair, with every one of `texts` in it (misses advised)."""
-        known = self.known(source_lang, target_lang)
-        missing = [t for t in texts if t not in known]
-        if missing:
-            self.asked += len(missing)
-            if self._reopen is not None and len(missing) >= PARALLEL_MIN and _cores() > 1:
-                fresh = advise_in_two(self.inner, self._reopen, missing, source_lang,
-                                      target_lang)
+        self.begin([(texts, source_lang, target_lang)]).finish()
+        return self.known(source_lang, target_lang)
+
+
+def _rows(inner: Advisor, items: Sequence[tuple[str, str, str]]) -> list[_Row]:
+    """The advice of each (msgid, source, target) item, in order, as cache rows."""
+    by_pair: dict[tuple[str, str], list[str]] = {}
+    for t, source_lang, target_lang in items:
+        by_pair.setdefault((source_lang, target_lang), []).append(t)
+    got = {pair: inner.advise(texts, *pair) for pair, texts in by_pair.items()}
+    out = []
+    for t, source_lang, target_lang in items:
+        s = got[source_lang, target_lang].get(t)
+        out.append(_row(s) if s is not None else (None, True, ()))
+    return out
+
+
+@dataclass
+class Pending:
+    """Advice begun by `CachedAdvisor.begin` (tm.twoends: a child may be at work)."""
+
+    advisor: CachedAdvisor
+    work: list[tuple[str, str, str]]
+    ends: TwoEnds | None = None
+    touched: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def store(self, items: Sequence[tuple[str, str, str]], rows: Sequence[_Row]) -> None:
+        adv = self.advisor
+        adv.asked += len(items)
+        for (t, source_lang, target_lang), row in zip(items, rows, strict=True):
+            adv.known(source_lang, target_lang)[t] = row
+            self.touched.setdefault((source_lang, target_lang), []).append(t)
+
+    def finish(self) -> None:
+        """Every msgid begun is advised and cached (in .tm/ too)."""
+        work, adv = self.work, self.advisor
+        if work:
+            if self.ends is None:
+                self.store(work, _rows(adv.inner, work))
             else:
-                fresh = self.inner.advise(missing, source_lang, target_lang)
-            for t in missing:
-                s = fresh.get(t)
-                known[t] = _row(s) if s is not None else (None, True, ())
-            _write(self._path(source_lang, target_lang), self.fingerprint or "", known)
-        return known
+                inner = adv.inner
+                got = self.ends.finish(lambda a, b: _rows(inner, work[a:b]))
+                lost = [i for i, r in enumerate(got) if r is MISSING]  # the child failed
+                for i, row in zip(lost, _rows(inner, [work[i] for i in lost]), strict=True):
+                    got[i] = row
+                self.store(work, got)
+        self.work, self.ends = [], None
+        for pair in sorted(self.touched):
+            known = adv.known(*pair)
+            adv.save(*pair, {t: known[t] for t in self.touched[pair]})
+        self.touched.clear()
+
+    def cancel(self) -> None:
+        """Stop the child, if any; nothing is cached."""
+        if self.ends is not None:
+            self.ends.cancel()
+            self.ends = None
 
 
 # --- two cores ----------------------------------------------------------------------------
@@ -184,6 +316,8 @@ class CachedAdvisor:
 PARALLEL_MIN = 3000
 """Misses from which a second process pays for its start (it shares the loaded termbase
 and morphology with this one by fork, but reads the index through its own connection)."""
+CHUNK = 256
+"""Msgids each process takes at a time from its end of the list (tm.twoends)."""
 
 
 def _cores() -> int:
@@ -200,60 +334,6 @@ def _cores() -> int:
     except (AttributeError, OSError):
         busy = 0.0
     return mine - max(0, round(busy) - 1)
-
-
-def advise_in_two(inner: Advisor, reopen: Callable[[Advisor], None], msgids: Sequence[str],
-                  source_lang: str, target_lang: str) -> Mapping[str, Suggestion]:
-    """`inner.advise(msgids)` with the second half computed by a forked process.
-
-    The advisor is warmed first (index synced, termbase loaded), so the child inherits
-    all of it; the child never touches this process's SQLite connection (`reopen` gives
-    it its own) and leaves with os._exit. Any failure of the child: this process advises
-    its half too, so the answer is always the same as one process gives.
-    """
-    if not hasattr(os, "fork"):
-        return inner.advise(msgids, source_lang, target_lang)
-    out = dict(inner.advise(msgids[:1], source_lang, target_lang))  # warm: load everything
-    rest = list(msgids[1:])
-    mine, theirs = rest[:len(rest) // 2], rest[len(rest) // 2:]
-    sys.stdout.flush()
-    sys.stderr.flush()
-    r, w = os.pipe()
-    with warnings.catch_warnings():  # 3.12+ warns of fork with threads; the child only
-        warnings.simplefilter("ignore", DeprecationWarning)  # computes and _exits
-        pid = os.fork()
-    if pid == 0:  # the child: advise its half, send it marshalled, exit without cleanup
-        code = 1
-        try:
-            os.close(r)
-            reopen(inner)
-            got = inner.advise(theirs, source_lang, target_lang)
-            data = marshal.dumps({t: _row(s) for t, s in got.items()})
-            with os.fdopen(w, "wb") as f:
-                f.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(w)
-    try:
-        out.update(inner.advise(mine, source_lang, target_lang))
-    finally:
-        with os.fdopen(r, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-    rows: object = None
-    if os.waitstatus_to_exitcode(status) == 0:
-        try:
-            rows = marshal.loads(data)
-        except (ValueError, EOFError, TypeError):
-            rows = None
-    if not isinstance(rows, dict) or not all(t in rows for t in theirs):
-        out.update(inner.advise(theirs, source_lang, target_lang))
-        return out
-    for t in theirs:
-        translation, fuzzy, comments = rows[t]
-        out[t] = Suggestion(translation, fuzzy, list(comments))
-    return out
 
 
 # --- documents that are up to date -------------------------------------------------------

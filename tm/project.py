@@ -199,14 +199,12 @@ def _segment_project(
         src, segs = document_segments(config, doc)
         sources[doc] = src
         ref = config.relative(config.source_path(doc))
-        pot_path = config.template_path(doc)
         template = catalogs.build_template(segs, ref, project=doc)
         template.header[DIGEST_HEADER] = template_digest(
             src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
-        pending.append(_Write(pot_path, _template_text(template, pot_path), report))
         todo.append((doc, template, report))
-    _prefetch(config, advisor, todo)
+    pending += _templates_while_advising(config, advisor, todo)
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
@@ -244,19 +242,38 @@ def _segment_project(
     return reports
 
 
-def _prefetch(config: Config, advisor: catalogs.Advisor | None,
-              todo: Sequence[tuple[str, Catalog, SegmentReport]]) -> None:
-    """Advise the msgids of all the documents in one batch per language pair, so that
-    the advisor can spread them over both cores (tm.advice_cache.advise_in_two)."""
-    if not isinstance(advisor, advice_cache.CachedAdvisor) or len(todo) < 2:
-        return
-    batches: dict[tuple[str, str], list[str]] = {}
+def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
+                              todo: Sequence[tuple[str, Catalog, SegmentReport]]
+                              ) -> list[_Write]:
+    """The templates' texts, formatted while a child advises their msgids on the other
+    core (when there are many); every msgid is advised and cached on return."""
+    advice = _begin_advice(config, advisor, todo)
+    try:
+        out = []
+        for doc, template, report in todo:
+            pot_path = config.template_path(doc)
+            out.append(_Write(pot_path, _template_text(template, pot_path), report))
+        if advice is not None:
+            advice.finish()
+        return out
+    finally:
+        if advice is not None:
+            advice.cancel()
+
+
+def _begin_advice(config: Config, advisor: catalogs.Advisor | None,
+                  todo: Sequence[tuple[str, Catalog, SegmentReport]]
+                  ) -> advice_cache.Pending | None:
+    """Start advising the msgids of all the documents in one batch (a child takes them
+    on the other core while this process formats the templates: tm.advice_cache)."""
+    if not isinstance(advisor, advice_cache.CachedAdvisor) or not todo:
+        return None
+    batches = []
     for doc, template, _report in todo:
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
-            batches.setdefault((src_lang, lang), []).extend(m.msgid for m in template.messages)
-    for (src_lang, lang), msgids in batches.items():
-        advisor.prefetch(msgids, src_lang, lang)
+            batches.append(([m.msgid for m in template.messages], src_lang, lang))
+    return advisor.begin(batches)
 
 
 def _outputs(config: Config, doc: str) -> list[Path]:
