@@ -101,6 +101,10 @@ def _write(path: Path, key: str, payload: dict[Any, Any]) -> None:
         pass
 
 
+def _nothing(kill: bool = False) -> None:
+    pass
+
+
 JOURNAL_MIN = 2000
 """Rows a journal may hold however small the cache is."""
 
@@ -172,6 +176,7 @@ class CachedAdvisor:
         self._inner: Advisor | None = None
         self._known: dict[tuple[str, str], dict[str, _Row]] = {}
         self._journal: dict[tuple[str, str], int] = {}
+        self.unsaved: dict[tuple[str, str], list[str]] = {}
         """Rows in each pair's journal (-1: its cache file must be written whole)."""
         self.asked = 0
         """msgids the real advisor was asked about in this process (for tests and benches)."""
@@ -181,6 +186,43 @@ class CachedAdvisor:
         if self._inner is None:
             self._inner = self._make()
         return self._inner
+
+    def prepare(self, pairs: Sequence[tuple[str, str]]) -> Callable[[bool], None]:
+        """Where nothing is cached yet for some pair (a first run, a changed memory): a
+        forked child builds what the real advisor keeps on disk (the index synced with
+        the memory files, the termbase's tries) while this process cuts the documents.
+        The returned function waits for the child (or, given True, ends it first: this
+        process failed); this process then loads those files instead of building them.
+        Best effort: a child that fails leaves the work (and its error) to this process.
+        """
+        if (self._inner is not None or self.fingerprint is None or not hasattr(os, "fork")
+                or all(self.known(*pair) for pair in pairs) or _cores() <= 1):
+            return _nothing
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            return _nothing
+        if pid == 0:  # the child: silent, leaves with os._exit (no cleanup of the parent's)
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                for source_lang, target_lang in pairs:
+                    self.inner.advise(["Prepare."], source_lang, target_lang)
+            finally:
+                os._exit(0)
+
+        def wait(kill: bool = False) -> None:
+            try:
+                if kill:
+                    os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except (ChildProcessError, ProcessLookupError):
+                pass
+
+        return wait
 
     def _path(self, source_lang: str, target_lang: str) -> Path:
         return self.folder / f"advice-{source_lang}-{target_lang}.bin"
@@ -253,7 +295,15 @@ class CachedAdvisor:
               target_lang: str) -> dict[str, _Row]:
         """The cache for the pair, with every one of `texts` in it (misses advised)."""
         self.begin([(texts, source_lang, target_lang)]).finish()
+        self.flush()
         return self.known(source_lang, target_lang)
+
+    def flush(self) -> None:
+        """Keep in .tm/ what was advised since the last flush."""
+        for pair, texts in sorted(self.unsaved.items()):
+            known = self.known(*pair)
+            self.save(*pair, {t: known[t] for t in texts})
+        self.unsaved.clear()
 
 
 def _rows(inner: Advisor, items: Sequence[tuple[str, str, str]]) -> list[_Row]:
@@ -286,7 +336,8 @@ class Pending:
             self.touched.setdefault((source_lang, target_lang), []).append(t)
 
     def finish(self) -> None:
-        """Every msgid begun is advised and cached (in .tm/ too)."""
+        """Every msgid begun is advised and cached (in .tm/ at the advisor's next
+        `flush`: a run that fails on a catalog before it writes changes nothing)."""
         work, adv = self.work, self.advisor
         if work:
             if self.ends is None:
@@ -299,9 +350,8 @@ class Pending:
                     got[i] = row
                 self.store(work, got)
         self.work, self.ends = [], None
-        for pair in sorted(self.touched):
-            known = adv.known(*pair)
-            adv.save(*pair, {t: known[t] for t in self.touched[pair]})
+        for pair, texts in self.touched.items():
+            adv.unsaved.setdefault(pair, []).extend(texts)
         self.touched.clear()
 
     def cancel(self) -> None:
@@ -320,11 +370,13 @@ CHUNK = 256
 """Msgids each process takes at a time from its end of the list (tm.twoends)."""
 
 
-def _cores() -> int:
+def _cores() -> float:
     """Cores likely to be idle: those this process may use less the run queue's length
     (1-minute load average, this process included), so that a busy machine is not
     handed a second process that only competes with others (measured: +20% CPU time
-    for no gain at a load of 4 on 2 cores)."""
+    for no gain at a load of 4 on 2 cores). A second process is started above 1: a
+    core is at least partly idle, and a child that gets little of it just takes
+    fewer items of the list (tm.twoends)."""
     try:
         mine = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -333,7 +385,7 @@ def _cores() -> int:
         busy = os.getloadavg()[0]
     except (AttributeError, OSError):
         busy = 0.0
-    return mine - max(0, round(busy) - 1)
+    return mine - max(0.0, busy - 1)
 
 
 # --- documents that are up to date -------------------------------------------------------

@@ -178,6 +178,32 @@ def _segment_project(
     write: bool = True,
 ) -> list[SegmentReport]:
     names = resolve_documents(config, docs)
+    wait: Callable[[bool], None] = _nothing
+    if isinstance(advisor, advice_cache.CachedAdvisor) and write and not config.memory_url:
+        wait = advisor.prepare(sorted({  # the index built on the other core meanwhile
+            (config.source_language(doc) or "en", lang)
+            for doc in names for lang in config.target_languages(doc)}))
+    try:
+        reports = _segment_documents(config, names, advisor, progress, write, wait)
+        wait(False)
+        return reports
+    except BaseException:
+        wait(True)
+        raise
+
+
+def _nothing(kill: bool = False) -> None:
+    pass
+
+
+def _segment_documents(
+    config: Config,
+    names: Sequence[str],
+    advisor: catalogs.Advisor | None,
+    progress: Progress | None,
+    write: bool,
+    wait: Callable[[bool], None],
+) -> list[SegmentReport]:
     pending: list[_Write] = []
     reports = []
     key = advice_cache.advisor_key(advisor)
@@ -204,6 +230,7 @@ def _segment_project(
             src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         todo.append((doc, template, report))
+    wait(False)
     pending += _templates_while_advising(config, advisor, todo)
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
