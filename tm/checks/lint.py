@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z']|[A-Za-z]")
 _QUOTES = str.maketrans({"’": "'", "ʼ": "'", "«": None, "»": None, "“": None, "”": None,
                          '"': None, "*": None})
-_END_OK = re.compile(r"[.!?:;…)\]”\"'’»*_`>]\s*$")
+_END_OK_CHARS = frozenset(".!?:;…)]”\"'’»*_`>")
+"""What a paragraph may end with (then blanks only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +61,28 @@ def lint_mixed_script(source: str, us: Sequence[Unit],
                 yield line, f"mixed-script word {word} (Latin and Cyrillic letters)"
 
 
+def _ends_ok(source: str, u: Unit) -> bool:
+    """Whether the unit's text ends (blanks aside) with punctuation, a closing mark or
+    emphasis (_END_OK_CHARS), found from its last piece with text: most do."""
+    for p in reversed(u.pieces):
+        last = source[p.start:p.end].rstrip()[-1:]
+        if last:
+            return last in _END_OK_CHARS
+    return False
+
+
 def lint_broken_paragraphs(source: str, us: Sequence[Unit],
                            _known: Spellings | None = None) -> Iterator[tuple[int, str]]:
     """A paragraph of a sentence or more that stops without punctuation before another one."""
     for a, b in zip(us, us[1:], strict=False):
         if a.kind != "paragraph" or b.kind != "paragraph":
             continue
-        text, nxt = unit_text(source, a).rstrip(), unit_text(source, b).lstrip()
-        if not text or _END_OK.search(text):
+        if _ends_ok(source, a):
             continue
+        text = unit_text(source, a).rstrip()
+        if not text:
+            continue
+        nxt = unit_text(source, b).lstrip()
         lower_next = nxt[:1].islower()
         if lower_next or (len(text.split()) >= 6 and text[-1].isalpha()):
             tail = " ".join(text.split()[-4:])
@@ -246,7 +260,10 @@ class _Scan:
 
     def found(self, words: Sequence[str], viable: dict[int, _Entries]) -> _Found:
         """(word count, entry) for the leading words of a run that nearly match an entry."""
-        lead = tuple(words[:max(viable)])
+        return self.lead_found(tuple(words[:max(viable)]), viable)
+
+    def lead_found(self, lead: tuple[str, ...], viable: dict[int, _Entries]) -> _Found:
+        """`found` for a run cut to the longest entry `viable` holds."""
         got = self.runs.get(lead)
         if got is None:
             got = self.runs[lead] = _near_misses(lead, viable, self.index.sizes, self.known,
@@ -280,9 +297,16 @@ def lint_near_miss(source: str, us: Sequence[Unit],
     plain = source.replace("’", "'")  # same length: offsets stay valid
     starts, at, run_re = _run_patterns(scan.index.sizes[0] - 1)
     bad = set()
+    longest: dict[str, int] = {}  # word -> its runs' length compared (0: not viable)
     for word, rest in set(starts.findall(plain)):
-        viable = _viable(word, scan.index)
-        if viable and scan.found((word + rest).split(), viable):
+        m = longest.get(word)
+        if m is None:
+            viable = _viable(word, scan.index)
+            m = longest[word] = max(viable) if viable else 0
+        if m == 0:
+            continue
+        lead = (word,) if m == 1 or not rest else tuple((word + rest).split()[:m])
+        if scan.lead_found(lead, scan.index.viable[word]):
             bad.add(word + rest)
     if bad:
         yield from _report(source, plain, us, scan, _positions(plain, bad, at), run_re)
@@ -333,26 +357,34 @@ def _near_misses(run: Sequence[str], viable: dict[int, _Entries], sizes: Sequenc
                  hits: dict[tuple[int, str], Romanization | None],
                  ) -> list[tuple[int, Romanization]]:
     """(word count, entry) for the leading words of a run that nearly match an entry."""
-    from rapidfuzz import fuzz, process
-
     keys = _word_keys(run, word_keys)
     out = []
     for n in sizes:
         if n > len(keys) or n not in viable:
             continue
         choices, rs, lo, hi = viable[n]
-        if not lo <= sum(map(len, keys[:n])) + n - 1 <= hi:
+        head = keys[:n]
+        if not lo <= sum(map(len, head)) + n - 1 <= hi:
             continue  # too short or too long to score 86 against any of them
-        key = " ".join(keys[:n])  # the phrase's key (keys join word by word)
-        if (n, key) not in hits:
-            hit = None
-            if len(key) >= 5 and not _accepted(key, known.accepted):
-                hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=86)
-            hits[(n, key)] = rs[hit[2]] if hit is not None else None
-        best = hits[(n, key)]
+        seen = (n, " ".join(head))  # the phrase's key (keys join word by word)
+        if seen in hits:
+            best = hits[seen]
+        else:
+            best = hits[seen] = _closest(seen[1], choices, rs, known)
         if best is not None:
             out.append((n, best))
     return out
+
+
+def _closest(key: str, choices: list[str], rs: list[Romanization],
+             known: Spellings) -> Romanization | None:
+    """The entry whose key `key` (no accepted spelling) scores 86 or more against."""
+    if len(key) < 5 or _accepted(key, known.accepted):
+        return None
+    from rapidfuzz import fuzz, process
+
+    hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=86)
+    return rs[hit[2]] if hit is not None else None
 
 
 def _token_start(text: str, pos: int, start: int) -> bool:
@@ -366,6 +398,9 @@ def _token_start(text: str, pos: int, start: int) -> bool:
 
 
 def _word_keys(words: Sequence[str], cache: dict[str, str]) -> list[str]:
+    out = [cache.get(w, "") for w in words]
+    if "" not in out:
+        return out
     out = []
     for w in words:
         key = cache.get(w)
