@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from tm.memory.indexdb import IndexDb, chunks
-from tm.memory.match import Candidate, exact_key, key_hash, key_hashes, normalize, tokens
-from tm.memory.postings import LENGTHS, Posting, from_blob, top_units
+from tm.memory.match import Candidate, exact_key, is_token, key_hash, key_hashes, word_set
+from tm.memory.postings import LENGTHS, Posting, from_blob, may_fit, size_range, top_units
 
 PROBES = 8
 """Rarest words of a segment whose posting lists are read."""
@@ -38,6 +38,8 @@ class LookupCache:
     exacts: dict[str, list[tuple[int, Any, Any]]] = field(default_factory=dict)
     words: dict[str, Kept] = field(default_factory=dict)
     """Postings a sync built in this process, per language (else read from SQLite)."""
+    sizes: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    """Per language the shortest and longest unit (None: not known for every file)."""
 
     def valid(self, generation: int) -> LookupCache:
         """This cache, emptied first if the file was written since it was filled: the
@@ -48,6 +50,7 @@ class LookupCache:
             self.lengths = {}
             self.exacts = {}
             self.words = {}
+            self.sizes = {}
         return self
 
 
@@ -77,6 +80,7 @@ class Lookup:
         cache = self.cache
         cache.words[lang] = words
         cache.lengths[lang] = lengths
+        cache.sizes.pop(lang, None)
 
     def exact(self, texts: Sequence[str], source_lang: str,
               target_lang: str) -> dict[str, list[Candidate]]:
@@ -120,21 +124,41 @@ class Lookup:
 
     def candidates(self, texts: Sequence[str], source_lang: str, target_lang: str,
                    limit: int) -> list[list[Candidate]]:
-        words = [tokens(normalize(t)) for t in texts]
-        vocab = sorted(set().union(*words)) if words else []
-        df = self._df(source_lang, vocab)
-        probes = [sorted((w for w in ws if w in df), key=lambda w: (df[w], w))[:PROBES]
-                  for ws in words]
-        lists = self._postings(source_lang, sorted(set().union(*probes)) if probes else [])
+        sizes = self._sizes(source_lang)  # a text no unit can fit is not even tokenized
+        todo = [(i, word_set(t)) for i, t in enumerate(texts) if may_fit(len(t), sizes)]
+        df = self._df(source_lang, sorted(set().union(*(ws for _, ws in todo))))
+        rarest = sorted(df, key=lambda w: (df[w], w))  # the postings have only tokens()
+        rank = {w: r for r, w in enumerate(rarest)}
+        probes: list[tuple[int, list[str]]] = []
+        for i, ws in todo:
+            ranks = sorted(map(rank.__getitem__, rank.keys() & ws))
+            if ranks:
+                probes.append((i, [rarest[r] for r in ranks[:PROBES]]))
+        lists = self._postings(source_lang, sorted({w for _, ps in probes for w in ps}))
         lengths = self.lengths(source_lang)
-        chosen: list[list[int]] = []
-        for text, ps in zip(texts, probes, strict=True):
+        chosen: dict[int, list[int]] = {}
+        for i, ps in probes:
             need = max(1, math.ceil(len(ps) / 2))
-            chosen.append(top_units([lists[p] for p in ps], need, limit, len(text), lengths)
-                          if ps else [])
-        rows = self.rows(sorted(set().union(*chosen)) if chosen else [], source_lang,
-                         target_lang)
-        return [[rows[u] for u in ids if u in rows] for ids in chosen]
+            chosen[i] = top_units([lists[p] for p in ps], need, limit, len(texts[i]), lengths)
+        rows = self.rows(sorted(set().union(*chosen.values())), source_lang, target_lang)
+        out: list[list[Candidate]] = [[] for _ in texts]
+        for i, ids in chosen.items():
+            out[i] = [rows[u] for u in ids if u in rows]
+        return out
+
+    def _sizes(self, lang: str) -> tuple[int, int] | None:
+        """The unit lengths in `lang`, when every file posted in it has them (a unit of a
+        file without them passes top_units' length filter)."""
+        cache = self.cache
+        if lang not in cache.sizes:
+            lengths = self.lengths(lang)
+            if lang in cache.words:
+                posted = set(lengths)  # kept: built with the postings, for every file
+            else:
+                posted = {f for f, in self.db.execute(
+                    "SELECT file_id FROM posted WHERE lang = ?", (lang,))}
+            cache.sizes[lang] = size_range(lengths) if posted <= set(lengths) else None
+        return cache.sizes[lang]
 
     def _df(self, lang: str, vocab: Sequence[str]) -> dict[str, int]:
         """How many units hold each word of `vocab` that the memory has."""
@@ -142,7 +166,7 @@ class Lookup:
         if kept is not None:  # built by this process's sync
             return {w: sum(len(ids) for _, ids in kept[w]) for w in vocab if w in kept}
         df: dict[str, int] = {}
-        for chunk in chunks(vocab):
+        for chunk in chunks([w for w in vocab if is_token(w)]):
             df.update(self.db.execute(
                 "SELECT token, sum(df) FROM postings WHERE lang = ? AND token IN "
                 f"({','.join('?' * len(chunk))}) GROUP BY token", (lang, *chunk)))

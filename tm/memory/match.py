@@ -9,11 +9,13 @@ numbers and footnote marks are carried into the translation.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
@@ -95,7 +97,17 @@ def tokens(norm: str) -> set[str]:
     >>> sorted(tokens("in 1927 trotsky a"))
     ['in', 'trotsky']
     """
-    return {w for w in norm.split() if len(w) >= _TOKEN_MIN and not w.isdigit()}
+    return {w for w in norm.split() if is_token(w)}
+
+
+def is_token(word: str) -> bool:
+    return len(word) >= _TOKEN_MIN and not word.isdigit()
+
+
+def word_set(text: str) -> set[str]:
+    """The words of `normalize(text)`: `tokens` and the numbers and one-letter words
+    they leave out (for a lookup in postings that hold only tokens)."""
+    return set(default_process(unicodedata.normalize("NFC", text)).split())
 
 
 def skeleton(norm: str) -> str:
@@ -205,7 +217,27 @@ def score_candidate(
     carried over (100 - ADAPT_PENALTY). fuzzy: rapidfuzz ratio on normalized text,
     capped at 99, minus NUMBER_PENALTY where the numbers differ and cannot be carried.
     """
-    if exact_key(segment) == exact_key(cand.source):
+    found = _score(segment, seg_norm, cand, cand_norm, adapt_citations,
+                   (exact_key(segment), exact_key(cand.source)), None, -math.inf)
+    assert found is not None  # nothing scores below -inf
+    return found
+
+
+@lru_cache(maxsize=1 << 14)
+def _unit_view(source: str) -> tuple[str, str, str]:
+    """normalize(without_marks(source)), its skeleton, and exact_key(source): what
+    best_matches reads of a unit's source (many segments have the same candidates)."""
+    norm = normalize(without_marks(source))
+    return norm, skeleton(norm), exact_key(source)
+
+
+def _score(segment: str, seg_norm: str, cand: Candidate, cand_norm: str | None,
+           adapt_citations: CitationAdapter | None, keys: tuple[str, str],
+           skeletons: tuple[str, str] | None, floor: float) -> Match | None:
+    """score_candidate, with the exact keys of segment and source given (and the
+    skeletons of seg_norm and cand_norm where these are normalize(without_marks(...)));
+    None for a match that would score below `floor` (it is not built)."""
+    if keys[0] == keys[1]:
         return Match(cand.source, cand.target, 100.0, cand.origin, "exact")
     seg_text, src_text, target = segment, cand.source, cand.target
     src_norm = normalize(cand.source) if cand_norm is None else cand_norm
@@ -220,7 +252,13 @@ def score_candidate(
     if swapped is not None:
         target, seg_text, src_text = swapped
         seg_norm, src_norm = normalize(seg_text), normalize(src_text)
+        skeletons = None
     base = min(fuzz.ratio(seg_norm, src_norm), 99.0)
+    if skeletons is None:
+        skeletons = skeleton(seg_norm), skeleton(src_norm)
+    same = skeletons[0] == skeletons[1]
+    if base < floor and not same:
+        return None  # a fuzzy match: it scores `base` at most
     adapted = adapt_numbers(seg_text, src_text, target)
     placed = put_marks(segment, target)
     if placed is None:  # a mark inside the sentence: offer the text without it, penalized
@@ -228,7 +266,7 @@ def score_candidate(
     else:
         adapted = put_marks(segment, adapted) if adapted is not None else None
         target = placed
-    if skeleton(seg_norm) == skeleton(src_norm):
+    if same:
         if adapted is not None:
             return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted")
         return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy")
@@ -255,16 +293,18 @@ def best_matches(
     if not candidates:
         return []
     seg_norm = normalize(without_marks(segment))
-    norms = [normalize(without_marks(c.source)) for c in candidates]
-    raw = [fuzz.ratio(seg_norm, n) for n in norms]
+    views = [_unit_view(c.source) for c in candidates]
+    raw = [fuzz.ratio(seg_norm, v[0]) for v in views]
     order = sorted(range(len(candidates)), key=lambda i: (-raw[i], candidates[i].order))
     keep = order[: max(shortlist, limit)]
-    key = exact_key(segment)
-    keep += [i for i in order[len(keep):] if exact_key(candidates[i].source) == key]
+    key, seg_skeleton = exact_key(segment), skeleton(seg_norm)
+    keep += [i for i in order[len(keep):] if views[i][2] == key]
     scored = []
     for i in keep:
-        m = score_candidate(segment, seg_norm, candidates[i], norms[i], adapt_citations)
-        if m.score >= min_score:
+        norm, skel, cand_key = views[i]
+        m = _score(segment, seg_norm, candidates[i], norm, adapt_citations, (key, cand_key),
+                   (seg_skeleton, skel), min_score)
+        if m is not None and m.score >= min_score:
             scored.append((rank_key(m, candidates[i]), m))
     scored.sort(key=lambda x: x[0])
     return [m for _, m in scored[:limit]]

@@ -12,6 +12,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from rapidfuzz.utils import default_process
@@ -145,6 +146,28 @@ MIN_LENGTH_RATIO = 0.5
 is at most 200 * shorter / (shorter + longer)); such units are not candidates."""
 
 
+def size_range(lengths: dict[int, array[int]]) -> tuple[int, int] | None:
+    """The shortest and longest unit text length of these files (None: no unit)."""
+    sizes = [_extremes(lens) for lens in lengths.values() if len(lens)]
+    return (min(s for s, _ in sizes), max(b for _, b in sizes)) if sizes else None
+
+
+def _extremes(lens: array[int]) -> tuple[int, int]:
+    if len(lens) < NUMPY_FROM * 10:
+        return min(lens), max(lens)
+    import numpy as np
+
+    table = np.frombuffer(lens, dtype=np.uint16)
+    return int(table.min()), int(table.max())
+
+
+def may_fit(length: int, sizes: tuple[int, int] | None) -> bool:
+    """Whether a unit of a length in `sizes` may pass `top_units`' length filter for a
+    text of `length`: False only where none can (no need to look such a text up)."""
+    return sizes is None or (length * MIN_LENGTH_RATIO <= sizes[1]
+                             and sizes[0] <= length / MIN_LENGTH_RATIO)
+
+
 def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
               lengths: dict[int, array[int]]) -> list[int]:
     """Units (file_id << 32 | position) in at least `need` of `postings` and of a length
@@ -155,10 +178,16 @@ def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
     """
     if sum(p.size for p in postings) > NUMPY_FROM:
         return _top_numpy(postings, need, limit, length, lengths)
+    parts = [part for p in postings for part in p.parts]
     by_file: dict[int, Counter[int]] = {}
-    for p in postings:
-        for file_id, ids in p.parts:
-            by_file.setdefault(file_id, Counter()).update(ids)
+    if parts and all(file_id == parts[0][0] for file_id, _ in parts):  # one file: one count
+        by_file[parts[0][0]] = Counter(chain.from_iterable(ids for _, ids in parts))
+    else:
+        for file_id, ids in parts:
+            counts = by_file.get(file_id)
+            if counts is None:
+                counts = by_file[file_id] = Counter()
+            counts.update(ids)
     found: list[tuple[int, int, int]] = []
     low, high = length * MIN_LENGTH_RATIO, length / MIN_LENGTH_RATIO
     for file_id, counts in by_file.items():
