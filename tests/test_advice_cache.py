@@ -241,13 +241,13 @@ def test_documents_advised_together_on_two_cores(proj: Path,
     monkeypatch.setattr(cache, "PARALLEL_MIN", 10)
     monkeypatch.setattr(cache, "_cores", lambda: 2)
     batches: list[int] = []
-    real = cache.TwoEnds.start
+    real = cache.Worker.submit
 
-    def spy(n: int, *a: object, **k: object) -> object:
+    def spy(self: object, n: int, *a: object, **k: object) -> object:
         batches.append(n)
-        return real(n, *a, **k)  # type: ignore[arg-type]
+        return real(self, n, *a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cache.TwoEnds, "start", spy)
+    monkeypatch.setattr(cache.Worker, "submit", spy)  # the worker loaded while cutting
     run()
     assert len(batches) == 1 and batches[0] > 21  # both documents in one batch
     assert {p: p.read_bytes() for p in alone} == alone

@@ -51,3 +51,62 @@ def test_cancel_ends_the_child() -> None:
     ends.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(ends.pid, 0)  # already reaped
+
+
+def _slow_setup(marker: str, delay: float = 0.0):  # type: ignore[no-untyped-def]
+    def setup():  # type: ignore[no-untyped-def]
+        time.sleep(delay)
+        with open(marker, "a") as f:
+            f.write("setup\n")
+        return lambda payload: (lambda a, b: [(payload[i] * 2, os.getpid())
+                                               for i in range(a, b)])
+    return setup
+
+
+def test_worker_sets_up_once_and_serves_lists(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    marker = str(tmp_path / "marker")
+    from tm.twoends import Worker
+
+    def teardown() -> None:
+        with open(marker, "a") as f:
+            f.write("teardown\n")
+
+    worker = Worker.start(_slow_setup(marker), teardown)
+    assert worker is not None
+    for size in (3000, 10):
+        rnd = worker.submit(size, list(range(size)), chunk=8)
+        assert rnd.wait_ready(0) or rnd.remaining() == 0
+        got = rnd.finish(lambda a, b: [(i * 2, os.getpid()) for i in range(a, b)])
+        assert [v for v, _ in got] == [2 * i for i in range(size)]
+    worker.close()
+    assert open(marker).read() == "setup\nteardown\n"
+
+
+def test_worker_still_setting_up_leaves_the_list_to_the_parent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tm.twoends import Worker
+
+    marker = str(tmp_path / "marker")
+    worker = Worker.start(_slow_setup(marker, delay=0.5))
+    assert worker is not None
+    rnd = worker.submit(100, list(range(100)), chunk=8)
+    assert not rnd.ready()
+    got = rnd.finish(lambda a, b: [(i * 2, os.getpid()) for i in range(a, b)])
+    assert {pid for _, pid in got} == {os.getpid()}  # all done here, nothing waited for
+    second = worker.submit(50, list(range(50)), chunk=8)  # the child's late empty answer
+    got = second.finish(None)  # to the first list is skipped: this one is the child's
+    assert [v for v, _ in got] == [2 * i for i in range(50)]
+    assert {pid for _, pid in got} == {worker.pid}
+    worker.close()
+
+
+def test_worker_whose_setup_fails_answers_nothing() -> None:
+    from tm.twoends import Worker
+
+    def setup():  # type: ignore[no-untyped-def]
+        raise RuntimeError("no index")
+
+    worker = Worker.start(setup)
+    assert worker is not None
+    got = worker.submit(20, list(range(20))).finish(None)
+    assert got == [MISSING] * 20
+    worker.close()

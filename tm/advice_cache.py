@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.model import Suggestion
-from tm.twoends import MISSING, TwoEnds
+from tm.twoends import MISSING, Round, TwoEnds, Worker
 
 CACHE_DIR = ".tm"
 SCHEMA = b"tm-advice-1"
@@ -177,6 +177,7 @@ class CachedAdvisor:
         self._known: dict[tuple[str, str], dict[str, _Row]] = {}
         self._journal: dict[tuple[str, str], int] = {}
         self.unsaved: dict[tuple[str, str], list[str]] = {}
+        self._worker: Worker | None = None
         """Rows in each pair's journal (-1: its cache file must be written whole)."""
         self.asked = 0
         """msgids the real advisor was asked about in this process (for tests and benches)."""
@@ -187,42 +188,38 @@ class CachedAdvisor:
             self._inner = self._make()
         return self._inner
 
-    def prepare(self, pairs: Sequence[tuple[str, str]]) -> Callable[[bool], None]:
-        """Where nothing is cached yet for some pair (a first run, a changed memory): a
-        forked child builds what the real advisor keeps on disk (the index synced with
-        the memory files, the termbase's tries) while this process cuts the documents.
-        The returned function waits for the child (or, given True, ends it first: this
-        process failed); this process then loads those files instead of building them.
-        Best effort: a child that fails leaves the work (and its error) to this process.
-        """
-        if (self._inner is not None or self.fingerprint is None or not hasattr(os, "fork")
-                or all(self.known(*pair) for pair in pairs) or _cores() <= 1):
-            return _nothing
-        sys.stdout.flush()
-        sys.stderr.flush()
-        try:
-            pid = os.fork()
-        except OSError:
-            return _nothing
-        if pid == 0:  # the child: silent, leaves with os._exit (no cleanup of the parent's)
-            try:
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, 1)
-                os.dup2(null, 2)
-                for source_lang, target_lang in pairs:
-                    self.inner.advise(["Prepare."], source_lang, target_lang)
-            finally:
-                os._exit(0)
+    def prepare(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Fork a worker (tm.twoends.Worker) that loads the real advisor for `pairs`, and
+        builds what it keeps on disk (the index synced with the memory files, the
+        termbase's tries), while this process cuts the documents; `begin` then hands it
+        the misses. `release()` ends it. Best effort: a worker that fails leaves the
+        work (and its error message) to this process."""
+        if (self._inner is not None or self._worker is not None or self.fingerprint is None
+                or _cores() <= 1):
+            return
 
-        def wait(kill: bool = False) -> None:
-            try:
-                if kill:
-                    os.kill(pid, 9)
-                os.waitpid(pid, 0)
-            except (ChildProcessError, ProcessLookupError):
-                pass
+        def setup() -> Callable[[Any], Callable[[int, int], list[_Row]]]:
+            inner = self.inner  # made in the child: its own index connection
+            for source_lang, target_lang in pairs:
+                inner.advise(["Prepare."], source_lang, target_lang)
 
-        return wait
+            def serve(items: Any) -> Callable[[int, int], list[_Row]]:
+                return lambda a, b: _rows(inner, items[a:b])
+            return serve
+
+        def teardown() -> None:  # the worker's index connection, closed cleanly
+            index = getattr(self._inner, "_index", None)
+            close = getattr(index, "close", None)
+            if callable(close):
+                close()
+
+        self._worker = Worker.start(setup, teardown)
+
+    def release(self, kill: bool = False) -> None:
+        """End the worker `prepare` started, if any (at once with `kill`)."""
+        if self._worker is not None:
+            self._worker.close(kill)
+            self._worker = None
 
     def _path(self, source_lang: str, target_lang: str) -> Path:
         return self.folder / f"advice-{source_lang}-{target_lang}.bin"
@@ -269,7 +266,9 @@ class CachedAdvisor:
                          if t not in known]
         pending = Pending(self, work)
         reopen = self._reopen
-        if reopen is not None and len(work) >= PARALLEL_MIN and _cores() > 1:
+        if self._worker is not None and work:  # loaded meanwhile on the other core
+            pending.round = self._worker.submit(len(work), work, CHUNK)
+        elif reopen is not None and len(work) >= PARALLEL_MIN and _cores() > 1:
             inner = self.inner
             pending.store(work[:1], _rows(inner, work[:1]))  # warm: load everything once
             rest = pending.work = work[1:]
@@ -326,6 +325,7 @@ class Pending:
     advisor: CachedAdvisor
     work: list[tuple[str, str, str]]
     ends: TwoEnds | None = None
+    round: Round | None = None
     touched: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def store(self, items: Sequence[tuple[str, str, str]], rows: Sequence[_Row]) -> None:
@@ -340,16 +340,26 @@ class Pending:
         `flush`: a run that fails on a catalog before it writes changes nothing)."""
         work, adv = self.work, self.advisor
         if work:
-            if self.ends is None:
+            if self.ends is None and self.round is None:
                 self.store(work, _rows(adv.inner, work))
             else:
-                inner = adv.inner
-                got = self.ends.finish(lambda a, b: _rows(inner, work[a:b]))
-                lost = [i for i, r in enumerate(got) if r is MISSING]  # the child failed
-                for i, row in zip(lost, _rows(inner, [work[i] for i in lost]), strict=True):
+                def mine(a: int, b: int) -> list[_Row]:
+                    return _rows(adv.inner, work[a:b])
+
+                if self.ends is not None:
+                    got = self.ends.finish(mine)
+                else:
+                    assert self.round is not None
+                    # this process loads the advisor only if the worker has much left,
+                    # and only once the worker's setup has built what it loads
+                    join = self.round.wait_ready(JOIN_MIN)
+                    got = self.round.finish(mine if join else None)
+                lost = [i for i, r in enumerate(got) if r is MISSING]  # a child failed
+                for i, row in zip(lost, _rows(adv.inner, [work[i] for i in lost]),
+                                  strict=True):
                     got[i] = row
                 self.store(work, got)
-        self.work, self.ends = [], None
+        self.work, self.ends, self.round = [], None, None
         for pair, texts in self.touched.items():
             adv.unsaved.setdefault(pair, []).extend(texts)
         self.touched.clear()
@@ -368,6 +378,9 @@ PARALLEL_MIN = 3000
 and morphology with this one by fork, but reads the index through its own connection)."""
 CHUNK = 256
 """Msgids each process takes at a time from its end of the list (tm.twoends)."""
+JOIN_MIN = 6000
+"""Msgids still untaken from which this process loads the advisor (~0.4 s) to share
+them with the worker (~100 us each) instead of waiting for it."""
 
 
 def _cores() -> float:

@@ -178,22 +178,25 @@ def _segment_project(
     write: bool = True,
 ) -> list[SegmentReport]:
     names = resolve_documents(config, docs)
-    wait: Callable[[bool], None] = _nothing
-    if isinstance(advisor, advice_cache.CachedAdvisor) and write and not config.memory_url:
-        wait = advisor.prepare(sorted({  # the index built on the other core meanwhile
-            (config.source_language(doc) or "en", lang)
-            for doc in names for lang in config.target_languages(doc)}))
+    cached = advisor if isinstance(advisor, advice_cache.CachedAdvisor) else None
     try:
-        reports = _segment_documents(config, names, advisor, progress, write, wait)
-        wait(False)
-        return reports
+        reports = _segment_documents(config, names, advisor, progress, write)
     except BaseException:
-        wait(True)
+        if cached is not None:  # the worker of CachedAdvisor.prepare, if any
+            cached.release(kill=True)
         raise
+    if cached is not None:
+        cached.release()
+    return reports
 
 
-def _nothing(kill: bool = False) -> None:
-    pass
+def _prepare(config: Config, advisor: catalogs.Advisor | None, names: Sequence[str],
+             write: bool) -> None:
+    """Let the advisor load (and build the index) on the other core while this process
+    cuts the documents (tm.advice_cache.CachedAdvisor.prepare)."""
+    if isinstance(advisor, advice_cache.CachedAdvisor) and write and not config.memory_url:
+        advisor.prepare(sorted({(config.source_language(doc) or "en", lang)
+                                for doc in names for lang in config.target_languages(doc)}))
 
 
 def _segment_documents(
@@ -202,7 +205,6 @@ def _segment_documents(
     advisor: catalogs.Advisor | None,
     progress: Progress | None,
     write: bool,
-    wait: Callable[[bool], None],
 ) -> list[SegmentReport]:
     pending: list[_Write] = []
     reports = []
@@ -217,6 +219,8 @@ def _segment_documents(
         if fresh is not None:  # nothing it depends on changed since a run wrote it
             reports.append(SegmentReport(doc, fresh.segments, fresh.entries))
             continue
+        if not todo:  # the first document to cut: the advisor loads meanwhile
+            _prepare(config, advisor, names, write)
         from tm import workcache
         from tm.digest import DIGEST_HEADER, template_digest  # importlib.metadata: ~0.05 s
 
@@ -230,7 +234,6 @@ def _segment_documents(
             src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         todo.append((doc, template, report))
-    wait(False)
     pending += _templates_while_advising(config, advisor, todo)
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"

@@ -24,6 +24,8 @@ Work = Callable[[int, int], Sequence[Any]]
 
 _SLOTS = struct.Struct("qq")  # front (next item this process takes), back (child's end)
 _ONE = struct.Struct("q")  # each process writes only its own slot
+_ROUND = _SLOTS.size + _ONE.size
+"""Offset of a Worker's slot holding the number of the list being worked on."""
 
 
 def _get(buf: mmap.mmap) -> tuple[int, int]:
@@ -141,3 +143,227 @@ def _child(buf: mmap.mmap, w: int, r: int, n: int, chunk: int, work: Work,
         code = 0
     finally:
         os._exit(code)
+
+
+# --- a child forked early, serving lists later ----------------------------------------------
+
+Serve = Callable[[Any], Work]
+"""In the child: a list's payload -> the work function over its items."""
+
+
+class Worker:
+    """A child forked before the work is known: it first runs `setup()` (loads what is
+    slow to load, builds files) while this process does other work, then serves lists,
+    each worked from its back by the child and from its front by this process, until
+    `close()`. A list's payload travels in a temporary file (the pipe only carries its
+    name, so this process never blocks on a child still busy with setup)."""
+
+    def __init__(self, pid: int, to_child: Any, from_child: Any, buf: mmap.mmap) -> None:
+        self.pid, self.to_child, self.from_child, self.buf = pid, to_child, from_child, buf
+        self.closed = False
+        self.rounds = 0
+        self.status: int | None = None
+
+    @classmethod
+    def start(cls, setup: Callable[[], Serve],
+              teardown: Callable[[], None] | None = None) -> Worker | None:
+        """The running child, or None where no fork is possible. `teardown` runs in the
+        child when it is closed after its setup (not when it is killed)."""
+        if not hasattr(os, "fork"):
+            return None
+        buf = mmap.mmap(-1, _SLOTS.size + 2 * _ONE.size)  # front, back, set up, list
+        _SLOTS.pack_into(buf, 0, 0, 0)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        down_r, down_w = os.pipe()
+        up_r, up_w = os.pipe()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:
+            for fd in (down_r, down_w, up_r, up_w):
+                os.close(fd)
+            return None
+        if pid == 0:
+            os.close(down_w)
+            os.close(up_r)
+            _serve(buf, down_r, up_w, setup, teardown)
+        os.close(down_r)
+        os.close(up_w)
+        return cls(pid, os.fdopen(down_w, "wb"), os.fdopen(up_r, "rb"), buf)
+
+    def submit(self, n: int, payload: Any, chunk: int = 256) -> Round:
+        """Hand the child a list of `n` items (it takes them from the back, `chunk` at a
+        time); `Round.finish` has this process take them from the front."""
+        import tempfile
+
+        self.rounds += 1
+        _ONE.pack_into(self.buf, _ROUND, self.rounds)  # a child still on an earlier list
+        _SLOTS.pack_into(self.buf, 0, 0, n)  # stops taking items
+        fd, name = tempfile.mkstemp(prefix="tm-work-")
+        with os.fdopen(fd, "wb") as f:
+            marshal.dump((n, chunk, payload), f)
+        try:
+            _send(self.to_child, (self.rounds, name))
+        except OSError:  # the child is gone: this process does it all
+            os.unlink(name)
+        return Round(self, self.rounds, n, chunk)
+
+    def exited(self) -> bool:
+        """Whether the child has ended (it is then reaped)."""
+        if self.status is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid:
+                self.status = status
+        return self.status is not None
+
+    def close(self, kill: bool = False) -> None:
+        """No more lists: the child leaves, after its teardown (ended at once with
+        `kill`, or while it still sets up: nothing it was setting up is needed)."""
+        if self.closed:
+            return
+        self.closed = True
+        kill = kill or not _ONE.unpack_from(self.buf, _SLOTS.size)[0]
+        try:
+            if kill:
+                os.kill(self.pid, 9)
+            self.to_child.close()
+        except OSError:
+            pass
+        if self.status is None:  # the child's last answer (if any) is small: it is
+            try:  # written into the pipe's buffer, so the child never blocks here
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+        try:
+            self.from_child.close()
+        except OSError:
+            pass
+        self.buf.close()
+
+
+class Round:
+    """One list handed to a Worker."""
+
+    def __init__(self, worker: Worker, number: int, n: int, chunk: int) -> None:
+        self.worker, self.number, self.n, self.chunk = worker, number, n, chunk
+
+    def ready(self) -> bool:
+        """Whether the child has finished its setup (then this process may load what
+        the setup built without racing it)."""
+        return bool(_ONE.unpack_from(self.worker.buf, _SLOTS.size)[0])
+
+    def wait_ready(self, enough: int) -> bool:
+        """Wait while the child sets up and has at least `enough` items left to take;
+        whether it is set up with `enough` left (False: it ended, or too few are left
+        to be worth sharing)."""
+        import time
+
+        worker = self.worker
+        while not self.ready():
+            if self.remaining() < enough or worker.exited():
+                return False
+            time.sleep(0.005)
+        return self.remaining() >= enough
+
+    def remaining(self) -> int:
+        """Items neither process has taken yet."""
+        front, back = _get(self.worker.buf)
+        return max(0, back - front)
+
+    def finish(self, parent_work: Work | None) -> list[Any]:
+        """Take items from the front with `parent_work` (None: only wait for the child)
+        until meeting the child; every item's result, `MISSING` where none came."""
+        out: list[Any] = [MISSING] * self.n
+        buf = self.worker.buf
+        while parent_work is not None:
+            front, back = _get(buf)
+            if front >= back:
+                break
+            end = min(front + self.chunk, back)
+            _ONE.pack_into(buf, 0, end)
+            out[front:end] = parent_work(front, end)
+        if min(_get(buf)) >= self.n:  # this process did it all (the child was still
+            return out  # setting up): its empty answer comes later, the next round skips it
+        got: object = None
+        try:
+            while True:  # answers to earlier rounds (empty ones) are skipped
+                answer = _recv(self.worker.from_child)
+                if not isinstance(answer, tuple) or answer[0] == self.number:
+                    got = answer[1] if isinstance(answer, tuple) else None
+                    break
+        except (OSError, ValueError, EOFError, TypeError):
+            got = None
+        for a, b, results in got if isinstance(got, list) else []:
+            if len(results) == b - a:
+                for i, r in enumerate(results, a):
+                    if out[i] is MISSING:
+                        out[i] = r
+        return out
+
+
+def _send(f: Any, obj: Any) -> None:
+    data = marshal.dumps(obj)
+    f.write(struct.pack("<Q", len(data)) + data)
+    f.flush()
+
+
+def _recv(f: Any) -> Any:
+    """The next message, or None at the end of the pipe."""
+    head = f.read(8)
+    if len(head) < 8:
+        return None
+    (size,) = struct.unpack("<Q", head)
+    data = f.read(size)
+    if len(data) < size:
+        return None
+    return marshal.loads(data)
+
+
+def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
+           teardown: Callable[[], None] | None) -> None:
+    """The Worker's child: setup, then one answer per list until the pipe closes."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)  # silent: the parent reports everything
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        serve: Serve | None
+        try:
+            serve = setup()
+        except BaseException:
+            serve = None  # every list answered empty: the parent does the work
+        _ONE.pack_into(buf, _SLOTS.size, 1)
+        with os.fdopen(down, "rb") as rf, os.fdopen(up, "wb") as wf:
+            while True:
+                message = _recv(rf)
+                if not isinstance(message, tuple):
+                    break
+                number, name = message
+                done: list[tuple[int, int, list[Any]]] = []
+                try:
+                    with open(name, "rb") as f:
+                        n, chunk, payload = marshal.load(f)
+                    os.unlink(name)
+                    if serve is not None:
+                        work = serve(payload)
+                        while True:
+                            front, back = _get(buf)
+                            if back <= front or _ONE.unpack_from(buf, _ROUND)[0] != number:
+                                break
+                            start = max(back - chunk, front)
+                            _ONE.pack_into(buf, 8, start)
+                            done.append((start, back, list(work(start, back))))
+                except Exception:
+                    pass  # what was done is sent; the parent does the rest
+                try:
+                    _send(wf, (number, done))
+                except OSError:  # the parent stopped listening
+                    break
+        if teardown is not None:
+            teardown()
+    finally:
+        os._exit(0)
