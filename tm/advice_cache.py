@@ -352,7 +352,7 @@ class Pending:
                     assert self.round is not None
                     # this process loads the advisor only if the worker has much left,
                     # and only once the worker's setup has built what it loads
-                    join = self.round.wait_ready(JOIN_MIN)
+                    join = self.round.wait_ready(JOIN_MIN, JOIN_AFTER)
                     got = self.round.finish(mine if join else None)
                 lost = [i for i, r in enumerate(got) if r is MISSING]  # a child failed
                 for i, row in zip(lost, _rows(adv.inner, [work[i] for i in lost]),
@@ -381,6 +381,9 @@ CHUNK = 256
 JOIN_MIN = 6000
 """Msgids still untaken from which this process loads the advisor (~0.4 s) to share
 them with the worker (~100 us each) instead of waiting for it."""
+JOIN_AFTER = 1.0
+"""Seconds the worker would still need alone (at its pace so far) from which this
+process loads the advisor and shares the rest (loading takes 0.3-0.5 s)."""
 
 
 def _cores() -> float:

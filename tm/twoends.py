@@ -15,6 +15,7 @@ import mmap
 import os
 import struct
 import sys
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -26,6 +27,10 @@ _SLOTS = struct.Struct("qq")  # front (next item this process takes), back (chil
 _ONE = struct.Struct("q")  # each process writes only its own slot
 _ROUND = _SLOTS.size + _ONE.size
 """Offset of a Worker's slot holding the number of the list being worked on."""
+_BEGAN = _ROUND + _ONE.size
+_TIME = struct.Struct("d")
+"""At _BEGAN: when (time.monotonic, the same clock in both processes) the Worker's
+child began the current list; 0 while it has not."""
 
 
 def _get(buf: mmap.mmap) -> tuple[int, int]:
@@ -171,7 +176,7 @@ class Worker:
         child when it is closed after its setup (not when it is killed)."""
         if not hasattr(os, "fork"):
             return None
-        buf = mmap.mmap(-1, _SLOTS.size + 2 * _ONE.size)  # front, back, set up, list
+        buf = mmap.mmap(-1, _BEGAN + _TIME.size)  # front, back, set up, list, began
         _SLOTS.pack_into(buf, 0, 0, 0)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -201,6 +206,7 @@ class Worker:
         self.rounds += 1
         _ONE.pack_into(self.buf, _ROUND, self.rounds)  # a child still on an earlier list
         _SLOTS.pack_into(self.buf, 0, 0, n)  # stops taking items
+        _TIME.pack_into(self.buf, _BEGAN, 0.0)
         fd, name = tempfile.mkstemp(prefix="tm-work-")
         with os.fdopen(fd, "wb") as f:
             marshal.dump((n, chunk, payload), f)
@@ -257,18 +263,24 @@ class Round:
         the setup built without racing it)."""
         return bool(_ONE.unpack_from(self.worker.buf, _SLOTS.size)[0])
 
-    def wait_ready(self, enough: int) -> bool:
+    def wait_ready(self, enough: int, alone: float = 0.0) -> bool:
         """Wait while the child sets up and has at least `enough` items left to take;
-        whether it is set up with `enough` left (False: it ended, or too few are left
-        to be worth sharing)."""
-        import time
-
+        whether it is set up with that much left (False: it ended, or too little is
+        left to be worth sharing). Once the child has worked on this list for a while,
+        its pace decides instead: enough is left when it would need more than `alone`
+        seconds to finish by itself."""
         worker = self.worker
         while not self.ready():
             if self.remaining() < enough or worker.exited():
                 return False
             time.sleep(0.005)
-        return self.remaining() >= enough
+        left = self.remaining()
+        began = _TIME.unpack_from(worker.buf, _BEGAN)[0]
+        spent = time.monotonic() - began
+        done = self.n - _get(worker.buf)[1]
+        if alone > 0 and began > 0 and spent > 0.05 and done > 0:
+            return left * spent / done > alone
+        return left >= enough
 
     def remaining(self) -> int:
         """Items neither process has taken yet."""
@@ -350,6 +362,7 @@ def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
                     os.unlink(name)
                     if serve is not None:
                         work = serve(payload)
+                        _TIME.pack_into(buf, _BEGAN, time.monotonic())
                         while True:
                             front, back = _get(buf)
                             if back <= front or _ONE.unpack_from(buf, _ROUND)[0] != number:
