@@ -279,7 +279,7 @@ class Round:
         spent = time.monotonic() - began
         done = self.n - _get(worker.buf)[1]
         if alone > 0 and began > 0 and spent > 0.05 and done > 0:
-            return left * spent / done > alone
+            return bool(left * spent / done > alone)
         return left >= enough
 
     def remaining(self) -> int:
