@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,14 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tm.errors import SourceError, read_utf8
-from tm.formats.markdown_extra import SourceOptions, extra_units
+from tm.formats.markdown_extra import SourceOptions, extra_units, link_title_units
+from tm.formats.markdown_runs import (
+    EARLIER_RUNS,
+    MAX_RUNS,
+    RUNS,
+    run_lines,
+    self_contained,
+)
 from tm.formats.markers import trim_markers
 from tm.model import Piece, Unit
 
@@ -53,9 +62,13 @@ def read_source(path: Path) -> str:
 
 def line_starts(text: str) -> list[int]:
     """Offsets where each line begins (line i, 0-based, starts at result[i])."""
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer(r"\r\n|\n|\r", text))
-    return starts
+    if "\r" in text:
+        starts = [0]
+        starts.extend(m.end() for m in re.finditer(r"\r\n|\n|\r", text))
+        return starts
+    # line i+1 starts after the lengths of lines 0..i and i+1 line feeds (all in C)
+    lengths = accumulate(map(len, text.split("\n")[:-1]))
+    return [0, *map(add, lengths, count(1))]
 
 
 _KIND_BY_CONTAINER = {"list_item_open": "list item", "blockquote_open": "blockquote",
@@ -73,21 +86,102 @@ def _block_kind(block: str, containers: list[str]) -> str:
     return "paragraph"
 
 
+_NOT_QUOTE = re.compile(r"[^>\s]")
+
+
 def _continuation(prefix: str) -> str:
     """The prefix for a continuation line: `>` kept, list markers turned into spaces."""
-    return re.sub(r"[^>\s]", " ", prefix)
+    return _NOT_QUOTE.sub(" ", prefix) if prefix else prefix
 
 
 def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     """Every translatable unit of a Markdown text, in document order: inline text of
-    blocks, and front-matter prose, HTML text and link titles (tm.formats.markdown_extra)."""
-    env: dict[str, Any] = {}
-    tokens = _BLOCKS.parse(text, env)
+    blocks, and front-matter prose, HTML text and link titles (tm.formats.markdown_extra).
+
+    The text is parsed in runs of blocks (tm.formats.markdown_runs); what a run gave is
+    remembered by its text, so a re-run parses only the runs that changed.
+    """
+    opts = options or SourceOptions()
+    okey = repr(opts)
     starts = line_starts(text)
-    found = (trim_markers(text, u) for u in _iter_units(text, tokens, env, starts))
-    out = [u for u in found if u is not None]  # block markers stay outside (tm.formats.markers)
-    extra = extra_units(text, tokens, env, options or SourceOptions(), starts)
+    bounds = [*run_lines(text), len(starts)]
+    refs: dict[str, Any] = {}
+    notes: dict[str, int] = {}
+    runs: list[tuple[int, int, Any]] = []  # (first line, offset, what a memo gave or None)
+    parsed: dict[int, tuple[str, list[Token], bool]] = {}
+    i = 0
+    while i < len(bounds) - 1:
+        first, stop = bounds[i], bounds[i + 1]
+        a = starts[first]
+        chunk = text[a : starts[stop] if stop < len(starts) else len(text)]
+        got = RUNS.get((chunk, okey))
+        if got is None and (got := EARLIER_RUNS.get((chunk, okey))) is not None:
+            RUNS[(chunk, okey)] = got  # used in this run (tm.workcache keeps it)
+        if got is None:
+            env: dict[str, Any] = {}
+            tokens = _BLOCKS.parse(chunk, env)
+            alone = self_contained(chunk, tokens, stop - first, _BLOCKS.options.maxNesting)
+            if not alone and stop < len(starts):
+                del bounds[i + 1 : -1]  # parse on to the end of the document
+                continue
+            parsed[first] = (chunk, tokens, alone)  # the last run is remembered if alone
+            got = (None, None, env.get("references", {}),
+                   tuple(env.get("footnotes", {}).get("refs", {})))
+        runs.append((first, a, got))
+        for label, ref in got[2].items():
+            if label not in refs:  # the first definition of a label counts
+                refs[label] = {**ref, "map": [ref["map"][0] + first, ref["map"][1] + first]}
+        notes.update(dict.fromkeys(got[3], -1))
+        i += 1
+    env = {}  # what the whole document's parse leaves for its inline parses
+    if refs:
+        env["references"] = refs
+    if notes:
+        env["footnotes"] = {"refs": notes, "list": {}}
+    out: list[Unit] = []
+    extra: list[Unit] = []
+    for first, a, got in runs:
+        if first not in parsed:
+            out.extend(_shifted(got[0], first, a))
+            extra.extend(_shifted(got[1], first, a))
+            continue
+        chunk, tokens, alone = parsed[first]
+        for tok in tokens:
+            if tok.map is not None:
+                tok.map = [tok.map[0] + first, tok.map[1] + first]
+        found = (trim_markers(text, u) for u in _iter_units(text, tokens, env, starts))
+        own = [u for u in found if u is not None]  # markers stay outside (tm.formats.markers)
+        own_extra = extra_units(text, tokens, {}, opts, starts)
+        out.extend(own)
+        extra.extend(own_extra)
+        if alone and _env_free(tokens):
+            if len(RUNS) >= MAX_RUNS:
+                RUNS.clear()
+            RUNS[(chunk, okey)] = (_relative(own, first, a), _relative(own_extra, first, a),
+                                   got[2], got[3])
+    extra.extend(link_title_units(text, refs, starts))
     return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+
+
+def _env_free(tokens: list[Token]) -> bool:
+    """Whether no unit of these tokens depends on the rest of the document: only the
+    inline parse that looks for wrapping emphasis (`_wrapper`) reads link and footnote
+    definitions, and only where a `[` is."""
+    return not any(t.type == "inline" and "[" in t.content and t.content[:1] in ("*", "_")
+                   and t.content[-1:] in ("*", "_") for t in tokens)
+
+
+def _relative(found: list[Unit], first: int, a: int) -> tuple[Any, ...]:
+    """Units as plain tuples (for marshal), lines and offsets from a run's start."""
+    return tuple((u.kind, u.line - first, tuple((p.start - a, p.end - a, p.prefix)
+                                                for p in u.pieces), u.continuation,
+                  u.multiline) for u in found)
+
+
+def _shifted(found: tuple[Any, ...], first: int, a: int) -> list[Unit]:
+    """The units `_relative` kept, for a run starting at line `first`, offset `a`."""
+    return [Unit(kind, line + first, tuple(Piece(s + a, e + a, pre) for s, e, pre in pieces),
+                 cont, multiline) for kind, line, pieces, cont, multiline in found]
 
 
 def _iter_units(text: str, tokens: list[Token], env: dict[str, Any],

@@ -22,6 +22,7 @@ from tm import segment, wrap
 from tm.advice_cache import CACHE_DIR, code_stamp
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
+from tm.formats import markdown_runs
 
 SCHEMA = b"tm-work-1"
 MAX_KEPT = 250_000
@@ -31,7 +32,8 @@ MAX_KEPT = 250_000
 def _memos() -> dict[str, tuple[dict[Any, Any], dict[Any, Any]]]:
     """File name -> (what this process used, what earlier runs left)."""
     return {"layout.bin": (wrap.LAYOUTS, wrap.EARLIER),
-            "split.bin": (segment.SPLITS, segment.EARLIER_SPLITS)}
+            "split.bin": (segment.SPLITS, segment.EARLIER_SPLITS),
+            "runs.bin": (markdown_runs.RUNS, markdown_runs.EARLIER_RUNS)}
 
 
 _LOADED: set[Path] = set()

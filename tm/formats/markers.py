@@ -23,14 +23,18 @@ ATTRIBUTES = re.compile(rf"[ \t]*{ATTRIBUTE_BLOCK}[ \t]*$")
 """A trailing attribute block (a heading's)."""
 
 
-def leading_marker(kind: str, text: str) -> int:
-    """Length of the block marker at the start of a unit's text (0 if none)."""
-    for pattern, kinds in ((ALERT, ("blockquote",)), (TASK, ("list item",)),
-                           (FOOTNOTE_LABEL, ("paragraph", "list item", "blockquote"))):
-        if kind in kinds:
-            m = pattern.match(text)
-            if m:
-                return m.end()
+_MARKERS = {"blockquote": (ALERT, FOOTNOTE_LABEL), "list item": (TASK, FOOTNOTE_LABEL),
+            "paragraph": (FOOTNOTE_LABEL,)}
+"""The markers a unit of each kind may begin with, in the order they are tried."""
+
+
+def leading_marker(kind: str, text: str, start: int = 0, end: int | None = None) -> int:
+    """Length of the block marker at the start of a unit's text, `text[start:end]` (0 if
+    none)."""
+    for pattern in _MARKERS.get(kind, ()):
+        m = pattern.match(text, start, len(text) if end is None else end)
+        if m:
+            return m.end() - start
     return 0
 
 
@@ -39,7 +43,7 @@ def trim_markers(source: str, unit: Unit) -> Unit | None:
     nothing but syntax is left (`> [!NOTE]` alone is copied as it is)."""
     pieces = list(unit.pieces)
     first = pieces[0]
-    cut = leading_marker(unit.kind, source[first.start:first.end])
+    cut = leading_marker(unit.kind, source, first.start, first.end)
     if cut:
         if first.start + cut >= first.end:
             pieces.pop(0)

@@ -57,7 +57,8 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
 
 
 SPLITS: dict[tuple[str, str], list[tuple[int, int]]] = {}
-"""Sentence spans of the units cut in this process, by (unit text, language)."""
+"""Sentence spans with text to translate (`has_text`) of the units cut in this process,
+by (unit text, language)."""
 EARLIER_SPLITS: dict[tuple[str, str], list[tuple[int, int]]] = {}
 """Spans an earlier run found (tm.workcache loads them under a key of tm's code, which
 holds the rules): a re-run cuts only the units that changed."""
@@ -65,13 +66,15 @@ MAX_SPLITS = 200_000
 
 
 def _cut(text: str, language: str) -> list[tuple[int, int]]:
-    """`split_sentences`, remembered (the list is shared: read it, never change it)."""
+    """The spans of `split_sentences` that have text, remembered (the list is shared:
+    read it, never change it)."""
     key = (text, language)
     got = SPLITS.get(key)
     if got is None:
         got = EARLIER_SPLITS.get(key)
         if got is None:
-            got = split_sentences(text, language)
+            got = [(a, b) for a, b in split_sentences(text, language)
+                   if has_text(text[a:b])]
         if len(SPLITS) >= MAX_SPLITS:
             SPLITS.clear()
         SPLITS[key] = got
@@ -116,7 +119,7 @@ def unit_segments(
             Segment(text=text[a:b], start=first + a, end=first + b, line=line_of(first + a),
                     kind=unit.kind, continuation=unit.continuation,
                     multiline=unit.multiline, prefixes=(), block=block)
-            for a, b in split(text, language) if has_text(text[a:b])
+            for a, b in split(text, language)
         ]
     text = "\n".join(source[p.start : p.end] for p in unit.pieces)
     offsets = []  # unit-text offset where each piece begins
@@ -131,8 +134,6 @@ def unit_segments(
 
     segments = []
     for a, b in split(text, language):
-        if not has_text(text[a:b]):
-            continue
         start, stop = to_source(a), to_source(b, end=True)
         k0 = bisect_right(offsets, a) - 1
         k1 = bisect_right(offsets, b - 1) - 1
@@ -150,13 +151,14 @@ SEGMENTATIONS = ("sentence", "paragraph")
 
 
 def _whole(text: str, language: str) -> list[tuple[int, int]]:
-    """The unit as one span, white space at its ends left out (paragraph segmentation)."""
+    """The unit as one span, white space at its ends left out (paragraph segmentation),
+    if it has text."""
     a, b = 0, len(text)
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
-    return [(a, b)] if a < b else []
+    return [(a, b)] if a < b and has_text(text[a:b]) else []
 
 
 def segment_document(source: str, units: list[Unit], language: str,

@@ -1,0 +1,66 @@
+"""Runs of Markdown blocks that parse alone exactly as they do in the whole document, so
+that a re-run parses only the runs whose text changed.
+
+A run ends before a line that begins with a letter and follows a blank line: there a
+paragraph, list, block quote, table, footnote or HTML block (kinds 6 and 7) of the run
+before has ended, and nothing but a fenced code block, an HTML block of kinds 1-5 or
+front matter can still be open; `self_contained` rejects a run in which one is (it then
+runs on to the end of the document). Which such lines end runs depends on their text
+only (about one in `SPREAD`), so an edit moves no run boundary but its own.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+SPREAD = 16
+"""About one line in this many of those that may start a run starts one."""
+_MAY_START = re.compile(r"\n[ \t]*\n(?=[^\W\d_])")
+"""A letter at the start of a line after a blank line (markdown-it: spaces and tabs)."""
+_CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "footnote_reference_open"})
+"""Blocks that end where a line at the left margin does not continue them: they may
+take in the blank line at the end of a run."""
+
+RUNS: dict[tuple[str, str], Any] = {}
+"""What each run parsed in this process gave (tm.source), by (run text, options)."""
+EARLIER_RUNS: dict[tuple[str, str], Any] = {}
+"""What earlier runs gave (tm.workcache loads them under a key of tm's code)."""
+MAX_RUNS = 100_000
+
+
+def run_lines(text: str) -> list[int]:
+    """0-based lines where runs begin: 0, then some lines that may start one."""
+    out = [0]
+    if "\r" in text:  # markdown-it reads `\r` as a line end: one run, as before
+        return out
+    line = 0
+    pos = 0
+    for m in _MAY_START.finditer(text):
+        at = m.end()
+        if zlib.crc32(text[at : at + 64].encode("utf-8", "surrogatepass")) % SPREAD:
+            continue
+        line += text.count("\n", pos, at)
+        pos = at
+        out.append(line)
+    return out
+
+
+def self_contained(chunk: str, tokens: list[Token], lines: int, max_nesting: int) -> bool:
+    """Whether the parse of `chunk` (a run of `lines` lines, the last one blank) is its
+    part of the whole document's parse: no fence or HTML block runs into its last line,
+    no front matter is left unclosed, nothing is nested deep enough for markdown-it to
+    skip the rest."""
+    if chunk.startswith("-") and not any(t.type == "front_matter" for t in tokens):
+        return False  # `---` opens front matter only if it closes
+    for t in tokens:
+        if t.level >= max_nesting - 2:
+            return False
+        if (t.level == 0 and t.map is not None and t.map[1] >= lines
+                and t.type not in _CONTAINERS):
+            return False
+    return True
