@@ -206,7 +206,7 @@ class Citation:
 
     def to(self, lang: str) -> str:
         """The citation written in `lang` ('' for a language without a style)."""
-        lang = base_lang(lang)
+        lang = _BASES[lang] if lang in _BASES else _BASES.setdefault(lang, base_lang(lang))
         style = STYLES.get(lang)
         if style is None:
             return ""
@@ -225,10 +225,18 @@ class Citation:
 
 
 _ARCHIVE_BY_KEY = {a.key: a for a in ARCHIVES}
+_BASES: dict[str, str] = {}
+"""base_lang of the codes seen (a citation is written once per segment and language)."""
+
+
+_SCRIPT_TABLES: dict[int, tuple[Style, dict[int, str]]] = {}
 
 
 def _script(value: str, style: Style) -> str:
-    return "".join(style.prefixes.get(ch, ch) for ch in value)
+    got = _SCRIPT_TABLES.get(id(style))
+    if got is None or got[0] is not style:
+        got = _SCRIPT_TABLES[id(style)] = (style, str.maketrans(style.prefixes))
+    return value.translate(got[1])
 
 
 def _render_part(part: Part, c: Citation, lang: str, style: Style) -> str:
@@ -318,9 +326,12 @@ def _grammar(lang: str) -> _Grammar:
 _TO_LATIN = {v: k for k, v in _LATIN_TO_CYR.items()}
 
 
+_TO_LATIN_TABLE = str.maketrans(_TO_LATIN)
+_BLANKS = re.compile(r"\s+")
+
+
 def _latin(value: str) -> str:
-    value = re.sub(r"\s+", "", value)
-    return "".join(_TO_LATIN.get(ch, ch) for ch in value)
+    return _BLANKS.sub("", value).translate(_TO_LATIN_TABLE)
 
 
 _SPAN = re.compile(rf"(?P<a>{_NUM})(?P<av>{_SP}*(?:ob\.?|об\.?|v)(?!\w))?"
@@ -330,6 +341,15 @@ _SPAN = re.compile(rf"(?P<a>{_NUM})(?P<av>{_SP}*(?:ob\.?|об\.?|v)(?!\w))?"
 def _spans(value: str) -> tuple[Span, ...]:
     return tuple(Span(m["a"], m["b"], bool(m["av"]), bool(m["bv"]))
                  for m in _SPAN.finditer(value))
+
+
+_ALL_SAID = re.compile(r"\.?\s*\Z")
+_ABBR_AFTER = re.compile(r"\(([^()]+)\)$")
+
+
+@lru_cache(maxsize=128)
+def _abbr_forms(archive: str, lang: str) -> frozenset[str]:
+    return frozenset(" ".join(a.split()) for a in _ARCHIVE_BY_KEY[archive].abbrs(lang))
 
 
 def _parse_at(text: str, m: re.Match[str], lang: str, g: _Grammar) -> Citation | None:
@@ -346,7 +366,7 @@ def _parse_at(text: str, m: re.Match[str], lang: str, g: _Grammar) -> Citation |
         return None
     if m["bare"] is not None and not m["ibid"] and "fond" not in found:
         return None
-    if m["ibid"] and not found and not re.match(r"\.?\s*\Z", text[pos:]):
+    if m["ibid"] and not found and not _ALL_SAID.match(text, pos):
         return None  # "Там же он встретил..." is prose, not a footnote
     if text.startswith(".", pos) and not text[pos - 1] == ".":
         pos += 1
@@ -358,31 +378,31 @@ def _parse_at(text: str, m: re.Match[str], lang: str, g: _Grammar) -> Citation |
     archive, long = None, False
     if m["archive"]:
         name = " ".join(m["archive"].split())
-        abbr = re.search(r"\(([^()]+)\)$", name)
+        abbr = _ABBR_AFTER.search(name)
         archive = g.archives[abbr.group(1) if abbr else name]
-        long = abbr is not None or name not in {" ".join(a.split()) for a in
-                                                _ARCHIVE_BY_KEY[archive].abbrs(lang)}
+        long = abbr is not None or name not in _abbr_forms(archive, lang)
     return Citation(start=m.start(), end=pos, text=text[m.start():pos], lang=lang,
                     archive=archive, archive_long=long, ibid=m["ibid"] is not None,
                     remark=remark, **found)  # type: ignore[arg-type]
 
 
-_QUICK: dict[str, re.Pattern[str] | None] = {}
+_QUICK: dict[str, tuple[str, re.Pattern[str]] | None] = {}
 
 
-def _quick(lang: str) -> re.Pattern[str] | None:
-    """The `starts` of the grammar of `lang` as given (`en-US`), None without a style."""
+def _quick(lang: str) -> tuple[str, re.Pattern[str]] | None:
+    """The base language of `lang` as given (`en-US`) and its grammar's `starts`; None
+    for a language without a style."""
     base = base_lang(lang)
-    got = _QUICK[lang] = _grammar(base).starts if base in STYLES else None
+    got = _QUICK[lang] = (base, _grammar(base).starts) if base in STYLES else None
     return got
 
 
 def find_citations(text: str, lang: str) -> list[Citation]:
     """Every archival citation in `text` (archive + parts, Ibid./Там же, or f./Ф. first)."""
     quick = _QUICK[lang] if lang in _QUICK else _quick(lang)
-    if quick is None or quick.search(text) is None:
+    if quick is None or quick[1].search(text) is None:
         return []
-    return list(_found(text, base_lang(lang)))
+    return list(_found(text, quick[0]))
 
 
 def _head(g: _Grammar, text: str, pos: int) -> re.Match[str] | None:
@@ -428,7 +448,7 @@ def convert_citation(text: str, source_lang: str, target_lang: str) -> str | Non
     '[4] РГАСПИ. Ф. 17. Оп. 171. Д. 109. Л. 41–44.'
     """
     quick = _QUICK[source_lang] if source_lang in _QUICK else _quick(source_lang)
-    if quick is None or quick.search(text) is None or base_lang(target_lang) not in STYLES:
+    if quick is None or quick[1].search(text) is None or base_lang(target_lang) not in STYLES:
         return None
     label = _LABEL.match(text)
     start = label.end() if label else 0
