@@ -15,19 +15,46 @@ from typing import TYPE_CHECKING
 from tm.model import Match, Suggestion
 
 if TYPE_CHECKING:
+    from tm.checks.context import Context
+    from tm.checks.registry import CheckFn
     from tm.terms import Termbase
+
+_CHECKS: dict[bool, tuple[tuple[str, CheckFn], ...]] = {}
+_CONTEXTS: dict[tuple[str, str, int], Context] = {}
+
+
+def _checks(with_terms: bool) -> tuple[tuple[str, CheckFn], ...]:
+    """(code, check) of the QA checks, in order; the term check only with a termbase.
+    (The checks are imported at the first suggestion: `tm segment --no-memory` and
+    the commands that pre-fill nothing do without them.)"""
+    got = _CHECKS.get(with_terms)
+    if got is None:
+        from tm.checks.registry import QA_CHECKS
+
+        got = _CHECKS[with_terms] = tuple((c.code, c.run) for c in QA_CHECKS
+                                          if with_terms or c.code != "term")
+    return got
+
+
+def _context(source_lang: str, target_lang: str, termbase: Termbase | None) -> Context:
+    """One Context per language pair and termbase, made at its first suggestion."""
+    key = (source_lang, target_lang, id(termbase))
+    ctx = _CONTEXTS.get(key)
+    if ctx is None or ctx.termbase is not termbase:
+        from tm.checks.context import Context
+
+        if len(_CONTEXTS) > 64:
+            _CONTEXTS.clear()
+        ctx = _CONTEXTS[key] = Context(source_lang, target_lang, termbase)
+    return ctx
 
 
 def qa_codes(source: str, translation: str, source_lang: str, target_lang: str,
              termbase: Termbase | None = None) -> list[str]:
     """Codes of the QA checks that `translation` of `source` fails, in check order."""
-    from tm.checks.context import Context
-    from tm.checks.registry import QA_CHECKS
-
-    ctx = Context(source_lang, target_lang, termbase)
-    return [c.code for c in QA_CHECKS
-            if (termbase is not None or c.code != "term")
-            and next(iter(c.run(source, translation, ctx)), None) is not None]
+    ctx = _context(source_lang, target_lang, termbase)
+    return [code for code, run in _checks(termbase is not None)
+            if next(iter(run(source, translation, ctx)), None) is not None]
 
 
 def fit_end_punctuation(segment: str, translation: str, unit_source: str | None) -> str:
