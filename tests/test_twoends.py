@@ -110,3 +110,20 @@ def test_worker_whose_setup_fails_answers_nothing() -> None:
     got = worker.submit(20, list(range(20))).finish(None)
     assert got == [MISSING] * 20
     worker.close()
+
+
+def test_no_temporary_file_leaves_the_list_to_the_parent(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tempfile
+
+    from tm.twoends import Worker
+
+    worker = Worker.start(_slow_setup(str(tmp_path / "marker")))
+    assert worker is not None
+
+    def no_space(*_a: object, **_k: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_space)
+    rnd = worker.submit(10, list(range(10)))
+    assert rnd.finish(None) == [MISSING] * 10  # at once: no answer is awaited
+    worker.close()

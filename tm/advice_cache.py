@@ -355,6 +355,8 @@ class Pending:
                     join = self.round.wait_ready(JOIN_MIN, JOIN_AFTER)
                     got = self.round.finish(mine if join else None)
                 lost = [i for i, r in enumerate(got) if r is MISSING]  # a child failed
+                if lost and self.round is not None:  # never load beside a worker that
+                    self.round.wait_ready(0)  # still builds what loading reads
                 for i, row in zip(lost, _rows(adv.inner, [work[i] for i in lost]),
                                   strict=True):
                     got[i] = row

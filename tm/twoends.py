@@ -207,14 +207,22 @@ class Worker:
         _ONE.pack_into(self.buf, _ROUND, self.rounds)  # a child still on an earlier list
         _SLOTS.pack_into(self.buf, 0, 0, n)  # stops taking items
         _TIME.pack_into(self.buf, _BEGAN, 0.0)
-        fd, name = tempfile.mkstemp(prefix="tm-work-")
-        with os.fdopen(fd, "wb") as f:
-            marshal.dump((n, chunk, payload), f)
+        rnd = Round(self, self.rounds, n, chunk)
+        name = ""
         try:
+            fd, name = tempfile.mkstemp(prefix="tm-work-")
+            with os.fdopen(fd, "wb") as f:
+                marshal.dump((n, chunk, payload), f)
             _send(self.to_child, (self.rounds, name))
-        except OSError:  # the child is gone: this process does it all
-            os.unlink(name)
-        return Round(self, self.rounds, n, chunk)
+        except (OSError, ValueError):  # no temporary file, or the child is gone: this
+            rnd.lost = True  # process does it all, waiting for no answer
+            _SLOTS.pack_into(self.buf, 0, 0, n)
+            if name:
+                try:
+                    os.unlink(name)
+                except OSError:
+                    pass
+        return rnd
 
     def exited(self) -> bool:
         """Whether the child has ended (it is then reaped)."""
@@ -257,6 +265,8 @@ class Round:
 
     def __init__(self, worker: Worker, number: int, n: int, chunk: int) -> None:
         self.worker, self.number, self.n, self.chunk = worker, number, n, chunk
+        self.lost = False
+        """The child never got the list (then `finish` waits for no answer)."""
 
     def ready(self) -> bool:
         """Whether the child has finished its setup (then this process may load what
@@ -299,6 +309,8 @@ class Round:
             end = min(front + self.chunk, back)
             _ONE.pack_into(buf, 0, end)
             out[front:end] = parent_work(front, end)
+        if self.lost:
+            return out
         if min(_get(buf)) >= self.n:  # this process did it all (the child was still
             return out  # setting up): its empty answer comes later, the next round skips it
         got: object = None
