@@ -55,11 +55,12 @@ def target_forms(termbase: Termbase, term: Term) -> Forms:
     well as the full `Лев Давидович Троцкий`, `ЦКК` for the full commission's name, and
     a Latin-script target accepts the entry's romanizations of a Russian name. Also the
     forms as written, for a quick exact yes (tm.termaccept.literal_pattern)."""
-    from tm import termaccept
-    from tm.termkeys import CYRILLIC_LANGS
-
     key = (id(termbase), term.source, term.source_lang, term.target_lang)
-    if key not in _FORMS:
+    got = _FORMS.get(key)
+    if got is None:
+        from tm import termaccept
+        from tm.termkeys import CYRILLIC_LANGS
+
         texts: list[str] = [term.target]
         latin_target = base_lang(term.target_lang) not in CYRILLIC_LANGS
         for entry in termbase.entries:
@@ -71,9 +72,9 @@ def target_forms(termbase: Termbase, term: Term) -> Forms:
         for t in texts:
             alts += [a for a in termaccept.alternatives(t) if a not in alts]
         forms = tuple(f for a in alts if (f := termaccept.acceptors(a, term.target_lang)))
-        _FORMS[key] = (forms, tuple(termaccept.probes(f) for f in forms),
-                       termaccept.literal_pattern(alts))
-    return _FORMS[key]
+        got = _FORMS[key] = (forms, tuple(termaccept.probes(f) for f in forms),
+                             termaccept.literal_pattern(alts))
+    return got
 
 
 def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
@@ -88,10 +89,7 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     found = _found(ctx.termbase, src, ctx.source_lang, ctx.target_lang)
     if not found:
         return
-    from tm import termaccept
-    from tm.termkeys import fold
-
-    folded = fold(tgt)
+    folded: str | None = None  # worked out for the first term not written as is
     roman: str | None = None
     for term in found:
         if term.uncertain or term.ambiguous:
@@ -99,6 +97,12 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         forms, form_probes, literal = target_forms(ctx.termbase, term)
         if literal is not None and literal.search(tgt):
             continue
+        from tm import termaccept
+
+        if folded is None:
+            from tm.termkeys import fold
+
+            folded = fold(tgt)
         if any(r for p in form_probes for _plain, r in p) and roman is None:
             roman = termaccept.text_roman(tgt)
         if termaccept.rules_out(folded, roman, form_probes) or not termaccept.accepts(
