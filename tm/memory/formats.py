@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,11 +151,19 @@ def _term_texts(entry: TermEntry) -> tuple[dict[str, str], bool]:
 
 
 def read_tbx_memory(path: Path) -> Iterator[MemoryUnit]:
-    """Term entries as units (preferred term per language), via tm.tbx."""
+    """Term entries as units (preferred term per language), via tm.tbx (parsed once per
+    file version in a process: the termbase reads the same file, the builtin one in
+    every run that builds the index)."""
     from tm.tbx import read_tbx
+    from tm.termcache import _read_tbx
 
     try:
-        entries = read_tbx(path)
+        try:
+            st = path.stat()
+        except OSError:  # read_tbx says what is wrong
+            entries: Sequence[TermEntry] = read_tbx(path)
+        else:
+            entries = _read_tbx(str(path), st.st_mtime_ns, st.st_size)
     except MemoryFormatError:
         raise
     except TmError as e:

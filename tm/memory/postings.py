@@ -107,6 +107,40 @@ class Posting:
             self._wide = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         return self._wide
 
+    def _flags(self) -> list[tuple[int, Any]]:
+        """One flag per unit of each file (built once): a lookup, not a search."""
+        if self._dense is None:
+            import numpy as np
+
+            self._dense = []
+            for file_id, positions in self.parts:
+                pos = np.frombuffer(positions, dtype=np.uint32)
+                flags = np.zeros(int(pos.max()) + 1 if len(pos) else 0, dtype=bool)
+                flags[pos] = True
+                self._dense.append((file_id, flags))
+        return self._dense
+
+    def positions(self) -> Any:
+        """The positions of a posting of one file part, as a uint32 numpy array."""
+        import numpy as np
+
+        if len(self.parts) == 1:
+            return np.frombuffer(self.parts[0][1], dtype=np.uint32)
+        return np.concatenate([np.frombuffer(ids, dtype=np.uint32) for _, ids in self.parts])
+
+    def contains_positions(self, pos: Any) -> Any:
+        """Which of `pos` (sorted uint32 positions in the one file of this posting) are in
+        it."""
+        import numpy as np
+
+        if self.size < DENSE_FROM:
+            mine = self.positions()
+            at = np.minimum(np.searchsorted(mine, pos), len(mine) - 1)
+            return mine[at] == pos
+        _, flags = self._flags()[0]
+        ok = pos < len(flags)
+        return flags[np.where(ok, pos, 0)] & ok if len(flags) else ok
+
     def contains(self, ids: Any) -> Any:
         """Which of `ids` (an int64 numpy array of unit ids) are in this posting."""
         import numpy as np
@@ -115,21 +149,15 @@ class Posting:
             wide = self.wide()
             at = np.minimum(np.searchsorted(wide, ids), len(wide) - 1)
             return wide[at] == ids
-        if self._dense is None:  # one flag per unit of each file: a lookup, not a search
-            self._dense = []
-            for file_id, positions in self.parts:
-                pos = np.frombuffer(positions, dtype=np.uint32)
-                flags = np.zeros(int(pos.max()) + 1 if len(pos) else 0, dtype=bool)
-                flags[pos] = True
-                self._dense.append((file_id, flags))
-        if len(self._dense) == 1:  # the common case: one memory file
-            file_id, flags = self._dense[0]
+        dense = self._flags()
+        if len(dense) == 1:  # the common case: one memory file
+            file_id, flags = dense[0]
             pos = ids - (file_id << 32)
             ok = (pos >= 0) & (pos < len(flags))
             return flags[np.where(ok, pos, 0)] & ok if len(flags) else ok
         found = np.zeros(len(ids), dtype=bool)
         files, pos = ids >> 32, ids & 0xFFFFFFFF
-        for file_id, flags in self._dense:
+        for file_id, flags in dense:
             here = (files == file_id) & (pos < len(flags))
             found[here] = flags[pos[here]]
         return found
@@ -210,6 +238,9 @@ def _top_numpy(postings: Sequence[Posting], need: int, limit: int, length: int,
 
     lists = sorted(postings, key=lambda p: p.size)
     g = len(lists) - need + 1
+    one = {file_id for p in lists for file_id, _ in p.parts}
+    if len(one) == 1:  # the common case: one memory file, its positions as they are
+        return _top_one_file(lists, g, need, limit, length, lengths, one.pop())
     ids, counts = _runs(np.sort(np.concatenate([p.wide() for p in lists[:g]])))
     for p in lists[g:]:
         counts += p.contains(ids)
@@ -229,3 +260,27 @@ def _top_numpy(postings: Sequence[Posting], need: int, limit: int, length: int,
     ids, counts, sizes = ids[fits], counts[fits], sizes[fits]
     order = np.lexsort((ids, np.abs(sizes - length), -counts))[:limit]
     return [int(u) for u in ids[order]]
+
+
+def _top_one_file(lists: Sequence[Posting], g: int, need: int, limit: int, length: int,
+                  lengths: dict[int, array[int]], file_id: int) -> list[int]:
+    """_top_numpy where every posting is of one file: its uint32 positions are merged
+    and probed as they are (no unit ids widened to int64), in the same order."""
+    import numpy as np
+
+    ids, counts = _runs(np.sort(np.concatenate([p.positions() for p in lists[:g]])))
+    for p in lists[g:]:
+        counts += p.contains_positions(ids)
+    keep = counts >= need
+    ids, counts = ids[keep], counts[keep]
+    lens = lengths.get(file_id)
+    if lens is None or not len(lens):
+        sizes = np.full(len(ids), length, dtype=np.int64)
+    else:
+        table = np.frombuffer(lens, dtype=np.uint16)
+        sizes = table[np.minimum(ids, len(table) - 1)].astype(np.int64)
+    fits = (sizes >= length * MIN_LENGTH_RATIO) & (sizes <= length / MIN_LENGTH_RATIO)
+    ids, counts, sizes = ids[fits], counts[fits], sizes[fits]
+    order = np.lexsort((ids, np.abs(sizes - length), -counts))[:limit]
+    base = file_id << 32
+    return [base | pos for pos in ids[order].tolist()]

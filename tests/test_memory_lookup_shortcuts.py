@@ -1,0 +1,103 @@
+"""The lookup's shortcuts give what the long way gives: the length pre-check (a text no
+unit can fit is not looked up), the one-file numpy path of top_units, and best_matches
+building no match below the threshold."""
+
+from __future__ import annotations
+
+import random
+from array import array
+from pathlib import Path
+
+import pytest
+
+from tm.memory import lookup, postings
+from tm.memory.formats import MemoryUnit
+from tm.memory.index import SqliteIndex
+from tm.memory.match import (
+    Candidate,
+    best_matches,
+    normalize,
+    rank_key,
+    score_candidate,
+    without_marks,
+)
+from tm.memory.postings import may_fit, size_range, top_units
+from tm.memory.sources import MemorySource
+
+
+def _lists(rng: random.Random, files: list[int], units: int) -> list[postings.Posting]:
+    lists = []
+    for _ in range(rng.randint(1, 8)):
+        p = postings.Posting()
+        for file_id in sorted(rng.sample(files, rng.randint(1, len(files)))):
+            p.add(file_id, array("I", sorted(rng.sample(range(units), rng.randint(1, units)))))
+        lists.append(p)
+    return lists
+
+
+@pytest.mark.parametrize("dense_from", [4096, 3])
+def test_one_file_numpy_path_counts_like_the_counter(dense_from: int, monkeypatch) -> None:
+    monkeypatch.setattr(postings, "DENSE_FROM", dense_from)
+    rng = random.Random(11)
+    for _ in range(200):
+        lengths = {1: array("H", [rng.randint(5, 80) for _ in range(rng.choice([0, 60]))])}
+        lists = _lists(rng, [1], 60)
+        need, length = rng.randint(1, len(lists)), rng.randint(3, 90)
+        monkeypatch.setattr(postings, "NUMPY_FROM", 10**9)
+        counted = top_units(lists, need, 20, length, lengths)
+        monkeypatch.setattr(postings, "NUMPY_FROM", 0)
+        assert top_units(lists, need, 20, length, lengths) == counted
+
+
+def test_a_text_that_may_not_fit_has_no_unit() -> None:
+    rng = random.Random(5)
+    skipped = 0
+    for _ in range(500):
+        lengths = {f: array("H", [rng.randint(1, 120) for _ in range(40)]) for f in (1, 2)}
+        lists = _lists(rng, [1, 2], 40)
+        length = rng.randint(1, 400)
+        if not may_fit(length, size_range(lengths)):
+            skipped += 1
+            assert top_units(lists, 1, 100, length, lengths) == []
+    assert skipped > 50  # the check was put to the test
+
+
+def test_candidates_are_the_same_without_the_length_pre_check(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    rng = random.Random(2)
+    words = ["party", "central", "committee", "trotsky", "moscow", "exile", "letter", "war"]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
+
+    units = [MemoryUnit({"en": text(rng.randint(1, 6)), "ru": "перевод"}) for _ in range(80)]
+    index = SqliteIndex(tmp_path / "index.sqlite", ["en"])
+    try:
+        index.add_units(MemorySource(tmp_path / "m.tmx", "m.tmx"), units)
+        texts = list(dict.fromkeys(text(rng.randint(1, 30)) for _ in range(300)))
+        fast = index.candidates(texts, "en", "ru")
+        monkeypatch.setattr(lookup, "may_fit", lambda length, sizes: True)
+        index.lookup.cache.sizes.clear()
+        slow = index.candidates(texts, "en", "ru")
+    finally:
+        index.close()
+    assert fast == slow
+    assert sum(1 for c in fast if c) > 20 and sum(1 for c in fast if not c) > 20
+
+
+def test_best_matches_are_those_of_scoring_every_shortlisted_candidate() -> None:
+    rng = random.Random(8)
+    words = ["in", "june", "1927", "trotsky", "spoke", "<sup>[1]</sup>", "the", "party",
+             "1928", "moscow"]
+    for _ in range(300):
+        segment = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        sources = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+                   for _ in range(rng.randint(1, 12))]
+        cands = [Candidate((1 << 32) | i, src, src.upper(), "m.tmx")  # numbers carried
+                 for i, src in enumerate(sources)]
+        floor = rng.choice([0.0, 50.0, 75.0, 90.0])
+        got = best_matches(segment, cands, len(cands), floor, shortlist=len(cands))
+        seg_norm = normalize(without_marks(segment))
+        scored = [(rank_key(m, c), m) for c in cands
+                  if (m := score_candidate(segment, seg_norm, c)).score >= floor]
+        assert got == [m for _, m in sorted(scored, key=lambda x: x[0])]
