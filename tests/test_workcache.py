@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tm import advice_cache, segment, workcache, wrap
+from tm import advice_cache, po_write, segment, workcache, wrap
 from tm.config import load_config
 from tm.project import segment_project
 
@@ -31,6 +31,7 @@ def _new_process() -> None:
     """Forget what this process cut, wrapped and loaded (as a new `tm segment` would)."""
     for memo in (segment.SPLITS, segment.EARLIER_SPLITS, wrap.LAYOUTS, wrap.EARLIER):
         memo.clear()
+    po_write._QUOTED.clear()
     workcache._LOADED.clear()
 
 
@@ -56,18 +57,18 @@ def _segment() -> dict[str, bytes]:
 def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Texts split into sentences and laid out into lines from now on."""
     seen: dict[str, list[str]] = {"split": [], "layout": []}
-    split, lay = segment.split_sentences, wrap._layout
+    split, lay = segment.split_sentences, wrap._cuts
 
     def counted_split(text: str, language: str) -> list[tuple[int, int]]:
         seen["split"].append(text)
         return split(text, language)
 
-    def counted_layout(esc: str, first: int, room: int) -> list[str]:
+    def counted_layout(esc: str, first: int, room: int) -> tuple[int, ...]:
         seen["layout"].append(esc)
         return lay(esc, first, room)
 
     monkeypatch.setattr(segment, "split_sentences", counted_split)
-    monkeypatch.setattr(wrap, "_layout", counted_layout)
+    monkeypatch.setattr(wrap, "_cuts", counted_layout)
     return seen
 
 

@@ -40,22 +40,67 @@ def _comment_lines(lines: list[str]) -> list[str]:
     return lines
 
 
+def _comments(mark: str, lines: list[str]) -> str:
+    """`# `, `#. ` lines (`mark` without its space) as one chunk: an empty comment is the
+    bare mark, a line break in a comment is escaped."""
+    joined = "".join(lines)
+    if "\n" in joined or "\r" in joined or "" in lines:
+        return "\n".join(f"{mark} {c}" if c else mark for c in _comment_lines(lines))
+    return f"{mark} " + f"\n{mark} ".join(lines)
+
+
+QUOTED_MAX = 200_000
+"""Strings whose quoted lines are kept in this process (a template and its catalogs
+share their msgids: each is wrapped once)."""
+_QUOTED: dict[tuple[str, str, int], dict[str, str]] = {}
+
+
+def _quoted(keyword: str, value: str, prefix: str, width: int) -> str:
+    """`keyword "value"` as msgcat writes it, its lines joined by \n (see `_quote_into`)."""
+    if len(value) < 40 and "\n" not in value:  # short: faster written than looked up
+        esc = _escape(value)
+        if width <= 0 or text_columns(esc) <= width - len(prefix) - len(keyword) - 3:
+            return f'{prefix}{keyword} "{esc}"'
+    memo = _QUOTED.get((keyword, prefix, width))
+    if memo is None:
+        memo = _QUOTED[(keyword, prefix, width)] = {}
+    text = memo.get(value)
+    if text is None:
+        lines: list[str] = []
+        _quote_lines(lines, keyword, value, prefix, width)
+        text = "\n".join(lines)
+        if len(memo) >= QUOTED_MAX:
+            memo.clear()
+        memo[value] = text
+    return text
+
+
 def _quote_into(
     out: list[str], keyword: str, value: str, prefix: str = "", width: int | None = None
 ) -> None:
-    """Append `keyword "value"` the way msgcat writes it: split after each \\n and, when
+    """Append `keyword "value"` the way msgcat writes it: split after each \n and, when
     `width` > 0, wrapped at Unicode line-break opportunities so no line is wider."""
-    if width is None:
-        width = wrap_width.get()
-    if "\n" not in value[:-1]:
+    out.extend(_quoted(keyword, value, prefix,
+                       wrap_width.get() if width is None else width).split("\n"))
+
+
+def _quote_lines(out: list[str], keyword: str, value: str, prefix: str, width: int) -> None:
+    if value.find("\n", 0, len(value) - 1) < 0:
         esc = _escape(value)
         first = width - len(prefix) - len(keyword) - 3
-        if width <= 0 or text_columns(esc) <= first or len(layout(esc, first, first)) < 2:
+        columns = text_columns(esc) if width > 0 else 0
+        if width <= 0 or columns <= first:
+            out.append(f'{prefix}{keyword} "{esc}"')
+            return
+        room = width - len(prefix) - 2  # > first
+        lines = layout(esc, room, room)
+        # on one line when it has no break opportunity at all (laid out in `first`
+        # columns it would stay one line): two lines or more at `room` show one
+        if len(lines) < 2 and (columns > room or len(layout(esc, first, first)) < 2):
             out.append(f'{prefix}{keyword} "{esc}"')
             return
         out.append(f'{prefix}{keyword} ""')
-        room = width - len(prefix) - 2
-        out.extend(f'{prefix}"{c}"' for c in layout(esc, room, room))
+        out.extend(f'{prefix}"{c}"' for c in lines)
         return
     parts = [c + "\n" for c in value.split("\n")]
     parts[-1] = parts[-1][:-1]
@@ -71,45 +116,57 @@ def _quote_into(
             out.extend(f'{prefix}"{line}"' for line in layout(esc, room, room))
 
 
-def _references_into(out: list[str], refs: list[str]) -> None:
+def _references(refs: list[str], width: int) -> str:
     """`#:` lines filled up to the width, as msgcat fills them (one line when not wrapping)."""
-    width = wrap_width.get()
+    line = "#: " + " ".join(refs)
+    if width <= 0 or len(refs) == 1 or len(line) <= width:
+        return line  # what the loop below makes of it
+    out = []
     line = "#:"
     for r in refs:
-        if width > 0 and line != "#:" and len(line) + 1 + len(r) > width:
+        if line != "#:" and len(line) + 1 + len(r) > width:
             out.append(line)
             line = "#:"
         line += " " + r
     out.append(line)
+    return "\n".join(out)
 
 
-def _message_into(out: list[str], m: Message) -> None:
-    """Append the lines of one entry."""
+def _message_into(out: list[str], m: Message, width: int) -> None:
+    """Append the lines of one entry (a line may be several, joined by \n)."""
     if m.comments:
-        out.extend(f"# {c}" if c else "#" for c in _comment_lines(m.comments))
+        out.append(_comments("#", m.comments))
     if m.extracted:
-        out.extend(f"#. {c}" if c else "#." for c in _comment_lines(m.extracted))
+        out.append(_comments("#.", m.extracted))
     if m.references:
-        _references_into(out, _comment_lines(m.references))
+        refs = m.references
+        joined = "".join(refs)
+        if "\n" in joined or "\r" in joined:
+            refs = _comment_lines(refs)
+        out.append(_references(refs, width))
     if m.flags:
         out.append("#, " + ", ".join(m.flags))
-    p = "#~ " if m.obsolete else ""
-    pp = "#~| " if m.obsolete else "#| "  # msgcat's form for an obsolete entry's previous
-    if m.previous_msgctxt is not None:
-        _quote_into(out, "msgctxt", m.previous_msgctxt, pp)
-    if m.previous_msgid is not None:
-        _quote_into(out, "msgid", m.previous_msgid, pp)
-    if m.previous_msgid_plural is not None:
-        _quote_into(out, "msgid_plural", m.previous_msgid_plural, pp)
-    if m.msgctxt is not None:
-        _quote_into(out, "msgctxt", m.msgctxt, p)
-    _quote_into(out, "msgid", m.msgid, p)
-    if m.msgid_plural is not None:
-        _quote_into(out, "msgid_plural", m.msgid_plural, p)
-        for i in sorted(m.msgstr_plural) or [0, 1]:
-            _quote_into(out, f"msgstr[{i}]", m.msgstr_plural.get(i, ""), p)
+    if m.obsolete:
+        p, pp = "#~ ", "#~| "  # msgcat's form for an obsolete entry's previous
     else:
-        _quote_into(out, "msgstr", m.msgstr, p)
+        p, pp = "", "#| "
+    if m.previous_msgctxt is not None:
+        out.append(_quoted("msgctxt", m.previous_msgctxt, pp, width))
+    if m.previous_msgid is not None:
+        out.append(_quoted("msgid", m.previous_msgid, pp, width))
+    if m.previous_msgid_plural is not None:
+        out.append(_quoted("msgid_plural", m.previous_msgid_plural, pp, width))
+    if m.msgctxt is not None:
+        out.append(_quoted("msgctxt", m.msgctxt, p, width))
+    out.append(_quoted("msgid", m.msgid, p, width))
+    if m.msgid_plural is not None:
+        out.append(_quoted("msgid_plural", m.msgid_plural, p, width))
+        for i in sorted(m.msgstr_plural) or [0, 1]:
+            out.append(_quoted(f"msgstr[{i}]", m.msgstr_plural.get(i, ""), p, width))
+    elif m.msgstr:
+        out.append(_quoted("msgstr", m.msgstr, p, width))
+    else:
+        out.append(f'{p}msgstr ""')
 
 
 def format_header(cat: Catalog) -> str:
@@ -130,9 +187,10 @@ def format_header(cat: Catalog) -> str:
 def format_messages(messages: Iterable[Message]) -> str:
     """The entries as PO text, each after a blank line: the rest of `format_po`."""
     lines: list[str] = []
+    width = wrap_width.get()
     for m in messages:
         lines.append("")
-        _message_into(lines, m)
+        _message_into(lines, m, width)
     if not lines:
         return ""
     lines.append("")

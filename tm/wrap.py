@@ -125,8 +125,7 @@ def layout(esc: str, first_room: int, room: int) -> list[str]:
     if cuts is None:
         cuts = EARLIER.get(key)
         if cuts is None:
-            lines = _layout(esc, first_room, room)
-            cuts = tuple(accumulate(map(len, lines[:-1])))
+            cuts = _cuts(esc, first_room, room)
         if len(LAYOUTS) >= MAX_LAYOUTS:
             LAYOUTS.clear()
         LAYOUTS[key] = cuts
@@ -135,10 +134,16 @@ def layout(esc: str, first_room: int, room: int) -> list[str]:
     return [esc[a:b] for a, b in zip((0, *cuts), (*cuts, len(esc)), strict=True)]
 
 
-def _layout(esc: str, first_room: int, room: int) -> list[str]:
+def _cuts(esc: str, first_room: int, room: int) -> tuple[int, ...]:
+    """Where `layout` cuts `esc` into lines (the end of every line but the last)."""
     starts = [n for n, _ in line_breaks(esc)]
+    plain = esc.isascii()
+    if plain and "\\" not in esc and not _IS_ALPHA.search(esc):
+        while starts and starts[-1] >= len(esc):
+            starts.pop()
+        return _greedy_ascii(starts, len(esc), first_room, room)
     col: Sequence[int]
-    if esc.isascii():
+    if plain:
         offsets, col = starts, range(len(esc) + 1)
     else:
         offsets = _char_offsets(esc, starts)
@@ -152,7 +157,9 @@ def _layout(esc: str, first_room: int, room: int) -> list[str]:
     cand = [b for b in offsets if b not in inner] if inner else list(offsets)
     while cand and cand[-1] >= len(esc):
         cand.pop()
-    lines: list[str] = []
+    if isinstance(col, range):
+        return _greedy_ascii(cand, len(esc), first_room, room)
+    cuts: list[int] = []
     start, last, cap, i = 0, 0, first_room, 0
     while True:  # the offsets that still fit are skipped by bisection, not one by one
         j = bisect_right(cand, col[start] + cap, lo=i, key=col.__getitem__)
@@ -162,14 +169,35 @@ def _layout(esc: str, first_room: int, room: int) -> list[str]:
             break
         b, i = cand[j], j + 1
         cut = last if last > start else b
-        lines.append(esc[start:cut])
+        cuts.append(cut)
         start, cap = cut, room
         last = b if col[b] - col[start] <= cap else start
         if last == start and b > start:  # still too wide: break at b itself
-            lines.append(esc[start:b])
+            cuts.append(b)
             start = last = b
     if col[len(esc)] - col[start] > cap and last > start:
-        lines.append(esc[start:last])
-        start = last
-    lines.append(esc[start:])
-    return lines
+        cuts.append(last)
+    return tuple(cuts)
+
+
+def _greedy_ascii(cand: list[int], end: int, first_room: int, room: int) -> tuple[int, ...]:
+    """`_cuts`'s greedy loop where a character is a column (column = offset)."""
+    cuts: list[int] = []
+    start, last, cap, i = 0, 0, first_room, 0
+    while True:
+        j = bisect_right(cand, start + cap, lo=i)
+        if j > i:
+            last = cand[j - 1]
+        if j == len(cand):
+            break
+        b, i = cand[j], j + 1
+        cut = last if last > start else b
+        cuts.append(cut)
+        start, cap = cut, room
+        last = b if b - start <= cap else start
+        if last == start and b > start:  # still too wide: break at b itself
+            cuts.append(b)
+            start = last = b
+    if end - start > cap and last > start:
+        cuts.append(last)
+    return tuple(cuts)
