@@ -152,3 +152,26 @@ def test_initials_are_not_leaves() -> None:
 ])
 def test_citation_numbers(text: str, lang: str, numbers: list[str]) -> None:
     assert citation_numbers(text, lang) == numbers
+
+
+def test_every_form_the_grammar_reads_is_found_after_other_text() -> None:
+    """The search tries the grammar only where a first word of its forms stands: every
+    archive abbreviation and full name, every Ibid. form and a citation that starts at
+    the fond are still found, in every style, after a sentence of prose."""
+    from tm.citations import ARCHIVES, PARTS, STYLES
+
+    for lang, style in STYLES.items():
+        fond, opis, leaves = (next(p for p in PARTS if p.name == name).abbrs[lang][0]
+                              for name in ("fond", "opis", "leaves"))
+        parts = f"{fond} 17{style.sep}{opis} 2{style.sep}{leaves} 5"
+        prose = "Stalin wrote to Molotov in 1927 that the Opposition was finished. "
+        for archive in ARCHIVES:
+            name = archive.name(lang)
+            for head in (*archive.abbrs(lang), name, f"{name} ({archive.abbrs(lang)[0]})"):
+                (c,) = find_citations(f"{prose}{head}{style.sep}{parts}.", lang)
+                assert (c.archive, c.fond, c.opis) == (archive.key, "17", "2"), (lang, head)
+        for ibid in style.ibid:
+            (c,) = find_citations(f"{prose}{ibid}{style.sep}{leaves} 5.", lang)
+            assert c.ibid and c.leaves == (Span("5"),), (lang, ibid)
+        (c,) = find_citations(f"{prose}{parts}.", lang)
+        assert (c.archive, c.fond) == (None, "17"), lang

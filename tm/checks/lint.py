@@ -326,6 +326,9 @@ def _positions(plain: str, runs: set[str], at: re.Pattern[str]) -> list[tuple[in
     return sorted(out)
 
 
+_NON_BLANKS = re.compile(r"\S+")
+
+
 def _report(source: str, plain: str, us: Sequence[Unit], scan: _Scan,
             positions: Sequence[tuple[int, str]], run_re: re.Pattern[str],
             ) -> Iterator[tuple[int, str]]:
@@ -346,7 +349,7 @@ def _report(source: str, plain: str, us: Sequence[Unit], scan: _Scan,
         for n, best in scan.found(text.split(maxsplit=max(viable)), viable):
             if _covered(plain, a, b, pos, n, scan.index.sizes, scan.known, scan.word_keys):
                 continue
-            ends = [w.end() for w in re.finditer(r"\S+", text)]
+            ends = [w.end() for w in _NON_BLANKS.finditer(text)]
             phrase = source[pos:pos + ends[n - 1]]
             yield (line, f"romanization {phrase.translate(_QUOTES)} nearly "
                    f"matches termbase entry {best.text} but is no recognized spelling")

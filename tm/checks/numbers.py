@@ -23,14 +23,19 @@ _NOT_TEXT = re.compile("|".join((
     r"<sup>\s*\[?\s*\w+\s*\]?|\[\s*\w+\s*\]\s*</sup>", r"<[^>\s]+>|`[^`]*`")))
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+")
+_NOT_DIGIT = re.compile(r"\D")
+_DECIMAL_MARK = re.compile(r"[.,]")
+
+
 def _normal(token: str) -> str:
     if token.isdigit():
         return token.lstrip("0") or "0"
-    m = re.fullmatch(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+", token)
+    m = _GROUPED.fullmatch(token)
     if m and not token.startswith("0"):
-        return re.sub(r"\D", "", token)
+        return _NOT_DIGIT.sub("", token)
     if "," in token or "." in token:
-        whole, frac = re.split(r"[.,]", token, maxsplit=1)
+        whole, frac = _DECIMAL_MARK.split(token, maxsplit=1)
         return f"{int(whole)}.{frac}"
     return str(int(token))
 

@@ -23,9 +23,10 @@ Forms = tuple[tuple[tuple["Acceptor", ...], ...], tuple[tuple["Probe", ...], ...
 _FOUND: dict[tuple[int, str, str, str], tuple[Term, ...]] = {}
 
 
-def _found(termbase: Termbase, text: str, source_lang: str, target_lang: str
-           ) -> tuple[Term, ...]:
-    """Termbase.find, memoized: catalogs of one document repeat their msgids per language."""
+def found_terms(termbase: Termbase, text: str, source_lang: str, target_lang: str
+                ) -> tuple[Term, ...]:
+    """Termbase.find, memoized: catalogs of one document repeat their msgids per language,
+    and a pre-filled segment's term hints can reuse what its gate found."""
     key = (id(termbase), text, source_lang, target_lang)
     hit = _FOUND.get(key)
     if hit is None:
@@ -86,7 +87,7 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     """
     if ctx.termbase is None or not has_language(ctx.termbase, ctx.target_lang):
         return
-    found = _found(ctx.termbase, src, ctx.source_lang, ctx.target_lang)
+    found = found_terms(ctx.termbase, src, ctx.source_lang, ctx.target_lang)
     if not found:
         return
     folded: str | None = None  # worked out for the first term not written as is
