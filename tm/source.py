@@ -105,6 +105,8 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     okey = repr(opts)
     starts = line_starts(text)
     bounds = [*run_lines(text), len(starts)]
+    # markdown-it's lines: a line break at the end starts no line (line_starts has one)
+    last = len(starts) - 1 if text and starts[-1] == len(text) else len(starts)
     refs: dict[str, Any] = {}
     notes: dict[str, int] = {}
     runs: list[tuple[int, int, Any]] = []  # (first line, offset, what a memo gave or None)
@@ -117,16 +119,19 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
         got = RUNS.get((chunk, okey))
         if got is None and (got := EARLIER_RUNS.get((chunk, okey))) is not None:
             RUNS[(chunk, okey)] = got  # used in this run (tm.workcache keeps it)
+        if got is not None and not got[4] and stop < len(starts):
+            got = None  # it parsed alone only as the end of a document
         if got is None:
             env: dict[str, Any] = {}
             tokens = _BLOCKS.parse(chunk, env)
-            alone = self_contained(chunk, tokens, stop - first, _BLOCKS.options.maxNesting)
+            lines = (stop if stop < len(starts) else last) - first
+            alone = self_contained(chunk, tokens, lines, _BLOCKS.options.maxNesting)
             if not alone and stop < len(starts):
                 del bounds[i + 1 : -1]  # parse on to the end of the document
                 continue
-            parsed[first] = (chunk, tokens, alone)  # the last run is remembered if alone
+            parsed[first] = (chunk, tokens, alone)
             got = (None, None, env.get("references", {}),
-                   tuple(env.get("footnotes", {}).get("refs", {})))
+                   tuple(env.get("footnotes", {}).get("refs", {})), alone)
         runs.append((first, a, got))
         for label, ref in got[2].items():
             if label not in refs:  # the first definition of a label counts
@@ -138,6 +143,17 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
         env["references"] = refs
     if notes:
         env["footnotes"] = {"refs": notes, "list": {}}
+    out, extra = _run_units(text, starts, runs, parsed, env, opts)
+    extra.extend(link_title_units(text, refs, starts))
+    return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+
+
+def _run_units(text: str, starts: list[int], runs: list[tuple[int, int, Any]],
+               parsed: dict[int, tuple[str, list[Token], bool]], env: dict[str, Any],
+               opts: SourceOptions) -> tuple[list[Unit], list[Unit]]:
+    """The units of each run, from the memo or from its tokens (then remembered):
+    block text, and the rest but link titles (tm.formats.markdown_extra)."""
+    okey = repr(opts)
     out: list[Unit] = []
     extra: list[Unit] = []
     for first, a, got in runs:
@@ -154,13 +170,12 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
         own_extra = extra_units(text, tokens, {}, opts, starts)
         out.extend(own)
         extra.extend(own_extra)
-        if alone and _env_free(tokens):
+        if _env_free(tokens):
             if len(RUNS) >= MAX_RUNS:
                 RUNS.clear()
             RUNS[(chunk, okey)] = (_relative(own, first, a), _relative(own_extra, first, a),
-                                   got[2], got[3])
-    extra.extend(link_title_units(text, refs, starts))
-    return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+                                   got[2], got[3], alone)
+    return out, extra
 
 
 def _env_free(tokens: list[Token]) -> bool:

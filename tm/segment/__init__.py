@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tm.model import Segment, Unit
 from tm.segment.prose import has_text
@@ -115,11 +115,20 @@ def unit_segments(
     if len(unit.pieces) == 1:  # one line, the common case: unit offsets are source offsets
         first = unit.pieces[0].start
         text = source[first : unit.pieces[0].end]
+        spans = split(text, language)
+        if not spans:
+            return []
+        kind, cont, multiline = unit.kind, unit.continuation, unit.multiline
+        if "\n" not in text:  # every sentence is on the line of the first
+            line = line_of(first + spans[0][0])
+            return [Segment(text=text[a:b], start=first + a, end=first + b, line=line,
+                            kind=kind, continuation=cont, multiline=multiline, prefixes=(),
+                            block=block) for a, b in spans]
         return [
             Segment(text=text[a:b], start=first + a, end=first + b, line=line_of(first + a),
-                    kind=unit.kind, continuation=unit.continuation,
-                    multiline=unit.multiline, prefixes=(), block=block)
-            for a, b in split(text, language)
+                    kind=kind, continuation=cont, multiline=multiline, prefixes=(),
+                    block=block)
+            for a, b in spans
         ]
     text = "\n".join(source[p.start : p.end] for p in unit.pieces)
     offsets = []  # unit-text offset where each piece begins
@@ -172,3 +181,38 @@ def segment_document(source: str, units: list[Unit], language: str,
     for i, u in enumerate(units):
         out.extend(unit_segments(source, u, language, line_of, i, mode))
     return out
+
+
+# --- cutting beforehand, in another process ------------------------------------------------
+
+
+def unit_text(source: str, unit: Unit) -> str:
+    """A unit's text as `unit_segments` cuts it: its pieces joined by line breaks."""
+    if len(unit.pieces) == 1:
+        return source[unit.pieces[0].start : unit.pieces[0].end]
+    return "\n".join(source[p.start : p.end] for p in unit.pieces)
+
+
+def uncut(source: str, units: Sequence[Unit], language: str) -> list[str]:
+    """The distinct unit texts that `segment_document` would cut anew (neither this
+    process nor an earlier run remembers them): what another process may cut first."""
+    out: dict[str, None] = {}
+    for u in units:
+        key = (unit_text(source, u), language)
+        if key not in SPLITS and key not in EARLIER_SPLITS:
+            out[key[0]] = None
+    return list(out)
+
+
+def cut_texts(texts: Sequence[str], language: str) -> list[list[tuple[int, int]]]:
+    """The spans `segment_document` keeps for each text (its memo's values)."""
+    return [_cut(t, language) for t in texts]
+
+
+def remember_cuts(texts: Sequence[str], spans: Sequence[Sequence[Sequence[int]]],
+                  language: str) -> None:
+    """Spans another process cut (`cut_texts`), kept as if this process had cut them."""
+    for text, found in zip(texts, spans, strict=True):
+        if len(SPLITS) >= MAX_SPLITS:
+            SPLITS.clear()
+        SPLITS[(text, language)] = [(a, b) for a, b in found]

@@ -21,18 +21,21 @@ PROTECTED = re.compile(
 
 _START = re.compile(r"`+|!?\[|<[A-Za-z/!?]")
 _RUN = re.compile(r"`+")
+_BRACKET_END = re.compile(r"[\]\n]")  # where a link text ends, or its line
+_PAREN_END = re.compile(r"[)\n]")  # a link destination
+_ANGLE_END = re.compile(r"[>\n]")  # a tag
 
 
 class _NextOf:
-    """The first index >= start holding one of a few characters (len(text) if none).
+    """The first index >= start that `pattern` finds (len(text) if none).
 
     Queries come with non-decreasing starts, so an answer is reused while it is still
     ahead: each stretch of text is searched once.
     """
 
-    def __init__(self, text: str, chars: str) -> None:
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
         self.text = text
-        self.pattern = re.compile(f"[{re.escape(chars)}]")
+        self.pattern = pattern
         self.start = self.found = -1
 
     def __call__(self, start: int) -> int:
@@ -64,9 +67,9 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     if "`" in text:
         for run in _RUN.finditer(text):
             runs.setdefault(run.end() - run.start(), []).append(run.start())
-    close_bracket = _NextOf(text, "]\n")
-    close_paren = _NextOf(text, ")\n")
-    close_angle = _NextOf(text, ">\n")
+    close_bracket = _NextOf(text, _BRACKET_END)
+    close_paren = _NextOf(text, _PAREN_END)
+    close_angle = _NextOf(text, _ANGLE_END)
     n = len(text)
     out: list[tuple[int, int]] = []
     pos = 0
