@@ -297,3 +297,33 @@ def test_a_long_journal_is_folded_into_the_cache(proj: Path,
     assert sizes[1][0] > sizes[0][0]
     known = project_advisor(load_config()).known("en", "ru")
     assert all(f"Sentence number {i} was added." in known for i in range(3))
+
+
+def test_units_cut_on_both_cores_give_the_same_catalogs(proj: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import tm.advice_cache as cache
+    import tm.segment as segment
+
+    (proj / "sources" / "two.md").write_text(
+        "# Two\n\n" + "".join(f"In June {1900 + i}, the Opposition met Trotsky. He spoke "
+                              f"for {i} hours; cf. RGASPI, f. 17, op. {i}, d. 2, l. 3.\n\n"
+                              for i in range(40)), encoding="utf-8")
+    run()
+    alone = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
+    shutil.rmtree(proj / ".tm")
+    shutil.rmtree(proj / "locales")
+    segment.SPLITS.clear()
+    segment.EARLIER_SPLITS.clear()
+    monkeypatch.setattr(tm.project, "SHARE_MIN", 5)
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    kinds: list[tuple[str, int]] = []
+    real = cache.Worker.submit
+
+    def spy(self: object, n: int, payload: tuple[str, object], *a: object) -> object:
+        kinds.append((payload[0], n))
+        return real(self, n, payload, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache.Worker, "submit", spy)
+    run()
+    assert ("cut", 41) in kinds  # the 40 paragraphs and the heading, shared with the worker
+    assert {p: p.read_bytes() for p in alone} == alone

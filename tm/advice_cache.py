@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.model import Suggestion
-from tm.twoends import MISSING, Round, TwoEnds, Worker
+from tm.twoends import MISSING, Round, TwoEnds, Work, Worker
 
 CACHE_DIR = ".tm"
 SCHEMA = b"tm-advice-1"
@@ -188,23 +188,29 @@ class CachedAdvisor:
             self._inner = self._make()
         return self._inner
 
-    def prepare(self, pairs: Sequence[tuple[str, str]]) -> None:
+    def prepare(self, pairs: Sequence[tuple[str, str]],
+                kinds: Mapping[str, Callable[[Any], Work]] | None = None) -> None:
         """Fork a worker (tm.twoends.Worker) that loads the real advisor for `pairs`, and
         builds what it keeps on disk (the index synced with the memory files, the
         termbase's tries), while this process cuts the documents; `begin` then hands it
-        the misses. `release()` ends it. Best effort: a worker that fails leaves the
+        the misses. `kinds` names other work it can share (`share`): data -> work over
+        its items. `release()` ends it. Best effort: a worker that fails leaves the
         work (and its error message) to this process."""
         if (self._inner is not None or self._worker is not None or self.fingerprint is None
                 or _cores() <= 1):
             return
+        others = dict(kinds or {})
 
-        def setup() -> Callable[[Any], Callable[[int, int], list[_Row]]]:
+        def setup() -> Callable[[Any], Work]:
             inner = self.inner  # made in the child: its own index connection
             for source_lang, target_lang in pairs:
                 inner.advise(["Prepare."], source_lang, target_lang)
 
-            def serve(items: Any) -> Callable[[int, int], list[_Row]]:
-                return lambda a, b: _rows(inner, items[a:b])
+            def serve(payload: Any) -> Work:
+                kind, data = payload
+                if kind == "advise":
+                    return lambda a, b: _rows(inner, data[a:b])
+                return others[kind](data)
             return serve
 
         def teardown() -> None:  # the worker's index connection, closed cleanly
@@ -214,6 +220,18 @@ class CachedAdvisor:
                 close()
 
         self._worker = Worker.start(setup, teardown)
+
+    def share(self, kind: str, data: Any, n: int, mine: Work, chunk: int = 64) -> list[Any]:
+        """The results of `mine(0, n)`, the worker (if any) taking items from the back
+        with its `kinds[kind](data)` meanwhile (same results: the same function)."""
+        if self._worker is None or n < 2:
+            return list(mine(0, n))
+        rnd = self._worker.submit(n, (kind, data), chunk)
+        got = rnd.finish(mine)
+        lost = [i for i, r in enumerate(got) if r is MISSING]
+        for i in lost:
+            got[i] = mine(i, i + 1)[0]
+        return got
 
     def release(self, kill: bool = False) -> None:
         """End the worker `prepare` started, if any (at once with `kill`)."""
@@ -267,7 +285,7 @@ class CachedAdvisor:
         pending = Pending(self, work)
         reopen = self._reopen
         if self._worker is not None and work:  # loaded meanwhile on the other core
-            pending.round = self._worker.submit(len(work), work, CHUNK)
+            pending.round = self._worker.submit(len(work), ("advise", work), CHUNK)
         elif reopen is not None and len(work) >= PARALLEL_MIN and _cores() > 1:
             inner = self.inner
             pending.store(work[:1], _rows(inner, work[:1]))  # warm: load everything once

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tm import advice_cache
 from tm import catalog as catalogs
@@ -111,17 +112,39 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
     return docs
 
 
-def document_segments(config: Config, doc: str) -> tuple[str, list[Segment]]:
-    """The source text of `doc` and its segments."""
+Share = Callable[[str, Any, int, Callable[[int, int], Sequence[Any]]], list[Any]]
+"""`CachedAdvisor.share`: work of a kind its worker knows, shared with it."""
+SHARE_MIN = 500
+"""Unit texts to cut from which they are shared with the advisor's worker."""
+
+
+def document_segments(config: Config, doc: str,
+                      share: Share | None = None) -> tuple[str, list[Segment]]:
+    """The source text of `doc` and its segments; with `share`, the units not cut
+    before are cut on both cores first (the advisor's worker takes them from the back)."""
     from tm.formats import source_units  # a format's parser: only when a document is cut
-    from tm.segment import segment_document
+    from tm.segment import cut_texts, remember_cuts, segment_document, uncut
     from tm.source import read_source
 
     path = config.source_path(doc)
     src = read_source(path)
     lang = config.source_language(doc) or "en"
-    return src, segment_document(src, source_units(path, src, config.source), lang,
-                                 config.segmentation(doc))
+    units = source_units(path, src, config.source)
+    mode = config.segmentation(doc)
+    if share is not None and mode == "sentence":
+        texts = uncut(src, units, lang)
+        if len(texts) >= SHARE_MIN:
+            remember_cuts(texts, share("cut", (texts, lang), len(texts),
+                                       lambda a, b: cut_texts(texts[a:b], lang)), lang)
+    return src, segment_document(src, units, lang, mode)
+
+
+def _cut_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
+    """In the advisor's worker: cut texts[a:b] (data: the texts and their language)."""
+    from tm.segment import cut_texts
+
+    texts, lang = data
+    return lambda a, b: cut_texts(texts[a:b], lang)
 
 
 def _read_existing(path: Path) -> Catalog | None:
@@ -196,7 +219,8 @@ def _prepare(config: Config, advisor: catalogs.Advisor | None, names: Sequence[s
     cuts the documents (tm.advice_cache.CachedAdvisor.prepare)."""
     if isinstance(advisor, advice_cache.CachedAdvisor) and write and not config.memory_url:
         advisor.prepare(sorted({(config.source_language(doc) or "en", lang)
-                                for doc in names for lang in config.target_languages(doc)}))
+                                for doc in names for lang in config.target_languages(doc)}),
+                        {"cut": _cut_work})
 
 
 def _segment_documents(
@@ -212,6 +236,7 @@ def _segment_documents(
     states = advice_cache.load_states(config) if key else {}
     sources: dict[str, str] = {}
     todo: list[tuple[str, Catalog, SegmentReport]] = []
+    share = advisor.share if isinstance(advisor, advice_cache.CachedAdvisor) else None
     for doc in names:
         if progress:
             progress(doc)
@@ -226,7 +251,7 @@ def _segment_documents(
 
         if key is not None:  # units cut and lines wrapped by earlier runs (tm.workcache)
             workcache.load(config)
-        src, segs = document_segments(config, doc)
+        src, segs = document_segments(config, doc, share)
         sources[doc] = src
         ref = config.relative(config.source_path(doc))
         template = catalogs.build_template(segs, ref, project=doc)
