@@ -115,11 +115,20 @@ def unit_segments(
     if len(unit.pieces) == 1:  # one line, the common case: unit offsets are source offsets
         first = unit.pieces[0].start
         text = source[first : unit.pieces[0].end]
+        spans = split(text, language)
+        if not spans:
+            return []
+        kind, cont, multiline = unit.kind, unit.continuation, unit.multiline
+        if "\n" not in text:  # every sentence is on the line of the first
+            line = line_of(first + spans[0][0])
+            return [Segment(text=text[a:b], start=first + a, end=first + b, line=line,
+                            kind=kind, continuation=cont, multiline=multiline, prefixes=(),
+                            block=block) for a, b in spans]
         return [
             Segment(text=text[a:b], start=first + a, end=first + b, line=line_of(first + a),
-                    kind=unit.kind, continuation=unit.continuation,
-                    multiline=unit.multiline, prefixes=(), block=block)
-            for a, b in split(text, language)
+                    kind=kind, continuation=cont, multiline=multiline, prefixes=(),
+                    block=block)
+            for a, b in spans
         ]
     text = "\n".join(source[p.start : p.end] for p in unit.pieces)
     offsets = []  # unit-text offset where each piece begins
