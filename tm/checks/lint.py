@@ -263,12 +263,28 @@ class _Scan:
         return self.lead_found(tuple(words[:max(viable)]), viable)
 
     def lead_found(self, lead: tuple[str, ...], viable: dict[int, _Entries]) -> _Found:
-        """`found` for a run cut to the longest entry `viable` holds."""
+        """`found` for a run cut to the longest entry `viable` holds: the entry all its
+        words nearly match (if any), then those of its shorter leads, which many runs
+        share (_near_misses, with each lead worked out once)."""
         got = self.runs.get(lead)
         if got is None:
-            got = self.runs[lead] = _near_misses(lead, viable, self.index.sizes, self.known,
-                                                 self.word_keys, self.hits)
+            n = len(lead)
+            shorter = self.lead_found(lead[:-1], viable) if n > 1 else []
+            best = self._closest(lead, viable[n]) if n in viable else None
+            got = self.runs[lead] = [(n, best), *shorter] if best is not None else shorter
         return got
+
+    def _closest(self, lead: tuple[str, ...], entries: _Entries) -> Romanization | None:
+        """The entry of `entries` (as many words as `lead`) that `lead` nearly matches."""
+        choices, rs, lo, hi = entries
+        keys = _word_keys(lead, self.word_keys)
+        if not lo <= sum(map(len, keys)) + len(keys) - 1 <= hi:
+            return None  # too short or too long to score 86 against any of them
+        seen = (len(keys), " ".join(keys))  # the phrase's key (keys join word by word)
+        if seen in self.hits:
+            return self.hits[seen]
+        best = self.hits[seen] = _closest(seen[1], choices, rs, self.known)
+        return best
 
 
 @lru_cache(maxsize=8)
