@@ -101,3 +101,23 @@ def test_best_matches_are_those_of_scoring_every_shortlisted_candidate() -> None
         scored = [(rank_key(m, c), m) for c in cands
                   if (m := score_candidate(segment, seg_norm, c)).score >= floor]
         assert got == [m for _, m in sorted(scored, key=lambda x: x[0])]
+
+
+def test_words_read_from_the_index_are_read_again_after_a_write(tmp_path: Path) -> None:
+    """Document frequencies and postings read for one batch serve the next ones, but
+    never past a write (a new file's units are found)."""
+    first = [MemoryUnit({"en": "The central committee met in Moscow.", "ru": "один"})]
+    second = [MemoryUnit({"en": "The central committee met in Leningrad.", "ru": "два"}),
+              MemoryUnit({"en": "Exiled to Alma-Ata.", "ru": "три"})]
+    index = SqliteIndex(tmp_path / "index.sqlite", ["en"])
+    try:
+        index.add_units(MemorySource(tmp_path / "a.tmx", "a.tmx"), first)
+        text = ["The central committee met in Kiev."]
+        assert [c.target for c in index.candidates(text, "en", "ru")[0]] == ["один"]
+        assert index.exact(["Exiled to Alma-Ata."], "en", "ru") == {}
+        index.add_units(MemorySource(tmp_path / "b.tmx", "b.tmx"), second)
+        assert [c.target for c in index.candidates(text, "en", "ru")[0]] == ["один", "два"]
+        assert [c.target for c in index.exact(["Exiled to Alma-Ata."], "en", "ru")[
+            "Exiled to Alma-Ata."]] == ["три"]
+    finally:
+        index.close()

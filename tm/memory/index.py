@@ -237,14 +237,16 @@ class SqliteIndex:
 
     def _build_postings(self, lang: str) -> None:
         """Word -> unit positions (and exact hashes) for every file not yet posted in `lang`."""
+        if lang in self.lookup.cache.posted:  # checked since the last write
+            return
         missing = [r[0] for r in self.db.execute(
             "SELECT id FROM files WHERE id NOT IN (SELECT file_id FROM posted WHERE lang=?)",
             (lang,))]
-        if not missing:
-            return
-        with self.store.writing() as db:
-            for file_id in missing:
-                store_words(db, lang, file_id, build_from_rows(db, file_id, lang))
+        if missing:
+            with self.store.writing() as db:
+                for file_id in missing:
+                    store_words(db, lang, file_id, build_from_rows(db, file_id, lang))
+        self.lookup.cache.posted.add(lang)
 
     # --- lookups ------------------------------------------------------------------------
 

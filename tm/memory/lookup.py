@@ -23,6 +23,8 @@ PROBES = 8
 """Rarest words of a segment whose posting lists are read."""
 CANDIDATES = 48
 """Units scored per segment at most (those sharing the most probe words)."""
+READ_IDS = 4_000_000
+"""Unit ids of postings read from SQLite that a lookup keeps for the next batches."""
 
 Kept: TypeAlias = "dict[str, list[tuple[int, array[int]]]]"
 """Word -> (file_id, positions) per file, for postings kept in memory."""
@@ -40,6 +42,14 @@ class LookupCache:
     """Postings a sync built in this process, per language (else read from SQLite)."""
     sizes: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     """Per language the shortest and longest unit (None: not known for every file)."""
+    df: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per language the units holding each word asked about so far (0: none)."""
+    read: dict[str, Kept] = field(default_factory=dict)
+    """Per language postings read from SQLite so far (up to READ_IDS unit ids in all):
+    the batches of one run share many probe words."""
+    read_ids: int = 0
+    posted: set[str] = field(default_factory=set)
+    """Languages every file was found posted in (tm.memory.index checks once)."""
 
     def valid(self, generation: int) -> LookupCache:
         """This cache, emptied first if the file was written since it was filled: the
@@ -51,6 +61,10 @@ class LookupCache:
             self.exacts = {}
             self.words = {}
             self.sizes = {}
+            self.df = {}
+            self.read = {}
+            self.read_ids = 0
+            self.posted = set()
         return self
 
 
@@ -86,18 +100,22 @@ class Lookup:
               target_lang: str) -> dict[str, list[Candidate]]:
         import numpy as np
 
-        by_hash: dict[int, list[str]] = {}
-        for t, h in zip(texts, key_hashes(texts), strict=True):
-            by_hash.setdefault(h, []).append(t)
-        if not by_hash:
+        hashes = key_hashes(texts)
+        if not hashes:
             return {}
-        wanted = np.array(sorted(by_hash), dtype=np.uint32)
-        uids: list[int] = []
-        for file_id, hashes, ids in self._exacts(source_lang):
-            lo = np.searchsorted(hashes, wanted, "left")
-            hi = np.searchsorted(hashes, wanted, "right")
-            for a, b in zip(lo[lo < hi].tolist(), hi[lo < hi].tolist(), strict=True):
-                uids.extend((file_id << 32) + int(i) for i in ids[a:b])
+        wanted = np.array(hashes, dtype=np.uint32)
+        hit = np.zeros(len(texts), dtype=bool)
+        uids: set[int] = set()
+        for file_id, file_hashes, ids in self._exacts(source_lang):
+            lo = np.searchsorted(file_hashes, wanted, "left")
+            hi = np.searchsorted(file_hashes, wanted, "right")
+            found = lo < hi
+            hit |= found
+            for a, b in zip(lo[found].tolist(), hi[found].tolist(), strict=True):
+                uids.update((file_id << 32) + int(i) for i in ids[a:b])
+        by_hash: dict[int, list[str]] = {}  # only the texts some unit may equal
+        for i in np.flatnonzero(hit).tolist():
+            by_hash.setdefault(hashes[i], []).append(texts[i])
         rows = self.rows(sorted(uids), source_lang, target_lang)
         out: dict[str, list[Candidate]] = {}
         for uid in sorted(rows):
@@ -165,12 +183,15 @@ class Lookup:
         kept = self.cache.words.get(lang)
         if kept is not None:  # built by this process's sync
             return {w: sum(len(ids) for _, ids in kept[w]) for w in vocab if w in kept}
-        df: dict[str, int] = {}
-        for chunk in chunks([w for w in vocab if is_token(w)]):
-            df.update(self.db.execute(
+        known = self.cache.df.setdefault(lang, {})
+        missing = [w for w in vocab if w not in known and is_token(w)]
+        for chunk in chunks(missing):
+            known.update(self.db.execute(
                 "SELECT token, sum(df) FROM postings WHERE lang = ? AND token IN "
                 f"({','.join('?' * len(chunk))}) GROUP BY token", (lang, *chunk)))
-        return df
+        for w in missing:
+            known.setdefault(w, 0)
+        return {w: n for w in vocab if (n := known.get(w, 0))}
 
     def lengths(self, lang: str) -> dict[int, array[int]]:
         """Per file, the text length of each unit in `lang` (for the length filter)."""
@@ -190,11 +211,20 @@ class Lookup:
                 for file_id, ids in kept.get(w, ()):
                     out.setdefault(w, Posting()).add(file_id, ids)
             return out
-        for chunk in chunks(words):
+        cache = self.cache
+        read = cache.read.setdefault(lang, {})
+        fetched: Kept = {}
+        for chunk in chunks([w for w in words if w not in read]):
             for tok, file_id, blob in self.db.execute(
                     "SELECT token, file_id, ids FROM postings WHERE lang = ? AND token IN "
                     f"({','.join('?' * len(chunk))})", (lang, *chunk)):
-                out.setdefault(tok, Posting()).add(file_id, from_blob(blob))
+                fetched.setdefault(tok, []).append((file_id, from_blob(blob)))
+        if cache.read_ids < READ_IDS:
+            read.update(fetched)
+            cache.read_ids += sum(len(ids) for parts in fetched.values() for _, ids in parts)
+        for w in words:
+            for file_id, ids in read.get(w) or fetched.get(w) or ():
+                out.setdefault(w, Posting()).add(file_id, ids)
         return out
 
     def rows(self, ids: Sequence[int], source_lang: str,
