@@ -30,6 +30,8 @@ CYR = re.compile("[А-Яа-яЁё]")
 GAP = re.compile(r"[\s*_«»\"“”'’.()\-]{0,6}")
 """What may stand between two words of one term (spaces, markup, quotes, a full stop)."""
 _QUOTES = re.compile(r"[«»\"“”]")
+_POSSESSIVE = re.compile(r"['’]s$")
+_PARTY = re.compile(r"[A-Z]{2,}\([a-z]\)")
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox"})
 _FUNCTION_POS = frozenset({"NPRO", "PREP", "CONJ", "PRCL"})
 _IRREGULAR = {"theses": "thesis", "crises": "crisis", "analyses": "analysis",
@@ -64,7 +66,7 @@ def english_lemma(word: str) -> str:
     >>> [english_lemma(w) for w in ("These", "theses", "Marks", "Trotsky's", "parties")]
     ['these', 'thesis', 'mark', 'trotsky', 'party']
     """
-    low = re.sub(r"['’]s$", "", word.lower()).rstrip("'’ʹ")
+    low = _POSSESSIVE.sub("", word.lower()).rstrip("'’ʹ")
     if low in _IRREGULAR:
         return _IRREGULAR[low]
     if len(low) > 4 and low.endswith("ies"):
@@ -76,24 +78,46 @@ def english_lemma(word: str) -> str:
     return low
 
 
-def roman_key(word: str) -> str | None:
-    """Romanization key of a word, or None when it cannot be a romanized Russian word."""
-    word = re.sub(r"['’]s$", "", word)
+def roman_key(word: str, skeletons: frozenset[str] | None = None) -> str | None:
+    """Romanization key of a word, or None when it cannot be a romanized Russian word
+    (or, given the `skeletons` of the keys wanted, when its key is none of them)."""
+    word = _POSSESSIVE.sub("", word)
     if "x" in word.lower():
+        return None
+    if skeletons is not None and word.isascii() and skeleton(word) not in skeletons:
         return None
     return romanization_key(word)
 
 
+_SKELETON = str.maketrans("", "", "kyjieo'\"`-\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ")
+
+
+def skeleton(text: str) -> str:
+    """What the romanization key of an ASCII word without `x` keeps of it: every rule of
+    `romanization_key` on such a word drops or writes only the letters k, y, j, i, e, o,
+    quotes, hyphens and spaces, so a word whose skeleton is no wanted key's skeleton has none
+    of those keys (and needs no romanizing to say so).
+
+    >>> skeleton("Yeltsin"), skeleton("El'tsin"), skeleton(romanization_key("Ельцин"))
+    ('ltsn', 'ltsn', 'ltsn')
+    """
+    return text.lower().translate(_SKELETON)
+
+
 def is_literal(word: str) -> bool:
     """An abbreviation matched as written: all capitals (`OGPU`, `ЦКК`, `VKP(b)`)."""
-    return (len(word) >= 2 and word.isupper()) or bool(
-        re.fullmatch(r"[A-Z]{2,}\([a-z]\)", word))
+    return (len(word) >= 2 and word.isupper()) or bool(_PARTY.fullmatch(word))
 
 
 @lru_cache(maxsize=200_000)
 def latin_keys(token: str, english: bool) -> frozenset[str]:
     """Keys of a word of Latin-script text (Cyrillic words in it are romanized)."""
-    word = re.sub(r"['’]s$", "", token).rstrip("'’ʹ")
+    return _latin_keys(token, english, None)
+
+
+def _latin_keys(token: str, english: bool, skeletons: frozenset[str] | None
+                ) -> frozenset[str]:
+    word = _POSSESSIVE.sub("", token).rstrip("'’ʹ")
     keys = set()
     literal = is_literal(word)
     if literal:
@@ -105,7 +129,7 @@ def latin_keys(token: str, english: bool) -> frozenset[str]:
     if upper:
         keys.add("W:" + lemma)
     # from the lemma: an English plural (`Marks`) is no romanized name (`Маркс`)
-    rom = roman_key(lemma)
+    rom = roman_key(lemma, skeletons)
     if rom:
         keys.add("r:" + rom)
         if upper:
@@ -188,13 +212,19 @@ def prefix(word: str) -> str:
     return fold(word)[:3]
 
 
-def word_keys(word: str, base: str, prefixes: frozenset[str] | None = None) -> Keys:
+def word_keys(word: str, base: str, prefixes: frozenset[str] | None = None,
+              skeletons: frozenset[str] | None = None) -> Keys:
     """Match keys of one word of a text in language `base`. A Russian word whose first
-    three letters start no lemma in `prefixes` needs no morphological analysis."""
+    three letters start no lemma in `prefixes` needs no morphological analysis; given
+    the `skeletons` of the romanization keys wanted, the others are left out."""
     if base not in CYRILLIC_LANGS:
+        if skeletons is not None:
+            return _latin_keys(word, base == "en", skeletons)
         return latin_keys(word, base == "en")
-    if not CYR.search(word):
-        return latin_keys(word, False)  # XV съезд, VKP(b) in Russian text
+    if not CYR.search(word):  # XV съезд, VKP(b) in Russian text
+        if skeletons is not None:
+            return _latin_keys(word, False, skeletons)
+        return latin_keys(word, False)
     if base == "ru" and (prefixes is None or prefix(word) in prefixes
                          or CAPS_RU.fullmatch(word)):
         return ru_keys(word)

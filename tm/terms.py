@@ -14,10 +14,7 @@ a `term` finding.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from itertools import accumulate
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +30,6 @@ from tm.termkeys import (
     CYR,
     CYRILLIC_LANGS,
     FUNCTION_WORDS,
-    GAP,
     TOKEN,
     english_lemma,
     fold,
@@ -41,9 +37,12 @@ from tm.termkeys import (
     prefix,
     roman_key,
     ru_term_keys,
+    skeleton,
     unquoted,
     word_keys,
 )
+from tm.termscan import END as _END
+from tm.termscan import Found, Payload, Scanner, entries, outermost, scan
 
 if TYPE_CHECKING:
     from tm.config import Config
@@ -53,14 +52,7 @@ __all__ = ["Termbase", "hint_lines", "load_termbase", "term_present"]
 ROMANIZED_SUBJECTS = frozenset({"person", "place", "title", "institution", "archive", "event"})
 """Entries whose Russian forms are also looked for, romanized, in Latin-script text."""
 
-_NUMBER_AFTER = re.compile(r"\.?\s*(?:[RРAА]-)?\d")
-_QUOTE_BEFORE = re.compile(r"[«\"„“][*_]{0,3}$")
-_END = ""
-"""Trie key of a node's list of patterns ending there (no word key is empty)."""
-
 Keys = frozenset[str]
-Found = tuple[int, int, int, bool]
-"""(start, end, entry, ambiguous) of one match."""
 
 
 # --- keys of text and of terms --------------------------------------------------------------
@@ -119,10 +111,6 @@ def form_pattern(form: str, base: str, citation: bool = False, roman: bool = Fal
 # --- the trie and the scan ------------------------------------------------------------------
 
 
-Payload = tuple[int, bool, bool, bool, bool]
-"""(entry, needs a number after, needs a quote before, needs a capital, ambiguous)."""
-
-
 def _add(trie: Trie, keys: tuple[Keys, ...], payload: Payload) -> None:
     nodes = [trie]
     for ks in keys:
@@ -145,144 +133,6 @@ def _vocabulary(trie: Trie) -> frozenset[str]:
     return frozenset(out)
 
 
-_SPLIT = re.compile(f"({TOKEN.pattern})")
-
-
-@dataclass(slots=True)
-class Scanner:
-    """What scanning texts of one source language needs, with its per-word caches."""
-
-    trie: Trie
-    vocabulary: frozenset[str]
-    get_keys: Callable[[str], Keys]
-    dotted: frozenset[str] = frozenset()
-    keys_of: dict[str, Keys | None] = field(default_factory=dict)
-    starters: set[str] = field(default_factory=set)
-    gap_ok: dict[str, bool] = field(default_factory=dict)
-
-
-def _learn(words: list[str], sc: Scanner) -> None:
-    """Keys (those in the trie, or None) of the words not met before, and which can start
-    a term; the caches are emptied when they grow past 300,000 words."""
-    keys_of, starters = sc.keys_of, sc.starters
-    missing = set(words).difference(keys_of)
-    if not missing:
-        return
-    if len(keys_of) > 300_000:
-        keys_of.clear()
-        starters.clear()
-        sc.gap_ok.clear()
-        missing = set(words)
-    roots = sc.trie.keys()
-    for w in missing:
-        ks = keys_of[w] = (sc.get_keys(w) & sc.vocabulary) or None
-        if w in sc.dotted or (ks and not roots.isdisjoint(ks)):
-            starters.add(w)
-
-
-@dataclass(slots=True)
-class _Text:
-    """One text split for scanning: gaps at even, words at odd indexes of `parts`."""
-
-    text: str
-    parts: list[str]
-    words: list[str]
-    extra: dict[int, Keys]
-    gap_ok: dict[str, bool]
-    offsets: list[int]
-    """Character offset where each part ends."""
-
-    def joins(self, j: int) -> bool:
-        """Whether the gap before word `j` may lie inside a term."""
-        gap = self.parts[2 * j]
-        ok = self.gap_ok.get(gap)
-        if ok is None:
-            ok = self.gap_ok[gap] = GAP.fullmatch(gap) is not None
-        return ok
-
-
-def _ends(t: _Text, node: Trie, i: int, j: int, found: list[Found]) -> None:
-    """The patterns ending at `node` (words i..j) whose conditions the text meets."""
-    for entry, needs_number, needs_quote, needs_capital, amb in node[_END]:
-        if needs_capital and not t.words[i][:1].isupper():
-            continue
-        if needs_quote and not _QUOTE_BEFORE.search(t.parts[2 * i]):
-            continue
-        end = t.offsets[2 * j + 1]
-        if needs_number and not _NUMBER_AFTER.match(t.text, end):
-            continue
-        found.append((t.offsets[2 * i], end, entry, amb))
-
-
-def _walk(t: _Text, sc: Scanner, i: int, found: list[Found]) -> None:
-    """Every pattern starting at word `i`: the trie walked word by word while the words
-    have keys and the gaps between them may lie inside a term."""
-    keys_of, trie, words, extra = sc.keys_of, sc.trie, t.words, t.extra
-    first = (extra and extra.get(i)) or keys_of[words[i]] or frozenset()
-    nodes = [trie[k] for k in first if k in trie]
-    j = i
-    while nodes:
-        for node in nodes:
-            if _END in node:
-                _ends(t, node, i, j, found)
-        j += 1
-        if j >= len(words):
-            break
-        nxt = (extra and extra.get(j)) or keys_of[words[j]]
-        if not nxt or not t.joins(j):
-            break
-        seen: dict[int, Trie] = {}
-        for node in nodes:
-            for k in nxt:
-                child = node.get(k)
-                if child is not None:
-                    seen[id(child)] = child
-        nodes = list(seen.values())
-
-
-def scan(text: str, sc: Scanner) -> list[Found]:
-    """Every pattern of the scanner's trie found in `text`, in one pass over its words.
-
-    The text is split into gaps and words in C; `keys_of` caches each word's keys that
-    occur in the trie (None: none do) and `starters` the words that can start a term, so
-    the Python loop only visits those. A word without keys between two that have some
-    breaks a match, since the gap test between those two sees its letters. `dotted` names
-    the words that have a citation key when a full stop follows (`f.`, `Л.`).
-    """
-    parts = _SPLIT.split(text)
-    words = parts[1::2]
-    _learn(words, sc)
-    starters, dotted = sc.starters, sc.dotted
-    starts = [i for i, w in enumerate(words) if w in starters]
-    if not starts:
-        return []
-    extra: dict[int, Keys] = {}
-    for i in starts:
-        if words[i] in dotted and parts[2 * i + 2].startswith("."):
-            extra[i] = (sc.keys_of[words[i]] or frozenset()) | {f"={words[i]}."}
-    t = _Text(text, parts, words, extra, sc.gap_ok, list(accumulate(map(len, parts))))
-    found: list[Found] = []
-    for i in starts:
-        _walk(t, sc, i, found)
-    return found
-
-
-def outermost(found: list[Found]) -> list[Found]:
-    """Drop matches inside a longer match of another entry (Left Opposition > Opposition),
-    in one pass over the matches sorted by start. Those kept that share a start share
-    their end too, so they come out in plain tuple order."""
-    found.sort(key=lambda f: (f[0], -f[1], f[2], f[3]))
-    kept: list[Found] = []
-    far_start, far_end = -1, -1
-    for f in found:
-        if f[1] < far_end or (f[1] == far_end and f[0] > far_start):
-            continue
-        kept.append(f)
-        if f[1] > far_end:
-            far_start, far_end = f[0], f[1]
-    return kept
-
-
 # --- the termbase ---------------------------------------------------------------------------
 
 
@@ -299,6 +149,7 @@ class Termbase:
         self.cache_key = ""
         self._scanners: dict[str, Scanner] = {}
         self._terms: dict[tuple[int, str, str, bool], Term | None] = {}
+        self._found: dict[tuple[str, str, tuple[tuple[int, bool], ...]], list[Term]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -346,8 +197,9 @@ class Termbase:
             vocab = _vocabulary(trie)
             prefixes = frozenset(prefix(k) for k in vocab if not k.startswith("="))
             dotted = frozenset(k[1:-1] for k in vocab if k.startswith("=") and k.endswith("."))
+            skeletons = frozenset(skeleton(k[2:]) for k in vocab if k.startswith(("r:", "R:")))
             sc = self._scanners[source_lang] = Scanner(
-                trie, vocab, lambda w: word_keys(w, base, prefixes), dotted)
+                trie, vocab, lambda w: word_keys(w, base, prefixes, skeletons), dotted)
         return sc
 
     def term(self, n: int, source_lang: str, target_lang: str, ambiguous: bool = False
@@ -372,11 +224,21 @@ class Termbase:
     def find(self, text: str, source_lang: str, target_lang: str) -> list[Term]:
         """Every entry found in `text`, in order of appearance, each once; ambiguous when
         every match of it is an ambiguous term."""
-        sure: dict[int, bool] = {}  # entries in order of first appearance
-        for _start, _end, n, amb in self.matches(text, source_lang):
-            sure[n] = sure.get(n, False) or not amb
-        return [term for n, s in sure.items()
+        got = entries(text, self.scanner(source_lang))
+        if not got:
+            return []
+        key = (source_lang, target_lang, tuple(got))  # texts share their matches' entries
+        terms = self._found.get(key)
+        if terms is None:
+            sure: dict[int, bool] = {}  # entries in order of first appearance
+            for n, amb in got:
+                sure[n] = sure.get(n, False) or not amb
+            if len(self._found) > 100_000:
+                self._found.clear()
+            terms = self._found[key] = [
+                term for n, s in sure.items()
                 if (term := self.term(n, source_lang, target_lang, ambiguous=not s)) is not None]
+        return list(terms)
 
     def terms(self, source_lang: str, target_lang: str) -> list[Term]:
         """All entries that have both languages, as Terms (for listing or export)."""
