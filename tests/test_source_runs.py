@@ -134,3 +134,48 @@ def test_a_changed_paragraph_parses_one_run(monkeypatch: pytest.MonkeyPatch) -> 
     assert units(edited) == whole_units(edited)
     assert len(parsed) == 2  # the changed run, and the whole text in whole_units
     assert "Paragraph 200 now says" in parsed[0] and len(parsed[0]) < len(text) / 5
+
+
+def test_options_are_part_of_what_is_remembered() -> None:
+    text = "---\ntitle: A title\n---\n\nBody text.\n\n" + "More text here.\n\n" * 40
+    runs.RUNS.clear()
+    with_title = units(text)
+    without = units(text, SourceOptions(front_matter=()))
+    assert len(with_title) == len(without) + 1
+    assert units(text) == with_title and units(text, SourceOptions(front_matter=())) == without
+
+
+def test_a_rerun_reads_the_runs_an_earlier_run_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tm segment keeps the runs in .tm/runs.bin (tm.workcache); a new process that
+    loads them parses only the run an edit changed."""
+    from tm import workcache
+    from tm.config import load_config
+    from tm.project import segment_project
+
+    paras = [f"Paragraph {i} says something about item {i * 7919 % 1000}." for i in range(300)]
+    (tmp_path / "sources").mkdir()
+    doc = tmp_path / "sources" / "doc.md"
+    doc.write_text("\n\n".join(paras) + "\n\n", encoding="utf-8")
+    (tmp_path / "tm.toml").write_text(
+        'languages = ["en", "ru"]\n[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n',
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    runs.RUNS.clear()
+    segment_project(load_config(), advisor=None)
+    assert (tmp_path / ".tm" / "runs.bin").is_file()
+    runs.RUNS.clear()  # as a new process
+    runs.EARLIER_RUNS.clear()
+    monkeypatch.setattr(workcache, "_LOADED", set())
+    doc.write_text(doc.read_text("utf-8").replace("Paragraph 150 says", "Paragraph 150 now says"),
+                   encoding="utf-8")
+    parsed: list[str] = []
+    parse = _BLOCKS.parse
+    monkeypatch.setattr(_BLOCKS, "parse", lambda src, env: parsed.append(src) or parse(src, env))
+    try:
+        segment_project(load_config(), advisor=None)
+    finally:
+        runs.EARLIER_RUNS.clear()
+    assert len(parsed) == 1 and "Paragraph 150 now says" in parsed[0]
+    pot = (tmp_path / "locales" / "templates" / "doc.pot").read_text("utf-8")
+    assert 'msgid "Paragraph 150 now says something about item 850."' in pot

@@ -24,6 +24,7 @@ from tm.formats.markdown_runs import (
     EARLIER_RUNS,
     MAX_RUNS,
     RUNS,
+    run_key,
     run_lines,
     self_contained,
 )
@@ -102,7 +103,7 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     remembered by its text, so a re-run parses only the runs that changed.
     """
     opts = options or SourceOptions()
-    okey = repr(opts)
+    okey = repr(opts).encode("utf-8", "surrogatepass")
     starts = line_starts(text)
     bounds = [*run_lines(text), len(starts)]
     # markdown-it's lines: a line break at the end starts no line (line_starts has one)
@@ -110,15 +111,16 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     refs: dict[str, Any] = {}
     notes: dict[str, int] = {}
     runs: list[tuple[int, int, Any]] = []  # (first line, offset, what a memo gave or None)
-    parsed: dict[int, tuple[str, list[Token], bool]] = {}
+    parsed: dict[int, tuple[bytes, list[Token], bool]] = {}
     i = 0
     while i < len(bounds) - 1:
         first, stop = bounds[i], bounds[i + 1]
         a = starts[first]
         chunk = text[a : starts[stop] if stop < len(starts) else len(text)]
-        got = RUNS.get((chunk, okey))
-        if got is None and (got := EARLIER_RUNS.get((chunk, okey))) is not None:
-            RUNS[(chunk, okey)] = got  # used in this run (tm.workcache keeps it)
+        key = run_key(chunk, okey)
+        got = RUNS.get(key)
+        if got is None and (got := EARLIER_RUNS.get(key)) is not None:
+            RUNS[key] = got  # used in this run (tm.workcache keeps it)
         if got is not None and not got[4] and stop < len(starts):
             got = None  # it parsed alone only as the end of a document
         if got is None:
@@ -129,7 +131,7 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
             if not alone and stop < len(starts):
                 del bounds[i + 1 : -1]  # parse on to the end of the document
                 continue
-            parsed[first] = (chunk, tokens, alone)
+            parsed[first] = (key, tokens, alone)
             got = (None, None, env.get("references", {}),
                    tuple(env.get("footnotes", {}).get("refs", {})), alone)
         runs.append((first, a, got))
@@ -149,11 +151,10 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
 
 
 def _run_units(text: str, starts: list[int], runs: list[tuple[int, int, Any]],
-               parsed: dict[int, tuple[str, list[Token], bool]], env: dict[str, Any],
+               parsed: dict[int, tuple[bytes, list[Token], bool]], env: dict[str, Any],
                opts: SourceOptions) -> tuple[list[Unit], list[Unit]]:
     """The units of each run, from the memo or from its tokens (then remembered):
     block text, and the rest but link titles (tm.formats.markdown_extra)."""
-    okey = repr(opts)
     out: list[Unit] = []
     extra: list[Unit] = []
     for first, a, got in runs:
@@ -161,7 +162,7 @@ def _run_units(text: str, starts: list[int], runs: list[tuple[int, int, Any]],
             out.extend(_shifted(got[0], first, a))
             extra.extend(_shifted(got[1], first, a))
             continue
-        chunk, tokens, alone = parsed[first]
+        key, tokens, alone = parsed[first]
         for tok in tokens:
             if tok.map is not None:
                 tok.map = [tok.map[0] + first, tok.map[1] + first]
@@ -173,7 +174,7 @@ def _run_units(text: str, starts: list[int], runs: list[tuple[int, int, Any]],
         if _env_free(tokens):
             if len(RUNS) >= MAX_RUNS:
                 RUNS.clear()
-            RUNS[(chunk, okey)] = (_relative(own, first, a), _relative(own_extra, first, a),
+            RUNS[key] = (_relative(own, first, a), _relative(own_extra, first, a),
                                    got[2], got[3], alone)
     return out, extra
 

@@ -11,6 +11,7 @@ only (about one in `SPREAD`), so an edit moves no run boundary but its own.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from typing import TYPE_CHECKING, Any
@@ -26,11 +27,19 @@ _CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "footnote_refe
 """Blocks that end where a line at the left margin does not continue them: they may
 take in the blank line at the end of a run."""
 
-RUNS: dict[tuple[str, str], Any] = {}
-"""What each run parsed in this process gave (tm.source), by (run text, options)."""
-EARLIER_RUNS: dict[tuple[str, str], Any] = {}
+RUNS: dict[bytes, Any] = {}
+"""What each run parsed in this process gave (tm.source), by `run_key`."""
+EARLIER_RUNS: dict[bytes, Any] = {}
 """What earlier runs gave (tm.workcache loads them under a key of tm's code)."""
-MAX_RUNS = 100_000
+MAX_RUNS = 20_000
+
+
+def run_key(chunk: str, options: bytes) -> bytes:
+    """A digest of a run's text and the source options it was read with (the memo
+    holds no copy of the document)."""
+    h = hashlib.blake2b(len(options).to_bytes(8, "big") + options, digest_size=20)
+    h.update(chunk.encode("utf-8", "surrogatepass"))
+    return h.digest()
 
 
 def run_lines(text: str) -> list[int]:
