@@ -126,42 +126,48 @@ def update_catalog(
     comments (`#. tm:`, `#. terms:`, `#. citation:`) it had.
     """
     suggestions = suggestions or {}
-    old_active = old.index() if old else {}
-    old_obsolete = {m.key: m for m in old.messages if m.obsolete} if old else {}
+    old_active = ({(m.msgctxt, m.msgid): m for m in old.messages if not m.obsolete}
+                  if old else {})  # == old.index()
+    old_obsolete = {(m.msgctxt, m.msgid): m for m in old.messages if m.obsolete} if old else {}
     used: set[tuple[str | None, str]] = set()
     out: list[Message] = []
     missing: list[int] = []
+    suggestion = suggestions.get
     for t in template.messages:
         key = (t.msgctxt, t.msgid)
         o = old_active.get(key) or old_obsolete.get(key)
-        extracted = list(t.extracted)
-        if o is not None:
-            used.add(key)  # == o.key
-            m = _copy(o)
-            if keep_hints and o.extracted:
-                extracted += [c for c in o.extracted if c.startswith(MEMORY_COMMENT_PREFIXES)]
-            m.references, m.extracted, m.obsolete = list(t.references), extracted, False
-            m.flags, m.comments = list(o.flags), list(o.comments)
-            if not m.fuzzy:
-                m.forget_previous()
-            out.append(m)
-        else:
+        if o is None:
             out.append(Message(msgid=t.msgid, msgctxt=t.msgctxt, references=list(t.references),
-                               extracted=extracted))
+                               extracted=list(t.extracted)))
             missing.append(len(out) - 1)
-    vanished = [m for k, m in old_active.items() if k not in used and m.has_translation]
+            continue
+        used.add(key)  # == o.key
+        extracted = list(t.extracted)
+        if keep_hints and o.extracted:
+            extracted += [c for c in o.extracted if c.startswith(MEMORY_COMMENT_PREFIXES)]
+        flags = list(o.flags)
+        if "fuzzy" in flags:  # a fuzzy entry keeps its `#|` strings
+            m = Message(o.msgid, o.msgstr, o.msgctxt, o.msgid_plural, o.msgstr_plural, flags,
+                        list(o.comments), extracted, list(t.references), o.previous_msgid,
+                        o.previous_msgctxt, o.previous_msgid_plural, False, o.line)
+        else:
+            m = Message(o.msgid, o.msgstr, o.msgctxt, o.msgid_plural, o.msgstr_plural, flags,
+                        list(o.comments), extracted, list(t.references), None, None, None,
+                        False, o.line)
+        s = suggestion(m.msgid)
+        if s is not None:
+            _suggest(m, s)
+        out.append(m)
+    unused = [(k, m) for k, m in old_active.items() if k not in used]
+    vanished = [m for _k, m in unused if m.has_translation]
     if missing and vanished:
         _inherit_fuzzy([out[i] for i in missing], vanished, used)
-    for m in out:
-        s = suggestions.get(m.msgid)
-        if s is None:
-            continue
-        m.extracted = _clean_extracted(m.extracted) + list(s.comments)
-        if s.translation and not m.has_translation:
-            m.msgstr = s.translation
-            m.fuzzy = s.fuzzy
+    for i in missing:  # after the inheritance: a translation inherited is not replaced
+        s = suggestion(out[i].msgid)
+        if s is not None:
+            _suggest(out[i], s)
     obsolete: list[Message] = []
-    for key, m in old_active.items():
+    for key, m in unused:
         if key not in used and m.has_translation:
             o = _copy(m)
             o.obsolete, o.references = True, []
@@ -171,6 +177,15 @@ def update_catalog(
     new_header, comments = _merged_header(template, old, language)
     return Catalog(header=new_header, header_comments=comments, header_flags=[],
                    messages=out + obsolete)
+
+
+def _suggest(m: Message, s: Suggestion) -> None:
+    """The memory's comments in place of those it wrote before, and its translation
+    where `m` has none."""
+    m.extracted = _clean_extracted(m.extracted) + list(s.comments)
+    if s.translation and not m.has_translation:
+        m.msgstr = s.translation
+        m.fuzzy = s.fuzzy
 
 
 def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
