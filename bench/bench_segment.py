@@ -517,6 +517,19 @@ def _bench(args: argparse.Namespace, tm: list[str], proj: Path, p4: Path) -> int
     show("update, --no-memory", t_nm_upd, f"(catalog as translated by polib; "
          f"msgmerge above took {m_upd.seconds:.2f} s)")
 
+    # 7. memory of all of tm's processes (it forks a worker that loads the advisor)
+    from bench_memory import tree_peak_mb  # the same sampler as the memory benchmark
+
+    fresh_tm()
+    src.write_text(text, "utf-8")
+    tree_first = tree_peak_mb(seg, proj)
+    shutil.copyfile(old, po)
+    src.write_text(changed, "utf-8")
+    tree_upd = tree_peak_mb(seg, proj)
+    if tree_first is not None and tree_upd is not None:
+        print("\n7. peak memory of all tm's processes together (PSS sampled every 50 ms, "
+              f"untimed runs): first run {tree_first:.0f} MB, update {tree_upd:.0f} MB")
+
     print(f"\nload average at the end: {load_average()}")
     print("\nsummary (ratios of single runs unless --repeat > 1):")
     for name, r, target, met in RESULTS:
