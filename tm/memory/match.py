@@ -88,7 +88,7 @@ def normalize(text: str) -> str:
     >>> normalize("In *1927*, Trotsky<sup>[1]</sup>")
     'in 1927 trotsky sup 1 sup'
     """
-    return " ".join(default_process(unicodedata.normalize("NFC", text)).split())
+    return " ".join(default_process(_nfc(text)).split())
 
 
 def tokens(norm: str) -> set[str]:
@@ -107,7 +107,12 @@ def is_token(word: str) -> bool:
 def word_set(text: str) -> set[str]:
     """The words of `normalize(text)`: `tokens` and the numbers and one-letter words
     they leave out (for a lookup in postings that hold only tokens)."""
-    return set(default_process(unicodedata.normalize("NFC", text)).split())
+    return set(default_process(_nfc(text)).split())
+
+
+def _nfc(text: str) -> str:
+    """NFC of `text` (ASCII text already is)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def skeleton(norm: str) -> str:

@@ -1,7 +1,7 @@
 """Word postings: which units of a file contain a word, and who shares most probe words.
 
 Pure functions over compact uint32 arrays, so an index can keep them as BLOBs.
-numpy is imported only for posting lists too long for Counter to be quick (a
+numpy is imported only for posting lists too long for a dict count to be quick (a
 million-unit memory); a small project never pays for loading it.
 """
 
@@ -10,16 +10,14 @@ from __future__ import annotations
 import sys
 import unicodedata
 from array import array
-from collections import Counter
 from collections.abc import Sequence
-from itertools import chain
 from typing import Any
 
 from rapidfuzz.utils import default_process
 
 NUMPY_FROM = 1_500
-"""Total probe postings of one segment above which numpy counts them (measured:
-Counter wins below, numpy above; numpy is imported on first need only)."""
+"""Total probe postings of one segment above which numpy counts them (measured: a dict
+count wins below, numpy above; numpy is imported on first need only)."""
 
 
 def build_postings(texts: Sequence[str], positions: Sequence[int]) -> dict[str, array[int]]:
@@ -196,6 +194,9 @@ def may_fit(length: int, sizes: tuple[int, int] | None) -> bool:
                              and sizes[0] <= length / MIN_LENGTH_RATIO)
 
 
+_NO_LENGTHS = array("H")
+
+
 def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
               lengths: dict[int, array[int]]) -> list[int]:
     """Units (file_id << 32 | position) in at least `need` of `postings` and of a length
@@ -206,26 +207,27 @@ def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
     """
     if sum(p.size for p in postings) > NUMPY_FROM:
         return _top_numpy(postings, need, limit, length, lengths)
-    parts = [part for p in postings for part in p.parts]
-    by_file: dict[int, Counter[int]] = {}
-    if parts and all(file_id == parts[0][0] for file_id, _ in parts):  # one file: one count
-        by_file[parts[0][0]] = Counter(chain.from_iterable(ids for _, ids in parts))
-    else:
-        for file_id, ids in parts:
+    by_file: dict[int, dict[int, int]] = {}  # a plain dict: most calls count a few ids
+    for p in postings:
+        for file_id, ids in p.parts:
             counts = by_file.get(file_id)
             if counts is None:
-                counts = by_file[file_id] = Counter()
-            counts.update(ids)
+                counts = by_file[file_id] = {}
+            get = counts.get
+            for pos in ids:
+                counts[pos] = get(pos, 0) + 1
     found: list[tuple[int, int, int]] = []
     low, high = length * MIN_LENGTH_RATIO, length / MIN_LENGTH_RATIO
     for file_id, counts in by_file.items():
         base = file_id << 32
-        lens = lengths.get(file_id, array("H"))
-        for pos, n in counts.items():
-            if n >= need:
-                size = lens[pos] if pos < len(lens) else length
-                if low <= size <= high:
-                    found.append((-n, abs(size - length), base | pos))
+        lens = lengths.get(file_id, _NO_LENGTHS)
+        known = len(lens)
+        hits = counts.items() if need <= 1 else [(pos, n) for pos, n in counts.items()
+                                                 if n >= need]
+        for pos, n in hits:
+            size = lens[pos] if pos < known else length
+            if low <= size <= high:
+                found.append((-n, abs(size - length), base | pos))
     found.sort()
     return [uid for _, _, uid in found[:limit]]
 
