@@ -132,6 +132,7 @@ def _child(buf: mmap.mmap, w: int, r: int, n: int, chunk: int, work: Work,
     code = 1
     try:
         os.close(r)
+        _silence()
         if prepare is not None:
             prepare()
         done: list[tuple[int, int, list[Any]]] = []
@@ -330,6 +331,16 @@ class Round:
         return out
 
 
+def _silence() -> None:
+    """In a child: fds 1 and 2 to /dev/null, and new sys.stdout/sys.stderr objects (the
+    inherited ones' locks may be held forever by a thread that is not copied: rich's
+    refresh thread, say, writing at the moment of the fork)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
 def _send(f: Any, obj: Any) -> None:
     data = marshal.dumps(obj)
     f.write(struct.pack("<Q", len(data)) + data)
@@ -352,9 +363,7 @@ def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
            teardown: Callable[[], None] | None) -> None:
     """The Worker's child: setup, then one answer per list until the pipe closes."""
     try:
-        null = os.open(os.devnull, os.O_WRONLY)  # silent: the parent reports everything
-        os.dup2(null, 1)
-        os.dup2(null, 2)
+        _silence()  # the parent reports everything
         serve: Serve | None
         try:
             serve = setup()
