@@ -48,16 +48,14 @@ def has_language(termbase: Termbase, lang: str) -> bool:
 
 
 _FORMS: dict[tuple[int, str, str, str], Forms] = {}
+_WRITTEN: dict[tuple[int, str, str, str], tuple[list[str], re.Pattern[str] | None]] = {}
 
 
-def target_forms(termbase: Termbase, term: Term) -> Forms:
-    """Every target-language form of the term's entry, as the words the translation may
-    use (tm.termaccept.acceptors) and their probes: `Троцкий` serves for `Trotsky` as
-    well as the full `Лев Давидович Троцкий`, `ЦКК` for the full commission's name, and
-    a Latin-script target accepts the entry's romanizations of a Russian name. Also the
-    forms as written, for a quick exact yes (tm.termaccept.literal_pattern)."""
+def _written(termbase: Termbase, term: Term) -> tuple[list[str], re.Pattern[str] | None]:
+    """The target forms of the term's entry as written (their alternatives), and their
+    pattern (tm.termaccept.literal_pattern), which needs no morphology."""
     key = (id(termbase), term.source, term.source_lang, term.target_lang)
-    got = _FORMS.get(key)
+    got = _WRITTEN.get(key)
     if got is None:
         from tm import termaccept
         from tm.termkeys import CYRILLIC_LANGS
@@ -72,9 +70,24 @@ def target_forms(termbase: Termbase, term: Term) -> Forms:
         alts: list[str] = []
         for t in texts:
             alts += [a for a in termaccept.alternatives(t) if a not in alts]
+        got = _WRITTEN[key] = (alts, termaccept.literal_pattern(alts))
+    return got
+
+
+def target_forms(termbase: Termbase, term: Term) -> Forms:
+    """Every target-language form of the term's entry, as the words the translation may
+    use (tm.termaccept.acceptors) and their probes: `Троцкий` serves for `Trotsky` as
+    well as the full `Лев Давидович Троцкий`, `ЦКК` for the full commission's name, and
+    a Latin-script target accepts the entry's romanizations of a Russian name. Also the
+    forms as written, for a quick exact yes (tm.termaccept.literal_pattern)."""
+    key = (id(termbase), term.source, term.source_lang, term.target_lang)
+    got = _FORMS.get(key)
+    if got is None:
+        from tm import termaccept
+
+        alts, literal = _written(termbase, term)
         forms = tuple(f for a in alts if (f := termaccept.acceptors(a, term.target_lang)))
-        got = _FORMS[key] = (forms, tuple(termaccept.probes(f) for f in forms),
-                             termaccept.literal_pattern(alts))
+        got = _FORMS[key] = (forms, tuple(termaccept.probes(f) for f in forms), literal)
     return got
 
 
@@ -95,9 +108,10 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     for term in found:
         if term.uncertain or term.ambiguous:
             continue
-        forms, form_probes, literal = target_forms(ctx.termbase, term)
+        literal = _written(ctx.termbase, term)[1]
         if literal is not None and literal.search(tgt):
-            continue
+            continue  # (the word-by-word forms, and the morphology they load, not needed)
+        forms, form_probes, _literal = target_forms(ctx.termbase, term)
         from tm import termaccept
 
         if folded is None:
