@@ -3,7 +3,6 @@ byte for byte what a run without those files writes."""
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +32,7 @@ def _new_process() -> None:
         memo.clear()
     po_write._QUOTED.clear()
     workcache._LOADED.clear()
+    workcache._WHOLE.clear()
 
 
 @pytest.fixture
@@ -98,10 +98,12 @@ def test_changed_code_drops_what_was_cut(proj: Path) -> None:
     _segment()
     path = proj / ".tm" / "split.bin"
     head, _, body = path.read_bytes().partition(b"\n")
-    spans = marshal.loads(body)
+    chunks, whole = workcache._read_chunks(body)
+    assert whole and len(chunks) == 1
+    spans = chunks[0]
     unit = next(k for k in spans if k[0].startswith("Second paragraph"))
     spans[unit] = [(0, len(unit[0]))]  # one sentence where the rules find two
-    path.write_bytes(head + b"\n" + marshal.dumps(spans))
+    path.write_bytes(head + b"\n" + workcache._chunk(spans))
     (proj / ".tm" / "uptodate.bin").unlink()
 
     def msgids() -> list[str]:
@@ -113,7 +115,7 @@ def test_changed_code_drops_what_was_cut(proj: Path) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(advice_cache, "_STAMP", ["another tm"])
         assert 'msgid "It has two sentences."' in msgids()
-    path.write_bytes(head + b"\n" + marshal.dumps(spans))
+    path.write_bytes(head + b"\n" + workcache._chunk(spans))
     (proj / ".tm" / "uptodate.bin").unlink()
     assert 'msgid "Second paragraph, short. It has two sentences."' in msgids()
 
@@ -129,3 +131,30 @@ def test_damaged_files_are_ignored(proj: Path) -> None:
     (proj / ".tm" / "uptodate.bin").unlink()
     _new_process()
     assert _segment() == first
+
+
+def test_rerun_appends_only_what_it_adds(proj: Path) -> None:
+    """A re-run that cut and wrapped one new paragraph appends those entries to the files
+    it read (not a rewrite of every entry); a damaged last chunk costs only its entries,
+    and the files written are the same as without any of it."""
+    _segment()
+    layout = proj / ".tm" / "layout.bin"
+    before = layout.read_bytes()
+    _new_process()
+    src = proj / "sources" / "doc.md"
+    src.write_text(DOC.replace("led by Trotsky", "led by Leon Trotsky"), encoding="utf-8")
+    cached = _segment()
+    after = layout.read_bytes()
+    assert after.startswith(before) and len(after) > len(before)
+    chunks, whole = workcache._read_chunks(after.partition(b"\n")[2])
+    assert whole and len(chunks) == 2
+    assert any("Leon Trotsky" in k[0] for k in chunks[1])
+    assert not any("Leon Trotsky" in k[0] for k in chunks[0])
+    assert len(chunks[1]) < len(chunks[0])
+    layout.write_bytes(after[:-3])  # a run killed while appending
+    (proj / ".tm" / "uptodate.bin").unlink()
+    _new_process()
+    assert _segment() == cached
+    chunks, whole = workcache._read_chunks(layout.read_bytes().partition(b"\n")[2])
+    assert whole and len(chunks) == 1  # written anew, with every entry
+    assert any("Leon Trotsky" in k[0] for k in chunks[0])

@@ -24,7 +24,7 @@ from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.formats import markdown_runs
 
-SCHEMA = b"tm-work-1"
+SCHEMA = b"tm-work-2"
 MAX_KEPT = 250_000
 """Entries kept from earlier runs besides this run's (a bound on each file's size)."""
 
@@ -54,6 +54,37 @@ def _key() -> bytes:
     return SCHEMA + b" " + h.hexdigest().encode() + b"\n"
 
 
+def _chunk(entries: dict[Any, Any]) -> bytes:
+    """Entries as one chunk of a file: length, digest, marshalled dict."""
+    data = marshal.dumps(entries)
+    return len(data).to_bytes(8, "little") + hashlib.blake2b(data, digest_size=16).digest() + data
+
+
+def _read_chunks(data: bytes) -> tuple[list[dict[Any, Any]], bool]:
+    """The chunks of a file (after its key line), up to the first damaged one; whether
+    all were whole."""
+    out: list[dict[Any, Any]] = []
+    at = 0
+    while at < len(data):
+        size = int.from_bytes(data[at:at + 8], "little")
+        digest, body = data[at + 8:at + 24], data[at + 24:at + 24 + size]
+        if len(body) != size or hashlib.blake2b(body, digest_size=16).digest() != digest:
+            return out, False
+        try:
+            entries = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
+            return out, False
+        if not isinstance(entries, dict):
+            return out, False
+        out.append(entries)
+        at += 24 + size
+    return out, True
+
+
+_WHOLE: set[Path] = set()
+"""Files read whole under this tm's key: a run appends what it adds to them."""
+
+
 def load(config: Config) -> None:
     """Make what earlier runs cut and wrapped available to tm.segment and tm.wrap (once a
     process and project)."""
@@ -63,30 +94,55 @@ def load(config: Config) -> None:
     _LOADED.add(folder)
     key = _key()
     for name, (_used, earlier) in _memos().items():
+        _WHOLE.discard(folder / name)
         try:
             with open(folder / name, "rb") as f:
                 if f.readline() != key:
                     continue
-                data = marshal.loads(f.read())
-        except (OSError, ValueError, EOFError, TypeError):
+                data = f.read()
+        except OSError:
             continue
-        if isinstance(data, dict):
-            earlier.update(data)
+        chunks, whole = _read_chunks(data)
+        for entries in chunks:
+            earlier.update(entries)
+        if whole:
+            _WHOLE.add(folder / name)
+
+
+def _append(path: Path, key: bytes, chunk: bytes) -> bool:
+    """Add a chunk at the end of a file written under `key`; False if it is not one."""
+    try:
+        with open(path, "r+b") as f:
+            if f.readline() != key:
+                return False
+            f.seek(0, os.SEEK_END)
+            f.write(chunk)
+        return True
+    except OSError:
+        return False
 
 
 def save(config: Config) -> None:
     """Keep what this run used, and what earlier runs left while not too much (this
-    process's memos then hold both)."""
+    process's memos then hold both): what this run added is appended to the file it
+    read, the file is written anew when it was not read or holds too much."""
     folder = config.root / CACHE_DIR
     key = b""
     for name, (used, earlier) in _memos().items():
-        if not used or used.keys() == earlier.keys():
+        path = folder / name
+        new = {k: v for k, v in used.items() if k not in earlier}
+        if not new:
+            continue
+        key = key or _key()
+        if (path in _WHOLE and len(earlier) + len(new) <= MAX_KEPT
+                and _append(path, key, _chunk(new))):
+            earlier.update(new)
             continue
         if len(earlier) > MAX_KEPT:
             earlier.clear()
         earlier.update(used)  # in place: no third copy of the text at the peak
-        key = key or _key()
         try:
-            atomic_write_bytes(folder / name, key + marshal.dumps(earlier))
+            atomic_write_bytes(folder / name, key + _chunk(earlier))
+            _WHOLE.add(path)
         except (OSError, ValueError):
             pass
