@@ -12,7 +12,7 @@ words of a text are the words of its chunks, in order, at the same offsets.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -36,12 +36,20 @@ END = ""
 """Trie key of a node's list of patterns ending there (no word key is empty)."""
 MAX_WORDS = 300_000
 """The per-word and per-chunk memos are emptied when they grow past this."""
+MAX_STEPS = 1024
+"""A paused walk remembers its steps into this many next chunks at most."""
+MAX_ISLANDS = 100_000
+"""Islands remembered at most (then forgotten all at once)."""
 
 _NUMBER_AFTER = re.compile(r"\.?\s*(?:[RРAА]-)?\d")
 _QUOTE_BEFORE = re.compile(r"[«\"„“][*_]{0,3}$")
 _SPLIT = re.compile(f"({TOKEN.pattern})")
 _NONE: Keys = frozenset()
 _NUMBER: Stop = (-1, "", 0, 0, 0, [], _NONE)
+Island = tuple[int, tuple[tuple[int, bool], ...]]
+"""Matches that walks going on past a chunk tie together: how many chunks after the
+first the last chunk with a match in it is, and the outermost matches' (entry,
+ambiguous) in order."""
 """A walk whose finding depends on a number after its chunk: it is walked in full."""
 
 
@@ -60,11 +68,12 @@ class Pause:
 
 @dataclass(slots=True)
 class Step:
-    """What reading one more chunk does to a paused walk: the patterns ending in it (end
-    offset in the chunk, their payloads; a text checks their conditions) and the walk
-    paused at its end, if it may go on."""
+    """What reading one more chunk does to a paused walk: the patterns ending in it (a
+    text checks their conditions) and the walk paused at its end, if it may go on."""
 
-    ends: tuple[tuple[int, list[Payload]], ...]
+    ends: tuple[tuple[int, tuple[tuple[int, bool], ...], tuple[Payload, ...]], ...]
+    """Where a pattern ends (offset in the chunk), the (entry, ambiguous) of those
+    ending there with no condition, and the payloads of those with one."""
     then: Pause | None
 
 
@@ -84,6 +93,10 @@ class Chunk:
     """Every key that may follow one of those."""
     numbered: tuple[int, ...] = ()
     """The words whose matches need a number after the chunk: walked in every text."""
+    reach: int = 0
+    """Where the last of `local` ends (0: none)."""
+    walks: bool = False
+    """Whether it has paused or numbered walks (else `kept` is all it adds to a text)."""
     head: Keys | None = None
     """The keys of its first word, when that word begins the chunk and has no citation
     key (a walk paused before it goes on only if one of them may follow); else None."""
@@ -129,6 +142,10 @@ class Scanner:
     dot_keys: dict[str, Keys] = field(default_factory=dict)
     gap_ok: dict[str, bool] = field(default_factory=dict)
     node_kids: dict[int, Keys] = field(default_factory=dict)
+    islands: dict[str, Any] = field(default_factory=dict)
+    """Islands by their chunks: nested dicts keyed by the next chunk (None: the text's
+    end), down to the Island."""
+    island_count: int = 0
 
     def forget(self) -> None:
         """Empty the memos of words and chunks at once (a chunk's words must all have
@@ -140,6 +157,8 @@ class Scanner:
         self.roots.clear()
         self.dot_keys.clear()
         self.gap_ok.clear()
+        self.islands.clear()
+        self.island_count = 0
 
 
 def _learn(chunk: str, sc: Scanner) -> Chunk:
@@ -174,6 +193,8 @@ def _learn(chunk: str, sc: Scanner) -> Chunk:
     info.local, info.paused, info.numbered = tuple(local), tuple(paused), tuple(numbered)
     info.kept = tuple((n, a) for _s, _e, n, a in outermost(local))
     info.kids = frozenset().union(*(p.kids for p, _s, _b in paused))
+    info.reach = max((f[1] for f in local), default=0)
+    info.walks = bool(paused or numbered)
     if not (local or paused or numbered):
         sc.cold.add(chunk)
     return info
@@ -189,7 +210,7 @@ def _keys(w: str, end: int, text: str, sc: Scanner) -> Keys | None:
     return sc.keys_of[w]
 
 
-def _ends(payloads: list[Payload], text: str, word: str, start: int, end: int,
+def _ends(payloads: Sequence[Payload], text: str, word: str, start: int, end: int,
           before: int, found: list[Found]) -> bool:
     """The patterns ending at `end` (starting with `word` at `start`, the gap before it
     starting at `before`) whose conditions the text meets; False when a number must
@@ -297,7 +318,7 @@ def _step(p: Pause, chunk: str, sc: Scanner) -> Step:
     """Read `chunk` on from where `p` paused (the chunk is known)."""
     toks = sc.chunks[chunk].toks
     nodes, kids, gap, last = p.nodes, p.kids, p.suffix + " ", 0
-    ends: list[tuple[int, list[Payload]]] = []
+    ends: list[tuple[int, tuple[tuple[int, bool], ...], tuple[Payload, ...]]] = []
     for w, s, e in toks:
         gap += chunk[last:s]
         nxt = _keys(w, e, chunk, sc)  # a full stop after the chunk's end: none
@@ -312,7 +333,10 @@ def _step(p: Pause, chunk: str, sc: Scanner) -> Step:
                 if child is not None:
                     seen[id(child)] = child
         nodes = list(seen.values())
-        ends += [(e, node[END]) for node in nodes if END in node]
+        for node in nodes:
+            if END in node:
+                ends.append((e, tuple((p[0], p[4]) for p in node[END] if not any(p[1:4])),
+                             tuple(p for p in node[END] if any(p[1:4]))))
         kids = _kids(nodes, sc)
         if not kids:
             return Step(tuple(ends), None)
@@ -324,23 +348,35 @@ def _step(p: Pause, chunk: str, sc: Scanner) -> Step:
 
 
 def _follow(text: str, parts: list[str], acc: list[int], k: int, p: Pause, start: int,
-            before: int, sc: Scanner, found: list[Found]) -> None:
+            before: int, sc: Scanner, found: list[Found]) -> tuple[int, int, bool]:
     """A walk paused at the end of chunk `k` (first word at `start`), read on chunk by
-    chunk, each step remembered per paused walk and next chunk."""
-    last = len(parts) - 1
+    chunk, each step remembered per paused walk and next chunk (up to MAX_STEPS).
+    Returns where the last pattern it found ends (0: none), the last chunk it read
+    (len(parts): it met the text's end) and whether a condition was checked in `text`."""
+    last, reach, checked = len(parts) - 1, 0, False
     while k < last:
         k += 1
         chunk = parts[k]
         step = p.after.get(chunk)
         if step is None:
+            if len(p.after) >= MAX_STEPS:
+                p.after.clear()
             step = p.after[chunk] = _step(p, chunk, sc)
         if step.ends:
             base = acc[k] - len(chunk) + k
-            for e, payloads in step.ends:
-                _ends(payloads, text, p.word, start, base + e, before, found)
+            for e, plain, payloads in step.ends:
+                end, had = base + e, len(found)
+                if plain:
+                    found += [(start, end, n, a) for n, a in plain]
+                if payloads:
+                    _ends(payloads, text, p.word, start, end, before, found)
+                    checked = True
+                if len(found) > had:
+                    reach = end  # the walk's ends only grow
         if step.then is None:
-            return
+            return reach, k, checked
         p = step.then
+    return reach, len(parts), checked
 
 
 def _hot(text: str, sc: Scanner) -> tuple[list[str], list[int]]:
@@ -360,25 +396,36 @@ def _hot(text: str, sc: Scanner) -> tuple[list[str], list[int]]:
 
 
 def _chunk_found(text: str, parts: list[str], acc: list[int], k: int, sc: Scanner,
-                 found: list[Found]) -> int:
+                 found: list[Found]) -> tuple[int, int, bool]:
     """Add the matches that start in chunk `k`: those it holds alone, the walks that go
     on past it (when the next chunk's first word may follow) and those that need a
-    number after it. Returns where the last of them ends (0: none)."""
+    number after it. Returns where the last of them ends (0: none), the last chunk read
+    (len(parts): the text's end was met) and whether `text` beyond the chunks was read."""
     chunks = sc.chunks
     c = chunks[parts[k]]
     base = acc[k] - len(parts[k]) + k
-    first = len(found)
+    reach, read, checked = 0, k, False
     if c.local:
         found += [(base + s, base + e, n, a) for s, e, n, a in c.local]
-    if c.paused and k + 1 < len(parts):
-        head = chunks[parts[k + 1]].head
-        if head is None or not c.kids.isdisjoint(head):
-            for p, s, b in c.paused:
-                if head is None or not p.kids.isdisjoint(head):
-                    _follow(text, parts, acc, k, p, base + s, base + b, sc, found)
-    for t in c.numbered:
-        _walk(text, parts, acc, k, t, sc, found)
-    return max((f[1] for f in found[first:]), default=0)
+        reach = base + c.reach
+    if c.paused:
+        if k + 1 < len(parts):
+            head, read = chunks[parts[k + 1]].head, k + 1
+            if head is None or not c.kids.isdisjoint(head):
+                for p, s, b in c.paused:
+                    if head is None or not p.kids.isdisjoint(head):
+                        r, rd, ch = _follow(text, parts, acc, k, p, base + s, base + b, sc,
+                                            found)
+                        reach, read, checked = max(reach, r), max(read, rd), checked or ch
+        else:
+            read = len(parts)
+    if c.numbered:
+        first = len(found)
+        for t in c.numbered:
+            _walk(text, parts, acc, k, t, sc, found)
+        reach = max(reach, max((f[1] for f in found[first:]), default=0))
+        checked = True
+    return reach, read, checked
 
 
 def _found(text: str, parts: list[str], hot: list[int], sc: Scanner) -> list[Found]:
@@ -388,6 +435,29 @@ def _found(text: str, parts: list[str], hot: list[int], sc: Scanner) -> list[Fou
     for k in hot:
         _chunk_found(text, parts, acc, k, sc, found)
     return found
+
+
+def _recalled(parts: list[str], k: int, sc: Scanner) -> Island | None:
+    """The island starting at chunk `k`, if one with the same chunks was met before."""
+    node: Any = sc.islands.get(parts[k])
+    while type(node) is dict:
+        k += 1
+        node = node.get(parts[k] if k < len(parts) else None)
+    return node  # type: ignore[no-any-return]
+
+
+def _remember(parts: list[str], k: int, read: int, island: Island, sc: Scanner) -> None:
+    """Keep an island found from chunks k..read (None after the text's last chunk)."""
+    if sc.island_count >= MAX_ISLANDS:
+        sc.islands.clear()
+        sc.island_count = 0
+    node = sc.islands.setdefault(parts[k], {})
+    for j in range(k + 1, read):
+        node = node.setdefault(parts[j], {})
+        if type(node) is not dict:
+            return  # cannot happen: how far an island reads depends on its chunks alone
+    node[parts[read] if read < len(parts) else None] = island
+    sc.island_count += 1
 
 
 def scan(text: str, sc: Scanner) -> list[Found]:
@@ -418,7 +488,8 @@ def entries(text: str, sc: Scanner) -> list[tuple[int, bool]]:
     """(entry, ambiguous) of the outermost matches in `text`, in order. Matches in two
     chunks never overlap, so these are the chunks' own outermost matches one after
     another, except where a walk goes on past its chunk (or needs a number after it):
-    there the matches of the chunks it reaches are found and sorted out together."""
+    there the matches of the chunks it reaches (an island) are found and sorted out
+    together, and remembered by those chunks unless the text around them was read."""
     parts, hot = _hot(text, sc)
     out: list[tuple[int, bool]] = []
     chunks = sc.chunks
@@ -429,16 +500,29 @@ def entries(text: str, sc: Scanner) -> list[tuple[int, bool]]:
         k = hot[i]
         c = chunks[parts[k]]
         i += 1
-        if c.numbered or c.paused and k < last and (
+        if not c.walks:
+            out += c.kept
+        elif c.numbered or k < last and (
                 (head := chunks[parts[k + 1]].head) is None or not c.kids.isdisjoint(head)):
-            if acc is None:
-                acc = list(accumulate(map(len, parts)))
-            found: list[Found] = []
-            reach = _chunk_found(text, parts, acc, k, sc, found)
-            while i < len(hot) and acc[hot[i]] - len(parts[hot[i]]) + hot[i] < reach:
-                reach = max(reach, _chunk_found(text, parts, acc, hot[i], sc, found))
-                i += 1
-            out += [(n, a) for _s, _e, n, a in outermost(found)]
+            island = None if c.numbered else _recalled(parts, k, sc)
+            if island is None:
+                if acc is None:
+                    acc = list(accumulate(map(len, parts)))
+                found: list[Found] = []
+                reach, read, checked = _chunk_found(text, parts, acc, k, sc, found)
+                span = 0
+                while i < len(hot) and acc[hot[i]] - len(parts[hot[i]]) + hot[i] < reach:
+                    span = hot[i] - k
+                    r, rd, ch = _chunk_found(text, parts, acc, hot[i], sc, found)
+                    reach, read, checked = max(reach, r), max(read, rd), checked or ch
+                    i += 1
+                island = span, tuple((n, a) for _s, _e, n, a in outermost(found))
+                if not checked:
+                    _remember(parts, k, read, island, sc)
+            else:
+                while i < len(hot) and hot[i] <= k + island[0]:
+                    i += 1
+            out += island[1]
         else:
             out += c.kept
     return out
