@@ -42,6 +42,13 @@ FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "in", "on", "for", "t
 """English words that keep their case in titles (`The New Course`, `the New Course`)."""
 
 
+def _unpossessive(word: str) -> str:
+    """`word` without a final 's or ’s (as `_POSSESSIVE.sub("", word)`, quicker)."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return _POSSESSIVE.sub("", word) if word.endswith("\n") else word
+
+
 def unquoted(form: str) -> str:
     """A term's form without its quotation marks (`«Правда»` is looked for as `Правда`)."""
     return _QUOTES.sub("", form).strip()
@@ -66,7 +73,7 @@ def english_lemma(word: str) -> str:
     >>> [english_lemma(w) for w in ("These", "theses", "Marks", "Trotsky's", "parties")]
     ['these', 'thesis', 'mark', 'trotsky', 'party']
     """
-    low = _POSSESSIVE.sub("", word.lower()).rstrip("'’ʹ")
+    low = _unpossessive(word.lower()).rstrip("'’ʹ")
     if low in _IRREGULAR:
         return _IRREGULAR[low]
     if len(low) > 4 and low.endswith("ies"):
@@ -81,7 +88,7 @@ def english_lemma(word: str) -> str:
 def roman_key(word: str, skeletons: frozenset[str] | None = None) -> str | None:
     """Romanization key of a word, or None when it cannot be a romanized Russian word
     (or, given the `skeletons` of the keys wanted, when its key is none of them)."""
-    word = _POSSESSIVE.sub("", word)
+    word = _unpossessive(word)
     if "x" in word.lower():
         return None
     if skeletons is not None and word.isascii() and skeleton(word) not in skeletons:
@@ -106,7 +113,7 @@ def skeleton(text: str) -> str:
 
 def is_literal(word: str) -> bool:
     """An abbreviation matched as written: all capitals (`OGPU`, `ЦКК`, `VKP(b)`)."""
-    return (len(word) >= 2 and word.isupper()) or bool(_PARTY.fullmatch(word))
+    return (len(word) >= 2 and word.isupper()) or ("(" in word and bool(_PARTY.fullmatch(word)))
 
 
 @lru_cache(maxsize=200_000)
@@ -117,13 +124,13 @@ def latin_keys(token: str, english: bool) -> frozenset[str]:
 
 def _latin_keys(token: str, english: bool, skeletons: frozenset[str] | None
                 ) -> frozenset[str]:
-    word = _POSSESSIVE.sub("", token).rstrip("'’ʹ")
+    word = _unpossessive(token).rstrip("'’ʹ")
     keys = set()
     literal = is_literal(word)
     if literal:
         keys.add("=" + word)
-    lemma = english_lemma(word) if english and not literal and not CYR.search(word) \
-        else word.lower()
+    lemma = english_lemma(word) if english and not literal and (
+        word.isascii() or not CYR.search(word)) else word.lower()
     upper = word[:1].isupper()
     keys.add("w:" + lemma)
     if upper:

@@ -176,6 +176,9 @@ def _learn(chunk: str, sc: Scanner) -> Chunk:
     info = sc.chunks[chunk] = Chunk(toks)
     if toks and toks[0][1] == 0 and toks[0][0] not in sc.dotted:
         info.head = keys_of[toks[0][0]] or _NONE
+    if starters.isdisjoint([w for w, _s, _e in toks]):
+        sc.cold.add(chunk)  # the usual chunk: no word in it starts a term
+        return info
     local: list[Found] = []
     paused: list[tuple[Pause, int, int]] = []
     numbered: list[int] = []
