@@ -20,20 +20,21 @@ Forms = tuple[tuple[tuple["Acceptor", ...], ...], tuple[tuple["Probe", ...], ...
               "re.Pattern[str] | None"]
 """A term's accepted target forms, their probes, and the pattern of the forms as written."""
 
-_FOUND: dict[tuple[int, str, str, str], tuple[Term, ...]] = {}
+_FOUND: dict[tuple[int, str, str, str], tuple[Termbase, tuple[Term, ...]]] = {}
 
 
 def found_terms(termbase: Termbase, text: str, source_lang: str, target_lang: str
                 ) -> tuple[Term, ...]:
     """Termbase.find, memoized: catalogs of one document repeat their msgids per language,
-    and a pre-filled segment's term hints can reuse what its gate found."""
+    and a pre-filled segment's term hints can reuse what its gate found. Each entry holds
+    its termbase, so no other termbase can take over its id while the entry lives."""
     key = (id(termbase), text, source_lang, target_lang)
     hit = _FOUND.get(key)
-    if hit is None:
+    if hit is None or hit[0] is not termbase:
         if len(_FOUND) > 50_000:
             _FOUND.clear()
-        hit = _FOUND[key] = tuple(termbase.find(text, source_lang, target_lang))
-    return hit
+        hit = _FOUND[key] = (termbase, tuple(termbase.find(text, source_lang, target_lang)))
+    return hit[1]
 
 
 _LANGS: dict[tuple[int, str], bool] = {}

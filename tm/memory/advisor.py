@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tm.checks.termcheck import found_terms
 from tm.memory.gate import gate
 from tm.memory.index import MemoryIndex
 from tm.memory.match import CitationAdapter, best_matches, rank_key
@@ -168,8 +169,8 @@ class MemoryAdvisor:
                     converted = c.to(target_lang)
                     if converted and f"citation: {converted}" not in s.comments:
                         s.comments.append(f"citation: {converted}")
-            if termbase is not None and h.hint_lines:
-                terms = termbase.find(text, source_lang, target_lang)
+            if termbase is not None and h.hint_lines:  # memoized: the gate's scan reused
+                terms = list(found_terms(termbase, text, source_lang, target_lang))
                 if terms:
                     s.comments.extend(h.hint_lines(terms))
             out[text] = s
