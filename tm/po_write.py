@@ -50,28 +50,34 @@ def _comments(mark: str, lines: list[str]) -> str:
 
 
 QUOTED_MAX = 200_000
-"""Strings whose quoted lines are kept in this process (a template and its catalogs
-share their msgids: each is wrapped once)."""
-_QUOTED: dict[tuple[str, str, int], dict[str, str]] = {}
+QUOTED: dict[tuple[str, str, str, int], str] = {}
+"""Strings written on several lines in this process, by (value, keyword, prefix,
+width): a template and its catalogs share their msgids (each is wrapped once), and
+tm.workcache keeps them for the next run."""
+EARLIER_QUOTED: dict[tuple[str, str, str, int], str] = {}
+"""What earlier runs wrote on several lines (tm.workcache loads them; its key holds this
+code)."""
 
 
 def _quoted(keyword: str, value: str, prefix: str, width: int) -> str:
-    """`keyword "value"` as msgcat writes it, its lines joined by \n (see `_quote_into`)."""
+    """`keyword "value"` as msgcat writes it, its lines joined by \\n (see `_quote_into`)."""
     if len(value) < 40 and "\n" not in value:  # short: faster written than looked up
         esc = _escape(value)
         if width <= 0 or text_columns(esc) <= width - len(prefix) - len(keyword) - 3:
             return f'{prefix}{keyword} "{esc}"'
-    memo = _QUOTED.get((keyword, prefix, width))
-    if memo is None:
-        memo = _QUOTED[(keyword, prefix, width)] = {}
-    text = memo.get(value)
+    key = (value, keyword, prefix, width)
+    text = QUOTED.get(key)
     if text is None:
-        lines: list[str] = []
-        _quote_lines(lines, keyword, value, prefix, width)
-        text = "\n".join(lines)
-        if len(memo) >= QUOTED_MAX:
-            memo.clear()
-        memo[value] = text
+        text = EARLIER_QUOTED.get(key)
+        if text is None:
+            lines: list[str] = []
+            _quote_lines(lines, keyword, value, prefix, width)
+            if len(lines) == 1:
+                return lines[0]  # on one line: as fast written again
+            text = "\n".join(lines)
+        if len(QUOTED) >= QUOTED_MAX:
+            QUOTED.clear()
+        QUOTED[key] = text
     return text
 
 

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tm import segment, wrap
+from tm import po_write, segment
 from tm.advice_cache import CACHE_DIR, code_stamp
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
@@ -31,7 +31,7 @@ MAX_KEPT = 250_000
 
 def _memos() -> dict[str, tuple[dict[Any, Any], dict[Any, Any]]]:
     """File name -> (what this process used, what earlier runs left)."""
-    return {"layout.bin": (wrap.LAYOUTS, wrap.EARLIER),
+    return {"quoted.bin": (po_write.QUOTED, po_write.EARLIER_QUOTED),
             "split.bin": (segment.SPLITS, segment.EARLIER_SPLITS),
             "runs.bin": (markdown_runs.RUNS, markdown_runs.EARLIER_RUNS)}
 
@@ -86,7 +86,7 @@ _WHOLE: set[Path] = set()
 
 
 def load(config: Config) -> None:
-    """Make what earlier runs cut and wrapped available to tm.segment and tm.wrap (once a
+    """Make what earlier runs cut and wrapped available to tm.segment and tm.po_write (once a
     process and project)."""
     folder = config.root / CACHE_DIR
     if folder in _LOADED:

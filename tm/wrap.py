@@ -109,11 +109,9 @@ def _char_offsets(esc: str, starts: list[int]) -> list[int]:
 
 
 LAYOUTS: dict[tuple[str, int, int], tuple[int, ...]] = {}
-"""Where lines were cut in this process, by (text, first room, room): a template and its
-catalogs share their msgids, and tm.workcache keeps the cuts for the next run (offsets,
-not lines: a copy of every catalog's text would double tm's memory)."""
-EARLIER: dict[tuple[str, int, int], tuple[int, ...]] = {}
-"""Cuts an earlier run made (tm.workcache loads them; its key holds this code)."""
+"""Where lines were cut in this process, by (text, first room, room) (offsets, not
+lines; tm.po_write keeps the lines of whole strings, and tm.workcache those for the
+next run)."""
 MAX_LAYOUTS = 400_000
 
 
@@ -123,9 +121,7 @@ def layout(esc: str, first_room: int, room: int) -> list[str]:
     key = (esc, first_room, room)
     cuts = LAYOUTS.get(key)
     if cuts is None:
-        cuts = EARLIER.get(key)
-        if cuts is None:
-            cuts = _cuts(esc, first_room, room)
+        cuts = _cuts(esc, first_room, room)
         if len(LAYOUTS) >= MAX_LAYOUTS:
             LAYOUTS.clear()
         LAYOUTS[key] = cuts
