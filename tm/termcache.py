@@ -4,13 +4,16 @@ The cache holds the parsed entries and every trie built so far, under a key made
 tm's version, this format's number and the content hash of every termbase file (with
 its origin name). A different key, an unreadable or corrupt file: the termbase is
 read again and the cache rewritten; writing is best effort (atomic rename, errors
-ignored), so a read-only project still works.
+ignored), so a read-only project still works. A copy is kept in the user's cache
+folder too, so that a fresh project with the same termbase files (the built-in one)
+starts warm.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -84,8 +87,13 @@ def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None, build: Bu
         return hit
     tb = _read_pickle(cache, key, build)
     if tb is None:
-        tb = build(*_entries(files), {})
-        store_cached(cache, key, tb)
+        shared = user_cache(key)
+        tb = _read_pickle(shared, key, build) if shared is not None else None
+        if tb is not None and shared is not None:
+            _copy(shared, cache)  # the project is warm from now on
+        else:
+            tb = build(*_entries(files), {})
+            store_cached(cache, key, tb)
     tb.cache_path, tb.cache_key = cache, key
     _LOADED[(str(cache), key)] = tb
     _load_lemmas(cache.parent / "lemmas.pickle")
@@ -107,8 +115,56 @@ def _read_pickle(cache: Path, key: str, build: Build) -> Termbase | None:
 
 
 def store_cached(cache: Path, key: str, tb: Termbase) -> None:
-    """Write the cache atomically; a failure only costs the next run its speed."""
-    _write(cache, {"key": key, "entries": tb.entries, "origins": tb.origins, "tries": tb.tries})
+    """Write the cache atomically, in the project and for the user (`user_cache`); a
+    failure only costs the next run its speed."""
+    data = {"key": key, "entries": tb.entries, "origins": tb.origins, "tries": tb.tries}
+    _write(cache, data)
+    shared = user_cache(key)
+    if shared is not None:
+        _write(shared, data)
+        _prune(shared.parent)
+
+
+USER_CACHE = "TM_USER_CACHE"
+"""The folder of the user's cache (default `$XDG_CACHE_HOME/tm`, else `~/.cache/tm`);
+empty or `0`: none."""
+KEEP = 4
+"""Termbases kept in the user's cache (the most recently written)."""
+
+
+def user_cache(key: str) -> Path | None:
+    """Where the termbase of `key` is kept for all of a user's projects: the built-in
+    termbase is the same in each, so a fresh project need not parse it again. The key
+    (content hashes and tm's code) names the file, and the file holds it too."""
+    folder = os.environ.get(USER_CACHE)
+    if folder is not None and folder in ("", "0"):
+        return None
+    if folder is None:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        try:
+            folder = str(Path(xdg) / "tm" if xdg else Path.home() / ".cache" / "tm")
+        except RuntimeError:  # no home folder
+            return None
+    return Path(folder) / f"terms-{key[:32]}.pickle"
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP termbases written last."""
+    try:
+        caches = sorted(folder.glob("terms-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in caches[:-KEEP]:
+            old.unlink()
+    except OSError:
+        pass
+
+
+def _copy(source: Path, dest: Path) -> None:
+    from tm.atomic import atomic_copy
+
+    try:
+        atomic_copy(source, dest)
+    except OSError:
+        pass
 
 
 _LEMMA_FILES: set[Path] = set()
