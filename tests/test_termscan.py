@@ -119,7 +119,8 @@ def test_the_same_islands_in_other_texts_and_emptied_memos(
     want = {x: reference(x, tb, "ru" if re.search("[а-я]", x) else "en") for x in texts}
     for n in range(6):
         if n == 3:
-            monkeypatch.setattr(termscan, "MAX_WORDS", 12)
+            monkeypatch.setattr(termscan, "MAX_WORDS", 40)
+            monkeypatch.setattr(termscan, "MAX_CHUNKS", 12)
             monkeypatch.setattr(termscan, "MAX_ISLANDS", 3)
             monkeypatch.setattr(termscan, "MAX_STEPS", 1)
         for x in texts:

@@ -233,7 +233,7 @@ class Termbase:
             sure: dict[int, bool] = {}  # entries in order of first appearance
             for n, amb in got:
                 sure[n] = sure.get(n, False) or not amb
-            if len(self._found) > 100_000:
+            if len(self._found) > 20_000:
                 self._found.clear()
             terms = self._found[key] = [
                 term for n, s in sure.items()

@@ -35,10 +35,12 @@ trie nodes reached and the keys that may follow (offsets in the chunk)."""
 END = ""
 """Trie key of a node's list of patterns ending there (no word key is empty)."""
 MAX_WORDS = 300_000
-"""The per-word and per-chunk memos are emptied when they grow past this."""
+"""The per-word memos are emptied (with the per-chunk ones) when they grow past this."""
+MAX_CHUNKS = 100_000
+"""The per-chunk memos are emptied when they grow past this (about 45 MB)."""
 MAX_STEPS = 1024
 """A paused walk remembers its steps into this many next chunks at most."""
-MAX_ISLANDS = 100_000
+MAX_ISLANDS = 20_000
 """Islands remembered at most (then forgotten all at once)."""
 
 _NUMBER_AFTER = re.compile(r"\.?\s*(?:[RРAА]-)?\d")
@@ -147,13 +149,15 @@ class Scanner:
     end), down to the Island."""
     island_count: int = 0
 
-    def forget(self) -> None:
-        """Empty the memos of words and chunks at once (a chunk's words must all have
-        keys in `keys_of`)."""
-        self.keys_of.clear()
-        self.starters.clear()
+    def forget(self, words: bool = True) -> None:
+        """Empty the memos of chunks, and with `words` those of words (a chunk's words
+        must all have keys in `keys_of`)."""
         self.chunks = _empty_chunks()
         self.cold = {""}
+        if not words:
+            return
+        self.keys_of.clear()
+        self.starters.clear()
         self.roots.clear()
         self.dot_keys.clear()
         self.gap_ok.clear()
@@ -385,8 +389,8 @@ def _follow(text: str, parts: list[str], acc: list[int], k: int, p: Pause, start
 def _hot(text: str, sc: Scanner) -> tuple[list[str], list[int]]:
     """The text's chunks, and the indexes of those that hold a match or start a walk
     (every chunk met for the first time is learned)."""
-    if len(sc.keys_of) > MAX_WORDS or len(sc.chunks) > MAX_WORDS:
-        sc.forget()
+    if len(sc.keys_of) > MAX_WORDS or len(sc.chunks) > MAX_CHUNKS:
+        sc.forget(words=len(sc.keys_of) > MAX_WORDS)
     parts = text.split(" ")
     cold = sc.cold
     hot = [k for k, c in enumerate(parts) if c not in cold]
