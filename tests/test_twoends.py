@@ -127,3 +127,19 @@ def test_no_temporary_file_leaves_the_list_to_the_parent(tmp_path, monkeypatch) 
     rnd = worker.submit(10, list(range(10)))
     assert rnd.finish(None) == [MISSING] * 10  # at once: no answer is awaited
     worker.close()
+
+
+def test_what_the_worker_says_is_said_by_the_parent(capfd) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from tm.twoends import Worker
+
+    def setup():  # type: ignore[no-untyped-def]
+        print("tm: note: the index was damaged; rebuilt", file=sys.stderr)
+        return lambda payload: (lambda a, b: list(range(a, b)))
+
+    worker = Worker.start(setup)
+    assert worker is not None
+    assert worker.submit(10, None).finish(None) == list(range(10))
+    worker.close()
+    assert capfd.readouterr().err == "tm: note: the index was damaged; rebuilt\n"

@@ -10,6 +10,7 @@ reported missing, so the caller does it: the answer never depends on the child.
 
 from __future__ import annotations
 
+import io
 import marshal
 import mmap
 import os
@@ -255,6 +256,14 @@ class Worker:
             except ChildProcessError:
                 pass
         try:
+            while not kill:  # what the child said and nobody read yet
+                answer = _recv(self.from_child)
+                if answer is None:
+                    break
+                _say(answer)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        try:
             self.from_child.close()
         except OSError:
             pass
@@ -318,6 +327,7 @@ class Round:
         try:
             while True:  # answers to earlier rounds (empty ones) are skipped
                 answer = _recv(self.worker.from_child)
+                _say(answer)
                 if not isinstance(answer, tuple) or answer[0] == self.number:
                     got = answer[1] if isinstance(answer, tuple) else None
                     break
@@ -329,6 +339,14 @@ class Round:
                     if out[i] is MISSING:
                         out[i] = r
         return out
+
+
+def _say(answer: Any) -> None:
+    """Say on this process's stderr what the child said on its own (a Worker's answers
+    carry it: the index found damaged and rebuilt, say)."""
+    if isinstance(answer, tuple) and len(answer) > 2 and answer[2]:
+        sys.stderr.write(str(answer[2]))
+        sys.stderr.flush()
 
 
 def _silence() -> None:
@@ -363,7 +381,16 @@ def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
            teardown: Callable[[], None] | None) -> None:
     """The Worker's child: setup, then one answer per list until the pipe closes."""
     try:
-        _silence()  # the parent reports everything
+        _silence()
+        said = io.StringIO()  # what the child says on stderr (tm: note: ...) goes to the
+        sys.stderr = said  # parent with its answers, and the parent says it
+
+        def notes() -> str:
+            text = said.getvalue()
+            said.seek(0)
+            said.truncate()
+            return text
+
         serve: Serve | None
         try:
             serve = setup()
@@ -394,10 +421,16 @@ def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
                 except Exception:
                     pass  # what was done is sent; the parent does the rest
                 try:
-                    _send(wf, (number, done))
+                    _send(wf, (number, done, notes()))
                 except OSError:  # the parent stopped listening
                     break
-        if teardown is not None:
-            teardown()
+            if teardown is not None:
+                teardown()
+            text = notes()
+            if text:
+                try:
+                    _send(wf, (0, [], text))
+                except OSError:
+                    pass
     finally:
         os._exit(0)
