@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from tm import termcache, termscan
 from tm.config import Config
+from tm.termkeys import GAP, TOKEN
 from tm.terms import Termbase, load_termbase, outermost
-from tm.termscan import END, GAP, TOKEN, Found, Keys
+from tm.termwalk import END, Found, Keys
 
 _SPLIT = re.compile(f"({TOKEN.pattern})")
 _NUMBER_AFTER = re.compile(r"\.?\s*(?:[RРAА]-)?\d")

@@ -41,8 +41,9 @@ from tm.termkeys import (
     unquoted,
     word_keys,
 )
-from tm.termscan import END as _END
-from tm.termscan import Found, Payload, Scanner, entries, outermost, scan
+from tm.termscan import entries, outermost, scan
+from tm.termwalk import END as _END
+from tm.termwalk import Found, Payload, Scanner
 
 if TYPE_CHECKING:
     from tm.config import Config
