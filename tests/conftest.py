@@ -29,6 +29,10 @@ REQUIRE_TOOLS = "TM_REQUIRE_TOOLS"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "corpus: needs the books under TM_CORPORA (may skip even in CI)")
+    if "TM_USER_CACHE" not in os.environ:  # the tests never write into ~/.cache/tm
+        import tempfile
+
+        os.environ["TM_USER_CACHE"] = tempfile.mkdtemp(prefix="tm-test-user-cache-")
 
 
 def _required() -> bool:
