@@ -107,7 +107,9 @@ def test_worker_whose_setup_fails_answers_nothing() -> None:
 
     worker = Worker.start(setup)
     assert worker is not None
-    got = worker.submit(20, list(range(20))).finish(None)
+    rnd = worker.submit(20, list(range(20)))
+    assert not rnd.wait_ready(0, alone=0.5)  # returns: the child answered, it will not work
+    got = rnd.finish(None)
     assert got == [MISSING] * 20
     worker.close()
 

@@ -370,7 +370,7 @@ class Pending:
                     assert self.round is not None
                     # this process loads the advisor only if the worker has much left,
                     # and only once the worker's setup has built what it loads
-                    join = self.round.wait_ready(JOIN_MIN, JOIN_AFTER)
+                    join = self.round.wait_ready(0, JOIN_AFTER)
                     got = self.round.finish(mine if join else None)
                 lost = [i for i, r in enumerate(got) if r is MISSING]  # a child failed
                 if lost and self.round is not None:  # never load beside a worker that
@@ -398,12 +398,9 @@ PARALLEL_MIN = 3000
 and morphology with this one by fork, but reads the index through its own connection)."""
 CHUNK = 256
 """Msgids each process takes at a time from its end of the list (tm.twoends)."""
-JOIN_MIN = 6000
-"""Msgids still untaken from which this process loads the advisor (~0.4 s) to share
-them with the worker (~100 us each) instead of waiting for it."""
-JOIN_AFTER = 0.8
+JOIN_AFTER = 0.6
 """Seconds the worker would still need alone (at its pace so far) from which this
-process loads the advisor and shares the rest: loading takes 0.3-0.4 s, so sharing
+process loads the advisor and shares the rest: loading takes about 0.3 s, so sharing
 pays from about twice that."""
 
 

@@ -32,6 +32,8 @@ _BEGAN = _ROUND + _ONE.size
 _TIME = struct.Struct("d")
 """At _BEGAN: when (time.monotonic, the same clock in both processes) the Worker's
 child began the current list; 0 while it has not."""
+_ANSWERED = _BEGAN + _TIME.size
+"""The number of the last list the Worker's child has stopped working on."""
 
 
 def _get(buf: mmap.mmap) -> tuple[int, int]:
@@ -178,7 +180,7 @@ class Worker:
         child when it is closed after its setup (not when it is killed)."""
         if not hasattr(os, "fork"):
             return None
-        buf = mmap.mmap(-1, _BEGAN + _TIME.size)  # front, back, set up, list, began
+        buf = mmap.mmap(-1, _ANSWERED + _ONE.size)  # front, back, ready, list, began, done
         _SLOTS.pack_into(buf, 0, 0, 0)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -284,23 +286,29 @@ class Round:
         return bool(_ONE.unpack_from(self.worker.buf, _SLOTS.size)[0])
 
     def wait_ready(self, enough: int, alone: float = 0.0) -> bool:
-        """Wait while the child sets up and has at least `enough` items left to take;
-        whether it is set up with that much left (False: it ended, or too little is
-        left to be worth sharing). Once the child has worked on this list for a while,
-        its pace decides instead: enough is left when it would need more than `alone`
-        seconds to finish by itself."""
+        """Whether this process should share the list now: it waits while the child
+        sets up (nothing it builds may be loaded meanwhile) and, with `alone`, until the
+        child has finished a first chunk of this list, so that its pace is known; then
+        yes when the child would need more than `alone` seconds to finish by itself.
+        Without a pace (no `alone`), yes when at least `enough` items are left. No when
+        the child ended."""
         worker = self.worker
-        while not self.ready():
-            if self.remaining() < enough or worker.exited():
+        while True:
+            if worker.exited():
                 return False
+            left = self.remaining()
+            if self.ready():
+                if self.lost:  # the child never got the list: this process does it
+                    return True
+                if _ONE.unpack_from(worker.buf, _ANSWERED)[0] == self.number:
+                    return False  # it stopped (its work failed): its answer says how far
+                if not alone or left == 0:
+                    return left >= enough if not alone else False
+                began = _TIME.unpack_from(worker.buf, _BEGAN)[0]
+                finished = self.n - _get(worker.buf)[1] - self.chunk  # its last one may
+                if began > 0 and finished > 0:  # still be under way
+                    return bool(left * (time.monotonic() - began) / finished > alone)
             time.sleep(0.005)
-        left = self.remaining()
-        began = _TIME.unpack_from(worker.buf, _BEGAN)[0]
-        spent = time.monotonic() - began
-        done = self.n - _get(worker.buf)[1]
-        if alone > 0 and began > 0 and spent > 0.05 and done > 0:
-            return bool(left * spent / done > alone)
-        return left >= enough
 
     def remaining(self) -> int:
         """Items neither process has taken yet."""
@@ -420,6 +428,7 @@ def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
                             done.append((start, back, list(work(start, back))))
                 except Exception:
                     pass  # what was done is sent; the parent does the rest
+                _ONE.pack_into(buf, _ANSWERED, number)
                 try:
                     _send(wf, (number, done, notes()))
                 except OSError:  # the parent stopped listening
