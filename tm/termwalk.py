@@ -226,13 +226,7 @@ def _go_on(text: str, parts: list[str], acc: list[int], sc: Scanner, found: list
             return None
         if s - end > 6 or not _gap_ok(text[end:s], sc):
             return None
-        seen: dict[int, Trie] = {}
-        for node in nodes:
-            for key in nxt:
-                child = node.get(key)
-                if child is not None:
-                    seen[id(child)] = child
-        nodes, end = list(seen.values()), e
+        nodes, end = _children(nodes, nxt), e
         for node in nodes:
             if END in node and not ends_met(node[END], text, word, start, end, before,
                                          found) and alone:
@@ -240,6 +234,17 @@ def _go_on(text: str, parts: list[str], acc: list[int], sc: Scanner, found: list
         kids = _kids(nodes, sc)
         if not kids:
             return None
+
+
+def _children(nodes: list[Trie], keys: Keys) -> list[Trie]:
+    """The distinct nodes reached from `nodes` by one of `keys`."""
+    seen: dict[int, Trie] = {}
+    for node in nodes:
+        for key in keys:
+            child = node.get(key)
+            if child is not None:
+                seen[id(child)] = child
+    return list(seen.values())
 
 
 def _gap_ok(gap: str, sc: Scanner) -> bool:
@@ -274,13 +279,7 @@ def step_on(p: Pause, chunk: str, sc: Scanner) -> Step:
             return Step(tuple(ends), None)
         if not _gap_ok(gap, sc):
             return Step(tuple(ends), None)
-        seen: dict[int, Trie] = {}
-        for node in nodes:
-            for key in nxt:
-                child = node.get(key)
-                if child is not None:
-                    seen[id(child)] = child
-        nodes = list(seen.values())
+        nodes = _children(nodes, nxt)
         for node in nodes:
             if END in node:
                 ends.append((e, tuple((p[0], p[4]) for p in node[END] if not any(p[1:4])),
