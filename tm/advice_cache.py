@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.model import Suggestion
-from tm.twoends import MISSING, Round, TwoEnds, Work, Worker
+from tm.twoends import MISSING, Round, TwoEnds, Work, Worker, fill_missing
 
 CACHE_DIR = ".tm"
 SCHEMA = b"tm-advice-1"
@@ -101,10 +101,6 @@ def _write(path: Path, key: str, payload: dict[Any, Any]) -> None:
         pass
 
 
-def _nothing(kill: bool = False) -> None:
-    pass
-
-
 JOURNAL_MIN = 2000
 """Rows a journal may hold however small the cache is."""
 
@@ -168,7 +164,8 @@ class CachedAdvisor:
     def __init__(self, config: Config, make: Callable[[], Advisor],
                  reopen: Callable[[Advisor], None] | None = None) -> None:
         """`reopen(advisor)`, if given, makes a forked copy of the real advisor open its
-        own connections: then many misses are advised on two cores (`advise_in_two`)."""
+        own connections: then many misses are advised on two cores even where no worker was
+        prepared (`begin`, tm.twoends.TwoEnds)."""
         self.fingerprint = memory_fingerprint(config)
         self.folder = config.root / CACHE_DIR
         self._make = make
@@ -226,12 +223,7 @@ class CachedAdvisor:
         with its `kinds[kind](data)` meanwhile (same results: the same function)."""
         if self._worker is None or n < 2:
             return list(mine(0, n))
-        rnd = self._worker.submit(n, (kind, data), chunk)
-        got = rnd.finish(mine)
-        lost = [i for i, r in enumerate(got) if r is MISSING]
-        for i in lost:
-            got[i] = mine(i, i + 1)[0]
-        return got
+        return fill_missing(self._worker.submit(n, (kind, data), chunk).finish(mine), mine)
 
     def release(self, kill: bool = False) -> None:
         """End the worker `prepare` started, if any (at once with `kill`)."""
@@ -372,13 +364,9 @@ class Pending:
                     # and only once the worker's setup has built what it loads
                     join = self.round.wait_ready(0, JOIN_AFTER)
                     got = self.round.finish(mine if join else None)
-                lost = [i for i, r in enumerate(got) if r is MISSING]  # a child failed
-                if lost and self.round is not None:  # never load beside a worker that
-                    self.round.wait_ready(0)  # still builds what loading reads
-                for i, row in zip(lost, _rows(adv.inner, [work[i] for i in lost]),
-                                  strict=True):
-                    got[i] = row
-                self.store(work, got)
+                if self.round is not None and MISSING in got:  # a child failed: never
+                    self.round.wait_ready(0)  # load beside a worker still building
+                self.store(work, fill_missing(got, mine))
         self.work, self.ends, self.round = [], None, None
         for pair, texts in self.touched.items():
             adv.unsaved.setdefault(pair, []).extend(texts)
