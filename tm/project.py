@@ -123,7 +123,7 @@ def document_segments(config: Config, doc: str,
     """The source text of `doc` and its segments; with `share`, the units not cut
     before are cut on both cores first (the advisor's worker takes them from the back)."""
     from tm.formats import source_units  # a format's parser: only when a document is cut
-    from tm.segment import cut_texts, remember_cuts, segment_document, uncut
+    from tm.segment import remember_cuts, segment_document, uncut
     from tm.source import read_source
 
     path = config.source_path(doc)
@@ -134,13 +134,14 @@ def document_segments(config: Config, doc: str,
     if share is not None and mode == "sentence":
         texts = uncut(src, units, lang)
         if len(texts) >= SHARE_MIN:
-            remember_cuts(texts, share("cut", (texts, lang), len(texts),
-                                       lambda a, b: cut_texts(texts[a:b], lang)), lang)
+            data = (texts, lang)
+            remember_cuts(texts, share("cut", data, len(texts), _cut_work(data)), lang)
     return src, segment_document(src, units, lang, mode)
 
 
 def _cut_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
-    """In the advisor's worker: cut texts[a:b] (data: the texts and their language)."""
+    """Cut texts[a:b] (data: the texts and their language), in this process or in the
+    advisor's worker."""
     from tm.segment import cut_texts
 
     texts, lang = data

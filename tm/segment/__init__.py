@@ -114,7 +114,7 @@ def unit_segments(
         _whole if mode == "paragraph" else _cut)
     if len(unit.pieces) == 1:  # one line, the common case: unit offsets are source offsets
         first = unit.pieces[0].start
-        text = source[first : unit.pieces[0].end]
+        text = unit_text(source, unit)
         spans = split(text, language)
         if not spans:
             return []
@@ -130,7 +130,7 @@ def unit_segments(
                     block=block)
             for a, b in spans
         ]
-    text = "\n".join(source[p.start : p.end] for p in unit.pieces)
+    text = unit_text(source, unit)
     offsets = []  # unit-text offset where each piece begins
     pos = 0
     for p in unit.pieces:
