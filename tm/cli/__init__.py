@@ -23,7 +23,7 @@ from typing import Annotated, Any, cast
 import typer
 
 from tm.cli import align, check, memory, project, review, xliff
-from tm.cli.common import err, usage_error_line
+from tm.cli.common import err, leave, usage_error_line
 from tm.errors import escape_control
 
 app = typer.Typer(
@@ -64,7 +64,18 @@ def _options(
 
 def main() -> None:
     """The console script. A usage error (unknown command or option, missing argument)
-    is one `tm: error:` line and exit 2, like every other bad input."""
+    is one `tm: error:` line and exit 2, like every other bad input. Raises SystemExit
+    with the exit code (tests call it in the test process)."""
+    sys.exit(_run())
+
+
+def script() -> None:
+    """The installed `tm` command: `main`, ended without the interpreter's teardown."""
+    leave(_run())
+
+
+def _run() -> int:
+    """The command's exit code."""
     # click's exception classes, as typer has them (its own copy of click since 0.2x)
     usage_error = cast("type[Exception]", typer.BadParameter.__mro__[1])
     click_exception = cast("type[Exception]", typer.BadParameter.__mro__[2])
@@ -74,18 +85,18 @@ def main() -> None:
         exc: Any = e
         if type(e).__name__ == "NoArgsIsHelpError":  # plain `tm`: the help, as before
             exc.show()
-            sys.exit(exc.exit_code)
+            return int(exc.exit_code)
         err.print(escape_control(usage_error_line(exc)), markup=False)
-        sys.exit(2)
+        return 2
     except click_exception as e:
         exc = e
         err.print(escape_control(f"tm: error: {' '.join(exc.format_message().split())}"),
                   markup=False)
-        sys.exit(exc.exit_code)
+        return int(exc.exit_code)
     except typer.Abort:
         err.print("tm: aborted", markup=False)
-        sys.exit(130)
-    sys.exit(rv if isinstance(rv, int) else 0)
+        return 130
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -60,6 +60,26 @@ def reported(fn: F) -> F:
             raise fail(e) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def leave(code: int) -> NoReturn:
+    """End the console script without the interpreter's teardown.
+
+    After a big run the teardown frees the caches object by object and collects once
+    more: 0.2-0.5 s that save nothing, as the system takes the memory back at once.
+    The streams are flushed and the atexit functions run first, and every file tm
+    writes is closed by then (tm.atomic), so nothing is lost. A stream that cannot be
+    flushed (a closed pipe) takes the usual way out, with its usual message.
+    """
+    import atexit
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def usage_error_line(e: Any) -> str:
