@@ -192,15 +192,23 @@ def format_header(cat: Catalog) -> str:
 
 def format_messages(messages: Iterable[Message]) -> str:
     """The entries as PO text, each after a blank line: the rest of `format_po`."""
-    lines: list[str] = []
+    return join_blocks(format_blocks(messages))
+
+
+def format_blocks(messages: Iterable[Message]) -> list[str]:
+    """Each entry's text, without the blank line before it or the line break after it."""
     width = wrap_width.get()
+    blocks = []
     for m in messages:
-        lines.append("")
+        lines: list[str] = []
         _message_into(lines, m, width)
-    if not lines:
-        return ""
-    lines.append("")
-    return "\n".join(lines)
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def join_blocks(blocks: list[str]) -> str:
+    """Entries' texts as `format_messages` writes them: each after a blank line."""
+    return "\n" + "\n\n".join(blocks) + "\n" if blocks else ""
 
 
 def format_po(cat: Catalog, width: int | None = None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tm import advice_cache
+from tm import advice_cache, catalog_spans
 from tm import catalog as catalogs
 from tm.atomic import FileChanged, FileState, atomic_write, new_run, read_state
 from tm.config import Config
@@ -26,12 +26,13 @@ from tm.po import (
     Catalog,
     decode_po,
     format_header,
-    format_messages,
     format_po,
     parse_header,
     parse_po,
     read_po,
 )
+from tm.po_write import format_blocks, join_blocks
+from tm.wrap import wrap_width
 
 Progress = Callable[[str], None]
 REMERGES = 5
@@ -157,29 +158,30 @@ def _read_existing(path: Path) -> Catalog | None:
     return read_po(path) if path.is_file() else None
 
 
-def _template_text(template: Catalog, path: Path) -> str:
-    """The template as PO text; it keeps the creation date of the file at `path` when
-    nothing else changed (only the file's header is parsed, it is about to be replaced).
-    """
-    body = format_messages(template.messages)
+def _template_text(template: Catalog, path: Path) -> tuple[str, list[str]]:
+    """The template as PO text, and its entries' texts; it keeps the creation date of
+    the file at `path` when nothing else changed (only the file's header is parsed, it is
+    about to be replaced)."""
+    blocks = format_blocks(template.messages)
+    body = join_blocks(blocks)
     text = format_header(template) + body
     try:
         old = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
-        return text
+        return text, blocks
     if old == text:
-        return text
+        return text, blocks
     try:
         stamp = parse_header(old, str(path)).get("POT-Creation-Date", "")
     except CatalogError:
-        return text
+        return text, blocks
     now = template.header["POT-Creation-Date"]
     template.header["POT-Creation-Date"] = stamp
     same = format_header(template) + body
     if same == old:
-        return same
+        return same, blocks
     template.header["POT-Creation-Date"] = now
-    return text
+    return text, blocks
 
 
 def segment_project(
@@ -265,25 +267,23 @@ def _segment_documents(
             src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         todo.append((doc, template, report))
-    pending += _templates_while_advising(config, advisor, todo)
+    templates, blocks = _templates_while_advising(config, advisor, todo)
+    pending += templates
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
+        keys = catalog_spans.digests(blocks[doc]) if key is not None else []
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
-            old, seen = _read_catalog(po_path)
-            suggestions: Mapping[str, Suggestion] = {}
-            if advisor is not None:
-                suggestions = advisor.advise([m.msgid for m in template.messages], src_lang, lang)
-            new = catalogs.update_catalog(template, old, lang, suggestions,
-                                          keep_hints=advisor is None)
-            had = {m.key for m in old.messages if m.has_translation} if old else set()
-            report.prefilled[lang] = sum(
-                1 for m in new.messages
-                if not m.obsolete and m.msgid in suggestions and m.msgstr
-                and m.key not in had
-            )
-            pending.append(_Write(po_path, format_po(new), report, seen, _remerge(
-                template, lang, suggestions, advisor is None)))
+            text, seen = _read_catalog_text(po_path)
+            context = _spans_context(key, lang, advisor is None)
+            advise = _advise(advisor, src_lang, lang)
+            merged = catalog_spans.merge(
+                template, blocks[doc], keys, text, seen,
+                catalog_spans.load(config.root, po_path) if context else None, lang, advise,
+                advisor is None, context, str(po_path))
+            report.prefilled[lang] = merged.prefilled
+            pending.append(_Write(po_path, merged.text, report, seen, _remerge(
+                template, lang, advise, advisor is None), merged.spans if context else None))
         reports.append(report)
     if not write:
         for item in pending:
@@ -295,6 +295,8 @@ def _segment_documents(
     for item in pending:
         if _write_unless_changed(item):
             item.report.written.append(config.relative(item.path))
+        if item.redo is not None:
+            catalog_spans.save(config.root, item.path, item.spans)
     _remember(config, reports, pending, sources, key)
     if key is not None and todo:
         from tm import workcache
@@ -305,18 +307,20 @@ def _segment_documents(
 
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                               todo: Sequence[tuple[str, Catalog, SegmentReport]]
-                              ) -> list[_Write]:
-    """The templates' texts, formatted while a child advises their msgids on the other
-    core (when there are many); every msgid is advised and cached on return."""
+                              ) -> tuple[list[_Write], dict[str, list[str]]]:
+    """The templates' texts (and their entries' texts, by document), formatted while a
+    child advises their msgids on the other core (when there are many); every msgid is
+    advised and cached on return."""
     advice = _begin_advice(config, advisor, todo)
     try:
-        out = []
+        out, blocks = [], {}
         for doc, template, report in todo:
             pot_path = config.template_path(doc)
-            out.append(_Write(pot_path, _template_text(template, pot_path), report))
+            text, blocks[doc] = _template_text(template, pot_path)
+            out.append(_Write(pot_path, text, report))
         if advice is not None:
             advice.finish()
-        return out
+        return out, blocks
     finally:
         if advice is not None:
             advice.cancel()
@@ -373,10 +377,13 @@ class _Write:
     report: SegmentReport
     seen: FileState | None = None
     redo: Callable[[Catalog | None], str] | None = None
+    spans: catalog_spans.Spans | None = None
+    """Where the catalog's entries stand in `text` (kept for the next run)."""
 
 
-def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
-    """The catalog at `path` (None where there is none yet) and the state of its file."""
+def _read_catalog_text(path: Path) -> tuple[str | None, FileState]:
+    """The text of the catalog at `path` (None where there is none yet) and the state
+    of its file."""
     try:
         data, state = read_state(path)
     except IsADirectoryError:
@@ -384,14 +391,35 @@ def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
                            "move it away: tm writes the catalog there") from None
     except OSError as e:
         raise CatalogError(f"cannot read: {e.strerror or e}", path, 1) from None
-    if data is None:
-        return None, state
-    return parse_po(decode_po(data, str(path)), str(path)), state
+    return (None if data is None else decode_po(data, str(path))), state
 
 
-def _remerge(template: Catalog, lang: str, suggestions: Mapping[str, Suggestion],
+def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
+    """The catalog at `path` (None where there is none yet) and the state of its file."""
+    text, state = _read_catalog_text(path)
+    return (None if text is None else parse_po(text, str(path))), state
+
+
+def _spans_context(key: str | None, lang: str, keep_hints: bool) -> str:
+    """What a catalog's merge depends on besides its template and old entries (empty:
+    cannot be known, so no entry is reused: tm.catalog_spans)."""
+    if key is None:
+        return ""
+    return "\0".join((key, lang, str(keep_hints), str(wrap_width.get()),
+                      advice_cache.code_stamp()))
+
+
+def _advise(advisor: catalogs.Advisor | None, src_lang: str, lang: str
+            ) -> catalog_spans.Advise:
+    def advise(msgids: list[str]) -> Mapping[str, Suggestion]:
+        return {} if advisor is None else advisor.advise(msgids, src_lang, lang)
+    return advise
+
+
+def _remerge(template: Catalog, lang: str, advise: catalog_spans.Advise,
              keep_hints: bool) -> Callable[[Catalog | None], str]:
     def redo(old: Catalog | None) -> str:
+        suggestions = advise([m.msgid for m in template.messages])
         return format_po(catalogs.update_catalog(template, old, lang, suggestions,
                                                  keep_hints=keep_hints))
     return redo
@@ -407,7 +435,7 @@ def _write_unless_changed(item: _Write) -> bool:
             return atomic_write(item.path, item.text, expect=item.seen)
         except FileChanged:
             old, item.seen = _read_catalog(item.path)
-            item.text = item.redo(old)
+            item.text, item.spans = item.redo(old), None
     raise CatalogError("changed again and again while tm was updating it (not overwritten)",
                        item.path, 1, "run tm segment again once nobody is saving it")
 

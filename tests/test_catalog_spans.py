@@ -1,0 +1,167 @@
+"""A re-run merges only the catalog entries whose template entry changed
+(tm.catalog_spans), and writes byte for byte what merging the whole catalog writes."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LECTURE
+from tm import catalog as catalogs
+from tm import catalog_spans
+from tm.config import load_config
+from tm.memory import project_advisor
+from tm.po import read_po, write_po
+from tm.project import segment_project
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "proj"
+    (root / "sources").mkdir(parents=True)
+    shutil.copy(LECTURE, root / "sources" / "doc.md")
+    (root / "memory").mkdir()
+    shutil.copy(DATA / "memory_lecture.tmx", root / "memory" / "lecture.tmx")
+    old = os.stat(root / "memory" / "lecture.tmx").st_mtime - 60  # see test_advice_cache
+    os.utime(root / "memory" / "lecture.tmx", (old, old))
+    (root / "tm.toml").write_text(
+        'languages = ["en", "ru"]\n[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n',
+        encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def merged(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many template entries each catalog merge was given."""
+    sizes: list[int] = []
+    real = catalogs.update_catalog
+
+    def counting(template, old, lang, suggestions=None, **kw):  # type: ignore[no-untyped-def]
+        sizes.append(len(template.messages))
+        return real(template, old, lang, suggestions, **kw)
+
+    monkeypatch.setattr(catalogs, "update_catalog", counting)
+    yield sizes
+
+
+def _run(root: Path, memory: bool) -> None:
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        config = load_config()
+        segment_project(config, advisor=project_advisor(config) if memory else None)
+    finally:
+        os.chdir(cwd)
+
+
+def _outputs(root: Path) -> dict[str, list[str]]:
+    """Every template and catalog, without the lines that hold the time of the run."""
+    return {p.relative_to(root).as_posix(): [
+        line for line in p.read_text("utf-8").splitlines() if "-Date: " not in line]
+        for p in sorted((root / "locales").rglob("*.po*"))}
+
+
+def _edit(text: str, rng: random.Random) -> str:
+    """One edit an author makes: a word changed, a paragraph deleted, moved or doubled,
+    or a sentence added to a paragraph."""
+    paras = text.split("\n\n")
+    plain = [i for i, p in enumerate(paras) if p[:1].isalpha() and len(p) > 80]
+    i = rng.choice(plain)
+    what = rng.choice(["word", "word", "word", "delete", "move", "double", "sentence"])
+    if what == "word":
+        words = paras[i].split(" ")
+        k = rng.randrange(len(words))
+        words[k] = words[k] + "s" if rng.random() < 0.5 else "very " + words[k]
+        paras[i] = " ".join(words)
+    elif what == "delete":
+        del paras[i]
+    elif what == "move":
+        paras.insert(rng.randrange(len(paras)), paras.pop(i))
+    elif what == "double":
+        paras.insert(rng.randrange(len(paras)), paras[i])
+    else:
+        paras[i] += " The archive holds a second copy of this file."
+    return "\n\n".join(paras)
+
+
+def _translate(root: Path, rng: random.Random, share: float) -> None:
+    """A translator saves the catalog with `share` of the untranslated entries (at least
+    one) translated, as an editor does."""
+    path = root / "locales" / "ru" / "doc.po"
+    cat = read_po(path)
+    todo = [m for m in cat.messages if not m.obsolete and not m.msgstr]
+    for m in rng.sample(todo, max(1, int(len(todo) * share))):
+        m.msgstr = f"Перевод переводчика {rng.randrange(10**6)}."
+    write_po(path, cat)
+
+
+@pytest.mark.parametrize("memory", [True, False])
+def test_a_rerun_merges_only_what_changed_and_writes_what_a_whole_merge_writes(
+        proj: Path, tmp_path: Path, merged: list[int], memory: bool) -> None:
+    rng = random.Random(8 if memory else 9)
+    _run(proj, memory)
+    _translate(proj, rng, 0.6)  # so that edits make translations fuzzy and obsolete
+    _run(proj, memory)
+    src = proj / "sources" / "doc.md"
+    partial, seen = 0, set()
+    for round_ in range(10):
+        src.write_text(_edit(src.read_text("utf-8"), rng), "utf-8")
+        translated = round_ % 4 == 3
+        if translated:
+            _translate(proj, rng, 0.0)
+        whole = tmp_path / f"whole-{round_}"
+        shutil.copytree(proj, whole)
+        shutil.rmtree(whole / ".tm" / "spans")
+        merged.clear()
+        _run(proj, memory)
+        entries = len(read_po(proj / "locales" / "templates" / "doc.pot").messages)
+        if translated:  # the catalog is no longer what tm wrote: merged whole
+            assert merged == [entries]
+        elif merged[0] < entries:
+            partial += 1
+            ru = (proj / "locales" / "ru" / "doc.po").read_text("utf-8")
+            seen |= {mark for mark in ("\n#~ msgid ", "\n#| msgid ") if mark in ru}
+        merged.clear()
+        _run(whole, memory)
+        assert merged == [entries]  # the reference run did merge everything
+        assert _outputs(proj) == _outputs(whole)
+        assert (proj / "locales" / "ru" / "doc.po").read_bytes().count(b"\nmsgid ") > 100
+    assert partial >= 5  # most rounds reused the entries that did not change
+    assert seen == {"\n#~ msgid ", "\n#| msgid "}  # with obsolete and fuzzy entries
+
+
+def test_damaged_or_foreign_spans_are_ignored(proj: Path, tmp_path: Path,
+                                              merged: list[int]) -> None:
+    _run(proj, True)
+    (kept,) = (proj / ".tm" / "spans").iterdir()
+    src = proj / "sources" / "doc.md"
+    src.write_text(src.read_text("utf-8") + "\nOne more sentence at the end.\n", "utf-8")
+    whole = tmp_path / "whole"
+    shutil.copytree(proj, whole)
+    shutil.rmtree(whole / ".tm" / "spans")
+    _run(whole, True)
+    for damage in (b"", b"\x00garbage", kept.read_bytes()[:-7]):
+        kept.write_bytes(damage)
+        twin = tmp_path / f"damaged-{len(damage)}"
+        shutil.copytree(proj, twin)
+        merged.clear()
+        _run(twin, True)
+        assert merged == [len(read_po(twin / "locales" / "templates" / "doc.pot").messages)]
+        assert _outputs(twin) == _outputs(whole)
+
+
+def test_spans_describe_the_text_they_were_made_with() -> None:
+    blocks = ['msgid "a"\nmsgstr ""', '#. x\nmsgid "б"\nmsgstr "в"', '#~ msgid "c"\n#~ msgstr "d"']
+    text, spans = catalog_spans.layout("ctx", "HEADER\n", blocks,
+                                       catalog_spans.digests(blocks[:2]))
+    assert [text[s:e] for s, e in zip(spans.starts, spans.ends, strict=True)] == blocks
+    assert text == "HEADER\n\n" + "\n\n".join(blocks) + "\n"
+    assert len(spans.keys) == 2 and spans.head == len("HEADER\n")
