@@ -141,16 +141,19 @@ def test_a_rerun_merges_only_what_changed_and_writes_what_a_whole_merge_writes(
 def test_damaged_or_foreign_spans_are_ignored(proj: Path, tmp_path: Path,
                                               merged: list[int]) -> None:
     _run(proj, True)
-    (kept,) = (proj / ".tm" / "spans").iterdir()
+    kept = sorted((proj / ".tm" / "spans").iterdir())
+    assert len(kept) == 2  # the template's and the catalog's
     src = proj / "sources" / "doc.md"
     src.write_text(src.read_text("utf-8") + "\nOne more sentence at the end.\n", "utf-8")
     whole = tmp_path / "whole"
     shutil.copytree(proj, whole)
     shutil.rmtree(whole / ".tm" / "spans")
     _run(whole, True)
-    for damage in (b"", b"\x00garbage", kept.read_bytes()[:-7]):
-        kept.write_bytes(damage)
-        twin = tmp_path / f"damaged-{len(damage)}"
+    whole_spans = [p.read_bytes() for p in kept]
+    for n, damage in enumerate((b"", b"\x00garbage", *(data[:-7] for data in whole_spans))):
+        for p in kept:
+            p.write_bytes(damage)
+        twin = tmp_path / f"damaged-{n}"
         shutil.copytree(proj, twin)
         merged.clear()
         _run(twin, True)
@@ -161,7 +164,7 @@ def test_damaged_or_foreign_spans_are_ignored(proj: Path, tmp_path: Path,
 def test_spans_describe_the_text_they_were_made_with() -> None:
     blocks = ['msgid "a"\nmsgstr ""', '#. x\nmsgid "б"\nmsgstr "в"', '#~ msgid "c"\n#~ msgstr "d"']
     text, spans = catalog_spans.layout("ctx", "HEADER\n", blocks,
-                                       catalog_spans.digests(blocks[:2]))
+                                       [b"k" * 16, b"l" * 16])
     assert [text[s:e] for s, e in zip(spans.starts, spans.ends, strict=True)] == blocks
     assert text == "HEADER\n\n" + "\n\n".join(blocks) + "\n"
     assert len(spans.keys) == 2 and spans.head == len("HEADER\n")

@@ -4,15 +4,16 @@ than 34,000 read, merged and written out again.
 
 After writing a catalog, a run keeps in `.tm/spans/` the digest of the file, what the
 merge depended on besides the two catalogs (the advice's key, the language, the line
-width, tm's code) and, for each active entry, the digest of its template entry's text
-and where the entry stands in the file. The next run, if the file is still byte for
-byte what it wrote and the rest is the same, takes each entry whose template entry is
-unchanged from the file as it stands: merging it again would give its text again (an
-entry's merge depends on its template entry, its old entry and its advice alone, and
-is its own fixed point). The others go through `tm.catalog.update_catalog` with the
-old entries that no unchanged template entry took (the changed and the vanished ones)
-and the obsolete ones: what a whole merge does with them, as it gives the entries it
-inherits from and makes obsolete only from those.
+width, tm's code) and, for each active entry, the identity of its template entry (a
+digest of all it holds) and where the entry stands in the file. The next run, if the
+file is still byte for byte what it wrote and the rest is the same, takes each entry
+whose template entry is unchanged from the file as it stands: merging it again would
+give its text again (an entry's merge depends on its template entry, its old entry and
+its advice alone, and is its own fixed point). The others go through
+`tm.catalog.update_catalog` with the old entries that no unchanged template entry took
+(the changed and the vanished ones) and the obsolete ones: what a whole merge does with
+them, as it gives the entries it inherits from and makes obsolete only from those.
+Templates are kept the same way, so an unchanged template entry is not formatted again.
 
 Safe to delete; a damaged or stale file is ignored; writing is best effort.
 """
@@ -29,7 +30,7 @@ from pathlib import Path
 from tm import catalog
 from tm.atomic import FileState, atomic_write_bytes
 from tm.model import Suggestion
-from tm.po import Catalog, parse_po
+from tm.po import Catalog, Message, parse_po
 from tm.po_write import format_blocks, format_header
 
 Advise = Callable[[list[str]], Mapping[str, Suggestion]]
@@ -39,17 +40,23 @@ SCHEMA = "tm-spans-1"
 DIGEST_SIZE = 16
 
 
-def digests(blocks: list[str]) -> list[bytes]:
-    """The digest of each template entry's text (its identity across runs)."""
-    return [hashlib.blake2b(b.encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE)
-            .digest() for b in blocks]
+def identities(messages: list[Message]) -> list[bytes]:
+    """A digest of each template entry: all it holds, so two are equal only when the
+    entries are (their text at a width is in the spans' context)."""
+    b2, size = hashlib.blake2b, DIGEST_SIZE
+    return [b2("\x1f".join((
+        "\x00" if m.msgctxt is None else "\x01" + m.msgctxt, m.msgid,
+        "\x00" if m.msgid_plural is None else "\x01" + m.msgid_plural,
+        "\x1e".join(m.references), "\x1e".join(m.extracted), "\x1e".join(m.comments),
+        "\x1e".join(m.flags))).encode("utf-8", "surrogatepass"), digest_size=size).digest()
+        for m in messages]
 
 
 @dataclass(frozen=True)
 class Spans:
     """A catalog as a run wrote it: `text[:head]` is its header, entry i is
     `text[starts[i]:ends[i]]`; the first `len(keys)` are active, one per template entry
-    (whose text's digest is in `keys`), the rest obsolete."""
+    (whose identity is in `keys`), the rest obsolete."""
 
     context: str
     file: str
@@ -62,7 +69,7 @@ class Spans:
 def layout(context: str, header: str, blocks: list[str], keys: list[bytes]
            ) -> tuple[str, Spans]:
     """The catalog text of a header and entry texts (as `tm.po_write.format_po` writes
-    them), and where its entries stand; `keys` are the active entries' template digests."""
+    them), and where its entries stand; `keys` are the active entries' template identities."""
     starts, ends = array("I"), array("I")
     at = len(header) + 1
     for b in blocks:
@@ -124,7 +131,7 @@ def merge(template: Catalog, blocks: list[str], keys: list[bytes], old_text: str
           state: FileState, spans: Spans | None, language: str, advise: Advise,
           keep_hints: bool, context: str, path: str) -> Merged:
     """`update_catalog(template, old, ...)` as text, where `old` is `old_text` parsed;
-    `blocks` are the template entries' texts and `keys` their digests. When `spans`
+    `blocks` are the template entries' texts and `keys` their identities. When `spans`
     describe `old_text`, only the entries whose template entry changed are merged (see
     the module's docstring); otherwise the whole catalog is."""
     got = None if old_text is None else plan(spans, old_text, state, context, keys)

@@ -158,30 +158,42 @@ def _read_existing(path: Path) -> Catalog | None:
     return read_po(path) if path.is_file() else None
 
 
-def _template_text(template: Catalog, path: Path) -> tuple[str, list[str]]:
-    """The template as PO text, and its entries' texts; it keeps the creation date of
-    the file at `path` when nothing else changed (only the file's header is parsed, it is
-    about to be replaced)."""
-    blocks = format_blocks(template.messages)
-    body = join_blocks(blocks)
-    text = format_header(template) + body
+def _template_text(config: Config, template: Catalog, path: Path, keys: list[bytes]
+                   ) -> tuple[str, list[str], catalog_spans.Spans]:
+    """The template as PO text, its entries' texts and where they stand in it. Entries
+    unchanged since the file was written are taken from it (tm.catalog_spans); it keeps
+    the file's creation date when nothing else changed (only the file's header is
+    parsed, it is about to be replaced)."""
+    context = _spans_context("template", "", False)
     try:
-        old = path.read_text("utf-8")
+        data, state = read_state(path)
+        old = None if data is None else data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        return text, blocks
-    if old == text:
-        return text, blocks
-    try:
-        stamp = parse_header(old, str(path)).get("POT-Creation-Date", "")
-    except CatalogError:
-        return text, blocks
-    now = template.header["POT-Creation-Date"]
-    template.header["POT-Creation-Date"] = stamp
-    same = format_header(template) + body
-    if same == old:
-        return same, blocks
-    template.header["POT-Creation-Date"] = now
-    return text, blocks
+        old, state = None, FileState(False)
+    got = None if old is None else catalog_spans.plan(
+        catalog_spans.load(config.root, path), old, state, context, keys)
+    if got is None or old is None:
+        blocks = format_blocks(template.messages)
+    else:
+        fresh = iter(format_blocks(
+            [m for m, r in zip(template.messages, got.reuse, strict=True) if r is None]))
+        blocks = [next(fresh) if r is None else old[r[0]:r[1]] for r in got.reuse]
+    header = format_header(template)
+    if old is not None and not old.startswith(header):
+        try:
+            stamp = parse_header(old, str(path)).get("POT-Creation-Date", "")
+        except CatalogError:
+            stamp = None
+        if stamp is not None:
+            now = template.header["POT-Creation-Date"]
+            template.header["POT-Creation-Date"] = stamp
+            same = format_header(template)
+            if old == same + join_blocks(blocks):
+                header = same
+            else:
+                template.header["POT-Creation-Date"] = now
+    text, spans = catalog_spans.layout(context, header, blocks, keys)
+    return text, blocks, spans
 
 
 def segment_project(
@@ -271,14 +283,14 @@ def _segment_documents(
     pending += templates
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
-        keys = catalog_spans.digests(blocks[doc]) if key is not None else []
+        entries, keys = blocks[doc]
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
             text, seen = _read_catalog_text(po_path)
             context = _spans_context(key, lang, advisor is None)
             advise = _advise(advisor, src_lang, lang)
             merged = catalog_spans.merge(
-                template, blocks[doc], keys, text, seen,
+                template, entries, keys, text, seen,
                 catalog_spans.load(config.root, po_path) if context else None, lang, advise,
                 advisor is None, context, str(po_path))
             report.prefilled[lang] = merged.prefilled
@@ -295,7 +307,7 @@ def _segment_documents(
     for item in pending:
         if _write_unless_changed(item):
             item.report.written.append(config.relative(item.path))
-        if item.redo is not None:
+        if item.redo is not None or item.spans is not None:
             catalog_spans.save(config.root, item.path, item.spans)
     _remember(config, reports, pending, sources, key)
     if key is not None and todo:
@@ -307,8 +319,9 @@ def _segment_documents(
 
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                               todo: Sequence[tuple[str, Catalog, SegmentReport]]
-                              ) -> tuple[list[_Write], dict[str, list[str]]]:
-    """The templates' texts (and their entries' texts, by document), formatted while a
+                              ) -> tuple[list[_Write], dict[str, tuple[list[str], list[bytes]]]]:
+    """The templates' texts (and their entries' texts and identities, by document),
+    formatted while a
     child advises their msgids on the other core (when there are many); every msgid is
     advised and cached on return."""
     advice = _begin_advice(config, advisor, todo)
@@ -316,8 +329,10 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
         out, blocks = [], {}
         for doc, template, report in todo:
             pot_path = config.template_path(doc)
-            text, blocks[doc] = _template_text(template, pot_path)
-            out.append(_Write(pot_path, text, report))
+            keys = catalog_spans.identities(template.messages)
+            text, entries, spans = _template_text(config, template, pot_path, keys)
+            blocks[doc] = (entries, keys)
+            out.append(_Write(pot_path, text, report, spans=spans))
         if advice is not None:
             advice.finish()
         return out, blocks
