@@ -1,6 +1,6 @@
 """The lookup's shortcuts give what the long way gives: the length pre-check (a text no
-unit can fit is not looked up), the one-file numpy path of top_units, and best_matches
-building no match below the threshold."""
+unit can fit is not looked up), the one-file numpy paths of top_units (a counter per
+unit, or merged lists), and best_matches building no match below the threshold."""
 
 from __future__ import annotations
 
@@ -35,9 +35,12 @@ def _lists(rng: random.Random, files: list[int], units: int) -> list[postings.Po
     return lists
 
 
+@pytest.mark.parametrize("dense_units", [1 << 16, 0])  # counted per unit, merged
 @pytest.mark.parametrize("dense_from", [4096, 3])
-def test_one_file_numpy_path_counts_like_the_counter(dense_from: int, monkeypatch) -> None:
+def test_one_file_numpy_path_counts_like_the_counter(dense_from: int, dense_units: int,
+                                                     monkeypatch) -> None:
     monkeypatch.setattr(postings, "DENSE_FROM", dense_from)
+    monkeypatch.setattr(postings, "DENSE_UNITS", dense_units)
     rng = random.Random(11)
     for _ in range(200):
         lengths = {1: array("H", [rng.randint(5, 80) for _ in range(rng.choice([0, 60]))])}

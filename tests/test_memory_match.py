@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tm.memory import postings
 from tm.memory.match import (
@@ -97,6 +99,26 @@ def test_postings_agree_with_query_tokens() -> None:
             expected.setdefault(w, []).append(pos)
     assert {w: list(a) for w, a in built.items()} == expected
     assert list(from_blob(to_blob(built["hello"]))) == [5, 6]
+
+
+WORDS = ["", " ", "  ", "zqsepqz", "zqsepqzq", "ZQSEPQZ", "Zqsep", "qz", "a", "b1", "1927",
+         "—", "ёлка", "e\u0301", "x.y", "...", "Hello", "hello,", "\u00a0", "\t", "«Правда»"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=6).map("".join), min_size=1,
+                max_size=8), st.integers(0, 5))
+def test_postings_of_any_texts_are_their_tokens(texts: list[str], gap: int) -> None:
+    """Empty texts, texts of punctuation alone (nothing left at an end of the joined
+    texts), the separator word inside a text or glued to others: each text's tokens."""
+    positions = [i * (gap + 1) for i in range(len(texts))]
+    expected: dict[str, list[int]] = {}
+    for pos, t in zip(positions, texts, strict=True):
+        for w in tokens(normalize(t)):
+            expected.setdefault(w, []).append(pos)
+    built = build_postings(texts, positions)
+    assert {w: list(a) for w, a in built.items()} == expected
+    assert all(a.typecode == "I" for a in built.values())
 
 
 @pytest.mark.parametrize("numpy_from", [10**9, 0])
