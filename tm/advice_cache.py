@@ -469,9 +469,9 @@ def up_to_date(config: Config, doc: str, outputs: Sequence[Path], key: str | Non
     return Fresh(state[1], state[2])
 
 
-def remember(config: Config, done: Sequence[tuple[str, str, Mapping[Path, str], int, int]],
+def remember(config: Config, done: Sequence[tuple[str, str, Mapping[Path, bytes], int, int]],
              key: str | None) -> None:
-    """Record documents as up to date: (doc, source text segmented, {path: text the run
+    """Record documents as up to date: (doc, source text segmented, {path: bytes the run
     meant each output to hold}, segments, entries). A document whose files on disk are
     not exactly those texts (someone saved meanwhile) is forgotten instead."""
     if key is None:
@@ -481,9 +481,9 @@ def remember(config: Config, done: Sequence[tuple[str, str, Mapping[Path, str], 
     for doc, source, expected, segments, entries in done:
         data = []
         try:
-            for path, text in expected.items():
+            for path, meant in expected.items():
                 got = path.read_bytes()
-                if got != text.encode("utf-8"):
+                if got != meant:
                     raise OSError("changed")
                 data.append((path, got))
         except (OSError, UnicodeError):

@@ -69,7 +69,8 @@ class Spans:
 def layout(context: str, header: str, blocks: list[str], keys: list[bytes]
            ) -> tuple[str, Spans]:
     """The catalog text of a header and entry texts (as `tm.po_write.format_po` writes
-    them), and where its entries stand; `keys` are the active entries' template identities."""
+    them), and where its entries stand; `keys` are the active entries' template identities.
+    The file's digest is left to `save`, which is given the bytes written."""
     starts, ends = array("I"), array("I")
     at = len(header) + 1
     for b in blocks:
@@ -78,8 +79,7 @@ def layout(context: str, header: str, blocks: list[str], keys: list[bytes]
         ends.append(at)
         at += 2
     text = header + "\n" + "\n\n".join(blocks) + "\n" if blocks else header
-    data = text.encode("utf-8", "surrogatepass")
-    return text, Spans(context, FileState.of(data).digest, len(header), keys, starts, ends)
+    return text, Spans(context, "", len(header), keys, starts, ends)
 
 
 @dataclass(frozen=True)
@@ -188,8 +188,9 @@ def load(root: Path, catalog: Path) -> Spans | None:
         return None
 
 
-def save(root: Path, catalog: Path, spans: Spans | None) -> None:
-    """Keep `spans` for `catalog` (None: forget them); best effort."""
+def save(root: Path, catalog: Path, spans: Spans | None, data: bytes = b"") -> None:
+    """Keep `spans` for `catalog`, whose file now holds `data` (None: forget them); best
+    effort."""
     path = _file(root, catalog)
     try:
         if spans is None:
@@ -197,7 +198,7 @@ def save(root: Path, catalog: Path, spans: Spans | None) -> None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, marshal.dumps((
-            SCHEMA, spans.context, spans.file, spans.head, b"".join(spans.keys),
+            SCHEMA, spans.context, FileState.of(data).digest, spans.head, b"".join(spans.keys),
             spans.starts.tobytes(), spans.ends.tobytes())))
     except OSError:
         pass

@@ -16,7 +16,14 @@ from typing import Any
 
 from tm import advice_cache, catalog_spans
 from tm import catalog as catalogs
-from tm.atomic import FileChanged, FileState, atomic_write, new_run, read_state
+from tm.atomic import (
+    FileChanged,
+    FileState,
+    atomic_write,
+    atomic_write_bytes,
+    new_run,
+    read_state,
+)
 from tm.config import Config
 from tm.errors import CatalogError, TmError
 from tm.formats import SOURCE_SUFFIXES
@@ -299,7 +306,7 @@ def _segment_documents(
         reports.append(report)
     if not write:
         for item in pending:
-            if _differs(item.path, item.text):
+            if _differs(item.path, item.data()):
                 item.report.written.append(config.relative(item.path))
         return reports
     check_writable(item.path for item in pending)
@@ -308,7 +315,7 @@ def _segment_documents(
         if _write_unless_changed(item):
             item.report.written.append(config.relative(item.path))
         if item.redo is not None or item.spans is not None:
-            catalog_spans.save(config.root, item.path, item.spans)
+            catalog_spans.save(config.root, item.path, item.spans, item.data())
     _remember(config, reports, pending, sources, key)
     if key is not None and todo:
         from tm import workcache
@@ -366,18 +373,18 @@ def _remember(config: Config, reports: Sequence[SegmentReport], pending: Sequenc
     """Record the documents this run segmented as up to date (tm.advice_cache)."""
     if key is None:
         return
-    texts: dict[str, dict[Path, str]] = {}
+    texts: dict[str, dict[Path, bytes]] = {}
     for item in pending:
-        texts.setdefault(item.report.doc, {})[item.path] = item.text
+        texts.setdefault(item.report.doc, {})[item.path] = item.data()
     advice_cache.remember(config, [
         (r.doc, sources[r.doc], texts.get(r.doc, {}), r.segments, r.entries)
         for r in reports if r.doc in sources], key)
 
 
-def _differs(path: Path, text: str) -> bool:
-    """Whether writing `text` would change the file at `path` (`tm segment --check`)."""
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether writing `data` would change the file at `path` (`tm segment --check`)."""
     try:
-        return path.read_bytes() != text.encode("utf-8")
+        return path.read_bytes() != data
     except OSError:
         return True
 
@@ -394,6 +401,13 @@ class _Write:
     redo: Callable[[Catalog | None], str] | None = None
     spans: catalog_spans.Spans | None = None
     """Where the catalog's entries stand in `text` (kept for the next run)."""
+    encoded: bytes | None = None
+
+    def data(self) -> bytes:
+        """`text` as the file's bytes (encoded once: it is written, then compared)."""
+        if self.encoded is None:
+            self.encoded = self.text.encode("utf-8")
+        return self.encoded
 
 
 def _read_catalog_text(path: Path) -> tuple[str | None, FileState]:
@@ -444,13 +458,13 @@ def _write_unless_changed(item: _Write) -> bool:
     """Write `item`; a catalog saved by someone since it was read is read again and
     merged again (never overwritten). Whether the file changed."""
     if item.seen is None or item.redo is None:
-        return atomic_write(item.path, item.text)
+        return atomic_write_bytes(item.path, item.data())
     for _ in range(REMERGES):
         try:
-            return atomic_write(item.path, item.text, expect=item.seen)
+            return atomic_write_bytes(item.path, item.data(), expect=item.seen)
         except FileChanged:
             old, item.seen = _read_catalog(item.path)
-            item.text, item.spans = item.redo(old), None
+            item.text, item.spans, item.encoded = item.redo(old), None, None
     raise CatalogError("changed again and again while tm was updating it (not overwritten)",
                        item.path, 1, "run tm segment again once nobody is saving it")
 
