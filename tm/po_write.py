@@ -81,6 +81,21 @@ def _quoted(keyword: str, value: str, prefix: str, width: int) -> str:
     return text
 
 
+def msgid_ahead(value: str, width: int) -> str | None:
+    """A msgid's lines as `format_blocks` will write them, when there are several (then
+    remembered in QUOTED): work another process can do ahead (tm.project's shared cut)."""
+    text = _quoted("msgid", value, "", width)
+    return text if "\n" in text else None
+
+
+def keep_msgids(found: Iterable[tuple[str, str]], width: int) -> None:
+    """Remember (msgid, its lines) that `msgid_ahead` gave in another process."""
+    for value, text in found:
+        if len(QUOTED) >= QUOTED_MAX:
+            QUOTED.clear()
+        QUOTED[(value, "msgid", "", width)] = text
+
+
 def _quote_into(
     out: list[str], keyword: str, value: str, prefix: str = "", width: int | None = None
 ) -> None:

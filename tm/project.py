@@ -147,18 +147,33 @@ def document_segments(config: Config, doc: str,
     if share is not None and mode == "sentence":
         texts = uncut(src, units, lang)
         if len(texts) >= SHARE_MIN:
-            data = (texts, lang)
-            remember_cuts(texts, share("cut", data, len(texts), _cut_work(data)), lang)
+            from tm.po_write import keep_msgids
+
+            width = wrap_width.get()
+            data = (texts, lang, width)
+            done = share("cut", data, len(texts), _cut_work(data))
+            remember_cuts(texts, [spans for spans, _lines in done], lang)
+            keep_msgids(((text[a:b], lines) for text, (spans, found) in zip(texts, done,
+                                                                           strict=True)
+                         for (a, b), lines in zip(spans, found, strict=True) if lines),
+                        width)
     return src, segment_document(src, units, lang, mode)
 
 
 def _cut_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
-    """Cut texts[a:b] (data: the texts and their language), in this process or in the
-    advisor's worker."""
+    """Cut texts[a:b] (data: the texts, their language and the line width), in this
+    process or in the advisor's worker: each text's sentence spans, and the lines of
+    each sentence as a template's msgid (None: on one line), so that wrapping them is
+    shared too."""
+    from tm.po_write import msgid_ahead
     from tm.segment import cut_texts
 
-    texts, lang = data
-    return lambda a, b: cut_texts(texts[a:b], lang)
+    texts, lang, width = data
+
+    def work(a: int, b: int) -> list[tuple[list[tuple[int, int]], list[str | None]]]:
+        return [(spans, [msgid_ahead(text[s:e], width) for s, e in spans])
+                for text, spans in zip(texts[a:b], cut_texts(texts[a:b], lang), strict=True)]
+    return work
 
 
 def _read_existing(path: Path) -> Catalog | None:
