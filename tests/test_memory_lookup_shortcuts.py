@@ -35,20 +35,26 @@ def _lists(rng: random.Random, files: list[int], units: int) -> list[postings.Po
     return lists
 
 
-@pytest.mark.parametrize("dense_units", [1 << 16, 0])  # counted per unit, merged
+@pytest.mark.parametrize("dense_units, python_tail", [(1 << 16, 256), (1 << 16, 0), (0, 0)])
 @pytest.mark.parametrize("dense_from", [4096, 3])
 def test_one_file_numpy_path_counts_like_the_counter(dense_from: int, dense_units: int,
-                                                     monkeypatch) -> None:
+                                                     python_tail: int, monkeypatch) -> None:
+    """A counter per unit (ranked in Python or numpy) or merged lists: as the dict."""
     monkeypatch.setattr(postings, "DENSE_FROM", dense_from)
     monkeypatch.setattr(postings, "DENSE_UNITS", dense_units)
+    monkeypatch.setattr(postings, "PYTHON_TAIL", python_tail)
     rng = random.Random(11)
     for _ in range(200):
         lengths = {1: array("H", [rng.randint(5, 80) for _ in range(rng.choice([0, 60]))])}
         lists = _lists(rng, [1], 60)
         need, length = rng.randint(1, len(lists)), rng.randint(3, 90)
         monkeypatch.setattr(postings, "NUMPY_FROM", 10**9)
+        monkeypatch.setattr(postings, "DENSE_IDS", 10**9)
         counted = top_units(lists, need, 20, length, lengths)
         monkeypatch.setattr(postings, "NUMPY_FROM", 0)
+        assert top_units(lists, need, 20, length, lengths) == counted
+        monkeypatch.setattr(postings, "NUMPY_FROM", 10**9)
+        monkeypatch.setattr(postings, "DENSE_IDS", 0)  # small totals counted per unit too
         assert top_units(lists, need, 20, length, lengths) == counted
 
 

@@ -152,6 +152,7 @@ def test_prefix_filtering_counts_like_a_full_count(monkeypatch) -> None:
             lists.append(p)
         need = rng.randint(1, len(lists))
         monkeypatch.setattr(postings, "NUMPY_FROM", 10**9)
+        monkeypatch.setattr(postings, "DENSE_IDS", 10**9)  # the dict, not a dense count
         counted = top_units(lists, need, 1000, 30, lengths)
         monkeypatch.setattr(postings, "NUMPY_FROM", 0)
         assert top_units(lists, need, 1000, 30, lengths) == counted

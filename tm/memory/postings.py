@@ -205,8 +205,11 @@ def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
     A short segment of common words shares them with countless units; the length
     order puts its near-duplicates first. Ties go to the lower unit id.
     """
-    if sum(p.size for p in postings) > NUMPY_FROM:
+    total = sum(p.size for p in postings)
+    if total > NUMPY_FROM:
         return _top_numpy(postings, need, limit, length, lengths)
+    if total >= DENSE_IDS and (file_id := _dense_file(postings)) is not None:
+        return _top_dense(postings, need, limit, length, lengths, file_id)
     by_file: dict[int, dict[int, int]] = {}  # a plain dict: most calls count a few ids
     for p in postings:
         for file_id, ids in p.parts:
@@ -266,8 +269,42 @@ def _top_numpy(postings: Sequence[Posting], need: int, limit: int, length: int,
 
 DENSE_UNITS = 1 << 16
 """Units of a file below which top_units counts its postings' positions in one array
-of a counter per unit (np.bincount), not by merging and probing the lists: at 20,000
-units about 0.6x the CPU time, never more than 0.5 ms a call."""
+of a counter per unit (np.bincount), not by merging and probing the lists, and from
+DENSE_IDS positions on, not in a dict either (20,000 units: about 0.5x the CPU)."""
+DENSE_IDS = 64
+PYTHON_TAIL = 256
+"""Units found (at least `need` shared words) up to which a dense count ranks them in
+Python: most calls find a handful, for which a dozen numpy calls cost more."""
+
+
+def _dense_file(postings: Sequence[Posting]) -> int | None:
+    """The file of `postings` when they have one, of fewer than DENSE_UNITS units."""
+    files = {file_id for p in postings for file_id, _ in p.parts}
+    if len(files) != 1 or max(ids[-1] for p in postings for _, ids in p.parts) >= DENSE_UNITS:
+        return None
+    return files.pop()
+
+
+def _top_dense(postings: Sequence[Posting], need: int, limit: int, length: int,
+               lengths: dict[int, array[int]], file_id: int) -> list[int]:
+    """top_units of postings of one small file: a counter per unit."""
+    import numpy as np
+
+    counts = np.bincount(np.concatenate([p.positions() for p in postings]))
+    ids = np.flatnonzero(counts >= need)
+    if len(ids) > PYTHON_TAIL:
+        return _ranked(ids, counts[ids], limit, length, lengths, file_id)
+    lens = lengths.get(file_id, _NO_LENGTHS)
+    last = len(lens) - 1
+    low, high = length * MIN_LENGTH_RATIO, length / MIN_LENGTH_RATIO
+    found = []
+    for pos, n in zip(ids.tolist(), counts[ids].tolist(), strict=True):
+        size = length if last < 0 else lens[min(pos, last)]  # as _ranked reads it
+        if low <= size <= high:
+            found.append((-n, abs(size - length), pos))
+    found.sort()
+    base = file_id << 32
+    return [base | pos for _, _, pos in found[:limit]]
 
 
 def _top_one_file(lists: Sequence[Posting], g: int, need: int, limit: int, length: int,
@@ -278,15 +315,21 @@ def _top_one_file(lists: Sequence[Posting], g: int, need: int, limit: int, lengt
     import numpy as np
 
     if max(int(ids[-1]) for p in lists for _, ids in p.parts) < DENSE_UNITS:
-        counts = np.bincount(np.concatenate([p.positions() for p in lists]))
-        ids = np.flatnonzero(counts >= need)
-        counts = counts[ids]
-    else:
-        ids, counts = _runs(np.sort(np.concatenate([p.positions() for p in lists[:g]])))
-        for p in lists[g:]:
-            counts += p.contains_positions(ids)
-        keep = counts >= need
-        ids, counts = ids[keep], counts[keep]
+        return _top_dense(lists, need, limit, length, lengths, file_id)
+    ids, counts = _runs(np.sort(np.concatenate([p.positions() for p in lists[:g]])))
+    for p in lists[g:]:
+        counts += p.contains_positions(ids)
+    keep = counts >= need
+    return _ranked(ids[keep], counts[keep], limit, length, lengths, file_id)
+
+
+def _ranked(ids: Any, counts: Any, limit: int, length: int,
+            lengths: dict[int, array[int]], file_id: int) -> list[int]:
+    """Units of one file (`ids`, numpy positions, with the postings each is in) of a
+    length that may match, most shared words first, then closest in length, then by
+    position."""
+    import numpy as np
+
     lens = lengths.get(file_id)
     if lens is None or not len(lens):
         sizes = np.full(len(ids), length, dtype=np.int64)
