@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import random
 import shutil
@@ -150,7 +151,12 @@ def test_damaged_or_foreign_spans_are_ignored(proj: Path, tmp_path: Path,
     shutil.rmtree(whole / ".tm" / "spans")
     _run(whole, True)
     whole_spans = [p.read_bytes() for p in kept]
-    for n, damage in enumerate((b"", b"\x00garbage", *(data[:-7] for data in whole_spans))):
+    schema, context, file, keys, count = marshal.loads(whole_spans[1])
+    flipped = bytes([keys[40] ^ 4]) if keys else b""
+    damages = [b"", b"\x00garbage", *(data[:-7] for data in whole_spans),
+               marshal.dumps((schema, context, file, keys, count + 1)),  # one entry more
+               marshal.dumps((schema, context, file, keys[:40] + flipped + keys[41:], count))]
+    for n, damage in enumerate(damages):
         for p in kept:
             p.write_bytes(damage)
         twin = tmp_path / f"damaged-{n}"
@@ -161,10 +167,38 @@ def test_damaged_or_foreign_spans_are_ignored(proj: Path, tmp_path: Path,
         assert _outputs(twin) == _outputs(whole)
 
 
-def test_spans_describe_the_text_they_were_made_with() -> None:
+def test_the_entries_are_found_again_in_the_text_written() -> None:
     blocks = ['msgid "a"\nmsgstr ""', '#. x\nmsgid "б"\nmsgstr "в"', '#~ msgid "c"\n#~ msgstr "d"']
-    text, spans = catalog_spans.layout("ctx", "HEADER\n", blocks,
+    text, spans = catalog_spans.layout("ctx", 'msgid ""\nmsgstr ""\n', blocks,
                                        [b"k" * 16, b"l" * 16])
-    assert [text[s:e] for s, e in zip(spans.starts, spans.ends, strict=True)] == blocks
-    assert text == "HEADER\n\n" + "\n\n".join(blocks) + "\n"
-    assert len(spans.keys) == 2 and spans.head == len("HEADER\n")
+    assert text == 'msgid ""\nmsgstr ""\n\n' + "\n\n".join(blocks) + "\n"
+    assert catalog_spans.entries(text, spans.count) == ('msgid ""\nmsgstr ""\n', blocks)
+    assert catalog_spans.entries(text, spans.count + 1) is None
+    assert catalog_spans.entries('msgid ""\nmsgstr ""\n', 0) == ('msgid ""\nmsgstr ""\n', [])
+
+
+def test_a_document_whose_source_language_changes_is_merged_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merged: list[int]) -> None:
+    """Advice depends on the source language: en->ru term hints must not stay on the
+    entries of a document that is now French."""
+    (tmp_path / "sources" / "a").mkdir(parents=True)
+    (tmp_path / "sources" / "b").mkdir()
+    (tmp_path / "sources" / "a" / "x.md").write_text(
+        "The Central Control Commission expelled Trotsky from the party.\n\nA second one.\n",
+        "utf-8")
+    (tmp_path / "sources" / "b" / "y.md").write_text("Bonjour tout le monde.\n", "utf-8")
+    toml = ('languages = ["en", "ru", "fr"]\n[[documents]]\nglob = "a/*.md"\nlanguage = "{a}"\n'
+            '[[documents]]\nglob = "b/*.md"\nlanguage = "{b}"\n')
+    (tmp_path / "tm.toml").write_text(toml.format(a="en", b="fr"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    _run(tmp_path, True)
+    assert "#. terms: Central Control Commission" in (
+        tmp_path / "locales" / "ru" / "a" / "x.po").read_text("utf-8")
+    (tmp_path / "tm.toml").write_text(toml.format(a="fr", b="en"), "utf-8")
+    whole = tmp_path.parent / "whole"
+    shutil.copytree(tmp_path, whole)
+    shutil.rmtree(whole / ".tm" / "spans")
+    _run(tmp_path, True)
+    _run(whole, True)
+    assert _outputs(tmp_path) == _outputs(whole)
+    assert "#. terms:" not in (tmp_path / "locales" / "ru" / "a" / "x.po").read_text("utf-8")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from tm.po_write import format_blocks, format_header
 Advise = Callable[[list[str]], Mapping[str, Suggestion]]
 """Suggestions for some msgids (the advisor's, for one language pair)."""
 
-SCHEMA = "tm-spans-1"
+SCHEMA = "tm-spans-2"
 DIGEST_SIZE = 16
 
 
@@ -54,41 +53,45 @@ def identities(messages: list[Message]) -> list[bytes]:
 
 @dataclass(frozen=True)
 class Spans:
-    """A catalog as a run wrote it: `text[:head]` is its header, entry i is
-    `text[starts[i]:ends[i]]`; the first `len(keys)` are active, one per template entry
-    (whose identity is in `keys`), the rest obsolete."""
+    """A catalog as a run wrote it: a header and `count` entries, the first `len(keys)`
+    active, one per template entry (whose identity is in `keys`), the rest obsolete.
+    Where they stand is found again by cutting the text at its blank lines: tm writes
+    none inside a header or an entry (`layout`)."""
 
     context: str
     file: str
-    head: int
     keys: list[bytes]
-    starts: array[int]
-    ends: array[int]
+    count: int
 
 
 def layout(context: str, header: str, blocks: list[str], keys: list[bytes]
            ) -> tuple[str, Spans]:
     """The catalog text of a header and entry texts (as `tm.po_write.format_po` writes
-    them), and where its entries stand; `keys` are the active entries' template identities.
-    The file's digest is left to `save`, which is given the bytes written."""
-    starts, ends = array("I"), array("I")
-    at = len(header) + 1
-    for b in blocks:
-        starts.append(at)
-        at += len(b)
-        ends.append(at)
-        at += 2
+    them), and its spans; `keys` are the active entries' template identities. The file's
+    digest is left to `save`, which is given the bytes written."""
     text = header + "\n" + "\n\n".join(blocks) + "\n" if blocks else header
-    return text, Spans(context, "", len(header), keys, starts, ends)
+    return text, Spans(context, "", keys, len(blocks))
+
+
+def entries(text: str, count: int) -> tuple[str, list[str]] | None:
+    """The header and the `count` entry texts of a catalog `layout` wrote, or None if
+    the text is not cut that way."""
+    parts = text.split("\n\n")
+    if len(parts) != count + 1 or (count and not parts[-1].endswith("\n")):
+        return None
+    if not count:
+        return parts[0], []
+    parts[-1] = parts[-1][:-1]
+    return parts[0] + "\n", parts[1:]
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the next merge reuses: for each template entry, the span of its unchanged
-    entry in the old text (None: merge it), and the old catalog's text holding only what
-    the others need (its header, the active entries no unchanged one took, the obsolete)."""
+    """What the next merge reuses: for each template entry, the old text of its
+    unchanged entry (None: merge it), and the old catalog's text holding only what the
+    others need (its header, the active entries no unchanged one took, the obsolete)."""
 
-    reuse: list[tuple[int, int] | None]
+    reuse: list[str | None]
     rest: str
 
 
@@ -97,23 +100,23 @@ def plan(spans: Spans | None, text: str, state: FileState, context: str,
     """The plan for merging template entries `keys` into the catalog `text` (as read,
     with its `state`), or None when the catalog is not what `spans` describes."""
     if (spans is None or spans.context != context or not state.exists
-            or spans.file != state.digest or (spans.ends and spans.ends[-1] > len(text))):
+            or spans.file != state.digest or len(spans.keys) > spans.count):
         return None
+    cut = entries(text, spans.count)
     where = {k: i for i, k in enumerate(spans.keys)}
-    if len(where) != len(spans.keys):
-        return None  # cannot happen: template entries are distinct
-    reuse: list[tuple[int, int] | None] = []
+    if cut is None or len(where) != len(spans.keys):
+        return None  # cannot happen with the file tm wrote: template entries are distinct
+    head, blocks = cut
+    reuse: list[str | None] = []
     taken: set[int] = set()
-    starts, ends = spans.starts, spans.ends
     for k in keys:
         i = where.get(k)
         if i is None:
             reuse.append(None)
         else:
-            reuse.append((starts[i], ends[i]))
+            reuse.append(blocks[i])
             taken.add(i)
-    rest = [text[starts[i]:ends[i]] for i in range(len(starts)) if i not in taken]
-    head = text[:spans.head]
+    rest = [b for i, b in enumerate(blocks) if i not in taken]
     return Plan(reuse, head + "\n" + "\n\n".join(rest) + "\n" if rest else head)
 
 
@@ -151,11 +154,10 @@ def merge(template: Catalog, blocks: list[str], keys: list[bytes], old_text: str
                     if not m.obsolete and m.msgid in suggestions and m.msgstr
                     and m.key not in had)
     out = format_blocks(new.messages)
-    if got is not None and old_text is not None:
-        merged, rest = [], iter(out)
-        for r in got.reuse:
-            merged.append(next(rest) if r is None else old_text[r[0]:r[1]])
-        out = merged + list(rest)
+    if got is not None:
+        rest = iter(out)
+        out = [next(rest) if r is None else r for r in got.reuse]
+        out += rest
     text, new_spans = layout(context, format_header(new), out, keys)
     return Merged(text, new_spans, prefilled)
 
@@ -173,17 +175,13 @@ def _file(root: Path, catalog: Path) -> Path:
 def load(root: Path, catalog: Path) -> Spans | None:
     """The spans kept for `catalog`, or None (none kept, damaged, another schema)."""
     try:
-        data = marshal.loads(_file(root, catalog).read_bytes())
-        schema, context, file, head, keys, starts, ends = data
-        if schema != SCHEMA:
+        schema, context, file, keys, count = marshal.loads(_file(root, catalog).read_bytes())
+        if (schema != SCHEMA or not isinstance(keys, bytes) or len(keys) % DIGEST_SIZE
+                or not isinstance(count, int) or not isinstance(context, str)
+                or not isinstance(file, str)):
             return None
-        k = [keys[i:i + DIGEST_SIZE] for i in range(0, len(keys), DIGEST_SIZE)]
-        s, e = array("I"), array("I")
-        s.frombytes(starts)
-        e.frombytes(ends)
-        if len(k) > len(s) or len(s) != len(e):
-            return None
-        return Spans(context, file, head, k, s, e)
+        return Spans(context, file, [keys[i:i + DIGEST_SIZE]
+                                     for i in range(0, len(keys), DIGEST_SIZE)], count)
     except (OSError, ValueError, EOFError, TypeError):
         return None
 
@@ -198,7 +196,7 @@ def save(root: Path, catalog: Path, spans: Spans | None, data: bytes = b"") -> N
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, marshal.dumps((
-            SCHEMA, spans.context, FileState.of(data).digest, spans.head, b"".join(spans.keys),
-            spans.starts.tobytes(), spans.ends.tobytes())))
+            SCHEMA, spans.context, FileState.of(data).digest, b"".join(spans.keys),
+            spans.count)))
     except OSError:
         pass

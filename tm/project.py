@@ -186,7 +186,7 @@ def _template_text(config: Config, template: Catalog, path: Path, keys: list[byt
     unchanged since the file was written are taken from it (tm.catalog_spans); it keeps
     the file's creation date when nothing else changed (only the file's header is
     parsed, it is about to be replaced)."""
-    context = _spans_context("template", "", False)
+    context = _spans_context("template", "", "", False)
     try:
         data, state = read_state(path)
         old = None if data is None else data.decode("utf-8")
@@ -194,12 +194,12 @@ def _template_text(config: Config, template: Catalog, path: Path, keys: list[byt
         old, state = None, FileState(False)
     got = None if old is None else catalog_spans.plan(
         catalog_spans.load(config.root, path), old, state, context, keys)
-    if got is None or old is None:
+    if got is None:
         blocks = format_blocks(template.messages)
     else:
         fresh = iter(format_blocks(
             [m for m, r in zip(template.messages, got.reuse, strict=True) if r is None]))
-        blocks = [next(fresh) if r is None else old[r[0]:r[1]] for r in got.reuse]
+        blocks = [next(fresh) if r is None else r for r in got.reuse]
     header = format_header(template)
     if old is not None and not old.startswith(header):
         try:
@@ -275,6 +275,8 @@ def _segment_documents(
     pending: list[_Write] = []
     reports = []
     key = advice_cache.advisor_key(advisor)
+    # what a document's outputs depend on besides its source and tm.toml (`--wrap` too)
+    done_key = None if key is None else f"{key}\0wrap={wrap_width.get()}"
     states = advice_cache.load_states(config) if key else {}
     sources: dict[str, str] = {}
     todo: list[tuple[str, Catalog, SegmentReport]] = []
@@ -282,7 +284,7 @@ def _segment_documents(
     for doc in names:
         if progress:
             progress(doc)
-        fresh = advice_cache.up_to_date(config, doc, _outputs(config, doc), key, states)
+        fresh = advice_cache.up_to_date(config, doc, _outputs(config, doc), done_key, states)
         if fresh is not None:  # nothing it depends on changed since a run wrote it
             reports.append(SegmentReport(doc, fresh.segments, fresh.entries))
             continue
@@ -309,7 +311,7 @@ def _segment_documents(
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
             text, seen = _read_catalog_text(po_path)
-            context = _spans_context(key, lang, advisor is None)
+            context = _spans_context(key, src_lang, lang, advisor is None)
             advise = _advise(advisor, src_lang, lang)
             merged = catalog_spans.merge(
                 template, entries, keys, text, seen,
@@ -331,7 +333,7 @@ def _segment_documents(
             item.report.written.append(config.relative(item.path))
         if item.redo is not None or item.spans is not None:
             catalog_spans.save(config.root, item.path, item.spans, item.data())
-    _remember(config, reports, pending, sources, key)
+    _remember(config, reports, pending, sources, done_key)
     if key is not None and todo:
         from tm import workcache
 
@@ -444,12 +446,12 @@ def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
     return (None if text is None else parse_po(text, str(path))), state
 
 
-def _spans_context(key: str | None, lang: str, keep_hints: bool) -> str:
+def _spans_context(key: str | None, src_lang: str, lang: str, keep_hints: bool) -> str:
     """What a catalog's merge depends on besides its template and old entries (empty:
     cannot be known, so no entry is reused: tm.catalog_spans)."""
     if key is None:
         return ""
-    return "\0".join((key, lang, str(keep_hints), str(wrap_width.get()),
+    return "\0".join((key, src_lang, lang, str(keep_hints), str(wrap_width.get()),
                       advice_cache.code_stamp()))
 
 
