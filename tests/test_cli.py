@@ -85,6 +85,37 @@ def test_python_m_tm_is_the_command() -> None:
     assert bad.returncode == 2 and bad.stderr.startswith("tm: error:")
 
 
+def test_the_command_ends_cleanly_without_the_interpreters_teardown(project: Path) -> None:
+    """The installed command leaves by os._exit (tm.cli.common.leave): what it printed is
+    all there, a closed stdout is no error, and the index's SQLite log is folded in."""
+    import shutil
+    import subprocess
+    import sys
+
+    (project / "memory").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "memory_lecture.tmx", project / "memory")
+    (project / "tm.toml").write_text(
+        'languages = ["en", "ru"]\nmemory = ["memory/*.tmx"]\n'
+        '[[documents]]\nglob = "**/*.md"\nlanguage = "en"\n', encoding="utf-8")
+    tm = [sys.executable, "-m", "tm"]
+    done = subprocess.run([*tm, "segment"], capture_output=True, text=True, cwd=project)
+    assert done.returncode == 0 and "pre-filled ru" in done.stdout, done.stderr
+    assert sorted(p.name for p in (project / ".tm").glob("index.sqlite*")) == ["index.sqlite"]
+    tmx = project / "memory" / "memory_lecture.tmx"
+    tmx.write_text(tmx.read_text("utf-8").replace("</body>", "<tu><tuv xml:lang=\"en\"><seg>"
+                   "One more.</seg></tuv><tuv xml:lang=\"ru\"><seg>Ещё одно.</seg></tuv>"
+                   "</tu></body>"), "utf-8")
+    check = subprocess.run([*tm, "segment", "--check"], capture_output=True, text=True,
+                           cwd=project)  # the index is synced in this process
+    assert check.returncode in (0, 1), check.stderr
+    assert sorted(p.name for p in (project / ".tm").glob("index.sqlite*")) == ["index.sqlite"]
+    closed = subprocess.run(" ".join([*tm, "status"]) + " >&-", shell=True, cwd=project,
+                            capture_output=True, text=True)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr
+    status = subprocess.run([*tm, "status"], capture_output=True, text=True, cwd=project)
+    assert status.returncode == 0 and LECTURE_DOC in status.stdout
+
+
 @pytest.mark.parametrize("command", all_commands(), ids=" ".join)
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])

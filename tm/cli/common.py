@@ -74,8 +74,9 @@ def leave(code: int) -> NoReturn:
     import atexit
 
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the descriptor was closed before tm started
+                stream.flush()
     except (OSError, ValueError):
         sys.exit(code)
     atexit._run_exitfuncs()

@@ -9,7 +9,9 @@ they read it in is the current one (tm.memory.lookup.LookupCache).
 
 from __future__ import annotations
 
+import atexit
 import sqlite3
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,10 +61,30 @@ def unit_range(file_id: int) -> tuple[int, int]:
     return file_id << 32, (file_id + 1) << 32
 
 
+class _Connection(sqlite3.Connection):
+    """sqlite3's connection, which a weak reference can point to."""
+
+
+_OPEN: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
+"""Connections still open: closed at exit, which the installed `tm` reaches without the
+interpreter's teardown (tm.cli.common.leave), so that SQLite folds its write-ahead log
+into the file and removes it."""
+
+
+@atexit.register
+def _close_all() -> None:
+    for db in list(_OPEN):
+        try:
+            db.close()
+        except sqlite3.Error:
+            pass
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with tm's settings and the current schema (tables of another schema
     version are dropped: the index is rebuilt from the memory files)."""
-    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
+    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, factory=_Connection)
+    _OPEN.add(db)
     db.execute("PRAGMA page_size=16384")  # a new file only: rows of whole sentences
     # readers (tm memory search) go on while a writer re-indexes; a writer waits
     db.execute("PRAGMA journal_mode=WAL")
