@@ -327,3 +327,21 @@ def test_units_cut_on_both_cores_give_the_same_catalogs(proj: Path,
     run()
     assert ("cut", 41) in kinds  # the 40 paragraphs and the heading, shared with the worker
     assert {p: p.read_bytes() for p in alone} == alone
+
+
+def test_another_wrap_width_is_not_up_to_date(proj: Path) -> None:
+    """`tm segment --wrap 40` after a run at the default width wraps again (the width is
+    part of what makes a document up to date)."""
+    from typer.testing import CliRunner
+
+    from tm.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["segment"]).exit_code == 0
+    ru = proj / "locales" / "ru" / "doc.po"
+    assert max(len(line) for line in ru.read_text("utf-8").splitlines()) > 40
+    done = runner.invoke(app, ["segment", "--wrap", "40"])
+    assert done.exit_code == 0 and "up to date" not in done.output
+    assert max(len(line) for line in ru.read_text("utf-8").splitlines()
+               if not line.startswith("#")) <= 40
+    assert "up to date" in runner.invoke(app, ["segment", "--wrap", "40"]).output

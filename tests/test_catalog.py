@@ -164,3 +164,17 @@ def test_a_confirmed_plural_entry_forgets_its_previous_strings() -> None:
     assert m.msgstr_plural[2] == "%d документов"
     assert (m.previous_msgid, m.previous_msgid_plural) == (None, None)
     assert "#|" not in format_po(new)
+
+
+def test_a_sentence_both_active_and_obsolete_in_the_old_catalog_is_obsolete_once() -> None:
+    """A hand-edited catalog can hold a sentence twice; once it leaves the source the
+    active translation is kept, obsolete, and the next update has nothing to drop."""
+    old = parse_po('msgid ""\nmsgstr ""\n"Language: ru\\n"\n\n'
+                   'msgid "Gone."\nmsgstr "Новый перевод."\n\n'
+                   '#~ msgid "Gone."\n#~ msgstr "Старый перевод."\n')
+    template = build_template([], "doc.md", "doc")
+    new = update_catalog(template, old, "ru")
+    assert [(m.msgid, m.msgstr, m.obsolete) for m in new.messages] == [
+        ("Gone.", "Новый перевод.", True)]
+    again = update_catalog(template, parse_po(format_po(new)), "ru")
+    assert format_po(again) == format_po(new)

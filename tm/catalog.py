@@ -173,7 +173,9 @@ def update_catalog(
             o.obsolete, o.references = True, []
             o.forget_previous()
             obsolete.append(o)
-    obsolete += [m for k, m in old_obsolete.items() if k not in used]
+    made = {m.key for m in obsolete}  # an old catalog may hold a sentence twice: active
+    obsolete += [m for k, m in old_obsolete.items()  # and obsolete; the active one wins
+                 if k not in used and k not in made]
     new_header, comments = _merged_header(template, old, language)
     return Catalog(header=new_header, header_comments=comments, header_flags=[],
                    messages=out + obsolete)
