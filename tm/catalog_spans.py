@@ -132,11 +132,13 @@ class Merged:
 
 def merge(template: Catalog, blocks: list[str], keys: list[bytes], old_text: str | None,
           state: FileState, spans: Spans | None, language: str, advise: Advise,
-          keep_hints: bool, context: str, path: str) -> Merged:
+          keep_hints: bool, context: str, path: str,
+          ahead: Callable[[list[Message]], None] | None = None) -> Merged:
     """`update_catalog(template, old, ...)` as text, where `old` is `old_text` parsed;
     `blocks` are the template entries' texts and `keys` their identities. When `spans`
     describe `old_text`, only the entries whose template entry changed are merged (see
-    the module's docstring); otherwise the whole catalog is."""
+    the module's docstring); otherwise the whole catalog is. `ahead` is given the
+    entries about to be formatted (to lay out their strings on both cores)."""
     got = None if old_text is None else plan(spans, old_text, state, context, keys)
     if got is None:
         old = None if old_text is None else parse_po(old_text, path)
@@ -153,6 +155,8 @@ def merge(template: Catalog, blocks: list[str], keys: list[bytes], old_text: str
     prefilled = sum(1 for m in new.messages
                     if not m.obsolete and m.msgid in suggestions and m.msgstr
                     and m.key not in had)
+    if ahead is not None:
+        ahead(new.messages)
     out = format_blocks(new.messages)
     if got is not None:
         rest = iter(out)

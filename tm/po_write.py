@@ -84,16 +84,35 @@ def _quoted(keyword: str, value: str, prefix: str, width: int) -> str:
 def msgid_ahead(value: str, width: int) -> str | None:
     """A msgid's lines as `format_blocks` will write them, when there are several (then
     remembered in QUOTED): work another process can do ahead (tm.project's shared cut)."""
-    text = _quoted("msgid", value, "", width)
+    return lines_ahead("msgid", value, width)
+
+
+def lines_ahead(keyword: str, value: str, width: int) -> str | None:
+    """`keyword "value"` of an active entry as `format_blocks` will write it, when on
+    several lines (then remembered in QUOTED), else None."""
+    text = _quoted(keyword, value, "", width)
     return text if "\n" in text else None
 
 
 def keep_msgids(found: Iterable[tuple[str, str]], width: int) -> None:
     """Remember (msgid, its lines) that `msgid_ahead` gave in another process."""
+    keep_lines("msgid", found, width)
+
+
+def keep_lines(keyword: str, found: Iterable[tuple[str, str]], width: int) -> None:
+    """Remember (value, its lines) that `lines_ahead` gave in another process."""
     for value, text in found:
         if len(QUOTED) >= QUOTED_MAX:
             QUOTED.clear()
-        QUOTED[(value, "msgid", "", width)] = text
+        QUOTED[(value, keyword, "", width)] = text
+
+
+def unwrapped(keyword: str, values: Iterable[str], width: int) -> list[str]:
+    """The distinct values that `format_blocks` would lay out anew as `keyword` of active
+    entries: long enough to be wrapped, and not remembered."""
+    return [v for v in dict.fromkeys(values)
+            if (len(v) >= 40 or "\n" in v) and (v, keyword, "", width) not in QUOTED
+            and (v, keyword, "", width) not in EARLIER_QUOTED]
 
 
 def _quote_into(

@@ -31,6 +31,7 @@ from tm.model import Segment, Suggestion
 from tm.names import check_document_name, check_writable, usable_source
 from tm.po import (
     Catalog,
+    Message,
     decode_po,
     format_header,
     format_po,
@@ -160,6 +161,36 @@ def document_segments(config: Config, doc: str,
     return src, segment_document(src, units, lang, mode)
 
 
+def _wrap_ahead(share: Share | None) -> Callable[[list[Message]], None] | None:
+    """Lay out the translations that a catalog's entries hold and no run wrote before
+    (all of them once a translator fills the catalog), the advisor's worker taking them
+    from the back, before the entries are formatted."""
+    if share is None:
+        return None
+
+    def ahead(messages: list[Message]) -> None:
+        from tm.po_write import keep_lines, unwrapped
+
+        width = wrap_width.get()
+        values = unwrapped("msgstr", (m.msgstr for m in messages
+                                      if m.msgstr and not m.obsolete), width)
+        if len(values) >= SHARE_MIN:
+            data = ("msgstr", values, width)
+            found = share("lines", data, len(values), _lines_work(data))
+            keep_lines("msgstr", ((v, t) for v, t in zip(values, found, strict=True) if t),
+                       width)
+    return ahead
+
+
+def _lines_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
+    """Lay out values[a:b] as `keyword` strings (data: keyword, values, width), in this
+    process or in the advisor's worker."""
+    from tm.po_write import lines_ahead
+
+    keyword, values, width = data
+    return lambda a, b: [lines_ahead(keyword, v, width) for v in values[a:b]]
+
+
 def _cut_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
     """Cut texts[a:b] (data: the texts, their language and the line width), in this
     process or in the advisor's worker: each text's sentence spans, and the lines of
@@ -262,7 +293,7 @@ def _prepare(config: Config, advisor: catalogs.Advisor | None, names: Sequence[s
     if isinstance(advisor, advice_cache.CachedAdvisor) and write and not config.memory_url:
         advisor.prepare(sorted({(config.source_language(doc) or "en", lang)
                                 for doc in names for lang in config.target_languages(doc)}),
-                        {"cut": _cut_work})
+                        {"cut": _cut_work, "lines": _lines_work})
 
 
 def _segment_documents(
@@ -316,7 +347,7 @@ def _segment_documents(
             merged = catalog_spans.merge(
                 template, entries, keys, text, seen,
                 catalog_spans.load(config.root, po_path) if context else None, lang, advise,
-                advisor is None, context, str(po_path))
+                advisor is None, context, str(po_path), _wrap_ahead(share))
             report.prefilled[lang] = merged.prefilled
             pending.append(_Write(po_path, merged.text, report, seen, _remerge(
                 template, lang, advise, advisor is None), merged.spans if context else None))
