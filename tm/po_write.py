@@ -81,22 +81,12 @@ def _quoted(keyword: str, value: str, prefix: str, width: int) -> str:
     return text
 
 
-def msgid_ahead(value: str, width: int) -> str | None:
-    """A msgid's lines as `format_blocks` will write them, when there are several (then
-    remembered in QUOTED): work another process can do ahead (tm.project's shared cut)."""
-    return lines_ahead("msgid", value, width)
-
-
 def lines_ahead(keyword: str, value: str, width: int) -> str | None:
     """`keyword "value"` of an active entry as `format_blocks` will write it, when on
-    several lines (then remembered in QUOTED), else None."""
+    several lines (then remembered in QUOTED), else None: work another process can do
+    ahead (tm.project shares it with the advisor's worker)."""
     text = _quoted(keyword, value, "", width)
     return text if "\n" in text else None
-
-
-def keep_msgids(found: Iterable[tuple[str, str]], width: int) -> None:
-    """Remember (msgid, its lines) that `msgid_ahead` gave in another process."""
-    keep_lines("msgid", found, width)
 
 
 def keep_lines(keyword: str, found: Iterable[tuple[str, str]], width: int) -> None:

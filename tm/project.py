@@ -148,16 +148,16 @@ def document_segments(config: Config, doc: str,
     if share is not None and mode == "sentence":
         texts = uncut(src, units, lang)
         if len(texts) >= SHARE_MIN:
-            from tm.po_write import keep_msgids
+            from tm.po_write import keep_lines
 
             width = wrap_width.get()
             data = (texts, lang, width)
             done = share("cut", data, len(texts), _cut_work(data))
             remember_cuts(texts, [spans for spans, _lines in done], lang)
-            keep_msgids(((text[a:b], lines) for text, (spans, found) in zip(texts, done,
-                                                                           strict=True)
-                         for (a, b), lines in zip(spans, found, strict=True) if lines),
-                        width)
+            keep_lines("msgid", ((text[a:b], lines) for text, (spans, found)
+                                 in zip(texts, done, strict=True)
+                                 for (a, b), lines in zip(spans, found, strict=True) if lines),
+                       width)
     return src, segment_document(src, units, lang, mode)
 
 
@@ -196,13 +196,13 @@ def _cut_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
     process or in the advisor's worker: each text's sentence spans, and the lines of
     each sentence as a template's msgid (None: on one line), so that wrapping them is
     shared too."""
-    from tm.po_write import msgid_ahead
+    from tm.po_write import lines_ahead
     from tm.segment import cut_texts
 
     texts, lang, width = data
 
     def work(a: int, b: int) -> list[tuple[list[tuple[int, int]], list[str | None]]]:
-        return [(spans, [msgid_ahead(text[s:e], width) for s, e in spans])
+        return [(spans, [lines_ahead("msgid", text[s:e], width) for s, e in spans])
                 for text, spans in zip(texts[a:b], cut_texts(texts[a:b], lang), strict=True)]
     return work
 
@@ -334,11 +334,11 @@ def _segment_documents(
             src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         todo.append((doc, template, report))
-    templates, blocks = _templates_while_advising(config, advisor, todo)
+    templates, made = _templates_while_advising(config, advisor, todo)
     pending += templates
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
-        entries, keys = blocks[doc]
+        entries, keys = made[doc]
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
             text, seen = _read_catalog_text(po_path)
@@ -375,22 +375,21 @@ def _segment_documents(
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                               todo: Sequence[tuple[str, Catalog, SegmentReport]]
                               ) -> tuple[list[_Write], dict[str, tuple[list[str], list[bytes]]]]:
-    """The templates' texts (and their entries' texts and identities, by document),
-    formatted while a
-    child advises their msgids on the other core (when there are many); every msgid is
-    advised and cached on return."""
+    """The templates' texts, and by document their entries' texts and identities,
+    formatted while a child advises their msgids on the other core (when there are
+    many); every msgid is advised and cached on return."""
     advice = _begin_advice(config, advisor, todo)
     try:
-        out, blocks = [], {}
+        out, made = [], {}
         for doc, template, report in todo:
             pot_path = config.template_path(doc)
             keys = catalog_spans.identities(template.messages)
             text, entries, spans = _template_text(config, template, pot_path, keys)
-            blocks[doc] = (entries, keys)
+            made[doc] = (entries, keys)
             out.append(_Write(pot_path, text, report, spans=spans))
         if advice is not None:
             advice.finish()
-        return out, blocks
+        return out, made
     finally:
         if advice is not None:
             advice.cancel()
