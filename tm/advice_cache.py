@@ -434,7 +434,7 @@ def advisor_key(advisor: object) -> str | None:
 
 def _digest(config: Config, doc: str, key: str, source: bytes,
             outputs: Sequence[tuple[Path, bytes]]) -> str:
-    h = hashlib.blake2b(digest_size=20)
+    h = hashlib.sha256()  # in hardware on most processors: the outputs are megabytes
     for part in (key.encode(), repr(config).encode(), doc.encode(), source):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)

@@ -55,7 +55,14 @@ class FileState:
     def of(cls, data: bytes | None) -> FileState:
         if data is None:
             return cls(False)
-        return cls(True, len(data), hashlib.blake2b(data, digest_size=16).hexdigest())
+        return cls(True, len(data), content_digest(data))
+
+
+def content_digest(data: bytes) -> str:
+    """A digest of a file's bytes that tells whether it changed. SHA-256: processors
+    compute it in hardware (SHA-NI, ARMv8), about 2.5x as fast as BLAKE2b here, and a run
+    hashes every catalog it reads and writes (12 MB for a 4.4 MB document's)."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def read_state(path: Path) -> tuple[bytes | None, FileState]:
@@ -70,10 +77,14 @@ def read_state(path: Path) -> tuple[bytes | None, FileState]:
 def current_state(path: Path) -> FileState:
     """The state of the file now (read again: sizes and mtimes can hide a same-size
     edit made within one clock tick)."""
+    return _current(path)[1]
+
+
+def _current(path: Path) -> tuple[bytes | None, FileState]:
     try:
-        return read_state(path)[1]
+        return read_state(path)
     except IsADirectoryError:
-        return FileState(True, -1, "folder")
+        return None, FileState(True, -1, "folder")
 
 
 def _umask() -> int:
@@ -176,10 +187,10 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
         except OSError:
             pass
     else:
-        now = current_state(path)
+        held, now = _current(path)
         if now != expect:
             raise FileChanged(path)
-        if now == FileState.of(data):
+        if held == data:
             return False
     path.parent.mkdir(parents=True, exist_ok=True)
     _sweep_once(path.parent)
