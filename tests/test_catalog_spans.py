@@ -202,3 +202,27 @@ def test_a_document_whose_source_language_changes_is_merged_whole(
     _run(whole, True)
     assert _outputs(tmp_path) == _outputs(whole)
     assert "#. terms:" not in (tmp_path / "locales" / "ru" / "a" / "x.po").read_text("utf-8")
+
+
+def test_a_template_keeps_its_bytes_and_date_until_an_entry_changes(proj: Path) -> None:
+    """A re-run that changes no template entry leaves the template's file as it was,
+    creation date included (so does `msgmerge`); one that changes an entry writes the
+    run's date, with the entries of a whole format."""
+    _run(proj, memory=False)
+    pot = proj / "locales" / "templates" / "doc.pot"
+    first = pot.read_bytes()
+    stamp = "2001-01-01 00:00+0000"
+    dated = first.decode().replace(read_po(pot).header["POT-Creation-Date"], stamp, 1)
+    pot.write_text(dated, encoding="utf-8")  # as if written long ago
+    (proj / ".tm" / "uptodate.bin").unlink()
+    _run(proj, memory=False)
+    assert pot.read_text("utf-8") == dated
+    src = proj / "sources" / "doc.md"
+    src.write_text(src.read_text("utf-8").replace("Trotsky", "Trotskii", 1), "utf-8")
+    _run(proj, memory=False)
+    assert read_po(pot).header["POT-Creation-Date"] != stamp
+    fresh = proj.parent / "fresh"
+    shutil.copytree(proj / "sources", fresh / "sources")
+    shutil.copy(proj / "tm.toml", fresh / "tm.toml")
+    _run(fresh, memory=False)
+    assert _outputs(proj) == _outputs(fresh)

@@ -64,13 +64,23 @@ class Spans:
     count: int
 
 
+def body(blocks: list[str], header: str = "") -> str:
+    """`header` and the entry texts as `tm.po_write.format_po` writes them (each entry
+    after a blank line), joined in one copy: a 4.4 MB document's catalog is 12 MB."""
+    if not blocks:
+        return header
+    parts = ["\n\n"] * (2 * len(blocks) + 1)
+    parts[0], parts[-1] = header + "\n", "\n"
+    parts[1::2] = blocks
+    return "".join(parts)
+
+
 def layout(context: str, header: str, blocks: list[str], keys: list[bytes]
            ) -> tuple[str, Spans]:
     """The catalog text of a header and entry texts (as `tm.po_write.format_po` writes
     them), and its spans; `keys` are the active entries' template identities. The file's
     digest is left to `save`, which is given the bytes written."""
-    text = header + "\n" + "\n\n".join(blocks) + "\n" if blocks else header
-    return text, Spans(context, "", keys, len(blocks))
+    return body(blocks, header), Spans(context, "", keys, len(blocks))
 
 
 def entries(text: str, count: int) -> tuple[str, list[str]] | None:

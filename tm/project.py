@@ -39,7 +39,7 @@ from tm.po import (
     parse_po,
     read_po,
 )
-from tm.po_write import format_blocks, join_blocks
+from tm.po_write import format_blocks
 from tm.wrap import wrap_width
 
 Progress = Callable[[str], None]
@@ -253,10 +253,11 @@ def _template_text(config: Config, template: Catalog, path: Path, keys: list[byt
             now = template.header["POT-Creation-Date"]
             template.header["POT-Creation-Date"] = stamp
             same = format_header(template)
-            if old == same + join_blocks(blocks):
-                header = same
-            else:
-                template.header["POT-Creation-Date"] = now
+            size = sum(map(len, blocks)) + 2 * len(blocks)  # len(catalog_spans.body(blocks))
+            if (len(old) == len(same) + size and old.startswith(same)
+                    and old.endswith(catalog_spans.body(blocks))):
+                return old, blocks, catalog_spans.Spans(context, "", keys, len(blocks))
+            template.header["POT-Creation-Date"] = now
     text, spans = catalog_spans.layout(context, header, blocks, keys)
     return text, blocks, spans
 
