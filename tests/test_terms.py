@@ -447,6 +447,35 @@ def test_termbase_cache_warm_corrupt_and_changed(tmp_path: Path,
     assert len(load_termbase(config)) == len(cold) - 2
 
 
+def test_a_fresh_index_takes_the_cached_termbases_entries_unparsed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm import termcache
+    from tm.memory import load_helpers, open_index
+    from tm.memory.advisor import MemoryAdvisor
+
+    monkeypatch.setenv(termcache.USER_CACHE, str(tmp_path / "user"))
+
+    def advisor(name: str) -> MemoryAdvisor:
+        (tmp_path / name / "memory").mkdir(parents=True)
+        shutil.copy(DATA / "terms_v3.tbx", tmp_path / name / "memory" / "extra.tbx")
+        config = Config(root=tmp_path / name)
+        return MemoryAdvisor(lambda: open_index(config), 75, lambda: load_helpers(config))
+
+    texts = ["Narkompros issued a decree.", "Trotsky spoke."]
+    cold = advisor("one")
+    advice = cold.advise(texts, "en", "de")
+    termcache._LOADED.clear()
+    termcache._SEEDED.clear()
+    termcache._parse_tbx.cache_clear()
+    warm = advisor("two")
+    with monkeypatch.context() as m:  # termbase and index from the user's pickle alone
+        m.setattr(termcache, "_parse_tbx", lambda *a: pytest.fail("TBX parsed again"))
+        assert warm.advise(texts, "en", "de") == advice
+    units = [list(adv.index.units()) for adv in (cold, warm)]
+    assert units[0] == units[1]
+    assert {u.extra["origin"] for u in units[0]} == {BUILTIN_ORIGIN, "memory/extra.tbx"}
+
+
 def test_english_hints_from_a_warm_cache_load_no_morphology(tmp_path: Path) -> None:
     import subprocess
     import sys

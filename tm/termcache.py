@@ -35,11 +35,54 @@ Build = Callable[[list["TermEntry"], list[str], dict[str, Trie]], "Termbase"]
 (passed in, so that this module does not import the one that imports it)."""
 
 
-@lru_cache(maxsize=8)
+Version = tuple[str, int, int]
+"""A file's path, mtime (ns) and size: the file version `_read_tbx` is asked about."""
+
+SEEDED_MAX = 16
+_SEEDED: dict[Version, tuple[TermEntry, ...]] = {}
+"""Entries of file versions a cached termbase held (`_seed`): the memory index reads a
+termbase file as units too, and need not parse what the pickle gave."""
+
+
 def _read_tbx(path: str, mtime_ns: int, size: int) -> tuple[TermEntry, ...]:
+    """A termbase file's entries, parsed once per file version in a process."""
+    seeded = _SEEDED.get((path, mtime_ns, size))
+    return seeded if seeded is not None else _parse_tbx(path, mtime_ns, size)
+
+
+@lru_cache(maxsize=8)
+def _parse_tbx(path: str, mtime_ns: int, size: int) -> tuple[TermEntry, ...]:
     from tm.tbx import read_tbx
 
     return tuple(read_tbx(path))
+
+
+def _versions(files: Sequence[tuple[Path, str]]) -> list[Version] | None:
+    try:
+        return [(str(path), st.st_mtime_ns, st.st_size)
+                for path, st in ((path, path.stat()) for path, _ in files)]
+    except OSError:
+        return None
+
+
+def _seed(files: Sequence[tuple[Path, str]], before: list[Version] | None,
+          tb: Termbase) -> None:
+    """Offer each file's entries of a termbase read from a pickle to `_read_tbx`, when
+    the files are the versions the pickle's key was taken of (unchanged since their
+    stat before the hashing) and their origins tell their entries apart."""
+    if before is None or _versions(files) != before or len({o for _, o in files}) < len(files):
+        return
+    at, origins, parts = 0, tb.origins, []
+    for (_, origin), version in zip(files, before, strict=True):
+        end = at
+        while end < len(origins) and origins[end] == origin:
+            end += 1
+        parts.append((version, tuple(tb.entries[at:end])))
+        at = end
+    if at == len(origins) == len(tb.entries):
+        if len(_SEEDED) > SEEDED_MAX:
+            _SEEDED.clear()
+        _SEEDED.update(parts)
 
 
 def _entries(files: Sequence[tuple[Path, str]]) -> tuple[list[TermEntry], list[str]]:
@@ -78,6 +121,7 @@ def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None, build: Bu
     and stored)."""
     if cache is None:
         return build(*_entries(files), {})
+    before = _versions(files)
     try:
         key = cache_key(files)
     except OSError:
@@ -94,6 +138,7 @@ def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None, build: Bu
         else:
             tb = build(*_entries(files), {})
             store_cached(cache, key, tb)
+    _seed(files, before, tb)
     tb.cache_path, tb.cache_key = cache, key
     _LOADED[(str(cache), key)] = tb
     _load_lemmas(cache.parent / "lemmas.pickle")

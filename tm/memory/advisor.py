@@ -113,13 +113,14 @@ class MemoryAdvisor:
     def best(self, texts: Sequence[str], source_lang: str,
              target_lang: str) -> dict[str, Match]:
         """The best memory match at or above the threshold for each text that has one."""
-        exact = self.index.exact(texts, source_lang, target_lang)
+        helpers = self.helpers  # before the index: the termbase's cached entries spare
+        exact = self.index.exact(texts, source_lang, target_lang)  # its sync a TBX parse
         out: dict[str, Match] = {}
         for text, cands in exact.items():
             first = min(cands, key=lambda c: c.order)
             out[text] = Match(first.source, first.target, 100.0, first.origin, "exact")
         rest = [t for t in texts if t not in out]
-        adapter = citation_adapter(self.helpers, source_lang, target_lang)
+        adapter = citation_adapter(helpers, source_lang, target_lang)
         for i in range(0, len(rest), BATCH):  # bounded memory for huge documents
             batch = rest[i:i + BATCH]
             found_cands = self.index.candidates(batch, source_lang, target_lang)
