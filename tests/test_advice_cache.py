@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import tm.project
+from tm import shards
 from tm.advice_cache import CachedAdvisor, memory_fingerprint
 from tm.config import load_config
 from tm.errors import TmError
@@ -154,9 +155,38 @@ def test_damaged_cache_files_are_ignored(proj: Path) -> None:
     for p in (proj / ".tm").glob("*.bin"):
         data = p.read_bytes()
         p.write_bytes(data[: len(data) // 2])
+    shutil.rmtree(proj / ".tm" / "spans")  # the catalogs merged whole: every msgid asked
     before = (proj / "locales" / "ru" / "doc.po").read_bytes()
     reports, adv = run()
     assert adv.asked == 4 and (proj / "locales" / "ru" / "doc.po").read_bytes() == before
+
+
+def test_a_damaged_shard_is_advised_again_and_written_anew(proj: Path) -> None:
+    """A shard of the advice cache that fails its check when read costs its msgids a
+    new lookup, never a wrong answer; the next save writes the cache whole again."""
+    run()
+    cache = proj / ".tm" / "advice-en-ru.bin"
+    data = bytearray(cache.read_bytes())
+    table = len(data.split(b"\n", 1)[0]) + 1 + 24  # after the key line, the chunk's head
+    where = table + shards.SHARDS * 32
+    for i in range(shards.SHARDS):  # the table: size, keys, check of each shard
+        size = int.from_bytes(data[table + 32 * i:table + 32 * i + 8], "little")
+        keys = int.from_bytes(data[table + 32 * i + 8:table + 32 * i + 16], "little")
+        if keys:
+            data[where + size - 2] ^= 0xFF  # in the first shard that holds rows
+            break
+        where += size
+    cache.write_bytes(bytes(data))
+    shutil.rmtree(proj / ".tm" / "spans")
+    (proj / ".tm" / "uptodate.bin").unlink()
+    before = (proj / "locales" / "ru" / "doc.po").read_bytes()
+    _, adv = run()
+    assert 1 <= adv.asked < 4 and (proj / "locales" / "ru" / "doc.po").read_bytes() == before
+    assert cache.read_bytes() != bytes(data)
+    shutil.rmtree(proj / ".tm" / "spans")
+    (proj / ".tm" / "uptodate.bin").unlink()
+    _, adv = run()
+    assert adv.asked == 0
 
 
 def test_a_shared_memory_is_fingerprinted_by_its_server(proj: Path) -> None:

@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from tm import shards
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.model import Suggestion
 from tm.twoends import MISSING, Round, TwoEnds, Work, Worker, fill_missing
 
 CACHE_DIR = ".tm"
-SCHEMA = b"tm-advice-1"
+SCHEMA = b"tm-advice-2"
 _Row = tuple[str | None, bool, tuple[str, ...]]
 RACY_NS = 3_000_000_000
 """A memory file modified this recently is also hashed: its size and mtime could stay
@@ -79,6 +80,11 @@ def memory_fingerprint(config: Config) -> str | None:
         if now - st.st_mtime_ns < RACY_NS:  # may change again within the clock's tick
             parts.append(hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest())
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _line(key: str) -> bytes:
+    """The first line of a cache file written under `key`."""
+    return SCHEMA + b" " + key.encode() + b"\n"
 
 
 def _read(path: Path, key: str) -> object:
@@ -235,15 +241,18 @@ class CachedAdvisor:
         return self.folder / f"advice-{source_lang}-{target_lang}.bin"
 
     def known(self, source_lang: str, target_lang: str) -> dict[str, _Row]:
+        """The cached rows of a language pair: read shard by shard as msgids are looked
+        up (tm.shards: a re-run that asks about a handful reads a handful of shards)."""
         pair = (source_lang, target_lang)
         if pair not in self._known:
-            got: object = None
-            if self.fingerprint is not None:
-                got = _read(self._path(*pair), self.fingerprint)
-            known = got if isinstance(got, dict) else {}
+            known: dict[str, _Row] = {}
             self._journal[pair] = -1  # no base file: the next save writes one
-            if isinstance(got, dict) and self.fingerprint is not None:
-                self._journal[pair] = _read_journal(self._path(*pair), self.fingerprint, known)
+            if self.fingerprint is not None:
+                path = self._path(*pair)
+                got, whole = shards.load(path, _line(self.fingerprint))
+                if got is not None and whole:
+                    known = got
+                    self._journal[pair] = _read_journal(path, self.fingerprint, known)
             self._known[pair] = known
         return self._known[pair]
 
@@ -255,8 +264,16 @@ class CachedAdvisor:
         pair = (source_lang, target_lang)
         path, key, known = self._path(*pair), self.fingerprint or "", self.known(*pair)
         logged = self._journal.get(pair, -1)
-        if logged < 0 or logged + len(fresh) > max(JOURNAL_MIN, len(known) // 4):
-            _write(path, key, known)
+        kept = known if isinstance(known, shards.Sharded) else None
+        rows = len(known) if kept is None else kept.total()
+        if (logged < 0 or logged + len(fresh) > max(JOURNAL_MIN, rows // 4)
+                or (kept is not None and kept.damaged)):
+            if kept is not None:
+                kept.everything()
+            try:
+                atomic_write_bytes(path, _line(key) + shards.dump(known))
+            except (OSError, ValueError):
+                pass
             _drop(_journal_path(path))
             self._journal[pair] = 0
         elif fresh:

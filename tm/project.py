@@ -347,7 +347,7 @@ def _segment_documents(
             src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         todo.append((doc, template, report))
-    templates, made = _templates_while_advising(config, advisor, todo)
+    templates, made = _templates_while_advising(config, advisor, todo, key)
     pending += templates
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
@@ -386,17 +386,21 @@ def _segment_documents(
 
 
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
-                              todo: Sequence[tuple[str, Catalog, SegmentReport]]
+                              todo: Sequence[tuple[str, Catalog, SegmentReport]],
+                              key: str | None
                               ) -> tuple[list[_Write], dict[str, tuple[list[str], list[bytes]]]]:
     """The templates' texts, and by document their entries' texts and identities,
     formatted while a child advises their msgids on the other core (when there are
-    many); every msgid is advised and cached on return."""
-    advice = _begin_advice(config, advisor, todo)
+    many); every msgid the catalogs' merges will ask about is advised and cached on
+    return."""
+    identities = {doc: catalog_spans.identities(template.messages)
+                  for doc, template, _report in todo}
+    advice = _begin_advice(config, advisor, todo, identities, key)
     try:
         out, made = [], {}
         for doc, template, report in todo:
             pot_path = config.template_path(doc)
-            keys = catalog_spans.identities(template.messages)
+            keys = identities[doc]
             text, entries, spans = _template_text(config, template, pot_path, keys)
             made[doc] = (entries, keys)
             out.append(_Write(pot_path, text, report, spans=spans))
@@ -409,18 +413,36 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
 
 
 def _begin_advice(config: Config, advisor: catalogs.Advisor | None,
-                  todo: Sequence[tuple[str, Catalog, SegmentReport]]
+                  todo: Sequence[tuple[str, Catalog, SegmentReport]],
+                  identities: Mapping[str, list[bytes]], key: str | None
                   ) -> advice_cache.Pending | None:
-    """Start advising the msgids of all the documents in one batch (a child takes them
-    on the other core while this process formats the templates: tm.advice_cache)."""
+    """Start advising, in one batch, the msgids that the documents' catalogs will ask
+    about (a child takes them on the other core while this process formats the
+    templates: tm.advice_cache)."""
     if not isinstance(advisor, advice_cache.CachedAdvisor) or not todo:
         return None
     batches = []
     for doc, template, _report in todo:
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
-            batches.append(([m.msgid for m in template.messages], src_lang, lang))
+            context = _spans_context(key, src_lang, lang, False)
+            spans = (catalog_spans.load(config.root, config.catalog_path(doc, lang))
+                     if context else None)
+            batches.append((_unsettled(template, identities[doc], spans, context),
+                            src_lang, lang))
     return advisor.begin(batches)
+
+
+def _unsettled(template: Catalog, keys: list[bytes], spans: catalog_spans.Spans | None,
+               context: str) -> list[str]:
+    """The msgids a catalog's merge asks advice about: those of the template entries
+    that its spans (as the last run left them) do not hold, all without spans. A
+    catalog changed since is merged whole and asks about the others then (from the
+    cache: a re-run after a one-paragraph edit reads a handful of its shards)."""
+    if spans is None or spans.context != context:
+        return [m.msgid for m in template.messages]
+    held = set(spans.keys)
+    return [m.msgid for m, k in zip(template.messages, keys, strict=True) if k not in held]
 
 
 def _outputs(config: Config, doc: str) -> list[Path]:

@@ -18,22 +18,25 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tm import po_write, segment
+from tm import po_write, segment, shards
 from tm.advice_cache import CACHE_DIR, code_stamp
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.formats import markdown_runs
 
-SCHEMA = b"tm-work-3"
+SCHEMA = b"tm-work-4"
 MAX_KEPT = 250_000
 """Entries kept from earlier runs besides this run's (a bound on each file's size)."""
 
 
-def _memos() -> dict[str, tuple[dict[Any, Any], dict[Any, Any]]]:
-    """File name -> (what this process used, what earlier runs left)."""
-    return {"quoted.bin": (po_write.QUOTED, po_write.EARLIER_QUOTED),
-            "split.bin": (segment.SPLITS, segment.EARLIER_SPLITS),
-            "runs.bin": (markdown_runs.RUNS, markdown_runs.EARLIER_RUNS)}
+def _memos() -> dict[str, tuple[dict[Any, Any], Any, str, bool]]:
+    """File name -> (what this process used, the module and the name of what earlier
+    runs left, whether that dict is replaced by the file's `tm.shards.Sharded`, read as
+    texts are looked up: else the file is read into it whole). The Markdown runs are few
+    and their module's dict is imported by name elsewhere (tm.source)."""
+    return {"quoted.bin": (po_write.QUOTED, po_write, "EARLIER_QUOTED", True),
+            "split.bin": (segment.SPLITS, segment, "EARLIER_SPLITS", True),
+            "runs.bin": (markdown_runs.RUNS, markdown_runs, "EARLIER_RUNS", False)}
 
 
 _LOADED: set[Path] = set()
@@ -60,19 +63,24 @@ def _chunk(entries: dict[Any, Any]) -> bytes:
     return len(data).to_bytes(8, "little") + _check(data) + data
 
 
-def _check(body: bytes) -> bytes:
-    """What tells a whole chunk from a damaged one (SHA-256, in hardware on most
-    processors: a 4.4 MB document's chunks are 14 MB)."""
-    return hashlib.sha256(body).digest()[:16]
+_check = shards.check
 
 
 def _read_chunks(data: bytes) -> tuple[list[dict[Any, Any]], bool]:
     """The chunks of a file (after its key line), up to the first damaged one; whether
-    all were whole."""
+    all were whole (a sharded chunk, tm.shards, is read whole)."""
     out: list[dict[Any, Any]] = []
     at = 0
     while at < len(data):
         size = int.from_bytes(data[at:at + 8], "little")
+        if size & shards.SHARDED:
+            end = at + 24 + (size & ~shards.SHARDED)
+            rows = shards.undump(data[at:end])
+            if rows is None:
+                return out, False
+            out.append(rows)
+            at = end
+            continue
         digest, body = data[at + 8:at + 24], data[at + 24:at + 24 + size]
         if len(body) != size or _check(body) != digest:
             return out, False
@@ -99,18 +107,17 @@ def load(config: Config) -> None:
         return
     _LOADED.add(folder)
     key = _key()
-    for name, (_used, earlier) in _memos().items():
+    for name, (_used, module, attr, lazy) in _memos().items():
         _WHOLE.discard(folder / name)
-        try:
-            with open(folder / name, "rb") as f:
-                if f.readline() != key:
-                    continue
-                data = f.read()
-        except OSError:
+        kept, whole = shards.load(folder / name, key)
+        if kept is None:
             continue
-        chunks, whole = _read_chunks(data)
-        for entries in chunks:
-            earlier.update(entries)
+        if lazy:
+            dict.update(kept, getattr(module, attr))  # what this process has: the newest
+            setattr(module, attr, kept)
+        else:
+            getattr(module, attr).update(kept.everything())
+            kept.close()
         if whole:
             _WHOLE.add(folder / name)
 
@@ -134,21 +141,28 @@ def save(config: Config) -> None:
     read, the file is written anew when it was not read or holds too much."""
     folder = config.root / CACHE_DIR
     key = b""
-    for name, (used, earlier) in _memos().items():
+    for name, (used, module, attr, _lazy) in _memos().items():
         path = folder / name
+        earlier = getattr(module, attr)
         new = {k: v for k, v in used.items() if k not in earlier}
         if not new:
             continue
         key = key or _key()
-        if (path in _WHOLE and len(earlier) + len(new) <= MAX_KEPT
+        lazy = earlier if isinstance(earlier, shards.Sharded) else None
+        size = len(earlier) if lazy is None else lazy.total()
+        if lazy is not None and lazy.damaged:
+            _WHOLE.discard(path)  # a shard failed its check: written anew
+        if (path in _WHOLE and size + len(new) <= MAX_KEPT
                 and _append(path, key, _chunk(new))):
             earlier.update(new)
             continue
-        if len(earlier) > MAX_KEPT:
+        if size > MAX_KEPT:
             earlier.clear()
+        elif lazy is not None:
+            lazy.everything()
         earlier.update(used)  # in place: no third copy of the text at the peak
         try:
-            atomic_write_bytes(folder / name, key + _chunk(earlier))
+            atomic_write_bytes(folder / name, key + shards.dump(earlier))
             _WHOLE.add(path)
         except (OSError, ValueError):
             pass
