@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tm import shards
-from tm.atomic import atomic_write_bytes
+from tm.atomic import atomic_write_bytes, holds, pieces
 from tm.config import Config
 from tm.model import Suggestion
 from tm.twoends import MISSING, Round, TwoEnds, Work, Worker, fill_missing
@@ -449,15 +449,27 @@ def advisor_key(advisor: object) -> str | None:
     return None
 
 
-def _digest(config: Config, doc: str, key: str, source: bytes,
-            outputs: Sequence[tuple[Path, bytes]]) -> str:
+def _digest(config: Config, doc: str, key: str, source: bytes | Path,
+            outputs: Sequence[tuple[Path, bytes | Path]]) -> str:
+    """A hash of what a run read and wrote; a Path stands for its file's bytes (read
+    piece by piece: tm.atomic.pieces)."""
     h = hashlib.sha256()  # in hardware on most processors: the outputs are megabytes
-    for part in (key.encode(), repr(config).encode(), doc.encode(), source):
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
+
+    def add(data: bytes | Path) -> None:
+        if isinstance(data, bytes):
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+            return
+        h.update(os.stat(data).st_size.to_bytes(8, "little"))
+        for piece in pieces(data):
+            h.update(piece)
+
+    for part in (key.encode(), repr(config).encode(), doc.encode()):
+        add(part)
+    add(source)
     for path, data in outputs:
-        h.update(str(path).encode() + b"\0" + len(data).to_bytes(8, "little"))
-        h.update(data)
+        h.update(str(path).encode() + b"\0")
+        add(data)
     return h.hexdigest()
 
 
@@ -477,11 +489,10 @@ def up_to_date(config: Config, doc: str, outputs: Sequence[Path], key: str | Non
     if state is None:
         return None
     try:
-        source = config.source_path(doc).read_bytes()
-        data = [(p, p.read_bytes()) for p in outputs]
+        if _digest(config, doc, key, config.source_path(doc), [(p, p) for p in outputs]
+                   ) != state[0]:
+            return None
     except OSError:
-        return None
-    if _digest(config, doc, key, source, data) != state[0]:
         return None
     return Fresh(state[1], state[2])
 
@@ -496,16 +507,10 @@ def remember(config: Config, done: Sequence[tuple[str, str, Mapping[Path, bytes]
     states = load_states(config)
     changed = False
     for doc, source, expected, segments, entries in done:
-        data = []
-        try:
-            for path, meant in expected.items():
-                got = path.read_bytes()
-                if got != meant:
-                    raise OSError("changed")
-                data.append((path, got))
-        except (OSError, UnicodeError):
+        if not all(holds(path, meant) for path, meant in expected.items()):
             changed |= states.pop(doc, None) is not None
             continue
+        data: list[tuple[Path, bytes | Path]] = list(expected.items())
         src = source.encode("utf-8")
         states[doc] = (_digest(config, doc, key, src, data), segments, entries)
         changed = True

@@ -1,0 +1,41 @@
+"""tm.atomic reads files piece by piece: the same answers as reading them whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tm import atomic
+from tm.atomic import FileChanged, FileState, atomic_write_bytes, current_state, holds
+
+
+@pytest.mark.parametrize("size", [0, 1, atomic.STEP - 1, atomic.STEP, 3 * atomic.STEP + 7])
+def test_a_file_read_in_pieces_is_the_file(tmp_path: Path, size: int) -> None:
+    data = bytes(i * 7 % 251 for i in range(size))
+    path = tmp_path / "f.po"
+    path.write_bytes(data)
+    assert b"".join(atomic.pieces(path)) == data
+    assert current_state(path) == FileState.of(data)
+    assert holds(path, data)
+    if size:
+        changed = bytearray(data)
+        changed[size // 2] ^= 1
+        assert not holds(path, bytes(changed))
+        assert current_state(path) != FileState.of(bytes(changed))
+    assert not holds(path, data + b"x") and not holds(tmp_path / "none", data)
+
+
+def test_a_write_refuses_a_file_saved_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "f.po"
+    path.write_bytes(b"a" * (2 * atomic.STEP + 3))
+    seen = current_state(path)
+    assert not atomic_write_bytes(path, path.read_bytes(), expect=seen)  # unchanged
+    path.write_bytes(b"b" * (2 * atomic.STEP + 3))  # a translator's save, same size
+    with pytest.raises(FileChanged):
+        atomic_write_bytes(path, b"tm's text", expect=seen)
+    assert path.read_bytes() == b"b" * (2 * atomic.STEP + 3)
+    assert atomic_write_bytes(path, b"tm's text", expect=current_state(path))
+    assert path.read_bytes() == b"tm's text"
+    assert current_state(tmp_path) == FileState(True, -1, "folder")
+    assert current_state(tmp_path / "none") == FileState(False)
