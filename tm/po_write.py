@@ -15,7 +15,7 @@ from pathlib import Path
 from tm.atomic import atomic_write
 from tm.errors import escape_control
 from tm.po_model import Catalog, Message
-from tm.wrap import layout, text_columns, wrap_width
+from tm.wrap import layout, line_cuts, text_columns, wrap_width
 
 _OUT_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
                           "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"})
@@ -70,11 +70,9 @@ def _quoted(keyword: str, value: str, prefix: str, width: int) -> str:
     if text is None:
         text = EARLIER_QUOTED.get(key)
         if text is None:
-            lines: list[str] = []
-            _quote_lines(lines, keyword, value, prefix, width)
-            if len(lines) == 1:
-                return lines[0]  # on one line: as fast written again
-            text = "\n".join(lines)
+            text = _quote_text(keyword, value, prefix, width)
+            if "\n" not in text:
+                return text  # on one line: as fast written again
         if len(QUOTED) >= QUOTED_MAX:
             QUOTED.clear()
         QUOTED[key] = text
@@ -112,6 +110,28 @@ def _quote_into(
     `width` > 0, wrapped at Unicode line-break opportunities so no line is wider."""
     out.extend(_quoted(keyword, value, prefix,
                        wrap_width.get() if width is None else width).split("\n"))
+
+
+def _quote_text(keyword: str, value: str, prefix: str, width: int) -> str:
+    """The lines of `_quote_lines` joined by \\n; a string with nothing to escape (most
+    sentences) is cut and joined at once, without a list of lines or `layout`'s memo
+    (whole strings are remembered: `_quoted`)."""
+    if width <= 0 or _NEEDS_ESC.search(value):
+        lines: list[str] = []
+        _quote_lines(lines, keyword, value, prefix, width)
+        return "\n".join(lines)
+    columns = text_columns(value)
+    first = width - len(prefix) - len(keyword) - 3
+    if columns <= first:
+        return f'{prefix}{keyword} "{value}"'
+    room = width - len(prefix) - 2  # > first
+    cuts = line_cuts(value, room, room)
+    # as `_quote_lines`: on one line when it has no break opportunity at all
+    if not cuts and (columns > room or not line_cuts(value, first, first)):
+        return f'{prefix}{keyword} "{value}"'
+    ends = (*cuts, len(value))
+    return f'{prefix}{keyword} ""\n{prefix}"' + f'"\n{prefix}"'.join(
+        [value[a:b] for a, b in zip((0, *cuts), ends, strict=True)]) + '"'
 
 
 def _quote_lines(out: list[str], keyword: str, value: str, prefix: str, width: int) -> None:

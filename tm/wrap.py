@@ -130,6 +130,12 @@ def layout(esc: str, first_room: int, room: int) -> list[str]:
     return [esc[a:b] for a, b in zip((0, *cuts), (*cuts, len(esc)), strict=True)]
 
 
+def line_cuts(esc: str, first_room: int, room: int) -> tuple[int, ...]:
+    """Where `layout` cuts `esc` (the end of every line but the last), not remembered:
+    for a string laid out once (tm.po_write remembers whole strings)."""
+    return _cuts(esc, first_room, room)
+
+
 def _cuts(esc: str, first_room: int, room: int) -> tuple[int, ...]:
     """Where `layout` cuts `esc` into lines (the end of every line but the last)."""
     starts = [n for n, _ in line_breaks(esc)]
