@@ -37,9 +37,13 @@ def _lists(rng: random.Random, files: list[int], units: int) -> list[postings.Po
 
 @pytest.mark.parametrize("dense_units, python_tail", [(1 << 16, 256), (1 << 16, 0), (0, 0)])
 @pytest.mark.parametrize("dense_from", [4096, 3])
+@pytest.mark.parametrize("sort_from", [4000, 0])
 def test_one_file_numpy_path_counts_like_the_counter(dense_from: int, dense_units: int,
-                                                     python_tail: int, monkeypatch) -> None:
-    """A counter per unit (ranked in Python or numpy) or merged lists: as the dict."""
+                                                     python_tail: int, sort_from: int,
+                                                     monkeypatch) -> None:
+    """A counter per unit or sorted positions (ranked in Python or numpy), or merged
+    lists: as the dict."""
+    monkeypatch.setattr(postings, "SORT_FROM", sort_from)
     monkeypatch.setattr(postings, "DENSE_FROM", dense_from)
     monkeypatch.setattr(postings, "DENSE_UNITS", dense_units)
     monkeypatch.setattr(postings, "PYTHON_TAIL", python_tail)
