@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
+from itertools import islice
 from pathlib import Path
 
 DIGEST_HEADER = "X-Tm-Source-Digest"
@@ -47,8 +48,14 @@ def source_digest(text: str, language: str) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(fingerprint().encode())
     h.update(language.encode() + b"\0")
-    h.update(text.encode("utf-8", "surrogatepass"))
+    for at in range(0, len(text), _SLICE):  # the bytes of the whole text's encoding
+        h.update(text[at:at + _SLICE].encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+_SLICE = 1 << 18
+"""Characters of a source encoded at a time by `source_digest` (a code point at a time
+in any case: the bytes are the same, with no copy of a whole 4 MB document)."""
 
 
 def sentences_digest(escaped_msgids: Iterable[str]) -> str:
@@ -58,8 +65,16 @@ def sentences_digest(escaped_msgids: Iterable[str]) -> str:
     costs more than the rest of the check; a catalog whose entries were reordered only
     takes the longer way (tm.checks.stale)."""
     h = hashlib.blake2b(digest_size=16)
-    h.update("\0".join(escaped_msgids).encode("utf-8", "surrogatepass"))
+    items = iter(escaped_msgids)
+    lead = ""
+    while chunk := list(islice(items, _CHUNK)):  # the bytes of "\0".join(all of them),
+        h.update((lead + "\0".join(chunk)).encode("utf-8", "surrogatepass"))  # a piece
+        lead = "\0"  # at a time: no copy of a whole document's sentences (page faults)
     return h.hexdigest()
+
+
+_CHUNK = 2048
+"""Msgids hashed at a time by `sentences_digest`."""
 
 
 def template_digest(text: str, language: str, msgids: Iterable[str]) -> str:

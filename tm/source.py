@@ -204,9 +204,9 @@ def _env_free(tokens: list[Token]) -> bool:
 
 def _relative(found: list[Unit], first: int, a: int) -> tuple[Any, ...]:
     """Units as plain tuples (for marshal), lines and offsets from a run's start."""
-    return tuple((u.kind, u.line - first, tuple((p.start - a, p.end - a, p.prefix)
-                                                for p in u.pieces), u.continuation,
-                  u.multiline) for u in found)
+    return tuple([(u.kind, u.line - first, tuple([(p.start - a, p.end - a, p.prefix)
+                                                  for p in u.pieces]), u.continuation,
+                   u.multiline) for u in found])  # lists: no generator per unit
 
 
 def _shifted(found: tuple[Any, ...], first: int, a: int) -> list[Unit]:
