@@ -298,10 +298,17 @@ def _top_dense(postings: Sequence[Posting], need: int, limit: int, length: int,
 
     every = np.frombuffer(b"".join([ids for p in postings for _, ids in p.parts]),
                           dtype=np.uint32)  # one copy, not a view and a copy per posting
+    ids: Any
+    counts: Any
     if len(every) < SORT_FROM:
-        ids, counts = _runs(np.sort(every))
+        ordered = np.sort(every)
+        edge = np.empty(len(ordered) + 1, dtype=bool)
+        edge[0] = edge[-1] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=edge[1:-1])
+        bounds = np.flatnonzero(edge)  # where each run of equal positions starts, and the end
+        counts = bounds[1:] - bounds[:-1]
         keep = counts >= need
-        ids, counts = ids[keep], counts[keep]
+        ids, counts = ordered[bounds[:-1][keep]], counts[keep]
     else:
         counts = np.bincount(every)
         ids = np.flatnonzero(counts >= need)
