@@ -244,6 +244,19 @@ def format_blocks(messages: Iterable[Message]) -> list[str]:
     width = wrap_width.get()
     blocks = []
     for m in messages:
+        # most entries: `#.` lines, one `#:` line, msgid and msgstr (written at once)
+        if (m.extracted and len(m.references) == 1 and not m.comments and not m.flags
+                and not m.obsolete and m.msgctxt is None and m.msgid_plural is None
+                and m.previous_msgid is None and m.previous_msgctxt is None
+                and m.previous_msgid_plural is None):
+            ref = m.references[0]  # one `#:` reference stays on its line, however long
+            joined = "\n#. ".join(m.extracted)
+            if (joined.count("\n") == len(m.extracted) - 1 and "\r" not in joined
+                    and "" not in m.extracted and "\n" not in ref and "\r" not in ref):
+                msgstr = _quoted("msgstr", m.msgstr, "", width) if m.msgstr else 'msgstr ""'
+                blocks.append(f"#. {joined}\n#: {ref}\n{_quoted('msgid', m.msgid, '', width)}"
+                              f"\n{msgstr}")
+                continue
         lines: list[str] = []
         _message_into(lines, m, width)
         blocks.append("\n".join(lines))
