@@ -79,8 +79,10 @@ def build_template(
 ) -> Catalog:
     """One entry per distinct sentence, with every place it occurs and its block kind."""
     by_id: dict[str, Message] = {}
+    line, ref = -1, ""
     for seg in segments:
-        ref = f"{source_ref}:{seg.line}"
+        if seg.line != line:  # sentences of one line share their reference
+            line, ref = seg.line, f"{source_ref}:{seg.line}"
         msg = by_id.get(seg.text)
         if msg is None:
             by_id[seg.text] = Message(msgid=seg.text, references=[ref], extracted=[seg.kind])
@@ -126,6 +128,8 @@ def update_catalog(
     comments (`#. tm:`, `#. terms:`, `#. citation:`) it had.
     """
     suggestions = suggestions or {}
+    if old is None:
+        return _first_catalog(template, language, suggestions)
     old_active = ({(m.msgctxt, m.msgid): m for m in old.messages if not m.obsolete}
                   if old else {})  # == old.index()
     old_obsolete = {(m.msgctxt, m.msgid): m for m in old.messages if m.obsolete} if old else {}
@@ -179,6 +183,29 @@ def update_catalog(
     new_header, comments = _merged_header(template, old, language)
     return Catalog(header=new_header, header_comments=comments, header_flags=[],
                    messages=out + obsolete)
+
+
+def _first_catalog(template: Catalog, language: str,
+                   suggestions: Mapping[str, Suggestion]) -> Catalog:
+    """`update_catalog` with no old catalog: each template entry as a new one, with the
+    memory's comments and translation (one pass, each list made once)."""
+    out: list[Message] = []
+    suggestion = suggestions.get
+    for t in template.messages:
+        s = suggestion(t.msgid)
+        if s is None:
+            out.append(Message(msgid=t.msgid, msgctxt=t.msgctxt,
+                               references=list(t.references), extracted=list(t.extracted)))
+            continue
+        m = Message(msgid=t.msgid, msgctxt=t.msgctxt, references=list(t.references),
+                    extracted=_clean_extracted(t.extracted) + list(s.comments))
+        if s.translation:  # a new entry has none of its own
+            m.msgstr = s.translation
+            m.fuzzy = s.fuzzy
+        out.append(m)
+    new_header, comments = _merged_header(template, None, language)
+    return Catalog(header=new_header, header_comments=comments, header_flags=[],
+                   messages=out)
 
 
 def _suggest(m: Message, s: Suggestion) -> None:
