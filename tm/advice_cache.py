@@ -168,14 +168,18 @@ class CachedAdvisor:
     not advised under the current memory fingerprint; remembers the answers in .tm/."""
 
     def __init__(self, config: Config, make: Callable[[], Advisor],
-                 reopen: Callable[[Advisor], None] | None = None) -> None:
+                 reopen: Callable[[Advisor], None] | None = None,
+                 warm: Callable[[], None] | None = None) -> None:
         """`reopen(advisor)`, if given, makes a forked copy of the real advisor open its
         own connections: then many misses are advised on two cores even where no worker was
-        prepared (`begin`, tm.twoends.TwoEnds)."""
+        prepared (`begin`, tm.twoends.TwoEnds). `warm()`, if given, imports what making
+        the real advisor imports, touching no file: this process calls it while the
+        worker is still setting up, when it will likely share many misses with it."""
         self.fingerprint = memory_fingerprint(config)
         self.folder = config.root / CACHE_DIR
         self._make = make
         self._reopen = reopen
+        self._warm = warm
         self._inner: Advisor | None = None
         self._known: dict[tuple[str, str], dict[str, _Row]] = {}
         self._journal: dict[tuple[str, str], int] = {}
@@ -377,6 +381,10 @@ class Pending:
                     got = self.ends.finish(mine)
                 else:
                     assert self.round is not None
+                    if (adv._warm is not None and len(work) >= WARM_MIN
+                            and not self.round.ready()):  # idle until the worker is set up
+                        adv._warm()
+                        adv._warm = None
                     # this process loads the advisor only if the worker has much left,
                     # and only once the worker's setup has built what it loads
                     join = self.round.wait_ready(0, JOIN_AFTER)
@@ -403,6 +411,10 @@ PARALLEL_MIN = 3000
 and morphology with this one by fork, but reads the index through its own connection)."""
 CHUNK = 256
 """Msgids each process takes at a time from its end of the list (tm.twoends)."""
+WARM_MIN = 1000
+"""Misses from which this process, waiting for the worker's setup, imports what loading
+the advisor needs (at the worker's pace, 1,000 take it longer than JOIN_AFTER: this
+process will likely join)."""
 JOIN_AFTER = 0.6
 """Seconds the worker would still need alone (at its pace so far) from which this
 process loads the advisor and shares the rest: loading takes about 0.3 s, so sharing

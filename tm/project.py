@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -335,7 +336,6 @@ def _segment_documents(
         if not todo:  # the first document to cut: the advisor loads meanwhile
             _prepare(config, advisor, names, write)
         from tm import workcache
-        from tm.digest import DIGEST_HEADER, template_digest  # importlib.metadata: ~0.05 s
 
         if key is not None:  # units cut and lines wrapped by earlier runs (tm.workcache)
             workcache.load(config)
@@ -343,11 +343,9 @@ def _segment_documents(
         sources[doc] = src
         ref = config.relative(config.source_path(doc))
         template = catalogs.build_template(segs, ref, project=doc)
-        template.header[DIGEST_HEADER] = template_digest(
-            src, config.segmenter_key(doc), [m.msgid for m in template.messages])
         report = SegmentReport(doc, len(segs), len(template.messages))
         todo.append((doc, template, report))
-    templates, made = _templates_while_advising(config, advisor, todo, key)
+    templates, made = _templates_while_advising(config, advisor, todo, key, sources)
     pending += templates
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
@@ -387,20 +385,29 @@ def _segment_documents(
 
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                               todo: Sequence[tuple[str, Catalog, SegmentReport]],
-                              key: str | None
+                              key: str | None, sources: Mapping[str, str]
                               ) -> tuple[list[_Write], dict[str, tuple[list[str], list[bytes]]]]:
-    """The templates' texts, and by document their entries' texts and identities,
-    formatted while a child advises their msgids on the other core (when there are
-    many); every msgid the catalogs' merges will ask about is advised and cached on
-    return."""
-    identities = {doc: catalog_spans.identities(template.messages)
-                  for doc, template, _report in todo}
-    advice = _begin_advice(config, advisor, todo, identities, key)
+    """The templates' texts (their digests in their headers), and by document their
+    entries' texts and identities, made while a child advises their msgids on the other
+    core (when there are many: it begins as soon as they are known); every msgid the
+    catalogs' merges will ask about is advised and cached on return."""
+    from tm.digest import DIGEST_HEADER, template_digest  # importlib.metadata: ~0.05 s
+
+    identities: dict[str, list[bytes]] = {}
+
+    def keys_of(doc: str, template: Catalog) -> list[bytes]:
+        if doc not in identities:
+            identities[doc] = catalog_spans.identities(template.messages)
+        return identities[doc]
+
+    advice = _begin_advice(config, advisor, todo, keys_of, key)
     try:
         out, made = [], {}
         for doc, template, report in todo:
+            template.header[DIGEST_HEADER] = template_digest(
+                sources[doc], config.segmenter_key(doc), [m.msgid for m in template.messages])
             pot_path = config.template_path(doc)
-            keys = identities[doc]
+            keys = keys_of(doc, template)
             text, entries, spans = _template_text(config, template, pot_path, keys)
             made[doc] = (entries, keys)
             out.append(_Write(pot_path, text, report, spans=spans))
@@ -414,7 +421,7 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
 
 def _begin_advice(config: Config, advisor: catalogs.Advisor | None,
                   todo: Sequence[tuple[str, Catalog, SegmentReport]],
-                  identities: Mapping[str, list[bytes]], key: str | None
+                  identities: Callable[[str, Catalog], list[bytes]], key: str | None
                   ) -> advice_cache.Pending | None:
     """Start advising, in one batch, the msgids that the documents' catalogs will ask
     about (a child takes them on the other core while this process formats the
@@ -428,13 +435,13 @@ def _begin_advice(config: Config, advisor: catalogs.Advisor | None,
             context = _spans_context(key, src_lang, lang, False)
             spans = (catalog_spans.load(config.root, config.catalog_path(doc, lang))
                      if context else None)
-            batches.append((_unsettled(template, identities[doc], spans, context),
-                            src_lang, lang))
+            batches.append((_unsettled(template, partial(identities, doc, template),
+                                       spans, context), src_lang, lang))
     return advisor.begin(batches)
 
 
-def _unsettled(template: Catalog, keys: list[bytes], spans: catalog_spans.Spans | None,
-               context: str) -> list[str]:
+def _unsettled(template: Catalog, keys: Callable[[], list[bytes]],
+               spans: catalog_spans.Spans | None, context: str) -> list[str]:
     """The msgids a catalog's merge asks advice about: those of the template entries
     that its spans (as the last run left them) do not hold, all without spans. A
     catalog changed since is merged whole and asks about the others then (from the
@@ -442,7 +449,7 @@ def _unsettled(template: Catalog, keys: list[bytes], spans: catalog_spans.Spans 
     if spans is None or spans.context != context:
         return [m.msgid for m in template.messages]
     held = set(spans.keys)
-    return [m.msgid for m, k in zip(template.messages, keys, strict=True) if k not in held]
+    return [m.msgid for m, k in zip(template.messages, keys(), strict=True) if k not in held]
 
 
 def _outputs(config: Config, doc: str) -> list[Path]:

@@ -95,4 +95,9 @@ def project_advisor(config: Config) -> CachedAdvisor:
         if isinstance(advisor, MemoryAdvisor):
             advisor._index = lambda: open_index(config, sync=False)
 
-    return CachedAdvisor(config, make, reopen)
+    def warm() -> None:  # what loading the advisor imports first (no file is touched)
+        for name in ("numpy", "tm.citations", "tm.terms", "tm.memory.advisor",
+                     "tm.memory.index"):
+            importlib.import_module(name)
+
+    return CachedAdvisor(config, make, reopen, warm)
