@@ -297,6 +297,35 @@ def test_english_words_match_through_their_own_lemma(word: str, lemma: str) -> N
     assert english_lemma(word) == lemma
 
 
+_WORDS = st.text(alphabet=st.sampled_from(
+    "aeiksxyAEIKSXYjJoO0719_-'’ʹ()\nİıßẞǅǆЁёЕеЛлЦКbBtT"), min_size=0, max_size=9)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WORDS, st.booleans())
+def test_a_plain_words_keys_are_those_of_the_general_rules(word: str, english: bool) -> None:
+    """_latin_keys takes a shortcut for words of letters and digits only: the same keys."""
+    from tm.termkeys import _latin_keys, _latin_keys_of, skeleton
+
+    wanted = frozenset({skeleton(word), "ltsn", "trtsk", ""})
+    for skeletons in (None, wanted, frozenset()):
+        assert _latin_keys(word, english, skeletons) == _latin_keys_of(word, english, skeletons)
+
+
+def test_the_shortcut_keys_of_real_words(tb: Termbase) -> None:
+    from tm.termkeys import TOKEN, _latin_keys, _latin_keys_of, skeleton
+
+    text = (DATA / "memory_lecture.tmx").read_text(encoding="utf-8") + " ".join(
+        f for e in tb.entries for forms in e.terms.values() for f in forms)
+    words = set(TOKEN.findall(text)) | {"Yeltsin", "Trotsky", "Marx", "Marks", "OGPU", "XV"}
+    skeletons = frozenset(skeleton(w) for w in words)
+    assert sum(w.isalnum() for w in words) > 500
+    for word in words:
+        for english in (True, False):
+            for wanted in (None, skeletons):
+                assert _latin_keys(word, english, wanted) == _latin_keys_of(word, english, wanted)
+
+
 def test_romanization_applies_to_romanized_names_not_english_words(tb: Termbase) -> None:
     assert "Karl Marx" not in found(tb, "Quotation Marks and marks", "en", "ru")
     assert "Karl Marx" in found(tb, "Marx's Capital", "en", "ru")

@@ -73,7 +73,11 @@ def english_lemma(word: str) -> str:
     >>> [english_lemma(w) for w in ("These", "theses", "Marks", "Trotsky's", "parties")]
     ['these', 'thesis', 'mark', 'trotsky', 'party']
     """
-    low = _unpossessive(word.lower()).rstrip("'’ʹ")
+    return _singular(_unpossessive(word.lower()).rstrip("'’ʹ"))
+
+
+def _singular(low: str) -> str:
+    """english_lemma of a lowercase word without a possessive or a final apostrophe."""
     if low in _IRREGULAR:
         return _IRREGULAR[low]
     if len(low) > 4 and low.endswith("ies"):
@@ -124,6 +128,34 @@ def latin_keys(token: str, english: bool) -> frozenset[str]:
 
 def _latin_keys(token: str, english: bool, skeletons: frozenset[str] | None
                 ) -> frozenset[str]:
+    if not token.isalnum() or "ʹ" in token:  # (the prime is a letter)
+        return _latin_keys_of(token, english, skeletons)
+    # letters and digits only, the usual word: _latin_keys_of with what cannot apply
+    # to it left out (no apostrophe, hyphen or bracket; its lower case has none either)
+    low = token.lower()
+    literal = len(token) >= 2 and token.isupper()
+    lemma = _singular(low) if english and not literal and (
+        token.isascii() or not CYR.search(token)) else low
+    keys = {"w:" + lemma}
+    if literal:
+        keys.add("=" + token)
+    upper = token[:1].isupper()
+    if upper:
+        keys.add("W:" + lemma)
+    folded = lemma.lower()
+    if "x" in folded or (skeletons is not None and lemma.isascii()
+                         and folded.translate(_SKELETON) not in skeletons):
+        return frozenset(keys)
+    rom = romanization_key(lemma)
+    if rom:
+        keys.add("r:" + rom)
+        if upper:
+            keys.add("R:" + rom)
+    return frozenset(keys)
+
+
+def _latin_keys_of(token: str, english: bool, skeletons: frozenset[str] | None
+                   ) -> frozenset[str]:
     word = _unpossessive(token).rstrip("'’ʹ")
     keys = set()
     literal = is_literal(word)
