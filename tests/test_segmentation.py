@@ -67,3 +67,17 @@ def test_whole_block_emphasis_stays_outside_segments() -> None:
     src = "*The lecture was given in 2025. It is the fourth part.*\n"
     segs = segment_document(src, units(src), "en")
     assert [s.text for s in segs] == ["The lecture was given in 2025.", "It is the fourth part."]
+
+
+def test_a_segment_keeps_its_units_fields() -> None:
+    """unit_segments passes Segment's fields by position: each lands where it belongs."""
+    from tm.model import Piece, Unit
+    from tm.segment import unit_segments
+
+    src = "> One sentence here. Another one there."
+    unit = Unit("blockquote", 1, (Piece(2, len(src), "> "),), "> ", multiline=False)
+    segs = unit_segments(src, unit, "en", block=7)
+    assert [(s.text, s.start, s.end, s.line, s.kind, s.continuation, s.multiline,
+             s.prefixes, s.block) for s in segs] == [
+        ("One sentence here.", 2, 20, 1, "blockquote", "> ", False, (), 7),
+        ("Another one there.", 21, 39, 1, "blockquote", "> ", False, (), 7)]

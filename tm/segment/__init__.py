@@ -119,17 +119,14 @@ def unit_segments(
         if not spans:
             return []
         kind, cont, multiline = unit.kind, unit.continuation, unit.multiline
+        # Segment's fields in order (text, start, end, line, kind, continuation,
+        # multiline, prefixes, block): positional arguments are passed faster
         if "\n" not in text:  # every sentence is on the line of the first
             line = line_of(first + spans[0][0])
-            return [Segment(text=text[a:b], start=first + a, end=first + b, line=line,
-                            kind=kind, continuation=cont, multiline=multiline, prefixes=(),
-                            block=block) for a, b in spans]
-        return [
-            Segment(text=text[a:b], start=first + a, end=first + b, line=line_of(first + a),
-                    kind=kind, continuation=cont, multiline=multiline, prefixes=(),
-                    block=block)
-            for a, b in spans
-        ]
+            return [Segment(text[a:b], first + a, first + b, line, kind, cont, multiline, (),
+                            block) for a, b in spans]
+        return [Segment(text[a:b], first + a, first + b, line_of(first + a), kind, cont,
+                        multiline, (), block) for a, b in spans]
     text = unit_text(source, unit)
     offsets = []  # unit-text offset where each piece begins
     pos = 0
