@@ -122,11 +122,9 @@ class Sharded(dict[Any, Any]):
         if not isinstance(rows, dict):
             self.damaged = True
         else:
-            have = super().__contains__
-            setitem = super().__setitem__
-            for key, value in rows.items():
-                if not have(key):
-                    setitem(key, value)
+            for key in rows.keys() & self.keys():  # set since: newer, kept
+                del rows[key]
+            super().update(rows)
         if not self._unread:
             self.close()
 
