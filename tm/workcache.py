@@ -143,7 +143,7 @@ def save(config: Config) -> None:
     read, the file is written anew when it was not read or holds too much."""
     folder = config.root / CACHE_DIR
     key = b""
-    for name, (used, module, attr, _lazy) in _memos().items():
+    for name, (used, module, attr, sharded) in _memos().items():
         path = folder / name
         earlier = getattr(module, attr)
         new = {k: v for k, v in used.items() if k not in earlier}
@@ -164,7 +164,8 @@ def save(config: Config) -> None:
             lazy.everything()
         earlier.update(used)  # in place: no third copy of the text at the peak
         try:
-            atomic_write_bytes(folder / name, key + shards.dump(earlier))
+            data = shards.dump(earlier) if sharded else _chunk(earlier)  # as it is read
+            atomic_write_bytes(folder / name, key + data)
             _WHOLE.add(path)
         except (OSError, ValueError):
             pass
