@@ -375,3 +375,46 @@ def test_another_wrap_width_is_not_up_to_date(proj: Path) -> None:
     assert max(len(line) for line in ru.read_text("utf-8").splitlines()
                if not line.startswith("#")) <= 40
     assert "up to date" in runner.invoke(app, ["segment", "--wrap", "40"]).output
+
+
+def test_a_pairs_cache_is_never_read_for_another_pair(proj: Path) -> None:
+    """Advice files carry their language pair: one copied over another pair's (a user
+    tidying .tm/, say) is a miss, never the other language's translations."""
+    toml = proj / "tm.toml"
+    toml.write_text(toml.read_text().replace('["en", "ru"]', '["en", "ru", "de"]'))
+    run()
+    folder = proj / ".tm"
+    ru, de = folder / "advice-en-ru.bin", folder / "advice-en-de.bin"
+    ru_bytes, de_bytes = ru.read_bytes(), de.read_bytes()
+    ru.write_bytes(de_bytes)
+    de.write_bytes(ru_bytes)
+    for lang in ("ru", "de"):
+        (proj / "locales" / lang / "doc.po").unlink()
+    swapped = run()[1]
+    assert swapped.asked == 2 * 4  # every msgid of both pairs advised again
+    after = {p: p.read_bytes() for p in sorted((proj / "locales").rglob("*.po"))}
+    shutil.rmtree(folder)
+    for lang in ("ru", "de"):
+        (proj / "locales" / lang / "doc.po").unlink()
+    run()
+    assert {p: p.read_bytes() for p in after} == after
+
+
+def test_nothing_is_appended_after_a_torn_journal_record(proj: Path) -> None:
+    """A run killed while appending leaves a torn record; the next run that adds advice
+    writes the cache whole (the torn bytes are never followed by a new record, which a
+    later read could misparse)."""
+    run()
+    doc = proj / "sources" / "doc.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + f"\n{NEW}\n", encoding="utf-8")
+    run()
+    journal = proj / ".tm" / "advice-en-ru.log"
+    journal.write_bytes(journal.read_bytes()[:-5])
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nAnd one more sentence here.\n",
+                   encoding="utf-8")
+    _, adv = run()
+    assert adv.asked == 1  # the new sentence (NEW's entry is taken from the catalog)
+    assert not journal.exists()  # folded into the cache, written whole
+    known = project_advisor(load_config()).known("en", "ru")
+    assert "And one more sentence here." in known and SENT in known
+    assert NEW not in known  # its torn row is lost, not misread: a miss next time

@@ -151,11 +151,14 @@ def test_damaged_or_foreign_spans_are_ignored(proj: Path, tmp_path: Path,
     shutil.rmtree(whole / ".tm" / "spans")
     _run(whole, True)
     whole_spans = [p.read_bytes() for p in kept]
-    schema, context, file, keys, count = marshal.loads(whole_spans[1])
+    schema, context, file, keys, count, check = marshal.loads(whole_spans[1])
     flipped = bytes([keys[40] ^ 4]) if keys else b""
     damages = [b"", b"\x00garbage", *(data[:-7] for data in whole_spans),
-               marshal.dumps((schema, context, file, keys, count + 1)),  # one entry more
-               marshal.dumps((schema, context, file, keys[:40] + flipped + keys[41:], count))]
+               marshal.dumps((schema, context, file, keys, count + 1, check)),  # one more
+               marshal.dumps((schema, context, file, keys[:40] + flipped + keys[41:], count,
+                              check)),
+               marshal.dumps((schema, context, file, keys[:32] + keys[48:], count, check)),
+               marshal.dumps((schema, context, file, keys, count))]  # the older schema
     for n, damage in enumerate(damages):
         for p in kept:
             p.write_bytes(damage)

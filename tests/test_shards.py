@@ -95,3 +95,35 @@ def test_a_file_replaced_meanwhile_is_not_mixed_in(tmp_path: Path) -> None:
     other.write_bytes(KEY + shards.dump({k: "other" for k in rows}))
     os.replace(other, path)
     assert kept is not None and dict(kept.everything()) == rows
+
+
+def test_a_huge_size_in_a_damaged_header_is_damage_not_a_crash(tmp_path: Path) -> None:
+    rows = _rows(20)
+    path = _file(tmp_path, rows)
+    whole = path.read_bytes()
+    path.write_bytes(whole + (1 << 48).to_bytes(8, "little") + b"x" * 16)
+    kept, ok = shards.load(path, KEY)
+    assert kept is not None and not ok and dict(kept.everything()) == rows
+    top = bytearray(whole)
+    top[len(KEY) + 7] ^= 0x7F  # the sharded chunk's size
+    path.write_bytes(bytes(top))
+    kept, ok = shards.load(path, KEY)
+    assert kept is not None and not ok and len(kept.everything()) == 0
+
+
+def test_files_that_are_not_regular_files_are_not_read(tmp_path: Path) -> None:
+    """A FIFO would block a run forever (holding the project's lock), a device would be
+    read without end."""
+    import signal
+
+    fifo = tmp_path / "fifo.bin"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.bin"
+    zero.symlink_to("/dev/zero")
+    signal.alarm(10)  # a hang fails the test instead of the suite
+    try:
+        assert shards.load(fifo, KEY) == (None, False)
+        assert shards.load(zero, KEY) == (None, False)
+        assert shards.load(tmp_path, KEY) == (None, False)
+    finally:
+        signal.alarm(0)

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tm import shards
-from tm.atomic import atomic_write_bytes, holds, pieces
+from tm.atomic import atomic_write_bytes, holds, open_cache, pieces
 from tm.config import Config
 from tm.model import Suggestion
 from tm.twoends import MISSING, Round, TwoEnds, Work, Worker, fill_missing
 
 CACHE_DIR = ".tm"
-SCHEMA = b"tm-advice-2"
+SCHEMA = b"tm-advice-3"
 _Row = tuple[str | None, bool, tuple[str, ...]]
 RACY_NS = 3_000_000_000
 """A memory file modified this recently is also hashed: its size and mtime could stay
@@ -88,14 +88,15 @@ def _line(key: str) -> bytes:
 
 
 def _read(path: Path, key: str) -> object:
-    """The payload of a cache file written under `key`, or None (missing, stale, damaged)."""
+    """The payload of a cache file written under `key`, or None (missing, stale, damaged,
+    not a regular file)."""
+    line = _line(key)
     try:
-        with open(path, "rb") as f:
-            head = f.readline()
-            if head != SCHEMA + b" " + key.encode() + b"\n":
+        with open_cache(path) as f:
+            if f.readline(len(line)) != line:
                 return None
             return marshal.loads(f.read())
-    except (OSError, ValueError, EOFError, TypeError):
+    except (OSError, ValueError, EOFError, TypeError, MemoryError):
         return None
 
 
@@ -117,34 +118,25 @@ def _journal_path(path: Path) -> Path:
 
 def _read_journal(path: Path, key: str, into: dict[str, _Row]) -> int:
     """Apply the rows of `path`'s journal, if written under `key`, to `into`; how many.
-    A record cut short (a run killed while appending) ends the journal there."""
-    n = 0
-    try:
-        with open(_journal_path(path), "rb") as f:
-            if f.readline() != SCHEMA + b" " + key.encode() + b"\n":
-                return -1  # another state of the memory: write the cache whole
-            while True:
-                try:
-                    rows = marshal.load(f)
-                except (EOFError, ValueError, TypeError):
-                    break
-                if not isinstance(rows, dict):
-                    break
-                into.update(rows)
-                n += len(rows)
-    except FileNotFoundError:
+    Its records are checked chunks (tm.shards.chunk): a record cut short (a run killed
+    while appending) or damaged ends the journal there, and -1 says so (the next save
+    writes the cache whole: nothing is ever appended after a torn record)."""
+    journal = _journal_path(path)
+    if not os.path.lexists(journal):
         return 0
-    except OSError:
-        return -1
-    return n
+    got, whole = shards.load(journal, _line(key))
+    if got is None:
+        return -1  # another state of the memory, or unreadable: write the cache whole
+    into.update(got)
+    return len(got) if whole else -1
 
 
 def _append(path: Path, key: str, rows: dict[str, _Row], first: bool) -> None:
     """Append one record to a journal (a new journal is written whole, with its key)."""
-    data = marshal.dumps(rows)
+    data = shards.chunk(rows)
     try:
         if first:
-            atomic_write_bytes(path, SCHEMA + b" " + key.encode() + b"\n" + data)
+            atomic_write_bytes(path, _line(key) + data)
         else:
             with open(path, "ab") as f:
                 f.write(data)
@@ -244,6 +236,11 @@ class CachedAdvisor:
     def _path(self, source_lang: str, target_lang: str) -> Path:
         return self.folder / f"advice-{source_lang}-{target_lang}.bin"
 
+    def _key(self, source_lang: str, target_lang: str) -> str:
+        """What a pair's cache files are written under: the memory's state and the pair
+        (a file copied or renamed to another pair's name is never read for it)."""
+        return f"{self.fingerprint or ''} {source_lang}-{target_lang}"
+
     def known(self, source_lang: str, target_lang: str) -> dict[str, _Row]:
         """The cached rows of a language pair: read shard by shard as msgids are looked
         up (tm.shards: a re-run that asks about a handful reads a handful of shards)."""
@@ -252,11 +249,11 @@ class CachedAdvisor:
             known: dict[str, _Row] = {}
             self._journal[pair] = -1  # no base file: the next save writes one
             if self.fingerprint is not None:
-                path = self._path(*pair)
-                got, whole = shards.load(path, _line(self.fingerprint))
+                path, key = self._path(*pair), self._key(*pair)
+                got, whole = shards.load(path, _line(key))
                 if got is not None and whole:
                     known = got
-                    self._journal[pair] = _read_journal(path, self.fingerprint, known)
+                    self._journal[pair] = _read_journal(path, key, known)
             self._known[pair] = known
         return self._known[pair]
 
@@ -266,7 +263,7 @@ class CachedAdvisor:
         cache again; the cache file is rewritten (journal dropped) once the journal holds
         a quarter as many rows."""
         pair = (source_lang, target_lang)
-        path, key, known = self._path(*pair), self.fingerprint or "", self.known(*pair)
+        path, key, known = self._path(*pair), self._key(*pair), self.known(*pair)
         logged = self._journal.get(pair, -1)
         kept = known if isinstance(known, shards.Sharded) else None
         rows = len(known) if kept is None else kept.total()

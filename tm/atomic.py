@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_RE = re.compile(r"^\..+\.tm-(\d+)-[0-9a-f]+\.tmp$")
 """Temporary files of this writer: `.<name>.tm-<pid>-<random>.tmp`."""
@@ -57,6 +58,20 @@ class FileState:
         if data is None:
             return cls(False)
         return cls(True, len(data), content_digest(data))
+
+
+def open_cache(path: os.PathLike[str] | str) -> BinaryIO:
+    """A file of `.tm/` opened for reading, refused (OSError) unless it is a regular file:
+    a FIFO put there would block the run forever (holding the project's lock), a device
+    would be read without end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 STEP = 1 << 16

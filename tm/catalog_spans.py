@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tm import catalog
-from tm.atomic import FileState, atomic_write_bytes
+from tm.atomic import FileState, atomic_write_bytes, open_cache
 from tm.model import Suggestion
 from tm.po import Catalog, Message, parse_po
 from tm.po_write import format_blocks, format_header
@@ -35,7 +35,7 @@ from tm.po_write import format_blocks, format_header
 Advise = Callable[[list[str]], Mapping[str, Suggestion]]
 """Suggestions for some msgids (the advisor's, for one language pair)."""
 
-SCHEMA = "tm-spans-2"
+SCHEMA = "tm-spans-3"
 DIGEST_SIZE = 16
 
 
@@ -189,10 +189,11 @@ def _file(root: Path, catalog: Path) -> Path:
 def load(root: Path, catalog: Path) -> Spans | None:
     """The spans kept for `catalog`, or None (none kept, damaged, another schema)."""
     try:
-        schema, context, file, keys, count = marshal.loads(_file(root, catalog).read_bytes())
+        with open_cache(_file(root, catalog)) as f:  # a regular file, or none
+            schema, context, file, keys, count, check = marshal.loads(f.read())
         if (schema != SCHEMA or not isinstance(keys, bytes) or len(keys) % DIGEST_SIZE
                 or not isinstance(count, int) or not isinstance(context, str)
-                or not isinstance(file, str)):
+                or not isinstance(file, str) or check != _check(context, file, keys, count)):
             return None
         return Spans(context, file, [keys[i:i + DIGEST_SIZE]
                                      for i in range(0, len(keys), DIGEST_SIZE)], count)
@@ -209,8 +210,17 @@ def save(root: Path, catalog: Path, spans: Spans | None, data: bytes = b"") -> N
             path.unlink(missing_ok=True)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
+        file, keys = FileState.of(data).digest, b"".join(spans.keys)
         atomic_write_bytes(path, marshal.dumps((
-            SCHEMA, spans.context, FileState.of(data).digest, b"".join(spans.keys),
-            spans.count)))
+            SCHEMA, spans.context, file, keys, spans.count,
+            _check(spans.context, file, keys, spans.count))))
     except OSError:
         pass
+
+
+def _check(context: str, file: str, keys: bytes, count: int) -> bytes:
+    """What tells a whole spans file from a damaged one (a key lost from the middle
+    would put entries in the wrong places)."""
+    h = hashlib.sha256(keys)
+    h.update(f"\0{context}\0{file}\0{count}".encode("utf-8", "surrogatepass"))
+    return h.digest()[:16]

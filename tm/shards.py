@@ -22,6 +22,8 @@ import struct
 import zlib
 from typing import Any
 
+from tm.atomic import open_cache
+
 SHARDS = 64
 SHARDED = 1 << 63
 """Set in a chunk's size: the chunk holds shards (else one marshal dict)."""
@@ -44,6 +46,12 @@ def shard_of(key: object) -> int:
     if type(key) is bytes:
         return zlib.crc32(key) & (SHARDS - 1)
     return zlib.crc32(repr(key).encode("utf-8", "surrogatepass")) & (SHARDS - 1)
+
+
+def chunk(rows: dict[Any, Any]) -> bytes:
+    """`rows` as a plain chunk (appended after a file's first: read whole by `load`)."""
+    data = marshal.dumps(rows)
+    return len(data).to_bytes(8, "little") + check(data) + data
 
 
 def dump(rows: dict[Any, Any]) -> bytes:
@@ -187,19 +195,20 @@ def load(path: os.PathLike[str] | str, key: bytes) -> tuple[Sharded | None, bool
     (read now; later ones win). Whether every chunk was whole: reading stops at the
     first damaged one."""
     try:
-        f = open(path, "rb")
+        f = open_cache(path)
+        end = os.fstat(f.fileno()).st_size
     except OSError:
         return None, False
     out: Sharded | None = None
     plain: list[dict[Any, Any]] = []
     whole = True
     with f:
-        if f.readline() != key:
+        if f.readline(len(key)) != key:
             return None, False
         while head := f.read(24):
             at = f.tell() - len(head)
             size = int.from_bytes(head[:8], "little")
-            if len(head) < 24:
+            if len(head) < 24 or (size & ~SHARDED) > end - at - 24:  # damaged, cut short
                 whole = False
                 break
             if size & SHARDED:

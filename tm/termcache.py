@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tm.atomic import open_cache
+
 if TYPE_CHECKING:
     from tm.tbx import TermEntry
     from tm.terms import Termbase
@@ -147,7 +149,7 @@ def load_cached(files: Sequence[tuple[Path, str]], cache: Path | None, build: Bu
 
 def _read_pickle(cache: Path, key: str, build: Build) -> Termbase | None:
     try:
-        with cache.open("rb") as f:
+        with open_cache(cache) as f:  # a regular file (a FIFO there would block)
             data = pickle.load(f)
         if not isinstance(data, dict) or data.get("key") != key:
             return None
@@ -238,7 +240,7 @@ def _load_lemmas(path: Path) -> None:
     _LEMMA_FILES.add(path)
     key = _lemma_key()
     try:
-        with path.open("rb") as f:
+        with open_cache(path) as f:
             data = pickle.load(f)
         if isinstance(data, dict) and data.get("key") == key:
             for word, value in data["lemmas"].items():

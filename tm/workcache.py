@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +128,10 @@ def load(config: Config) -> None:
 def _append(path: Path, key: bytes, chunk: bytes) -> bool:
     """Add a chunk at the end of a file written under `key`; False if it is not one."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block, a device not end
+            return False
         with open(path, "r+b") as f:
-            if f.readline() != key:
+            if f.readline(len(key)) != key:
                 return False
             f.seek(0, os.SEEK_END)
             f.write(chunk)
