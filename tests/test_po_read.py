@@ -341,3 +341,27 @@ _LINES = st.sampled_from([
 def test_counting_path_agrees_on_line_soup(lines: list[str]) -> None:
     """Any sequence of catalog lines: the same numbers as the strict reader, or none."""
     agree("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("text", [
+    'msgid ""\nmsgstr ""\n"X: x\\n"\n"POT-Creation-Date: 2001\\n"\n\nmsgid "a"\nmsgstr ""\n',
+    'msgid ""\nmsgstr ""\n"X: x\\n"\n\n"POT-Creation-Date: 2001\\n"\n\nmsgid "a"\n',
+    'msgid ""\n\nmsgstr "POT-Creation-Date: 2001\\n"\n',
+    '# comment\n\nmsgid ""\nmsgstr "POT-Creation-Date: 2001\\n"\n\n#. x\nmsgid "a"\nmsgstr ""\n',
+    'msgid ""\nmsgstr "POT-Creation-Date: 2001\\n"\n\n\n  \n',
+    'msgid "a"\nmsgstr "b"\n\nmsgid ""\nmsgstr "POT-Creation-Date: 2001\\n"\n',
+    'msgid ""\nmsgstr "POT-Creation-Date: 2001\\n"\nmsgid "a"\nmsgstr ""\n\nmsgid "b"\n',
+])
+def test_a_header_read_up_to_a_blank_line_is_the_whole_texts(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_header reads only the text before a blank line when another entry (or
+    nothing) follows it: the same fields as when it reads the whole text."""
+    import re
+
+    import tm.po
+
+    cut = parse_header(text)
+    monkeypatch.setattr(tm.po, "_NEXT_ENTRY", re.compile(r"(?!)"))  # never cut
+    assert cut == parse_header(text)
+    if text.startswith(('msgid ""\nmsgstr "', "# comment")):
+        assert cut["POT-Creation-Date"] == "2001"

@@ -22,6 +22,7 @@ from tm.atomic import (
     FileState,
     atomic_write,
     atomic_write_bytes,
+    holds,
     new_run,
     read_state,
 )
@@ -212,21 +213,6 @@ def _read_existing(path: Path) -> Catalog | None:
     return read_po(path) if path.is_file() else None
 
 
-def _old_stamp(old: str, path: str) -> str | None:
-    """The POT-Creation-Date of a template's text (None: its header cannot be read),
-    read from the text before its first blank line where that holds the header (tm
-    writes one there): the rest of a 6 MB template is not split into lines for it."""
-    cut = old.find("\n\n")
-    for text in ((old[:cut + 1],) if cut >= 0 else ()) + (old,):
-        try:
-            fields = parse_header(text, path)
-        except CatalogError:
-            fields = None
-        if fields or text is old:
-            return None if fields is None else fields.get("POT-Creation-Date", "")
-    return None  # pragma: no cover - the loop ends with the whole text
-
-
 def _template_text(config: Config, template: Catalog, path: Path, keys: list[bytes]
                    ) -> tuple[str, list[str], catalog_spans.Spans]:
     """The template as PO text, its entries' texts and where they stand in it. Entries
@@ -249,7 +235,10 @@ def _template_text(config: Config, template: Catalog, path: Path, keys: list[byt
         blocks = [next(fresh) if r is None else r for r in got.reuse]
     header = format_header(template)
     if old is not None and not old.startswith(header):
-        stamp = _old_stamp(old, str(path))
+        try:
+            stamp = parse_header(old, str(path)).get("POT-Creation-Date", "")
+        except CatalogError:
+            stamp = None
         if stamp is not None:
             now = template.header["POT-Creation-Date"]
             template.header["POT-Creation-Date"] = stamp
@@ -472,10 +461,7 @@ def _remember(config: Config, reports: Sequence[SegmentReport], pending: Sequenc
 
 def _differs(path: Path, data: bytes) -> bool:
     """Whether writing `data` would change the file at `path` (`tm segment --check`)."""
-    try:
-        return path.read_bytes() != data
-    except OSError:
-        return True
+    return not holds(path, data)
 
 
 @dataclass
