@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tm import advice_cache, po_write, segment, workcache, wrap
+from tm import advice_cache, po_write, segment, shards, workcache, wrap
 from tm.config import load_config
 from tm.project import segment_project
 
@@ -101,12 +101,12 @@ def test_changed_code_drops_what_was_cut(proj: Path) -> None:
     _segment()
     path = proj / ".tm" / "split.bin"
     head, _, body = path.read_bytes().partition(b"\n")
-    chunks, whole = workcache._read_chunks(body)
+    chunks, whole = shards.read_chunks(body)
     assert whole and len(chunks) == 1
     spans = chunks[0]
     unit = next(k for k in spans if k[0].startswith("Second paragraph"))
     spans[unit] = [(0, len(unit[0]))]  # one sentence where the rules find two
-    path.write_bytes(head + b"\n" + workcache._chunk(spans))
+    path.write_bytes(head + b"\n" + shards.chunk(spans))
     (proj / ".tm" / "uptodate.bin").unlink()
 
     def msgids() -> list[str]:
@@ -118,7 +118,7 @@ def test_changed_code_drops_what_was_cut(proj: Path) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(advice_cache, "_STAMP", ["another tm"])
         assert 'msgid "It has two sentences."' in msgids()
-    path.write_bytes(head + b"\n" + workcache._chunk(spans))
+    path.write_bytes(head + b"\n" + shards.chunk(spans))
     (proj / ".tm" / "uptodate.bin").unlink()
     assert 'msgid "Second paragraph, short. It has two sentences."' in msgids()
 
@@ -149,7 +149,7 @@ def test_rerun_appends_only_what_it_adds(proj: Path) -> None:
     cached = _segment()
     after = layout.read_bytes()
     assert after.startswith(before) and len(after) > len(before)
-    chunks, whole = workcache._read_chunks(after.partition(b"\n")[2])
+    chunks, whole = shards.read_chunks(after.partition(b"\n")[2])
     assert whole and len(chunks) == 2
     assert any("Leon Trotsky" in k[0] for k in chunks[1])
     assert not any("Leon Trotsky" in k[0] for k in chunks[0])
@@ -159,6 +159,6 @@ def test_rerun_appends_only_what_it_adds(proj: Path) -> None:
     shutil.rmtree(proj / ".tm" / "spans")  # every entry is written out again
     _new_process()
     assert _segment() == cached
-    chunks, whole = workcache._read_chunks(layout.read_bytes().partition(b"\n")[2])
+    chunks, whole = shards.read_chunks(layout.read_bytes().partition(b"\n")[2])
     assert whole and len(chunks) == 1  # written anew, with every entry
     assert any("Leon Trotsky" in k[0] for k in chunks[0])

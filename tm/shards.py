@@ -81,12 +81,12 @@ class Sharded(dict[Any, Any]):
         """A shard failed its check when read (its keys are missing: write it anew)."""
 
     @classmethod
-    def read(cls, path: os.PathLike[str] | str, at: int, head: bytes) -> Sharded | None:
-        """The dict of the sharded chunk of `path` at offset `at` whose size and check
-        (24 bytes) are `head`; None if its table is damaged."""
+    def read(cls, fd: int, at: int, head: bytes) -> Sharded | None:
+        """The dict of the sharded chunk at offset `at` of the file open as `fd` (which
+        it keeps, or closes), whose size and check (24 bytes) are `head`; None if its
+        table is damaged."""
         size = int.from_bytes(head[:8], "little") & ~SHARDED
         table_size = _ENTRY.size * SHARDS
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         try:
             table = os.pread(fd, table_size, at + 24)
         except OSError:
@@ -189,6 +189,17 @@ class Sharded(dict[Any, Any]):
         self.close()
 
 
+def _plain(head: bytes, body: bytes) -> dict[Any, Any] | None:
+    """The rows of a plain chunk (its 24-byte head, its body), None if damaged."""
+    if len(body) != int.from_bytes(head[:8], "little") or check(body) != head[8:24]:
+        return None
+    try:
+        rows = marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return rows if isinstance(rows, dict) else None
+
+
 def load(path: os.PathLike[str] | str, key: bytes) -> tuple[Sharded | None, bool]:
     """The dict kept in `path` after the line `key` (None: no such file, or another
     key): its first chunk may be sharded (read as needed), the chunks after it are plain
@@ -212,21 +223,16 @@ def load(path: os.PathLike[str] | str, key: bytes) -> tuple[Sharded | None, bool
                 whole = False
                 break
             if size & SHARDED:
-                got = None if out is not None or plain else Sharded.read(path, at, head)
+                got = (None if out is not None or plain
+                       else Sharded.read(os.dup(f.fileno()), at, head))
                 if got is None:
                     whole = False
                     break
                 out = got
                 f.seek(at + 24 + (size & ~SHARDED))
                 continue
-            body = f.read(size)
-            rows = None
-            if len(body) == size and check(body) == head[8:24]:
-                try:
-                    rows = marshal.loads(body)
-                except (ValueError, EOFError, TypeError):
-                    rows = None
-            if not isinstance(rows, dict):
+            rows = _plain(head, f.read(size))
+            if rows is None:
                 whole = False
                 break
             plain.append(rows)
@@ -236,7 +242,26 @@ def load(path: os.PathLike[str] | str, key: bytes) -> tuple[Sharded | None, bool
     return out, whole
 
 
-def undump(chunk: bytes) -> dict[Any, Any] | None:
+def read_chunks(data: bytes) -> tuple[list[dict[Any, Any]], bool]:
+    """The chunks of a file's bytes (after its key line), each read whole, up to the
+    first damaged one; whether all were whole (for tests and tools: tm reads a file with
+    `load`)."""
+    out: list[dict[Any, Any]] = []
+    at = 0
+    while at < len(data):
+        head = data[at:at + 24]
+        size = int.from_bytes(head[:8], "little")
+        end = at + 24 + (size & ~SHARDED)
+        rows = (_undump(data[at:end]) if size & SHARDED
+                else _plain(head, data[at + 24:end]))
+        if rows is None:
+            return out, False
+        out.append(rows)
+        at = end
+    return out, True
+
+
+def _undump(chunk: bytes) -> dict[Any, Any] | None:
     """The rows of a sharded chunk given whole (None: damaged)."""
     size = int.from_bytes(chunk[:8], "little") & ~SHARDED
     table_size = _ENTRY.size * SHARDS

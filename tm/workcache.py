@@ -13,7 +13,6 @@ Safe to delete; a damaged or stale file is ignored; writing is best effort.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import stat
 from pathlib import Path
@@ -58,44 +57,6 @@ def _key() -> bytes:
         lib_stamp = where
     h = hashlib.blake2b(f"{code_stamp()}\n{lib_stamp}".encode(), digest_size=16)
     return SCHEMA + b" " + h.hexdigest().encode() + b"\n"
-
-
-def _chunk(entries: dict[Any, Any]) -> bytes:
-    """Entries as one chunk of a file: length, digest, marshalled dict."""
-    data = marshal.dumps(entries)
-    return len(data).to_bytes(8, "little") + _check(data) + data
-
-
-_check = shards.check
-
-
-def _read_chunks(data: bytes) -> tuple[list[dict[Any, Any]], bool]:
-    """The chunks of a file (after its key line), up to the first damaged one; whether
-    all were whole (a sharded chunk, tm.shards, is read whole)."""
-    out: list[dict[Any, Any]] = []
-    at = 0
-    while at < len(data):
-        size = int.from_bytes(data[at:at + 8], "little")
-        if size & shards.SHARDED:
-            end = at + 24 + (size & ~shards.SHARDED)
-            rows = shards.undump(data[at:end])
-            if rows is None:
-                return out, False
-            out.append(rows)
-            at = end
-            continue
-        digest, body = data[at + 8:at + 24], data[at + 24:at + 24 + size]
-        if len(body) != size or _check(body) != digest:
-            return out, False
-        try:
-            entries = marshal.loads(body)
-        except (ValueError, EOFError, TypeError):
-            return out, False
-        if not isinstance(entries, dict):
-            return out, False
-        out.append(entries)
-        at += 24 + size
-    return out, True
 
 
 _WHOLE: set[Path] = set()
@@ -158,7 +119,7 @@ def save(config: Config) -> None:
         if lazy is not None and lazy.damaged:
             _WHOLE.discard(path)  # a shard failed its check: written anew
         if (path in _WHOLE and size + len(new) <= MAX_KEPT
-                and _append(path, key, _chunk(new))):
+                and _append(path, key, shards.chunk(new))):
             earlier.update(new)
             continue
         if size > MAX_KEPT:
@@ -167,7 +128,7 @@ def save(config: Config) -> None:
             lazy.everything()
         earlier.update(used)  # in place: no third copy of the text at the peak
         try:
-            data = shards.dump(earlier) if sharded else _chunk(earlier)  # as it is read
+            data = shards.dump(earlier) if sharded else shards.chunk(earlier)  # as it is read
             atomic_write_bytes(folder / name, key + data)
             _WHOLE.add(path)
         except (OSError, ValueError):
