@@ -333,6 +333,7 @@ def test_units_cut_on_both_cores_give_the_same_catalogs(proj: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import tm.advice_cache as cache
     import tm.segment as segment
+    import tm.segment.runs as segment_runs
 
     (proj / "sources" / "two.md").write_text(
         "# Two\n\n" + "".join(f"In June {1900 + i}, the Opposition met Trotsky. He spoke "
@@ -344,6 +345,8 @@ def test_units_cut_on_both_cores_give_the_same_catalogs(proj: Path,
     shutil.rmtree(proj / "locales")
     segment.SPLITS.clear()
     segment.EARLIER_SPLITS.clear()
+    segment_runs.RUN_SEGMENTS.clear()  # the document's runs, remembered whole
+    segment_runs.EARLIER_RUN_SEGMENTS.clear()
     monkeypatch.setattr(tm.project, "SHARE_MIN", 5)
     monkeypatch.setattr(cache, "_cores", lambda: 2)
     kinds: list[tuple[str, int]] = []

@@ -12,6 +12,7 @@ import pytest
 from tm import advice_cache, po_write, segment, shards, workcache, wrap
 from tm.config import load_config
 from tm.project import segment_project
+from tm.segment import runs
 
 LONG = ("The Left Opposition, led by Trotsky, demanded the restoration of party democracy "
         "and an end to the repression of the workers' movement in the Soviet Union; its "
@@ -30,7 +31,7 @@ Second paragraph, short. It has two sentences.
 def _new_process() -> None:
     """Forget what this process cut, wrapped and loaded (as a new `tm segment` would)."""
     for memo in (segment.SPLITS, segment.EARLIER_SPLITS, wrap.LAYOUTS, po_write.QUOTED,
-                 po_write.EARLIER_QUOTED):
+                 po_write.EARLIER_QUOTED, runs.RUN_SEGMENTS, runs.EARLIER_RUN_SEGMENTS):
         memo.clear()
     workcache._LOADED.clear()
     workcache._WHOLE.clear()
@@ -88,7 +89,7 @@ def test_rerun_cuts_and_wraps_only_the_changed_paragraph(
         "Leon Trotsky" in t or t.startswith(("X-Tm-Source-Digest", "Plural-Forms"))
         for t in seen["layout"])
     # the same files as a run that cuts and wraps everything again
-    for name in ("split.bin", "quoted.bin", "uptodate.bin"):
+    for name in ("split.bin", "quoted.bin", "segments.bin", "uptodate.bin"):
         (proj / ".tm" / name).unlink()
     _new_process()
     assert _segment() == cached

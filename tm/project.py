@@ -29,7 +29,7 @@ from tm.atomic import (
 from tm.config import Config
 from tm.errors import CatalogError, TmError
 from tm.formats import SOURCE_SUFFIXES
-from tm.model import Segment, Suggestion
+from tm.model import Segment, Suggestion, Unit
 from tm.names import check_document_name, check_writable, usable_source
 from tm.po import (
     Catalog,
@@ -137,30 +137,49 @@ SHARE_MIN = 500
 def document_segments(config: Config, doc: str,
                       share: Share | None = None) -> tuple[str, list[Segment]]:
     """The source text of `doc` and its segments; with `share`, the units not cut
-    before are cut on both cores first (the advisor's worker takes them from the back)."""
-    from tm.formats import source_units  # a format's parser: only when a document is cut
-    from tm.segment import remember_cuts, segment_document, uncut
+    before are cut on both cores first (the advisor's worker takes them from the back).
+    A Markdown document is taken run by run: only the runs not cut before are
+    (tm.segment.runs)."""
+    from tm.formats import FORMATS, format_of, source_units  # a format's parser: only
+    from tm.segment import segment_document  # when a document is cut
     from tm.source import read_source
 
     path = config.source_path(doc)
     src = read_source(path)
     lang = config.source_language(doc) or "en"
-    units = source_units(path, src, config.source)
     mode = config.segmentation(doc)
-    if share is not None and mode == "sentence":
-        texts = uncut(src, units, lang)
-        if len(texts) >= SHARE_MIN:
-            from tm.po_write import keep_lines
+    ahead = (partial(_cut_ahead, src, lang, share)
+             if share is not None and mode == "sentence" else None)
+    if format_of(path) is FORMATS[0] and not src.startswith("\ufeff"):
+        from tm.segment.runs import segments_by_run
+        from tm.source import read_runs
 
-            width = wrap_width.get()
-            data = (texts, lang, width)
-            done = share("cut", data, len(texts), _cut_work(data))
-            remember_cuts(texts, [spans for spans, _lines in done], lang)
-            keep_lines("msgid", ((text[a:b], lines) for text, (spans, found)
-                                 in zip(texts, done, strict=True)
-                                 for (a, b), lines in zip(spans, found, strict=True) if lines),
-                       width)
+        segs = segments_by_run(read_runs(src, config.source), lang, mode, ahead)
+        if segs is not None:
+            return src, segs
+    units = source_units(path, src, config.source)
+    if ahead is not None:
+        ahead(units)
     return src, segment_document(src, units, lang, mode)
+
+
+def _cut_ahead(src: str, lang: str, share: Share, units: Sequence[Unit]) -> None:
+    """Cut the units' texts not cut before on both cores (when there are many): the
+    advisor's worker takes them from the back."""
+    from tm.segment import remember_cuts, uncut
+
+    texts = uncut(src, units, lang)
+    if len(texts) >= SHARE_MIN:
+        from tm.po_write import keep_lines
+
+        width = wrap_width.get()
+        data = (texts, lang, width)
+        done = share("cut", data, len(texts), _cut_work(data))
+        remember_cuts(texts, [spans for spans, _lines in done], lang)
+        keep_lines("msgid", ((text[a:b], lines) for text, (spans, found)
+                             in zip(texts, done, strict=True)
+                             for (a, b), lines in zip(spans, found, strict=True) if lines),
+                   width)
 
 
 def _wrap_ahead(share: Share | None) -> Callable[[list[Message]], None] | None:

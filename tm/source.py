@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import accumulate, count
 from operator import add
 from pathlib import Path
@@ -117,6 +118,47 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     The text is parsed in runs of blocks (tm.formats.markdown_runs); what a run gave is
     remembered by its text, so a re-run parses only the runs that changed.
     """
+    runs = read_runs(text, options)
+    out, extra = _run_units(text, runs.starts, runs.runs, runs.parsed, runs.env, runs.opts)
+    extra.extend(runs.link_titles())
+    return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+
+
+@dataclass
+class Runs:
+    """A Markdown text read as runs of blocks: what a memo gave for each, or its parse
+    (`units` makes the units of all; tm.segment.runs those of the runs it needs)."""
+
+    text: str
+    starts: list[int]
+    runs: list[tuple[int, int, Any]]
+    """Per run: first line, offset, what a memo gave (or what its parse left in env)."""
+    keys: list[bytes]
+    """Per run: its `run_key`."""
+    parsed: dict[int, tuple[bytes, list[Token], bool]]
+    """By first line: the runs parsed in this call (key, tokens, parsed alone)."""
+    env: dict[str, Any]
+    """What the whole document's parse leaves for its inline parses."""
+    refs: dict[str, Any]
+    opts: SourceOptions
+
+    def link_titles(self) -> list[Unit]:
+        """The units of link reference definitions' titles (from the whole document)."""
+        return list(link_title_units(self.text, self.refs, self.starts))
+
+    def end(self, i: int) -> int:
+        """The offset where run `i` ends."""
+        return self.runs[i + 1][1] if i + 1 < len(self.runs) else len(self.text)
+
+    def units_of(self, i: int) -> list[Unit]:
+        """The units of run `i` but link titles, in document order."""
+        out, extra = _run_units(self.text, self.starts, self.runs[i:i + 1], self.parsed,
+                                self.env, self.opts)
+        return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+
+
+def read_runs(text: str, options: SourceOptions | None = None) -> Runs:
+    """`text` cut into runs of blocks, each taken from the memo or parsed."""
     opts = options or SourceOptions()
     okey = repr(opts).encode("utf-8", "surrogatepass")
     starts = line_starts(text)
@@ -126,6 +168,7 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     refs: dict[str, Any] = {}
     notes: dict[str, int] = {}
     runs: list[tuple[int, int, Any]] = []  # (first line, offset, what a memo gave or None)
+    keys: list[bytes] = []
     parsed: dict[int, tuple[bytes, list[Token], bool]] = {}
     i = 0
     while i < len(bounds) - 1:
@@ -150,6 +193,7 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
             got = (None, None, env.get("references", {}),
                    tuple(env.get("footnotes", {}).get("refs", {})), alone)
         runs.append((first, a, got))
+        keys.append(key)
         for label, ref in got[2].items():
             if label not in refs:  # the first definition of a label counts
                 refs[label] = {**ref, "map": [ref["map"][0] + first, ref["map"][1] + first]}
@@ -160,9 +204,7 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
         env["references"] = refs
     if notes:
         env["footnotes"] = {"refs": notes, "list": {}}
-    out, extra = _run_units(text, starts, runs, parsed, env, opts)
-    extra.extend(link_title_units(text, refs, starts))
-    return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+    return Runs(text, starts, runs, keys, parsed, env, refs, opts)
 
 
 def _run_units(text: str, starts: list[int], runs: list[tuple[int, int, Any]],

@@ -23,6 +23,7 @@ from tm.advice_cache import CACHE_DIR, code_stamp
 from tm.atomic import atomic_write_bytes
 from tm.config import Config
 from tm.formats import markdown_runs
+from tm.segment import runs
 
 SCHEMA = b"tm-work-4"
 MAX_KEPT = 250_000
@@ -38,7 +39,8 @@ def _memos() -> dict[str, tuple[dict[Any, Any], Any, str, bool]]:
     (tm.source); the wrapped lines of a re-run are those of the few entries it formats."""
     return {"quoted.bin": (po_write.QUOTED, po_write, "EARLIER_QUOTED", True),
             "split.bin": (segment.SPLITS, segment, "EARLIER_SPLITS", False),
-            "runs.bin": (markdown_runs.RUNS, markdown_runs, "EARLIER_RUNS", False)}
+            "runs.bin": (markdown_runs.RUNS, markdown_runs, "EARLIER_RUNS", False),
+            "segments.bin": (runs.RUN_SEGMENTS, runs, "EARLIER_RUN_SEGMENTS", False)}
 
 
 _LOADED: set[Path] = set()
