@@ -80,6 +80,32 @@ _CHUNK = 2048
 def template_digest(text: str, language: str, msgids: Iterable[str]) -> str:
     """The `X-Tm-Source-Digest` value of a template made from `text`: the source's digest
     and its sentences' (catalogs copy it with the rest of the template's header)."""
-    from tm.po import _escape
+    return f"{source_digest(text, language)} {msgids_digest(msgids)}"
 
-    return f"{source_digest(text, language)} {sentences_digest(_escape(m) for m in msgids)}"
+
+def msgids_digest(msgids: Iterable[str]) -> str:
+    """`sentences_digest` of the msgids escaped as a PO file writes them (tm.po_write),
+    _CHUNK at a time: a chunk joined by NULs (no msgid holds one) is escaped at once
+    (one by one, 2 us a msgid: 45 ms for a 4.4 MB document's)."""
+    from tm.po_write import _OUT_ESC, _escape
+
+    # each (ASCII) character and its escape as UTF-8, where no other character has an
+    # ASCII byte; the backslash first (the others add backslashes)
+    escapes = sorted(((chr(c).encode(), str(e).encode()) for c, e in _OUT_ESC.items()),
+                     key=lambda x: x[0] != b"\\")
+    h = hashlib.blake2b(digest_size=16)
+    items = iter(msgids)
+    lead = b""
+    while chunk := list(islice(items, _CHUNK)):
+        joined = "\0".join(chunk)
+        if joined.count("\0") != len(chunk) - 1:  # a NUL in a msgid: escaped on its own
+            data = "\0".join(map(_escape, chunk)).encode("utf-8", "surrogatepass")
+        else:
+            data = joined.encode("utf-8", "surrogatepass")
+            for c, e in escapes:  # each a memchr; a regular expression: 8 ns a character
+                if c in data:
+                    data = data.replace(c, e)
+        h.update(lead)
+        h.update(data)
+        lead = b"\0"
+    return h.hexdigest()
