@@ -129,13 +129,18 @@ class MemoryFile:
 
 
 def store_words(db: sqlite3.Connection, lang: str, file_id: int, built: Words) -> None:
-    db.executemany(
+    db.executemany(  # in key order: appended to the table's B-tree, not spread over it
         "INSERT INTO postings VALUES (?, ?, ?, ?, ?)",
-        ((lang, tok, file_id, len(ids), to_blob(ids)) for tok, ids in built.postings()))
+        ((lang, tok, file_id, len(ids), to_blob(ids))
+         for tok, ids in sorted(built.postings(), key=_first)))
     hashes, ids = built.exact()
     db.execute("INSERT INTO exacts VALUES (?, ?, ?, ?)",
                (lang, file_id, to_blob(hashes), to_blob(ids)))
     db.execute("INSERT INTO posted VALUES (?, ?)", (file_id, lang))
+
+
+def _first(item: tuple[str, array[int]]) -> str:
+    return item[0]
 
 
 class Rows:
