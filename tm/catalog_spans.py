@@ -25,11 +25,12 @@ import marshal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import AnyStr
 
 from tm import catalog
 from tm.atomic import FileState, atomic_write_bytes, open_cache
 from tm.model import Suggestion
-from tm.po import Catalog, Message, parse_po
+from tm.po import Catalog, Message, decode_po, parse_po
 from tm.po_write import format_blocks, format_header
 
 Advise = Callable[[list[str]], Mapping[str, Suggestion]]
@@ -64,60 +65,71 @@ class Spans:
     count: int
 
 
-def body(blocks: list[str], header: str = "") -> str:
+def body(blocks: list[AnyStr], header: AnyStr) -> AnyStr:
     """`header` and the entry texts as `tm.po_write.format_po` writes them (each entry
-    after a blank line), joined in one copy: a 4.4 MB document's catalog is 12 MB."""
+    after a blank line), joined in one copy: a 4.4 MB document's catalog is 12 MB. Text
+    or the file's bytes (a run reuses entries as bytes: no decoding, splitting and
+    encoding 12 MB again)."""
     if not blocks:
         return header
-    parts = ["\n\n"] * (2 * len(blocks) + 1)
-    parts[0], parts[-1] = header + "\n", "\n"
+    nl = _newline(header)
+    parts = [nl + nl] * (2 * len(blocks) + 1)
+    parts[0], parts[-1] = header + nl, nl
     parts[1::2] = blocks
-    return "".join(parts)
+    return header[:0].join(parts)
 
 
-def layout(context: str, header: str, blocks: list[str], keys: list[bytes]
-           ) -> tuple[str, Spans]:
-    """The catalog text of a header and entry texts (as `tm.po_write.format_po` writes
-    them), and its spans; `keys` are the active entries' template identities. The file's
-    digest is left to `save`, which is given the bytes written."""
+def _newline(like: AnyStr) -> AnyStr:
+    """A line feed of the type of `like` (text or bytes)."""
+    return "\n" if isinstance(like, str) else b"\n"
+
+
+def layout(context: str, header: AnyStr, blocks: list[AnyStr], keys: list[bytes]
+           ) -> tuple[AnyStr, Spans]:
+    """The catalog text (or bytes) of a header and entry texts (as
+    `tm.po_write.format_po` writes them), and its spans; `keys` are the active entries'
+    template identities. The file's digest is left to `save`, which is given the bytes
+    written."""
     return body(blocks, header), Spans(context, "", keys, len(blocks))
 
 
-def entries(text: str, count: int) -> tuple[str, list[str]] | None:
-    """The header and the `count` entry texts of a catalog `layout` wrote, or None if
-    the text is not cut that way."""
-    parts = text.split("\n\n")
-    if len(parts) != count + 1 or (count and not parts[-1].endswith("\n")):
+def entries(text: AnyStr, count: int) -> tuple[AnyStr, list[AnyStr]] | None:
+    """The header and the `count` entry texts of a catalog `layout` wrote (text or
+    bytes), or None if it is not cut that way."""
+    nl = _newline(text)
+    parts = text.split(nl + nl)
+    if len(parts) != count + 1 or (count and not parts[-1].endswith(nl)):
         return None
     if not count:
         return parts[0], []
     parts[-1] = parts[-1][:-1]
-    return parts[0] + "\n", parts[1:]
+    return parts[0] + nl, parts[1:]
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the next merge reuses: for each template entry, the old text of its
+    """What the next merge reuses: for each template entry, the old bytes of its
     unchanged entry (None: merge it), and the old catalog's text holding only what the
     others need (its header, the active entries no unchanged one took, the obsolete)."""
 
-    reuse: list[str | None]
+    reuse: list[bytes | None]
     rest: str
 
 
-def plan(spans: Spans | None, text: str, state: FileState, context: str,
+def plan(spans: Spans | None, data: bytes, state: FileState, context: str,
          keys: list[bytes]) -> Plan | None:
-    """The plan for merging template entries `keys` into the catalog `text` (as read,
-    with its `state`), or None when the catalog is not what `spans` describes."""
+    """The plan for merging template entries `keys` into the catalog file's bytes `data`
+    (as read, with its `state`), or None when the catalog is not what `spans`
+    describes."""
     if (spans is None or spans.context != context or not state.exists
             or spans.file != state.digest or len(spans.keys) > spans.count):
         return None
-    cut = entries(text, spans.count)
+    cut = entries(data, spans.count)
     where = {k: i for i, k in enumerate(spans.keys)}
     if cut is None or len(where) != len(spans.keys):
         return None  # cannot happen with the file tm wrote: template entries are distinct
     head, blocks = cut
-    reuse: list[str | None] = []
+    reuse: list[bytes | None] = []
     taken: set[int] = set()
     for k in keys:
         i = where.get(k)
@@ -127,31 +139,35 @@ def plan(spans: Spans | None, text: str, state: FileState, context: str,
             reuse.append(blocks[i])
             taken.add(i)
     rest = [b for i, b in enumerate(blocks) if i not in taken]
-    return Plan(reuse, head + "\n" + "\n\n".join(rest) + "\n" if rest else head)
+    try:  # the file tm wrote, as UTF-8
+        return Plan(reuse, (head + b"\n" + b"\n\n".join(rest) + b"\n" if rest else head
+                            ).decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass(frozen=True)
 class Merged:
-    """A catalog merged with its template: its text, where its entries stand, and how
+    """A catalog merged with its template: its bytes, where its entries stand, and how
     many entries took a translation from the memory that had none."""
 
-    text: str
+    data: bytes
     spans: Spans
     prefilled: int
 
 
-def merge(template: Catalog, blocks: list[str], keys: list[bytes], old_text: str | None,
+def merge(template: Catalog, keys: list[bytes], old_data: bytes | None,
           state: FileState, spans: Spans | None, language: str, advise: Advise,
           keep_hints: bool, context: str, path: str,
           ahead: Callable[[list[Message]], None] | None = None) -> Merged:
-    """`update_catalog(template, old, ...)` as text, where `old` is `old_text` parsed;
-    `blocks` are the template entries' texts and `keys` their identities. When `spans`
-    describe `old_text`, only the entries whose template entry changed are merged (see
-    the module's docstring); otherwise the whole catalog is. `ahead` is given the
-    entries about to be formatted (to lay out their strings on both cores)."""
-    got = None if old_text is None else plan(spans, old_text, state, context, keys)
+    """`update_catalog(template, old, ...)` as the file's bytes, where `old` is the
+    catalog file's bytes `old_data` read; `keys` are the template entries' identities.
+    When `spans` describe `old_data`, only the entries whose template entry changed are
+    merged (see the module's docstring); otherwise the whole catalog is. `ahead` is
+    given the entries about to be formatted (to lay out their strings on both cores)."""
+    got = None if old_data is None else plan(spans, old_data, state, context, keys)
     if got is None:
-        old = None if old_text is None else parse_po(old_text, path)
+        old = None if old_data is None else parse_po(decode_po(old_data, path), path)
         todo = template
     else:
         old = parse_po(got.rest, path)
@@ -168,12 +184,20 @@ def merge(template: Catalog, blocks: list[str], keys: list[bytes], old_text: str
     if ahead is not None:
         ahead(new.messages)
     out = format_blocks(new.messages)
-    if got is not None:
-        rest = iter(out)
-        out = [next(rest) if r is None else r for r in got.reuse]
-        out += rest
-    text, new_spans = layout(context, format_header(new), out, keys)
-    return Merged(text, new_spans, prefilled)
+    if got is None:
+        text, new_spans = layout(context, format_header(new), out, keys)
+        return Merged(text.encode("utf-8"), new_spans, prefilled)
+    return Merged(*layout(context, format_header(new).encode("utf-8"),
+                          reused(got.reuse, out), keys), prefilled)
+
+
+def reused(reuse: list[bytes | None], fresh: list[str]) -> list[bytes]:
+    """The entries' bytes: those `reuse` holds, the `fresh` texts in the places it
+    leaves (None), then the rest of `fresh` (obsolete entries)."""
+    new = iter(fresh)
+    out = [next(new).encode("utf-8") if r is None else r for r in reuse]
+    out += [b.encode("utf-8") for b in new]
+    return out
 
 
 def _file(root: Path, catalog: Path) -> Path:

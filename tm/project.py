@@ -233,42 +233,39 @@ def _read_existing(path: Path) -> Catalog | None:
 
 
 def _template_text(config: Config, template: Catalog, path: Path, keys: list[bytes]
-                   ) -> tuple[str, list[str], catalog_spans.Spans]:
-    """The template as PO text, its entries' texts and where they stand in it. Entries
-    unchanged since the file was written are taken from it (tm.catalog_spans); it keeps
-    the file's creation date when nothing else changed (only the file's header is
-    parsed, it is about to be replaced)."""
+                   ) -> tuple[bytes, catalog_spans.Spans]:
+    """The template as the PO file's bytes and where its entries stand in it. Entries
+    unchanged since the file was written are taken from it (tm.catalog_spans, as bytes);
+    it keeps the file's creation date when nothing else changed (only the file's header
+    is parsed, it is about to be replaced)."""
     context = _spans_context("template", "", "", False)
     try:
-        data, state = read_state(path)
-        old = None if data is None else data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        old, state = read_state(path)
+    except OSError:
         old, state = None, FileState(False)
     got = None if old is None else catalog_spans.plan(
         catalog_spans.load(config.root, path), old, state, context, keys)
     if got is None:
-        blocks = format_blocks(template.messages)
+        blocks = [b.encode("utf-8") for b in format_blocks(template.messages)]
     else:
-        fresh = iter(format_blocks(
+        blocks = catalog_spans.reused(got.reuse, format_blocks(
             [m for m, r in zip(template.messages, got.reuse, strict=True) if r is None]))
-        blocks = [next(fresh) if r is None else r for r in got.reuse]
-    header = format_header(template)
+    header = format_header(template).encode("utf-8")
     if old is not None and not old.startswith(header):
         try:
-            stamp = parse_header(old, str(path)).get("POT-Creation-Date", "")
-        except CatalogError:
+            stamp = parse_header(old.decode("utf-8"), str(path)).get("POT-Creation-Date", "")
+        except (CatalogError, UnicodeDecodeError):
             stamp = None
         if stamp is not None:
             now = template.header["POT-Creation-Date"]
             template.header["POT-Creation-Date"] = stamp
-            same = format_header(template)
+            same = format_header(template).encode("utf-8")
             size = sum(map(len, blocks)) + 2 * len(blocks)  # len(catalog_spans.body(blocks))
             if (len(old) == len(same) + size and old.startswith(same)
-                    and old.endswith(catalog_spans.body(blocks))):
-                return old, blocks, catalog_spans.Spans(context, "", keys, len(blocks))
+                    and old.endswith(catalog_spans.body(blocks, b""))):
+                return old, catalog_spans.Spans(context, "", keys, len(blocks))
             template.header["POT-Creation-Date"] = now
-    text, spans = catalog_spans.layout(context, header, blocks, keys)
-    return text, blocks, spans
+    return catalog_spans.layout(context, header, blocks, keys)
 
 
 def segment_project(
@@ -368,19 +365,20 @@ def _segment_documents(
     pending += templates
     for doc, template, report in todo:
         src_lang = config.source_language(doc) or "en"
-        entries, keys = made[doc]
+        keys = made[doc]
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
-            text, seen = _read_catalog_text(po_path)
+            data, seen = _read_catalog_bytes(po_path)
             context = _spans_context(key, src_lang, lang, advisor is None)
             advise = _advise(advisor, src_lang, lang)
             merged = catalog_spans.merge(
-                template, entries, keys, text, seen,
+                template, keys, data, seen,
                 catalog_spans.load(config.root, po_path) if context else None, lang, advise,
                 advisor is None, context, str(po_path), _wrap_ahead(share))
             report.prefilled[lang] = merged.prefilled
-            pending.append(_Write(po_path, merged.text, report, seen, _remerge(
-                template, lang, advise, advisor is None), merged.spans if context else None))
+            pending.append(_Write(po_path, "", report, seen, _remerge(
+                template, lang, advise, advisor is None), merged.spans if context else None,
+                merged.data))
         reports.append(report)
     if not write:
         for item in pending:
@@ -405,7 +403,7 @@ def _segment_documents(
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                               todo: Sequence[tuple[str, Catalog, SegmentReport]],
                               key: str | None, sources: Mapping[str, str]
-                              ) -> tuple[list[_Write], dict[str, tuple[list[str], list[bytes]]]]:
+                              ) -> tuple[list[_Write], dict[str, list[bytes]]]:
     """The templates' texts (their digests in their headers), and by document their
     entries' texts and identities, made while a child advises their msgids on the other
     core (when there are many: it begins as soon as they are known); every msgid the
@@ -427,9 +425,9 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                 sources[doc], config.segmenter_key(doc), [m.msgid for m in template.messages])
             pot_path = config.template_path(doc)
             keys = keys_of(doc, template)
-            text, entries, spans = _template_text(config, template, pot_path, keys)
-            made[doc] = (entries, keys)
-            out.append(_Write(pot_path, text, report, spans=spans))
+            data, spans = _template_text(config, template, pot_path, keys)
+            made[doc] = keys
+            out.append(_Write(pot_path, "", report, spans=spans, encoded=data))
         if advice is not None:
             advice.finish()
         return out, made
@@ -501,37 +499,38 @@ class _Write:
 
     path: Path
     text: str
+    """The file's text (where `encoded` is None: made by `redo`)."""
     report: SegmentReport
     seen: FileState | None = None
     redo: Callable[[Catalog | None], str] | None = None
     spans: catalog_spans.Spans | None = None
-    """Where the catalog's entries stand in `text` (kept for the next run)."""
+    """Where the catalog's entries stand in the file (kept for the next run)."""
     encoded: bytes | None = None
+    """The file's bytes (merges and templates are made as bytes)."""
 
     def data(self) -> bytes:
-        """`text` as the file's bytes (encoded once: it is written, then compared)."""
+        """The file's bytes (`text` encoded once: it is written, then compared)."""
         if self.encoded is None:
             self.encoded = self.text.encode("utf-8")
         return self.encoded
 
 
-def _read_catalog_text(path: Path) -> tuple[str | None, FileState]:
-    """The text of the catalog at `path` (None where there is none yet) and the state
+def _read_catalog_bytes(path: Path) -> tuple[bytes | None, FileState]:
+    """The bytes of the catalog at `path` (None where there is none yet) and the state
     of its file."""
     try:
-        data, state = read_state(path)
+        return read_state(path)
     except IsADirectoryError:
         raise CatalogError("is a folder, not a catalog", path, 1,
                            "move it away: tm writes the catalog there") from None
     except OSError as e:
         raise CatalogError(f"cannot read: {e.strerror or e}", path, 1) from None
-    return (None if data is None else decode_po(data, str(path))), state
 
 
 def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
     """The catalog at `path` (None where there is none yet) and the state of its file."""
-    text, state = _read_catalog_text(path)
-    return (None if text is None else parse_po(text, str(path))), state
+    data, state = _read_catalog_bytes(path)
+    return (None if data is None else parse_po(decode_po(data, str(path)), str(path))), state
 
 
 def _spans_context(key: str | None, src_lang: str, lang: str, keep_hints: bool) -> str:
