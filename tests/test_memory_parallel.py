@@ -127,15 +127,46 @@ def test_no_fork_while_another_thread_runs(tmp_path: Path, apart: None) -> None:
 
 def test_a_failed_child_leaves_the_postings_to_be_built_later(
         tmp_path: Path, apart: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(source: object, langs: object, conn: Any, parent_end: Any) -> None:
-        parent_end.close()
-        conn.send(None)
+    def fail(langs: object, conn: Any, parent_end: Any) -> None:
+        parent_end.close()  # and ends without reading what it is sent
 
-    monkeypatch.setattr(ingest, "_build_apart", fail)
+    monkeypatch.setattr(ingest, "_build_sent", fail)
     src = MemorySource(DATA / "memory_lecture.tmx", "lecture.tmx")
     failed = SqliteIndex(tmp_path / "a.sqlite", {"en"}, parallel=True)
     assert failed.sync([src]).forked == []
     assert failed.db.execute("SELECT count(*) FROM posted").fetchone() == (0,)
+    serial = SqliteIndex(tmp_path / "b.sqlite", {"en"}, parallel=False)
+    serial.sync([src])
+    texts = [u.texts["en"] for u in read_memory(src.path)] + TEXTS
+    assert failed.candidates(texts, "en", "ru") == serial.candidates(texts, "en", "ru")
+    assert _tables(failed) == _tables(serial)
+    failed.close()
+    serial.close()
+
+
+def test_a_child_failing_midway_is_quiet_and_the_postings_are_built_later(
+        tmp_path: Path, apart: None, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The child breaks on its second chunk: no traceback from it, no partial postings
+    stored, the same lookups as a serial index."""
+    import os
+
+    parent = os.getpid()
+    real = ingest.Words.feed
+    fed = []
+
+    def breaks(self: ingest.Words, positions: list[int], texts: list[str]) -> None:
+        if os.getpid() != parent:
+            fed.append(1)
+            if len(fed) == 2:
+                raise RuntimeError("broken in the child")
+        real(self, positions, texts)
+
+    monkeypatch.setattr(ingest.Words, "feed", breaks)
+    src = MemorySource(DATA / "memory_lecture.tmx", "lecture.tmx")
+    failed = SqliteIndex(tmp_path / "a.sqlite", {"en"}, parallel=True)
+    assert failed.sync([src]).forked == []
+    assert "Traceback" not in capfd.readouterr().err
     serial = SqliteIndex(tmp_path / "b.sqlite", {"en"}, parallel=False)
     serial.sync([src])
     texts = [u.texts["en"] for u in read_memory(src.path)] + TEXTS

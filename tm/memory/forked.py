@@ -26,10 +26,12 @@ class Forked:
         self.conn, self.proc = conn, proc
 
     @classmethod
-    def start(cls: type[F], target: Callable[..., None], *args: Any) -> F | None:
-        """The running child, or None if the system would not start one."""
+    def start(cls: type[F], target: Callable[..., None], *args: Any,
+              duplex: bool = False) -> F | None:
+        """The running child, or None if the system would not start one. With `duplex`
+        the parent may also send on its end (then the child reads its own)."""
         ctx = multiprocessing.get_context("fork")
-        mine, theirs = ctx.Pipe(duplex=False)
+        mine, theirs = ctx.Pipe(duplex=duplex)
         proc = ctx.Process(target=target, args=(*args, theirs, mine), daemon=True)
         try:
             proc.start()

@@ -2,22 +2,21 @@
 postings, text lengths and exact-match hashes (`Words`).
 
 Serial: the rows are stored and the postings built in one pass over the units.
-Parallel (big files, or forced): the file is read into memory (a plain TMX: its text;
-other formats are read again by the child), then a child process is forked, with no
-thread running in this process (none is ever started here). The child walks the same
-text (shared pages, not a copy) and builds the postings while this process walks it and
-stores the rows. Both passes number units the same way (`Rows`), so the result is the
-serial one; the equality is tested on generated input with the parallel path forced
-(`TM_INDEX_PARALLEL=1` or `parallel=True`).
+Parallel (big files, or forced): a child process is forked, with no thread running in
+this process (none is ever started here), and builds the postings from the chunks of
+(positions, texts) this process sends it while it reads the file and stores the rows
+(the chunks are those the serial pass feeds to `Words`, so the result is the serial
+one; the equality is tested on generated input with the parallel path forced,
+`TM_INDEX_PARALLEL=1` or `parallel=True`). The first chunks are small, so that the child
+starts early.
 """
 
 from __future__ import annotations
 
-import collections
 import os
 import sqlite3
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,6 +31,9 @@ from tm.memory.tmx import read_tmx_tree
 
 BUILD_CHUNK = 50_000
 """Texts tokenized at a time when building postings."""
+FIRST_SENT = 2_000
+"""Texts of the first chunk sent to the child; each next one is twice as big, up to
+`BUILD_CHUNK` (the child works from the first while this process reads on)."""
 PARALLEL_BYTES = 32 << 20
 """File size from which a forked child builds the postings while this process reads and
 stores the file (on systems with fork and more than one core)."""
@@ -80,11 +82,9 @@ class Words:
 
 
 class Units(Protocol):
-    """The units of one file, walked once here and, in a forked child, once again."""
+    """The units of one file, walked once."""
 
     def units(self) -> Iterable[MemoryUnit]: ...
-
-    def again(self) -> Iterable[MemoryUnit]: ...
 
     def close(self) -> None: ...
 
@@ -98,16 +98,13 @@ class Listed:
     def units(self) -> Iterable[MemoryUnit]:
         return self._units
 
-    def again(self) -> Iterable[MemoryUnit]:
-        return self._units
-
     def close(self) -> None:
         pass
 
 
 class MemoryFile:
-    """A memory file: a plain TMX is read into memory once, when this is made (before
-    any fork); a child walks the same text. Other files are read by each process."""
+    """A memory file: a plain TMX is read into memory (and its check begun) when this is
+    made; other files are read as they are walked."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -119,9 +116,6 @@ class MemoryFile:
         if self.path.suffix.lower() == ".tmx":
             return read_tmx_tree(self.path)
         return read_memory(self.path)
-
-    def again(self) -> Iterable[MemoryUnit]:
-        return self.prepared.units_again() if self.prepared is not None else self.units()
 
     def close(self) -> None:
         if self.prepared is not None:
@@ -146,14 +140,17 @@ def _first(item: tuple[str, array[int]]) -> str:
 class Rows:
     """The `variants` rows of one file's units, numbered by position (uncertain termbase
     entries keep their number but are left out: never filled), feeding the postings of
-    `langs` on the way."""
+    `langs` on the way: here, or through `send` to a child that builds them."""
 
-    def __init__(self, base: int, langs: Iterable[str]) -> None:
+    def __init__(self, base: int, langs: Iterable[str],
+                 send: Callable[[str, list[int], list[str]], None] | None = None) -> None:
         self.base = base
         self.units = self.skipped = 0
         self.words = {lang: Words() for lang in langs}
+        self._send = send
         self._pending: dict[str, tuple[list[int], list[str]]] = {
             lang: ([], []) for lang in self.words}
+        self._chunk = min(FIRST_SENT, BUILD_CHUNK) if send is not None else BUILD_CHUNK
 
     def rows(self, units: Iterable[MemoryUnit]) -> Iterator[tuple[int, str, str, int]]:
         pending = self._pending
@@ -170,7 +167,7 @@ class Rows:
                 if todo is not None:
                     todo[0].append(pos)
                     todo[1].append(text)
-                    if len(todo[0]) >= BUILD_CHUNK:
+                    if len(todo[0]) >= self._chunk:
                         self._flush(lang)
         self.units = pos + 1 - self.skipped
         for lang in pending:
@@ -179,7 +176,11 @@ class Rows:
     def _flush(self, lang: str) -> None:
         todo = self._pending[lang]
         self._pending[lang] = ([], [])
-        self.words[lang].feed(*todo)
+        if self._send is None:
+            self.words[lang].feed(*todo)
+        elif todo[0]:
+            self._send(lang, *todo)
+            self._chunk = min(2 * self._chunk, BUILD_CHUNK)
 
 
 @dataclass(slots=True)
@@ -211,8 +212,8 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
            parallel: bool) -> Ingested:
     """Store `source`'s units as file `file_id`'s rows and build their postings in
     `langs` (in a forked child when `parallel`)."""
-    child = _Child.start(_build_apart, source, langs) if parallel else None
-    rows = Rows(unit_range(file_id)[0], () if child is not None else langs)
+    child = _Child.start(_build_sent, langs, duplex=True) if parallel else None
+    rows = Rows(unit_range(file_id)[0], langs, child.send if child is not None else None)
     try:
         db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(source.units()))
     except BaseException:
@@ -224,36 +225,49 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     if child is None:
         return Ingested(rows.units, rows.skipped, rows.words)
     built = child.result()
-    if built is None or built.units != rows.units:
+    if built is None:
         return Ingested(rows.units, rows.skipped, {})  # child failed: built from the rows
-    return Ingested(rows.units, rows.skipped, built.words, forked=True)
+    return Ingested(rows.units, rows.skipped, built, forked=True)
 
 
 class _Child(Forked):
-    """A forked process that reads the file itself and sends back its built postings."""
+    """A forked process that builds postings from the chunks it is sent."""
 
-    def result(self) -> Ingested | None:
+    lost = False
+    """A chunk could not be sent (the child ended): its postings are incomplete."""
+
+    def send(self, lang: str, positions: list[int], texts: list[str]) -> None:
+        if not self.lost:
+            try:
+                self.conn.send((lang, positions, texts))
+            except (OSError, ValueError):
+                self.lost = True
+
+    def result(self) -> dict[str, Words] | None:
         """What the child built; None if it failed (the caller builds it then)."""
-        try:
-            got: Ingested | None = self.conn.recv()
-        except (OSError, EOFError):
-            got = None
+        got: dict[str, Words] | None = None
+        if not self.lost:
+            try:
+                self.conn.send(None)
+                got = self.conn.recv()
+            except (OSError, EOFError, ValueError):
+                got = None
         self.stop(grace=5)
         return got
 
 
-def _build_apart(source: Units, langs: frozenset[str], conn: Any, parent_end: Any) -> None:
-    """The child: the same `Rows` pass as the parent's, keeping only the postings."""
+def _build_sent(langs: frozenset[str], conn: Any, parent_end: Any) -> None:
+    """The child: `Words.feed` of every chunk sent, the built postings sent back at the
+    end. Any failure ends it quietly: the parent finds its end gone and builds the
+    postings itself."""
     parent_end.close()
-    rows = Rows(0, langs)
+    words = {lang: Words() for lang in langs}
     try:
-        collections.deque(rows.rows(source.again()), maxlen=0)
-        built: Ingested | None = Ingested(rows.units, rows.skipped, rows.words)
-    except Exception:  # the parent reads the same file and reports what is wrong
-        built = None
-    try:
-        conn.send(built)
-    except (OSError, ValueError):
+        while (chunk := conn.recv()) is not None:
+            lang, positions, texts = chunk
+            words[lang].feed(positions, texts)
+        conn.send(words)
+    except Exception:
         pass
 
 

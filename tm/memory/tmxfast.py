@@ -102,11 +102,6 @@ class Prepared:
             return _units(self.text, self.path)
         return _checked(_units(self.text, self.path), self.check, self.path)
 
-    def units_again(self) -> Iterator[MemoryUnit]:
-        """Its units once more, in a process forked after this was prepared (the text is
-        shared with the parent, not copied; the parent gives the check's verdict)."""
-        return _units(self.text, self.path)
-
     def close(self) -> None:
         """Stop a check whose verdict is no longer wanted."""
         if self.check is not None:
