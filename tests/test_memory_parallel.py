@@ -176,6 +176,28 @@ def test_a_child_failing_midway_is_quiet_and_the_postings_are_built_later(
     serial.close()
 
 
+@pytest.mark.parametrize("check_apart", [0, 1 << 60])
+def test_the_recorded_digest_is_the_files(tmp_path: Path, check_apart: int,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest the index records is taken from the bytes read (by the forked check,
+    or here), not from a second read: the file's own digest, so a touched file with the
+    same content is not indexed again."""
+    import os
+
+    from tm.memory.sources import file_digest
+
+    monkeypatch.setattr(tmxfast, "CHECK_APART", check_apart)
+    p = tmp_path / "m.tmx"
+    shutil.copy(DATA / "memory_lecture.tmx", p)
+    idx = SqliteIndex(tmp_path / "a.sqlite", {"en"})
+    idx.sync([MemorySource(p, "m.tmx")])
+    assert idx.db.execute("SELECT digest FROM files").fetchall() == [(file_digest(p),)]
+    os.utime(p, ns=(1, 1))
+    again = idx.sync([MemorySource(p, "m.tmx")])
+    assert (again.indexed, again.unchanged) == ([], 1)
+    idx.close()
+
+
 VOCAB = ["the", "tribunal", "met", "in", "June", "Trotsky", "spoke", "workers", "of",
          "Europe", "1927", "1928", "f.", "op.", "d.", "l.", "83", "РГАСПИ", "Ф.", "Оп.",
          "Суд", "заседал", "в", "июне", "рабочие", "Европы", "a", "I", "x-ray", "«Правда»",

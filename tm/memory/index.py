@@ -181,7 +181,7 @@ class SqliteIndex:
                 file_id, done = self._add_file(src, (size, mtime, digest or ""), size)
                 if digest is None:
                     db.execute("UPDATE files SET digest=? WHERE id=?",
-                               (file_digest(src.path), file_id))
+                               (done.digest or file_digest(src.path), file_id))
                 for lang, built in done.words.items():
                     fresh[lang][file_id] = built
                 report.indexed.append(src.origin)

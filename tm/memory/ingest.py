@@ -84,6 +84,10 @@ class Words:
 class Units(Protocol):
     """The units of one file, walked once."""
 
+    @property
+    def digest(self) -> str | None:
+        """`file_digest` of what was read, once walked (None: not known)."""
+
     def units(self) -> Iterable[MemoryUnit]: ...
 
     def close(self) -> None: ...
@@ -91,6 +95,8 @@ class Units(Protocol):
 
 class Listed:
     """Units given in memory (`SqliteIndex.add_units`)."""
+
+    digest = None
 
     def __init__(self, units: Iterable[MemoryUnit]) -> None:
         self._units = units
@@ -109,6 +115,10 @@ class MemoryFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.prepared = tmxfast.prepare(path) if path.suffix.lower() == ".tmx" else None
+
+    @property
+    def digest(self) -> str | None:
+        return self.prepared.digest if self.prepared is not None else None
 
     def units(self) -> Iterable[MemoryUnit]:
         if self.prepared is not None:
@@ -192,6 +202,8 @@ class Ingested:
     words: dict[str, Words]
     """Per source language the postings built (empty where none were: built later)."""
     forked: bool = False
+    digest: str | None = None
+    """`file_digest` of the bytes read, where the reader knows it."""
 
 
 def parallel_wanted(size: int, langs: frozenset[str], forced: bool | None) -> bool:
@@ -223,11 +235,11 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     finally:
         source.close()
     if child is None:
-        return Ingested(rows.units, rows.skipped, rows.words)
+        return Ingested(rows.units, rows.skipped, rows.words, digest=source.digest)
     built = child.result()
-    if built is None:
-        return Ingested(rows.units, rows.skipped, {})  # child failed: built from the rows
-    return Ingested(rows.units, rows.skipped, built, forked=True)
+    if built is None:  # child failed: built from the rows
+        return Ingested(rows.units, rows.skipped, {}, digest=source.digest)
+    return Ingested(rows.units, rows.skipped, built, forked=True, digest=source.digest)
 
 
 class _Child(Forked):

@@ -80,3 +80,8 @@ def file_digest(path: Path) -> str:
         for block in iter(lambda: f.read(4 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def data_digest(data: bytes) -> str:
+    """`file_digest` of a file whose bytes are `data` (read already)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

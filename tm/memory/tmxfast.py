@@ -21,6 +21,7 @@ from xml.parsers import expat
 from tm.errors import MemoryFormatError
 from tm.languages import base_lang
 from tm.memory.forked import Forked, fork_safe
+from tm.memory.sources import data_digest
 from tm.memory.tmx import (
     ALIGNED,
     ORIGIN_PROP,
@@ -95,6 +96,12 @@ class Prepared:
     path: Path
     text: str
     check: _Check | None = None
+    read_digest: str | None = None
+    """`file_digest` of the bytes read (from the check once it is closed)."""
+
+    @property
+    def digest(self) -> str | None:
+        return self.check.digest if self.check is not None else self.read_digest
 
     def units(self) -> Iterator[MemoryUnit]:
         """Its units, and the check's verdict before the last one."""
@@ -124,7 +131,7 @@ def prepare(path: Path) -> Prepared | None:
     check = _Check.begin(data) if len(data) >= CHECK_APART else None
     if check is None:
         _raise_xml_error(_xml_error(data), path)
-        return Prepared(path, _decoded(data, path))
+        return Prepared(path, _decoded(data, path), read_digest=data_digest(data))
     try:
         return Prepared(path, _decoded(data, path), check)
     except BaseException:
@@ -169,7 +176,10 @@ def _raise_xml_error(error: tuple[int, int, str] | None, path: Path) -> None:
 
 
 class _Check(Forked):
-    """expat's well-formedness check of a big file in a forked process."""
+    """expat's well-formedness check of a big file in a forked process, which also
+    hashes it (`file_digest`: the index records it, and would read the file again)."""
+
+    digest: str | None = None
 
     @classmethod
     def begin(cls, data: bytes) -> _Check | None:
@@ -181,7 +191,8 @@ class _Check(Forked):
     def close(self, path: Path) -> None:
         """Wait for the verdict and raise the XML error, if there is one."""
         try:
-            error: tuple[int, int, str] | None = self.conn.recv()
+            error: tuple[int, int, str] | None
+            error, self.digest = self.conn.recv()
         except (OSError, EOFError):  # the check died: do it here
             error = _xml_error(path.read_bytes())
         finally:
@@ -191,7 +202,7 @@ class _Check(Forked):
 
 def _check_serve(data: bytes, conn: Any, parent_end: Any) -> None:
     parent_end.close()
-    conn.send(_xml_error(data))
+    conn.send((_xml_error(data), data_digest(data)))
 
 
 def _checked(units: Iterator[MemoryUnit], check: _Check, path: Path) -> Iterator[MemoryUnit]:
