@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import LECTURE
 from tm import catalog as catalogs
@@ -151,14 +153,20 @@ def test_damaged_or_foreign_spans_are_ignored(proj: Path, tmp_path: Path,
     shutil.rmtree(whole / ".tm" / "spans")
     _run(whole, True)
     whole_spans = [p.read_bytes() for p in kept]
-    schema, context, file, keys, count, check = marshal.loads(whole_spans[1])
+    schema, context, file, keys, count, sizes, check = marshal.loads(whole_spans[1])
     flipped = bytes([keys[40] ^ 4]) if keys else b""
+    swapped = sizes[8:16] + sizes[:8] + sizes[16:]  # two entries' sizes: the same total
+    assert swapped != sizes
     damages = [b"", b"\x00garbage", *(data[:-7] for data in whole_spans),
-               marshal.dumps((schema, context, file, keys, count + 1, check)),  # one more
+               marshal.dumps((schema, context, file, keys, count + 1, sizes, check)),  # one more
                marshal.dumps((schema, context, file, keys[:40] + flipped + keys[41:], count,
+                              sizes, check)),
+               marshal.dumps((schema, context, file, keys[:32] + keys[48:], count, sizes,
                               check)),
-               marshal.dumps((schema, context, file, keys[:32] + keys[48:], count, check)),
-               marshal.dumps((schema, context, file, keys, count))]  # the older schema
+               marshal.dumps((schema, context, file, keys, count, swapped, check)),
+               marshal.dumps((schema, context, file, keys, count, sizes[:-8], check)),
+               marshal.dumps((schema, context, file, keys, count, check)),  # an older schema
+               marshal.dumps(("tm-spans-3", context, file, keys, count, check))]
     for n, damage in enumerate(damages):
         for p in kept:
             p.write_bytes(damage)
@@ -229,3 +237,38 @@ def test_a_template_keeps_its_bytes_and_date_until_an_entry_changes(proj: Path) 
     shutil.copy(proj / "tm.toml", fresh / "tm.toml")
     _run(fresh, memory=False)
     assert _outputs(proj) == _outputs(fresh)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("ab\n\"б€\U0001f600 #"), min_size=1, max_size=6)
+                .filter(lambda t: "\n\n" not in t and not t.startswith("\n")
+                        and not t.endswith("\n")), max_size=12, unique=True),
+       st.integers(0, 4), st.data())
+def test_a_plan_copies_what_it_reuses_and_puts_the_rest_in_place(
+        blocks: list[str], obsolete: int, data: st.DataObject) -> None:
+    """The file a plan assembles (runs of old entries copied, fresh ones in the places
+    of the changed) is the file of all its entries laid out anew, and its sizes hold."""
+    from tm.atomic import FileState
+
+    header = 'msgid ""\nmsgstr ""\n'
+    obsolete = min(obsolete, len(blocks))
+    active = len(blocks) - obsolete
+    keys = [bytes([i]) * 16 for i in range(active)]
+    old, spans = catalog_spans.layout("ctx", header.encode(), [b.encode() for b in blocks],
+                                      keys)
+    spans = catalog_spans.Spans("ctx", FileState.of(old).digest, keys, len(blocks),
+                                spans.sizes)
+    new_keys = data.draw(st.permutations(keys + [bytes([200 + i]) * 16 for i in range(3)]))
+    new_keys = new_keys[:data.draw(st.integers(0, len(new_keys)))]
+    got = catalog_spans.plan(spans, old, FileState.of(old), "ctx", new_keys)
+    assert got is not None
+    by_key = dict(zip(keys, blocks, strict=False))
+    fresh = [f"fresh {k[0]}" for k in new_keys if k not in by_key] + ["#~ obsolete"]
+    made, sizes = got.assemble(b"head\n", fresh)
+    it = iter(fresh)
+    expected = [by_key[k] if k in by_key else next(it) for k in new_keys] + list(it)
+    assert made == catalog_spans.body(expected, "head\n").encode()
+    assert sizes == [len(b.encode()) for b in expected]
+    left = [b for k, b in zip(keys, blocks, strict=False) if k not in new_keys]
+    left += blocks[active:]
+    assert got.rest == (catalog_spans.body(left, header) if left else header)

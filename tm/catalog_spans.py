@@ -22,8 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import re
+import sys
+from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from typing import AnyStr
 
@@ -36,7 +41,7 @@ from tm.po_write import format_blocks, format_header
 Advise = Callable[[list[str]], Mapping[str, Suggestion]]
 """Suggestions for some msgids (the advisor's, for one language pair)."""
 
-SCHEMA = "tm-spans-3"
+SCHEMA = "tm-spans-4"
 DIGEST_SIZE = 16
 
 
@@ -55,21 +60,21 @@ def identities(messages: list[Message]) -> list[bytes]:
 @dataclass(frozen=True)
 class Spans:
     """A catalog as a run wrote it: a header and `count` entries, the first `len(keys)`
-    active, one per template entry (whose identity is in `keys`), the rest obsolete.
-    Where they stand is found again by cutting the text at its blank lines: tm writes
-    none inside a header or an entry (`layout`)."""
+    active, one per template entry (whose identity is in `keys`), the rest obsolete,
+    each after a blank line (`layout`); `sizes` are the entries' lengths in the file's
+    bytes, so that where each stands is known without cutting the file."""
 
     context: str
     file: str
     keys: list[bytes]
     count: int
+    sizes: list[int]
 
 
 def body(blocks: list[AnyStr], header: AnyStr) -> AnyStr:
     """`header` and the entry texts as `tm.po_write.format_po` writes them (each entry
     after a blank line), joined in one copy: a 4.4 MB document's catalog is 12 MB. Text
-    or the file's bytes (a run reuses entries as bytes: no decoding, splitting and
-    encoding 12 MB again)."""
+    or the file's bytes."""
     if not blocks:
         return header
     nl = _newline(header)
@@ -84,13 +89,19 @@ def _newline(like: AnyStr) -> AnyStr:
     return "\n" if isinstance(like, str) else b"\n"
 
 
+def _size(block: str) -> int:
+    """The length of a text in UTF-8."""
+    return len(block) if block.isascii() else len(block.encode("utf-8"))
+
+
 def layout(context: str, header: AnyStr, blocks: list[AnyStr], keys: list[bytes]
            ) -> tuple[AnyStr, Spans]:
     """The catalog text (or bytes) of a header and entry texts (as
     `tm.po_write.format_po` writes them), and its spans; `keys` are the active entries'
     template identities. The file's digest is left to `save`, which is given the bytes
     written."""
-    return body(blocks, header), Spans(context, "", keys, len(blocks))
+    sizes = [_size(b) if isinstance(b, str) else len(b) for b in blocks]
+    return body(blocks, header), Spans(context, "", keys, len(blocks), sizes)
 
 
 def entries(text: AnyStr, count: int) -> tuple[AnyStr, list[AnyStr]] | None:
@@ -108,12 +119,52 @@ def entries(text: AnyStr, count: int) -> tuple[AnyStr, list[AnyStr]] | None:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the next merge reuses: for each template entry, the old bytes of its
-    unchanged entry (None: merge it), and the old catalog's text holding only what the
-    others need (its header, the active entries no unchanged one took, the obsolete)."""
+    """What the next merge reuses: for each template entry, the index of its unchanged
+    entry in the old file (None: merge it), the old file's bytes and where its entries
+    stand, and the old catalog's text holding only what the others need (its header,
+    the active entries no unchanged one took, the obsolete)."""
 
-    reuse: list[bytes | None]
+    at: list[int | None]
     rest: str
+    data: bytes
+    starts: list[int]
+    sizes: list[int]
+
+    def assemble(self, header: bytes, fresh: list[str]) -> tuple[bytes, list[int]]:
+        """The new file's bytes and its entries' sizes: `header`, the old entries `at`
+        names, copied from the old file a run of consecutive ones at a time, and the
+        `fresh` texts where `at` has None, then the rest of them (obsolete entries)."""
+        data, starts, sizes = self.data, self.starts, self.sizes
+        new = [b.encode("utf-8") for b in fresh]
+        parts: list[bytes | memoryview] = [header, b"\n"]  # each part, then a blank line:
+        # joined in one copy of the file (slices of the old one are views, not copies)
+        out_sizes: list[int] = []
+        k = 0
+        first = last = -2  # the old entries [first, last] not copied yet
+        for i in self.at:
+            if i is not None and i == last + 1:
+                last = i
+                continue
+            if first >= 0:
+                parts += (memoryview(data)[starts[first]:starts[last] + sizes[last]], b"\n\n")
+                out_sizes += sizes[first:last + 1]
+            if i is None:
+                parts += (new[k], b"\n\n")
+                out_sizes.append(len(new[k]))
+                k += 1
+                first = last = -2
+            else:
+                first = last = i
+        if first >= 0:
+            parts += (memoryview(data)[starts[first]:starts[last] + sizes[last]], b"\n\n")
+            out_sizes += sizes[first:last + 1]
+        for block in new[k:]:
+            parts += (block, b"\n\n")
+            out_sizes.append(len(block))
+        if not out_sizes:
+            return header, out_sizes
+        parts[-1] = b"\n"
+        return b"".join(parts), out_sizes
 
 
 def plan(spans: Spans | None, data: bytes, state: FileState, context: str,
@@ -122,28 +173,26 @@ def plan(spans: Spans | None, data: bytes, state: FileState, context: str,
     (as read, with its `state`), or None when the catalog is not what `spans`
     describes."""
     if (spans is None or spans.context != context or not state.exists
-            or spans.file != state.digest or len(spans.keys) > spans.count):
+            or spans.file != state.digest or len(spans.keys) > spans.count
+            or len(spans.sizes) != spans.count):
         return None
-    cut = entries(data, spans.count)
-    where = {k: i for i, k in enumerate(spans.keys)}
-    if cut is None or len(where) != len(spans.keys):
+    n = spans.count
+    head = len(data) - sum(spans.sizes) - 2 * n  # the header's length, its \n included
+    if n and (head < 1 or data[head - 1:head + 1] != b"\n\n" or not data.endswith(b"\n")):
+        return None  # cannot happen with the file tm wrote (its digest was checked)
+    starts = list(accumulate(map(add, spans.sizes, repeat(2)), initial=head + 1))
+    where = dict(zip(spans.keys, range(len(spans.keys)), strict=True))
+    if len(where) != len(spans.keys):
         return None  # cannot happen with the file tm wrote: template entries are distinct
-    head, blocks = cut
-    reuse: list[bytes | None] = []
-    taken: set[int] = set()
-    for k in keys:
-        i = where.get(k)
-        if i is None:
-            reuse.append(None)
-        else:
-            reuse.append(blocks[i])
-            taken.add(i)
-    rest = [b for i, b in enumerate(blocks) if i not in taken]
+    at: list[int | None] = list(map(where.get, keys))
+    left = sorted(set(range(n)).difference(at))
+    rest = [data[starts[i]:starts[i] + spans.sizes[i]] for i in left]
     try:  # the file tm wrote, as UTF-8
-        return Plan(reuse, (head + b"\n" + b"\n\n".join(rest) + b"\n" if rest else head
-                            ).decode("utf-8"))
+        text = (data[:head] + b"\n" + b"\n\n".join(rest) + b"\n" if rest
+                else data[:head if n else len(data)]).decode("utf-8")
     except UnicodeDecodeError:
         return None
+    return Plan(at, text, data, starts, spans.sizes)
 
 
 @dataclass(frozen=True)
@@ -173,8 +222,8 @@ def merge(template: Catalog, keys: list[bytes], old_data: bytes | None,
         old = parse_po(got.rest, path)
         todo = Catalog(header=template.header, header_comments=template.header_comments,
                        header_flags=template.header_flags,
-                       messages=[m for m, r in zip(template.messages, got.reuse, strict=True)
-                                 if r is None])
+                       messages=[m for m, i in zip(template.messages, got.at, strict=True)
+                                 if i is None])
     suggestions = advise([m.msgid for m in todo.messages])
     new = catalog.update_catalog(todo, old, language, suggestions, keep_hints=keep_hints)
     had = {m.key for m in old.messages if m.has_translation} if old else set()
@@ -187,17 +236,8 @@ def merge(template: Catalog, keys: list[bytes], old_data: bytes | None,
     if got is None:
         text, new_spans = layout(context, format_header(new), out, keys)
         return Merged(text.encode("utf-8"), new_spans, prefilled)
-    return Merged(*layout(context, format_header(new).encode("utf-8"),
-                          reused(got.reuse, out), keys), prefilled)
-
-
-def reused(reuse: list[bytes | None], fresh: list[str]) -> list[bytes]:
-    """The entries' bytes: those `reuse` holds, the `fresh` texts in the places it
-    leaves (None), then the rest of `fresh` (obsolete entries)."""
-    new = iter(fresh)
-    out = [next(new).encode("utf-8") if r is None else r for r in reuse]
-    out += [b.encode("utf-8") for b in new]
-    return out
+    data, sizes = got.assemble(format_header(new).encode("utf-8"), out)
+    return Merged(data, Spans(context, "", keys, len(sizes), sizes), prefilled)
 
 
 def _file(root: Path, catalog: Path) -> Path:
@@ -214,15 +254,23 @@ def load(root: Path, catalog: Path) -> Spans | None:
     """The spans kept for `catalog`, or None (none kept, damaged, another schema)."""
     try:
         with open_cache(_file(root, catalog)) as f:  # a regular file, or none
-            schema, context, file, keys, count, check = marshal.loads(f.read())
+            schema, context, file, keys, count, sizes, check = marshal.loads(f.read())
         if (schema != SCHEMA or not isinstance(keys, bytes) or len(keys) % DIGEST_SIZE
                 or not isinstance(count, int) or not isinstance(context, str)
-                or not isinstance(file, str) or check != _check(context, file, keys, count)):
+                or not isinstance(file, str) or not isinstance(sizes, bytes)
+                or len(sizes) != 8 * count
+                or check != _check(context, file, keys, count, sizes)):
             return None
-        return Spans(context, file, [keys[i:i + DIGEST_SIZE]
-                                     for i in range(0, len(keys), DIGEST_SIZE)], count)
+        found = array("Q", sizes)
+        if sys.byteorder != "little":  # pragma: no cover - the file is little-endian
+            found.byteswap()
+        return Spans(context, file, _KEY.findall(keys), count, found.tolist())
     except (OSError, ValueError, EOFError, TypeError):
         return None
+
+
+_KEY = re.compile(b".{%d}" % DIGEST_SIZE, re.DOTALL)
+"""A key of a spans file's keys (cut in C: 34,000 of them in a 4.4 MB document's)."""
 
 
 def save(root: Path, catalog: Path, spans: Spans | None, data: bytes = b"") -> None:
@@ -235,16 +283,21 @@ def save(root: Path, catalog: Path, spans: Spans | None, data: bytes = b"") -> N
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         file, keys = FileState.of(data).digest, b"".join(spans.keys)
+        sizes = array("Q", spans.sizes)
+        if sys.byteorder != "little":  # pragma: no cover - the file is little-endian
+            sizes.byteswap()
+        raw = sizes.tobytes()
         atomic_write_bytes(path, marshal.dumps((
-            SCHEMA, spans.context, file, keys, spans.count,
-            _check(spans.context, file, keys, spans.count))))
-    except OSError:
+            SCHEMA, spans.context, file, keys, spans.count, raw,
+            _check(spans.context, file, keys, spans.count, raw))))
+    except (OSError, OverflowError):
         pass
 
 
-def _check(context: str, file: str, keys: bytes, count: int) -> bytes:
+def _check(context: str, file: str, keys: bytes, count: int, sizes: bytes) -> bytes:
     """What tells a whole spans file from a damaged one (a key lost from the middle
     would put entries in the wrong places)."""
     h = hashlib.sha256(keys)
+    h.update(sizes)
     h.update(f"\0{context}\0{file}\0{count}".encode("utf-8", "surrogatepass"))
     return h.digest()[:16]

@@ -235,9 +235,9 @@ def _read_existing(path: Path) -> Catalog | None:
 def _template_text(config: Config, template: Catalog, path: Path, keys: list[bytes]
                    ) -> tuple[bytes, catalog_spans.Spans]:
     """The template as the PO file's bytes and where its entries stand in it. Entries
-    unchanged since the file was written are taken from it (tm.catalog_spans, as bytes);
-    it keeps the file's creation date when nothing else changed (only the file's header
-    is parsed, it is about to be replaced)."""
+    unchanged since the file was written are copied from it (tm.catalog_spans); it keeps
+    the file's creation date when nothing else changed (only the file's header is
+    parsed, it is about to be replaced)."""
     context = _spans_context("template", "", "", False)
     try:
         old, state = read_state(path)
@@ -245,12 +245,15 @@ def _template_text(config: Config, template: Catalog, path: Path, keys: list[byt
         old, state = None, FileState(False)
     got = None if old is None else catalog_spans.plan(
         catalog_spans.load(config.root, path), old, state, context, keys)
-    if got is None:
-        blocks = [b.encode("utf-8") for b in format_blocks(template.messages)]
-    else:
-        blocks = catalog_spans.reused(got.reuse, format_blocks(
-            [m for m, r in zip(template.messages, got.reuse, strict=True) if r is None]))
     header = format_header(template).encode("utf-8")
+    if got is None:
+        data, spans = catalog_spans.layout(
+            context, header, [b.encode("utf-8") for b in format_blocks(template.messages)],
+            keys)
+    else:
+        data, sizes = got.assemble(header, format_blocks(
+            [m for m, i in zip(template.messages, got.at, strict=True) if i is None]))
+        spans = catalog_spans.Spans(context, "", keys, len(sizes), sizes)
     if old is not None and not old.startswith(header):
         try:
             stamp = parse_header(old.decode("utf-8"), str(path)).get("POT-Creation-Date", "")
@@ -260,12 +263,11 @@ def _template_text(config: Config, template: Catalog, path: Path, keys: list[byt
             now = template.header["POT-Creation-Date"]
             template.header["POT-Creation-Date"] = stamp
             same = format_header(template).encode("utf-8")
-            size = sum(map(len, blocks)) + 2 * len(blocks)  # len(catalog_spans.body(blocks))
-            if (len(old) == len(same) + size and old.startswith(same)
-                    and old.endswith(catalog_spans.body(blocks, b""))):
-                return old, catalog_spans.Spans(context, "", keys, len(blocks))
+            if (len(old) == len(same) + len(data) - len(header) and old.startswith(same)
+                    and old[len(same):] == data[len(header):]):
+                return old, spans
             template.header["POT-Creation-Date"] = now
-    return catalog_spans.layout(context, header, blocks, keys)
+    return data, spans
 
 
 def segment_project(
