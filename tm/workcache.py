@@ -33,12 +33,13 @@ MAX_KEPT = 250_000
 def _memos() -> dict[str, tuple[dict[Any, Any], Any, str, bool]]:
     """File name -> (what this process used, the module and the name of what earlier
     runs left, whether that dict is replaced by the file's `tm.shards.Sharded`, read as
-    texts are looked up: else the file is read into it whole). A run looks up every
-    unit's cut (read whole: 30 ms faster than shard by shard on a 4.4 MB document); the
-    Markdown runs are few and their module's dict is imported by name elsewhere
-    (tm.source); the wrapped lines of a re-run are those of the few entries it formats."""
+    texts are looked up: else the file is read into it whole). A run looks up the cuts
+    of the units of the Markdown runs it cuts again, and the wrapped lines of the few
+    entries it formats (tm.segment.runs keeps the rest); the Markdown runs and their
+    segments are looked up every one (and the runs' dict is imported by name elsewhere:
+    tm.source)."""
     return {"quoted.bin": (po_write.QUOTED, po_write, "EARLIER_QUOTED", True),
-            "split.bin": (segment.SPLITS, segment, "EARLIER_SPLITS", False),
+            "split.bin": (segment.SPLITS, segment, "EARLIER_SPLITS", True),
             "runs.bin": (markdown_runs.RUNS, markdown_runs, "EARLIER_RUNS", False),
             "segments.bin": (runs.RUN_SEGMENTS, runs, "EARLIER_RUN_SEGMENTS", False)}
 
