@@ -172,3 +172,38 @@ def test_a_second_writer_waits_for_sqlite_instead_of_failing(tmp_path: Path) -> 
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
     for ix in (first, reader):
         ix.close()
+
+
+def test_a_first_fill_writes_pages_once_and_leaves_the_index_in_wal(tmp_path: Path) -> None:
+    """An empty index is filled with a rollback journal in memory (no write-ahead log to
+    copy back), then set to WAL again; a connection opened meanwhile reads the empty
+    index at once instead of failing on the mode, and one already open keeps it WAL."""
+    from tm.memory.indexdb import IndexDb
+
+    sources, pairs = _memory(tmp_path)
+    path = tmp_path / "index.sqlite"
+    index = SqliteIndex(path, {"en"})
+    modes: list[str] = []
+    real = index.store.writing
+
+    def writing():  # type: ignore[no-untyped-def]
+        modes.append(index.db.execute("PRAGMA journal_mode").fetchone()[0])
+        other = IndexDb(path)  # opened in the middle of the fill
+        modes.append(other.db.execute("SELECT count(*) FROM files").fetchone()[0])
+        other.close()
+        return real()
+
+    index.store.writing = writing  # type: ignore[method-assign]
+    assert index.sync(sources).units == len(pairs)
+    assert modes == ["memory", 0]
+    assert index.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    index.close()
+
+    again = SqliteIndex(tmp_path / "again.sqlite", {"en"})
+    reader = sqlite3.connect(tmp_path / "again.sqlite")  # another connection already open
+    assert reader.execute("SELECT count(*) FROM files").fetchone() == (0,)
+    assert again.sync(sources).units == len(pairs)
+    assert again.db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert again.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 30_000
+    again.close()
+    reader.close()

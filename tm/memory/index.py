@@ -24,6 +24,7 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -168,7 +169,7 @@ class SqliteIndex:
             return report
         cold = not plan.known
         fresh: dict[str, dict[int, Words]] = {lang: {} for lang in self.source_langs}
-        with self.store.writing() as db:
+        with self.store.first_fill() if cold else nullcontext(), self.store.writing() as db:
             db.executemany("UPDATE files SET size=?, mtime_ns=?, digest=? WHERE id=?",
                            plan.touch)
             for file_id, _, origin in plan.gone:

@@ -87,7 +87,10 @@ def connect(path: Path) -> sqlite3.Connection:
     _OPEN.add(db)
     db.execute("PRAGMA page_size=16384")  # a new file only: rows of whole sentences
     # readers (tm memory search) go on while a writer re-indexes; a writer waits
-    db.execute("PRAGMA journal_mode=WAL")
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:  # another connection fills it (IndexDb.first_fill):
+        pass  # the next connection sets it
     db.execute("PRAGMA synchronous=OFF")  # a cache: damage means a rebuild, not a loss
     db.execute("PRAGMA cache_size=-65536")
     row = None
@@ -154,6 +157,30 @@ class IndexDb:
             raise
         finally:
             self.generation += 1  # also after: nothing read during the write is kept
+
+    @contextmanager
+    def first_fill(self) -> Iterator[None]:
+        """Around the first fill of an empty index: a rollback journal in memory instead
+        of the write-ahead log, so that each page is written once (not to the log, then
+        again into the file at the checkpoint; a million units: about 1 s), and WAL
+        again after. While another connection has the file open the mode stays WAL (at
+        once: the change is not waited for)."""
+        mode = self._journal("MEMORY")
+        try:
+            yield
+        finally:
+            if mode == "memory":
+                self._journal("WAL")  # else the next connection sets it
+
+    def _journal(self, mode: str) -> str:
+        """Set the journal mode if no other connection is in the way; the mode now."""
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            return str(self.db.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]).lower()
+        except sqlite3.OperationalError:
+            return "wal"
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
 
     def drop_file(self, file_id: int) -> None:
         lo, hi = unit_range(file_id)
