@@ -234,3 +234,15 @@ def test_segmentation_and_language_changes_are_not_taken_from_the_file(proj: Pat
         cached = _segment()
         shutil_rm(proj / ".tm")
         assert _segment() == cached
+
+
+def test_a_run_read_twice_gives_the_same_segments(every_line: None) -> None:
+    """A parsed run's units are made once (its tokens are moved to their place in the
+    document): asking again gives the same."""
+    text = "First paragraph. Two.\n\nSecond one here.\n\n- an item. More.\n"
+    runs = read_runs(text)
+    first = seg_runs.segments_by_run(runs, "en", "sentence")
+    assert first == _whole(text)
+    assert seg_runs.segments_by_run(runs, "en", "sentence") == first
+    assert [runs.units_of(i) for i in range(len(runs.runs))] == [
+        runs.units_of(i) for i in range(len(runs.runs))]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, count
 from operator import add
 from pathlib import Path
@@ -141,6 +141,9 @@ class Runs:
     """What the whole document's parse leaves for its inline parses."""
     refs: dict[str, Any]
     opts: SourceOptions
+    made: dict[int, list[Unit]] = field(default_factory=dict)
+    """The units `units_of` made, by run (a parsed run's tokens are moved to their place
+    in the document once)."""
 
     def link_titles(self) -> list[Unit]:
         """The units of link reference definitions' titles (from the whole document)."""
@@ -152,9 +155,11 @@ class Runs:
 
     def units_of(self, i: int) -> list[Unit]:
         """The units of run `i` but link titles, in document order."""
-        out, extra = _run_units(self.text, self.starts, self.runs[i:i + 1], self.parsed,
-                                self.env, self.opts)
-        return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+        if i not in self.made:
+            out, extra = _run_units(self.text, self.starts, self.runs[i:i + 1], self.parsed,
+                                    self.env, self.opts)
+            self.made[i] = sorted([*out, *extra], key=lambda u: u.start) if extra else out
+        return self.made[i]
 
 
 def read_runs(text: str, options: SourceOptions | None = None) -> Runs:
