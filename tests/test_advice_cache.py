@@ -107,10 +107,10 @@ def test_unchanged_document_is_not_segmented_again(proj: Path,
     assert reports[0].written
     files = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
 
-    def boom(*_args: object) -> None:
+    def boom(*_args: object, **_kw: object) -> None:
         raise AssertionError("segmented an unchanged document")
 
-    monkeypatch.setattr(tm.project, "document_segments", boom)
+    monkeypatch.setattr(tm.project, "_document_cut", boom)  # what cutting a document calls
     again, adv = run()
     assert again[0].written == [] and again[0].segments == reports[0].segments
     assert again[0].entries == reports[0].entries and adv.asked == 0

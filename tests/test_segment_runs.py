@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import tm.formats.markdown_runs as md_runs
 from tm import advice_cache, segment, shards, workcache
 from tm.config import load_config
-from tm.model import Segment
+from tm.model import Segment, Sentences
 from tm.project import segment_project
 from tm.segment import make_segment, segment_document
 from tm.segment import runs as seg_runs
@@ -60,8 +60,15 @@ def _whole(text: str, lang: str = "en", mode: str = "sentence") -> list[Segment]
 
 
 def _by_run(text: str, lang: str = "en", mode: str = "sentence") -> list[Segment]:
+    """The segments run by run, checking that the template's sentences taken run by run
+    (without the segments) are theirs."""
+    sentences = seg_runs.sentences_by_run(read_runs(text), lang, mode)
     got = seg_runs.segments_by_run(read_runs(text), lang, mode)
-    return _whole(text, lang, mode) if got is None else got
+    if got is None:
+        assert sentences is None
+        return _whole(text, lang, mode)
+    assert sentences == Sentences.of(got)
+    return got
 
 
 def test_make_segment_sets_each_field() -> None:

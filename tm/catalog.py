@@ -10,7 +10,7 @@ from typing import Protocol
 
 from tm import __version__
 from tm.languages import base_lang
-from tm.model import Segment, Suggestion
+from tm.model import Segment, Sentences, Suggestion
 from tm.po import Catalog, Message
 
 FUZZY_PREVIOUS = 60.0
@@ -75,17 +75,19 @@ def template_header(project: str, created: str) -> dict[str, str]:
 
 
 def build_template(
-    segments: Sequence[Segment], source_ref: str, project: str, created: str | None = None
+    segments: Sequence[Segment] | Sentences, source_ref: str, project: str,
+    created: str | None = None
 ) -> Catalog:
     """One entry per distinct sentence, with every place it occurs and its block kind."""
+    got = segments if isinstance(segments, Sentences) else Sentences.of(list(segments))
     by_id: dict[str, Message] = {}
     line, ref = -1, ""
-    for seg in segments:
-        if seg.line != line:  # sentences of one line share their reference
-            line, ref = seg.line, f"{source_ref}:{seg.line}"
-        msg = by_id.get(seg.text)
+    for text, at, kind in zip(got.texts, got.lines, got.kinds, strict=True):
+        if at != line:  # sentences of one line share their reference
+            line, ref = at, f"{source_ref}:{at}"
+        msg = by_id.get(text)
         if msg is None:
-            by_id[seg.text] = Message(msgid=seg.text, references=[ref], extracted=[seg.kind])
+            by_id[text] = Message(msgid=text, references=[ref], extracted=[kind])
         elif ref not in msg.references:
             msg.references.append(ref)
     cat = Catalog(

@@ -66,6 +66,21 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Sentences:
+    """What a template is made of: the text, line and block kind of a document's
+    segments, in order (tm.catalog.build_template; a Segment each costs more)."""
+
+    texts: list[str]
+    lines: list[int]
+    kinds: list[str]
+
+    @classmethod
+    def of(cls, segments: list[Segment]) -> Sentences:
+        return cls([s.text for s in segments], [s.line for s in segments],
+                   [s.kind for s in segments])
+
+
+@dataclass(frozen=True, slots=True)
 class Term:
     """A termbase entry in one direction."""
 

@@ -29,7 +29,7 @@ from tm.atomic import (
 from tm.config import Config
 from tm.errors import CatalogError, TmError
 from tm.formats import SOURCE_SUFFIXES
-from tm.model import Segment, Suggestion, Unit
+from tm.model import Segment, Sentences, Suggestion, Unit
 from tm.names import check_document_name, check_writable, usable_source
 from tm.po import (
     Catalog,
@@ -140,6 +140,21 @@ def document_segments(config: Config, doc: str,
     before are cut on both cores first (the advisor's worker takes them from the back).
     A Markdown document is taken run by run: only the runs not cut before are
     (tm.segment.runs)."""
+    src, got = _document_cut(config, doc, share, sentences=False)
+    assert not isinstance(got, Sentences)
+    return src, got
+
+
+def document_sentences(config: Config, doc: str,
+                       share: Share | None = None) -> tuple[str, Sentences]:
+    """The source text of `doc` and what its template is made of (`document_segments`
+    without making the segments a Markdown document's runs remembered)."""
+    src, got = _document_cut(config, doc, share, sentences=True)
+    return src, got if isinstance(got, Sentences) else Sentences.of(got)
+
+
+def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool
+                  ) -> tuple[str, list[Segment] | Sentences]:
     from tm.formats import FORMATS, format_of, source_units  # a format's parser: only
     from tm.segment import segment_document  # when a document is cut
     from tm.source import read_source
@@ -151,12 +166,14 @@ def document_segments(config: Config, doc: str,
     ahead = (partial(_cut_ahead, src, lang, share)
              if share is not None and mode == "sentence" else None)
     if format_of(path) is FORMATS[0] and not src.startswith("\ufeff"):
-        from tm.segment.runs import segments_by_run
+        from tm.segment.runs import segments_by_run, sentences_by_run
         from tm.source import read_runs
 
-        segs = segments_by_run(read_runs(src, config.source), lang, mode, ahead)
-        if segs is not None:
-            return src, segs
+        runs = read_runs(src, config.source)
+        got = (sentences_by_run(runs, lang, mode, ahead) if sentences
+               else segments_by_run(runs, lang, mode, ahead))
+        if got is not None:
+            return src, got
     units = source_units(path, src, config.source)
     if ahead is not None:
         ahead(units)
@@ -333,7 +350,7 @@ def _segment_documents(
 ) -> list[SegmentReport]:
     _LAST_RUN.clear()
     pending: list[_Write] = []
-    made_segments: list[list[Segment]] = []
+    made_segments: list[Sentences] = []
     reports = []
     key = advice_cache.advisor_key(advisor)
     # what a document's outputs depend on besides its source and tm.toml (`--wrap` too)
@@ -355,12 +372,12 @@ def _segment_documents(
 
         if key is not None:  # units cut and lines wrapped by earlier runs (tm.workcache)
             workcache.load(config)
-        src, segs = document_segments(config, doc, share)
+        src, segs = document_sentences(config, doc, share)
         made_segments.append(segs)
         sources[doc] = src
         ref = config.relative(config.source_path(doc))
         template = catalogs.build_template(segs, ref, project=doc)
-        report = SegmentReport(doc, len(segs), len(template.messages))
+        report = SegmentReport(doc, len(segs.texts), len(template.messages))
         todo.append((doc, template, report))
     templates, made = _templates_while_advising(config, advisor, todo, key, sources)
     _LAST_RUN.extend((made_segments, todo, made, sources, pending))

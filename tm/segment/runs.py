@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from tm.model import Segment, Unit
+from tm.model import Segment, Sentences, Unit
 from tm.segment import LineCounter, make_segment, unit_segments
 
 if TYPE_CHECKING:
@@ -45,12 +45,14 @@ def _shifted(source: str, rows: tuple[Row, ...], a: int, first: int, base: int
             for text, s, e, line, kind, cont, multiline, prefixes, block in rows]
 
 
-def segments_by_run(runs: Runs, language: str, mode: str,
-                    ahead: Callable[[list[Unit]], None] | None = None) -> list[Segment] | None:
-    """The segments of the document `runs` was read from, as tm.segment.segment_document
-    gives them for its units; the runs not remembered are cut (`ahead` is given their
-    units first). None where the document cannot be taken run by run (a link title's
-    unit comes from the whole document; a unit outside its run): cut it whole."""
+Part = tuple[int, int, int, "tuple[Row, ...] | list[Segment]"]
+"""A run's first line, offset, first unit, and its rows (remembered) or segments (cut)."""
+
+
+def _parts(runs: Runs, language: str, mode: str,
+           ahead: Callable[[list[Unit]], None] | None) -> list[Part] | None:
+    """Each run's segments: remembered, or cut (and remembered); None where the document
+    cannot be taken run by run (see `segments_by_run`)."""
     from tm.formats.markdown_runs import RUNS
 
     source = runs.text
@@ -72,13 +74,13 @@ def segments_by_run(runs: Runs, language: str, mode: str,
         found.append(got)
     if ahead is not None and todo:
         ahead([u for units in todo.values() for u in units])
-    out: list[Segment] = []
+    out: list[Part] = []
     line_of = LineCounter(source)
     base = 0
     for i, got in enumerate(found):
         first, a, _ = runs.runs[i]
         if got is not None:
-            out.extend(_shifted(source, got[1], a, first, base))
+            out.append((first, a, base, got[1]))
             base += got[0]
             continue
         units = todo[i]
@@ -89,7 +91,45 @@ def segments_by_run(runs: Runs, language: str, mode: str,
                 RUN_SEGMENTS.clear()
             RUN_SEGMENTS[(runs.keys[i], language, mode)] = (
                 len(units), _relative(source, segs, a, first, base))
-        out.extend(segs)
+        out.append((first, a, base, segs))
         base += len(units)
     return out
 
+
+def segments_by_run(runs: Runs, language: str, mode: str,
+                    ahead: Callable[[list[Unit]], None] | None = None) -> list[Segment] | None:
+    """The segments of the document `runs` was read from, as tm.segment.segment_document
+    gives them for its units; the runs not remembered are cut (`ahead` is given their
+    units first). None where the document cannot be taken run by run (a link title's
+    unit comes from the whole document; a unit outside its run): cut it whole."""
+    parts = _parts(runs, language, mode, ahead)
+    if parts is None:
+        return None
+    out: list[Segment] = []
+    for first, a, base, got in parts:
+        out += got if isinstance(got, list) else _shifted(runs.text, got, a, first, base)
+    return out
+
+
+def sentences_by_run(runs: Runs, language: str, mode: str,
+                     ahead: Callable[[list[Unit]], None] | None = None) -> Sentences | None:
+    """What a template is made of (tm.catalog.build_template): the text, line and kind
+    of each segment `segments_by_run` gives, without making the segments remembered
+    (a 4.4 MB document's 34,000: 0.6x the time)."""
+    parts = _parts(runs, language, mode, ahead)
+    if parts is None:
+        return None
+    source = runs.text
+    texts: list[str] = []
+    lines: list[int] = []
+    kinds: list[str] = []
+    for first, a, _base, got in parts:
+        if isinstance(got, list):
+            texts += [s.text for s in got]
+            lines += [s.line for s in got]
+            kinds += [s.kind for s in got]
+        else:
+            texts += [source[s + a:e + a] if t is None else t for t, s, e, *_ in got]
+            lines += [row[3] + first for row in got]
+            kinds += [row[4] for row in got]
+    return Sentences(texts, lines, kinds)
