@@ -379,7 +379,9 @@ def _segment_documents(
         template = catalogs.build_template(segs, ref, project=doc)
         report = SegmentReport(doc, len(segs.texts), len(template.messages))
         todo.append((doc, template, report))
-    templates, made = _templates_while_advising(config, advisor, todo, key, sources)
+    spans_of = _spans_reader(config)
+    templates, made = _templates_while_advising(config, advisor, todo, key, sources,
+                                                spans_of)
     _LAST_RUN.extend((made_segments, todo, made, sources, pending))
     pending += templates
     for doc, template, report in todo:
@@ -392,7 +394,7 @@ def _segment_documents(
             advise = _advise(advisor, src_lang, lang)
             merged = catalog_spans.merge(
                 template, keys, data, seen,
-                catalog_spans.load(config.root, po_path) if context else None, lang, advise,
+                spans_of(po_path) if context else None, lang, advise,
                 advisor is None, context, str(po_path), _wrap_ahead(share))
             report.prefilled[lang] = merged.prefilled
             pending.append(_Write(po_path, "", report, seen, _remerge(
@@ -419,9 +421,21 @@ def _segment_documents(
     return reports
 
 
+def _spans_reader(config: Config) -> Callable[[Path], catalog_spans.Spans | None]:
+    """A catalog's spans, read once in a run (its advice and its merge both ask)."""
+    loaded: dict[Path, catalog_spans.Spans | None] = {}
+
+    def spans_of(path: Path) -> catalog_spans.Spans | None:
+        if path not in loaded:
+            loaded[path] = catalog_spans.load(config.root, path)
+        return loaded[path]
+    return spans_of
+
+
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                               todo: Sequence[tuple[str, Catalog, SegmentReport]],
-                              key: str | None, sources: Mapping[str, str]
+                              key: str | None, sources: Mapping[str, str],
+                              spans_of: Callable[[Path], catalog_spans.Spans | None]
                               ) -> tuple[list[_Write], dict[str, list[bytes]]]:
     """The templates' texts (their digests in their headers), and by document their
     entries' texts and identities, made while a child advises their msgids on the other
@@ -436,7 +450,7 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
             identities[doc] = catalog_spans.identities(template.messages)
         return identities[doc]
 
-    advice = _begin_advice(config, advisor, todo, keys_of, key)
+    advice = _begin_advice(config, advisor, todo, keys_of, key, spans_of)
     try:
         out, made = [], {}
         for doc, template, report in todo:
@@ -457,7 +471,8 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
 
 def _begin_advice(config: Config, advisor: catalogs.Advisor | None,
                   todo: Sequence[tuple[str, Catalog, SegmentReport]],
-                  identities: Callable[[str, Catalog], list[bytes]], key: str | None
+                  identities: Callable[[str, Catalog], list[bytes]], key: str | None,
+                  spans_of: Callable[[Path], catalog_spans.Spans | None]
                   ) -> advice_cache.Pending | None:
     """Start advising, in one batch, the msgids that the documents' catalogs will ask
     about (a child takes them on the other core while this process formats the
@@ -469,8 +484,7 @@ def _begin_advice(config: Config, advisor: catalogs.Advisor | None,
         src_lang = config.source_language(doc) or "en"
         for lang in config.target_languages(doc):
             context = _spans_context(key, src_lang, lang, False)
-            spans = (catalog_spans.load(config.root, config.catalog_path(doc, lang))
-                     if context else None)
+            spans = spans_of(config.catalog_path(doc, lang)) if context else None
             batches.append((_unsettled(template, partial(identities, doc, template),
                                        spans, context), src_lang, lang))
     return advisor.begin(batches)
