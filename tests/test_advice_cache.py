@@ -421,3 +421,35 @@ def test_nothing_is_appended_after_a_torn_journal_record(proj: Path) -> None:
     known = project_advisor(load_config()).known("en", "ru")
     assert "And one more sentence here." in known and SENT in known
     assert NEW not in known  # its torn row is lost, not misread: a miss next time
+
+
+def test_the_code_stamp_changes_with_a_library_tm_depends_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cache in .tm/ is kept under `code_stamp`: an upgraded Markdown parser (or
+    morphology, or rapidfuzz) may cut or advise differently, so it is part of the stamp,
+    as tm's own files are; a library that is absent counts too."""
+    import sys
+
+    from tm import advice_cache
+
+    pkg = tmp_path / "fake_parser_lib"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("VERSION = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(advice_cache, "LIBRARIES", (*advice_cache.LIBRARIES, "fake_parser_lib"))
+
+    def stamp() -> str:
+        monkeypatch.setattr(advice_cache, "_STAMP", [])
+        sys.modules.pop("fake_parser_lib", None)
+        import importlib
+
+        importlib.invalidate_caches()
+        return advice_cache.code_stamp()
+
+    first = stamp()
+    assert stamp() == first
+    (pkg / "__init__.py").write_text("VERSION = 22\n")  # upgraded in place
+    upgraded = stamp()
+    assert upgraded != first
+    shutil.rmtree(pkg)
+    assert stamp() not in (first, upgraded)  # uninstalled

@@ -45,12 +45,21 @@ class Advisor(Protocol):
 
 
 _STAMP: list[str] = []
+LIBRARIES = ("markdown_it", "mdit_py_plugins", "unicode_segmentation_rs", "rapidfuzz",
+             "pymorphy3", "pymorphy3_dicts_ru")
+"""What tm's outputs depend on besides its own files: the Markdown parser and its plugins
+(the blocks and their text), the line-break library (wrapping), rapidfuzz (scores),
+the morphology and its dictionaries (term hints)."""
 
 
 def code_stamp() -> str:
     """tm's version and the size and mtime of its modules and data (a changed tm may
-    advise differently, an upgraded one as much as one edited in place)."""
+    advise differently, an upgraded one as much as one edited in place), and of the
+    libraries its outputs depend on (each package's folder and first module: both
+    change when it is upgraded or reinstalled). Every cache in .tm/ is kept under it."""
     if not _STAMP:
+        import importlib.util
+
         import tm
 
         root = Path(tm.__file__).parent
@@ -60,6 +69,20 @@ def code_stamp() -> str:
                 if name.endswith((".py", ".tbx", ".tsv", ".srx", ".json", ".toml", ".txt")):
                     st = os.stat(os.path.join(folder, name))
                     parts.append(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}")
+        for lib in LIBRARIES:
+            try:
+                spec = importlib.util.find_spec(lib)
+            except (ImportError, ValueError):
+                spec = None
+            origin = spec.origin if spec is not None and spec.origin else ""
+            for where in (origin, os.path.dirname(origin)) if origin else ():
+                try:
+                    st = os.stat(where)
+                    parts.append(f"{lib}:{where}:{st.st_size}:{st.st_mtime_ns}")
+                except OSError:
+                    parts.append(f"{lib}:{where}:?")
+            if not origin:
+                parts.append(f"{lib}:absent")
         _STAMP.append(hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest())
     return _STAMP[0]
 
