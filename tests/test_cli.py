@@ -225,3 +225,30 @@ def test_unknown_document_and_language(project: Path) -> None:
     one_line_error(runner.invoke(app, ["segment", "nope.md"]), "nope.md:1:", "no such source")
     runner.invoke(app, ["segment"])
     one_line_error(runner.invoke(app, ["merge", "--lang", "fr"]), "language 'fr'")
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_nothing_is_lost(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up while tm writes a catalog: one line naming the file and what to
+    do, exit 2, no traceback, every file as it was and no temporary file left."""
+    import errno
+    import os
+
+    assert runner.invoke(app, ["segment", "-q", "--no-memory"]).exit_code == 0
+    doc = project / "sources" / f"{LECTURE_DOC}.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Trotsky", "Trotskii", 1),
+                   encoding="utf-8")
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*") if p.is_file()}
+
+    def full(fd: int, mode: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fchmod", full)
+    result = runner.invoke(app, ["segment", "-q", "--no-memory"])
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    assert lines[0].startswith("tm: error: ") and "locales" in lines[0]
+    assert ":1: no space left on device (free some disk space" in lines[0]
+    after = {p: p.read_bytes() for p in (project / "locales").rglob("*") if p.is_file()}
+    assert after == before

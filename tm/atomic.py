@@ -248,8 +248,11 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
     _sweep_once(path.parent)
     mode = _target_mode(path)
     tmp = temporary_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
-                 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                     0o600)
+    except OSError as e:
+        raise _naming(e, path, tmp) from None
     try:
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), mode)
@@ -257,13 +260,23 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
         if expect is not None and current_state(path) != expect:
             raise FileChanged(path)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise _naming(e, path, tmp) from None
         raise
     return True
+
+
+def _naming(e: OSError, path: Path, tmp: Path) -> OSError:
+    """`e` naming the file being written rather than its temporary (or nothing, as a
+    failed write says): a full disk is reported as `path: no space left on device`."""
+    if e.errno is not None and (e.filename is None or os.fsdecode(e.filename) == str(tmp)):
+        return OSError(e.errno, e.strerror, str(path))
+    return e
 
 
 def atomic_write(path: Path, text: str, expect: FileState | None = None) -> bool:

@@ -97,8 +97,13 @@ def _open(path: Path) -> tuple[int, bool]:
 
 
 def _record(fd: int, command: str) -> None:
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()} {command}\n".encode("utf-8", "replace"), 0)
+    """Who holds the lock, for a waiting tm to say (a full disk leaves it unsaid: the
+    lock is the flock, not this text)."""
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {command}\n".encode("utf-8", "replace"), 0)
+    except OSError:
+        pass
 
 
 @contextmanager

@@ -7,6 +7,7 @@ library, never another command module.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -49,8 +50,34 @@ def fail(e: TmError) -> typer.Exit:
     return typer.Exit(2)
 
 
+_SYSTEM_ERRORS = {
+    errno.ENOSPC: "free some disk space and run this again: files tm writes are replaced "
+                  "whole, so none was left half written",
+    errno.EDQUOT: "free some of your disk quota and run this again: files tm writes are "
+                  "replaced whole, so none was left half written",
+    errno.EROFS: "the file system is read-only: work in a writable copy",
+    errno.EACCES: "check the permissions of that file and its folder",
+    errno.EPERM: "check the permissions of that file and its folder",
+    errno.EIO: "the disk reported an error: check it, then run this again",
+}
+"""Failures of the system rather than of tm, each with what to do about it."""
+
+
+def system_error(e: OSError) -> TmError | None:
+    """A full disk, a read-only or unreadable place, a failing disk: one line naming the
+    file (other OSErrors are left alone: they are bugs to see)."""
+    how = _SYSTEM_ERRORS.get(e.errno or 0)
+    if how is None:
+        return None
+    what = (e.strerror or str(e)).rstrip(".")
+    what = what[:1].lower() + what[1:]
+    where = os.fsdecode(e.filename) if isinstance(e.filename, (str, bytes)) else None
+    return TmError(what, where, 1 if where is not None else None, how)
+
+
 def reported(fn: F) -> F:
-    """Turn TmError into one line on stderr and exit code 2, never a traceback."""
+    """Turn TmError, and a failure of the system (`system_error`), into one line on
+    stderr and exit code 2, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -58,6 +85,11 @@ def reported(fn: F) -> F:
             return fn(*args, **kwargs)
         except TmError as e:
             raise fail(e) from None
+        except OSError as e:
+            known = system_error(e)
+            if known is None:
+                raise
+            raise fail(known) from None
 
     return wrapper  # type: ignore[return-value]
 
