@@ -11,6 +11,7 @@ import pytest
 
 from tm import advice_cache, po_write, segment, shards, workcache, wrap
 from tm.config import load_config
+from tm.formats import markdown_runs
 from tm.project import segment_project
 from tm.segment import runs
 
@@ -31,7 +32,8 @@ Second paragraph, short. It has two sentences.
 def _new_process() -> None:
     """Forget what this process cut, wrapped and loaded (as a new `tm segment` would)."""
     for memo in (segment.SPLITS, segment.EARLIER_SPLITS, wrap.LAYOUTS, po_write.QUOTED,
-                 po_write.EARLIER_QUOTED, runs.RUN_SEGMENTS, runs.EARLIER_RUN_SEGMENTS):
+                 po_write.EARLIER_QUOTED, runs.RUN_SEGMENTS, runs.EARLIER_RUN_SEGMENTS,
+                 markdown_runs.RUNS, markdown_runs.EARLIER_RUNS):
         memo.clear()
     workcache._LOADED.clear()
     workcache._WHOLE.clear()
@@ -163,3 +165,34 @@ def test_rerun_appends_only_what_it_adds(proj: Path) -> None:
     chunks, whole = shards.read_chunks(layout.read_bytes().partition(b"\n")[2])
     assert whole and len(chunks) == 1  # written anew, with every entry
     assert any("Leon Trotsky" in k[0] for k in chunks[0])
+
+
+def test_a_document_of_one_run_does_not_grow_the_files_read_whole(
+        proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CRLF document is one Markdown run: every edit adds a copy of the whole to
+    segments.bin and runs.bin, which no later run can use. Past `WHOLE_BYTES` and three
+    times what the run used, a file keeps only what the run used: bounded, and the
+    catalogs the same as without the caches."""
+    src = proj / "sources" / "doc.md"
+    text = (DOC * 4).replace("\n", "\r\n")
+
+    def edits(whole_bytes: int) -> list[dict[str, int]]:
+        monkeypatch.setattr(workcache, "WHOLE_BYTES", whole_bytes)
+        shutil.rmtree(proj / ".tm", ignore_errors=True)
+        sizes = []
+        for n in range(8):
+            src.write_bytes(text.replace("It was 1927.", f"It was 19{20 + n}.").encode())
+            _new_process()
+            cached = _segment()
+            sizes.append({name: (proj / ".tm" / name).stat().st_size
+                          for name in ("segments.bin", "runs.bin")})
+        shutil.rmtree(proj / ".tm")
+        _new_process()
+        assert _segment() == cached  # without the caches: the same files
+        return sizes
+
+    unbounded = edits(1 << 40)
+    bounded = edits(1)
+    for name in ("segments.bin", "runs.bin"):
+        assert unbounded[-1][name] > 6 * unbounded[0][name]  # a copy per edit
+        assert max(s[name] for s in bounded) <= 4 * bounded[0][name], (name, bounded)

@@ -28,6 +28,10 @@ from tm.segment import runs
 SCHEMA = b"tm-work-4"
 MAX_KEPT = 250_000
 """Entries kept from earlier runs besides this run's (a bound on each file's size)."""
+WHOLE_BYTES = 8 << 20
+"""Size from which a file read whole (the Markdown runs and their segments) keeps only
+what this run used when that is under a third of it: a document cut into one run (a
+CRLF file, say) adds a copy of itself at every edit, which no later run can use."""
 
 
 def _memos() -> dict[str, tuple[dict[Any, Any], Any, str, bool]]:
@@ -104,6 +108,16 @@ def _append(path: Path, key: bytes, chunk: bytes) -> bool:
         return False
 
 
+def _outgrown(path: Path, adding: int, used: dict[Any, Any]) -> bool:
+    """Whether a file read whole, `adding` bytes more, would be over `WHOLE_BYTES` and
+    over three times what this run used."""
+    try:
+        size = os.stat(path).st_size + adding
+    except OSError:
+        return False
+    return size > WHOLE_BYTES and size > 3 * len(shards.chunk(used))
+
+
 def save(config: Config) -> None:
     """Keep what this run used, and what earlier runs left while not too much (this
     process's memos then hold both): what this run added is appended to the file it
@@ -121,11 +135,14 @@ def save(config: Config) -> None:
         size = len(earlier) if lazy is None else lazy.total()
         if lazy is not None and lazy.damaged:
             _WHOLE.discard(path)  # a shard failed its check: written anew
-        if (path in _WHOLE and size + len(new) <= MAX_KEPT
-                and _append(path, key, shards.chunk(new))):
-            earlier.update(new)
-            continue
-        if size > MAX_KEPT:
+        outgrown = False
+        if path in _WHOLE and size + len(new) <= MAX_KEPT:
+            piece = shards.chunk(new)
+            outgrown = not sharded and _outgrown(path, len(piece), used)
+            if not outgrown and _append(path, key, piece):
+                earlier.update(new)
+                continue
+        if size > MAX_KEPT or outgrown:
             earlier.clear()
         elif lazy is not None:
             lazy.everything()
