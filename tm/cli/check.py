@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from tm.cli.common import Docs, Lang, Quiet, console, progress_bar, reported
 
@@ -89,8 +88,10 @@ def status(
     if as_json:
         typer.echo(status_json(rows))
     else:
+        from rich.console import Console
+
         # a pipe or CI log has no width of its own: do not squeeze the table into 80
-        out = console if console.is_terminal else Console(
+        out = console.real if console.is_terminal else Console(
             width=160, highlight=False, markup=False, emoji=False)
         out.print(status_table(rows))
     if html is not None:

@@ -13,17 +13,50 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
 
 from tm.errors import TmError
 from tm.languages import language_option
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _Later:
+    """A rich Console made at its first use: importing rich takes about 40 ms of every
+    command's start, and most runs print nothing through it, or plain lines (`say`)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._made: Console | None = None
+
+    @property
+    def real(self) -> Console:
+        if self._made is None:
+            from rich.console import Console
+
+            self._made = Console(**self._options)
+        return self._made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
 # no markup and no emoji codes: `b.po:100:` must not print as `b.po💯`, nor `[x]` vanish
-console = Console(soft_wrap=True, highlight=False, markup=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+console = _Later(soft_wrap=True, highlight=False, markup=False, emoji=False)
+err = _Later(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def say(line: str) -> None:
+    """A line on stdout as `console` prints it: printable text (no tab, no control
+    character) is written as it is, which is what the console writes for it, without
+    importing rich; anything else through the console."""
+    if line.isprintable():
+        typer.echo(line)
+    else:
+        console.print(line, markup=False, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,7 +175,7 @@ class Bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self._progress = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
-                                  TextColumn("{task.description}"), console=err,
+                                  TextColumn("{task.description}"), console=err.real,
                                   transient=True)
         self._progress.start()
         self._task = self._progress.add_task("", total=total)

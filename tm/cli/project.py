@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tm.cli.common import Docs, Lang, Quiet, console, err, progress_bar, reported
+from tm.cli.common import Docs, Lang, Quiet, console, err, progress_bar, reported, say
 from tm.errors import escape_control
 
 if TYPE_CHECKING:
@@ -95,12 +95,9 @@ def segment(docs: Docs = None, quiet: Quiet = False,
     if not quiet:
         for r in reports:
             fills = ", ".join(f"{k} {v}" for k, v in r.prefilled.items() if v)
-            console.print(
-                f"{r.doc}: {r.segments} segments, {r.entries} entries"
+            say(f"{r.doc}: {r.segments} segments, {r.entries} entries"
                 + (f"; pre-filled {fills}" if fills else "")
-                + (f"; wrote {len(r.written)} file(s)" if r.written else "; up to date"),
-                markup=False, highlight=False,
-            )
+                + (f"; wrote {len(r.written)} file(s)" if r.written else "; up to date"))
 
 
 def _advisor(config: Config) -> CachedAdvisor:
