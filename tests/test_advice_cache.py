@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -453,3 +454,32 @@ def test_the_code_stamp_changes_with_a_library_tm_depends_on(
     assert upgraded != first
     shutil.rmtree(pkg)
     assert stamp() not in (first, upgraded)  # uninstalled
+
+
+def test_an_edited_source_is_not_up_to_date_without_reading_its_outputs(
+        proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a document is up to date is asked of its source first: an edited one is
+    not, and its catalogs (megabytes for a long document) are not read to know it."""
+    import tm.advice_cache as cache
+
+    run()
+    config = load_config()
+    key = cache.advisor_key(project_advisor(config))
+    outputs = tm.project._outputs(config, "doc")
+    done_key = f"{key}\0wrap=79"
+    assert cache.up_to_date(config, "doc", outputs, done_key) is not None
+    read: list[Path] = []
+    real = cache.pieces
+
+    def spy(path: Path) -> Iterator[bytes]:
+        read.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(cache, "pieces", spy)
+    assert cache.up_to_date(config, "doc", outputs, done_key) is not None
+    assert len(read) == 1 + len(outputs)
+    read.clear()
+    src = proj / "sources" / "doc.md"
+    src.write_text(src.read_text("utf-8") + "\nOne more.\n", "utf-8")
+    assert cache.up_to_date(config, "doc", outputs, done_key) is None
+    assert read == [config.source_path("doc")]

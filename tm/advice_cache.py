@@ -483,9 +483,12 @@ def advisor_key(advisor: object) -> str | None:
 
 
 def _digest(config: Config, doc: str, key: str, source: bytes | Path,
-            outputs: Sequence[tuple[Path, bytes | Path]]) -> str:
-    """A hash of what a run read and wrote; a Path stands for its file's bytes (read
-    piece by piece: tm.atomic.pieces)."""
+            outputs: Sequence[tuple[Path, bytes | Path]], read: str | None = None
+            ) -> tuple[str, str] | None:
+    """A hash of what a run read and wrote, and the hash of what it read alone (the
+    first part of the same input); a Path stands for its file's bytes (read piece by
+    piece: tm.atomic.pieces). None, the outputs unread, when what was read does not hash
+    to `read` (an edited source: its megabytes of outputs need not be read)."""
     h = hashlib.sha256()  # in hardware on most processors: the outputs are megabytes
 
     def add(data: bytes | Path) -> None:
@@ -500,30 +503,34 @@ def _digest(config: Config, doc: str, key: str, source: bytes | Path,
     for part in (key.encode(), repr(config).encode(), doc.encode()):
         add(part)
     add(source)
+    first = h.copy().hexdigest()
+    if read is not None and first != read:
+        return None
     for path, data in outputs:
         h.update(str(path).encode() + b"\0")
         add(data)
-    return h.hexdigest()
+    return h.hexdigest(), first
 
 
-def load_states(config: Config) -> dict[str, tuple[str, int, int]]:
+def load_states(config: Config) -> dict[str, tuple[str, int, int, str]]:
     got = _read(config.root / CACHE_DIR / UPTODATE, code_stamp())
     return got if isinstance(got, dict) else {}
 
 
 def up_to_date(config: Config, doc: str, outputs: Sequence[Path], key: str | None,
-               states: dict[str, tuple[str, int, int]] | None = None) -> Fresh | None:
+               states: dict[str, tuple[str, int, int, str]] | None = None) -> Fresh | None:
     """The recorded counts if `doc`'s source, outputs, configuration and memory are all
     exactly as a run left them; None otherwise (then the document is segmented)."""
     if key is None:
         return None
     states = load_states(config) if states is None else states
     state = states.get(doc)
-    if state is None:
+    if not isinstance(state, tuple) or len(state) != 4:
         return None
     try:
-        if _digest(config, doc, key, config.source_path(doc), [(p, p) for p in outputs]
-                   ) != state[0]:
+        got = _digest(config, doc, key, config.source_path(doc), [(p, p) for p in outputs],
+                      state[3])
+        if got is None or got[0] != state[0]:
             return None
     except OSError:
         return None
@@ -545,7 +552,9 @@ def remember(config: Config, done: Sequence[tuple[str, str, Mapping[Path, bytes]
             continue
         data: list[tuple[Path, bytes | Path]] = list(expected.items())
         src = source.encode("utf-8")
-        states[doc] = (_digest(config, doc, key, src, data), segments, entries)
+        got = _digest(config, doc, key, src, data)
+        assert got is not None  # nothing to compare with: never stops early
+        states[doc] = (got[0], segments, entries, got[1])
         changed = True
     if changed:
         _write(config.root / CACHE_DIR / UPTODATE, code_stamp(), states)
