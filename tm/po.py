@@ -9,6 +9,7 @@ of every error and the speed, so the format is read and written here.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -103,6 +104,20 @@ def parse_header(text: str, path: str = "<string>") -> dict[str, str]:
     if first is None or first.msgid or first.msgctxt is not None or first.obsolete:
         return {}
     return _parse_header(first.msgstr)
+
+
+def header_text(data: bytes) -> str:
+    """The text of a catalog file's bytes that `parse_header` reads: its first entry
+    when an entry follows it (a 6 MB template is not decoded to read its creation date),
+    else all of it. UnicodeDecodeError as decoding the whole would raise it for them."""
+    cut = data.find(b"\n\n")
+    if cut >= 0:  # the first blank line and a little more, a character cut short kept back
+        text = codecs.getincrementaldecoder("utf-8")().decode(data[:cut + 256], final=False)
+        at = text.find("\n\n")
+        m = _NEXT_ENTRY.match(text, at) if at >= 0 else None
+        if m is not None and m.end() < len(text):  # an entry follows, not the cut's end
+            return text
+    return data.decode("utf-8")
 
 
 def _first_entry(text: str, path: str) -> Message | None:

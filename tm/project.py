@@ -37,6 +37,7 @@ from tm.po import (
     decode_po,
     format_header,
     format_po,
+    header_text,
     parse_header,
     parse_po,
     read_po,
@@ -273,7 +274,7 @@ def _template_text(config: Config, template: Catalog, path: Path, keys: list[byt
         spans = catalog_spans.Spans(context, "", keys, len(sizes), sizes)
     if old is not None and not old.startswith(header):
         try:
-            stamp = parse_header(old.decode("utf-8"), str(path)).get("POT-Creation-Date", "")
+            stamp = parse_header(header_text(old), str(path)).get("POT-Creation-Date", "")
         except (CatalogError, UnicodeDecodeError):
             stamp = None
         if stamp is not None:
