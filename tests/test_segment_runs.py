@@ -253,3 +253,15 @@ def test_a_run_read_twice_gives_the_same_segments(every_line: None) -> None:
     assert seg_runs.segments_by_run(runs, "en", "sentence") == first
     assert [runs.units_of(i) for i in range(len(runs.runs))] == [
         runs.units_of(i) for i in range(len(runs.runs))]
+
+
+def test_a_template_entry_holds_its_fields_where_they_belong() -> None:
+    """build_template makes its entries by position: each field in its place."""
+    from tm.catalog import build_template
+    from tm.po_model import Message
+
+    got = build_template(Sentences(["A.", "B.", "A."], [3, 3, 5], ["heading", "paragraph",
+                                                                "list item"]), "s/d.md", "d")
+    assert got.messages == [
+        Message(msgid="A.", references=["s/d.md:3", "s/d.md:5"], extracted=["heading"]),
+        Message(msgid="B.", references=["s/d.md:3"], extracted=["paragraph"])]
