@@ -290,3 +290,34 @@ def test_dense_postings_answer_as_binary_search(tmp_path: Path, files: int,
         idx.close()
     assert answers[0] == answers[1]
     assert sum(len(c) for c in answers[0]) >= len(texts) - len(TEXTS)
+
+
+def test_a_memory_file_replaced_while_it_is_read_is_read_again_next_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV replaced just after the index read it (found by a hostile review): the
+    digest recorded is that of what was read (hashed before reading), so the next sync
+    sees the new file and indexes it, instead of keeping the old units for good."""
+    import os
+
+    p = tmp_path / "m.csv"
+    p.write_text("en,ru\nThe tribunal met in 1927.,OLD Суд заседал в 1927 году.\n",
+                 encoding="utf-8")
+    real = ingest.read_memory
+
+    def read_then_replaced(path: Path):  # type: ignore[no-untyped-def]
+        yield from real(path)
+        p.write_text("en,ru\nThe tribunal met in 1927.,NEW Суд заседал в 1927 году (новое).\n",
+                     encoding="utf-8")
+        os.utime(p, ns=(2_000_000_000, 2_000_000_000))
+
+    monkeypatch.setattr(ingest, "read_memory", read_then_replaced)
+    idx = SqliteIndex(tmp_path / "a.sqlite", {"en"})
+    idx.sync([MemorySource(p, "m.csv")])
+    old = idx.exact(["The tribunal met in 1927."], "en", "ru")
+    assert [c.target for c in old["The tribunal met in 1927."]][0].startswith("OLD")
+    monkeypatch.setattr(ingest, "read_memory", real)
+    again = idx.sync([MemorySource(p, "m.csv")])
+    assert again.indexed == ["m.csv"]
+    new = idx.exact(["The tribunal met in 1927."], "en", "ru")
+    assert [c.target for c in new["The tribunal met in 1927."]][0].startswith("NEW")
+    idx.close()

@@ -27,6 +27,7 @@ from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.indexdb import unit_range
 from tm.memory.match import key_hashes
 from tm.memory.postings import LENGTHS, build_postings, to_blob
+from tm.memory.sources import file_digest
 from tm.memory.tmx import read_tmx_tree
 
 BUILD_CHUNK = 50_000
@@ -110,15 +111,23 @@ class Listed:
 
 class MemoryFile:
     """A memory file: a plain TMX is read into memory (and its check begun) when this is
-    made; other files are read as they are walked."""
+    made, and hashed from those bytes; other files are hashed first, then read as they
+    are walked (a file replaced meanwhile is then seen as changed by the next run, not
+    recorded with the digest of a content that was not indexed)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.prepared = tmxfast.prepare(path) if path.suffix.lower() == ".tmx" else None
+        self._digest: str | None = None
+        if self.prepared is None:
+            try:
+                self._digest = file_digest(path)
+            except OSError:
+                pass  # the read that follows says what is wrong
 
     @property
     def digest(self) -> str | None:
-        return self.prepared.digest if self.prepared is not None else None
+        return self.prepared.digest if self.prepared is not None else self._digest
 
     def units(self) -> Iterable[MemoryUnit]:
         if self.prepared is not None:
