@@ -207,3 +207,26 @@ def test_a_first_fill_writes_pages_once_and_leaves_the_index_in_wal(tmp_path: Pa
     assert again.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 30_000
     again.close()
     reader.close()
+
+
+def test_a_full_disk_is_not_taken_for_damage(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a full disk SQLite's write errors look like damage: the sound index is left as
+    it is (a rebuild could not be written) and the error is one line about the disk."""
+    from tm.errors import TmError
+    from tm.memory import indexdb
+
+    sources, pairs = _memory(tmp_path)
+    path = tmp_path / "index.sqlite"
+    index = SqliteIndex(path, {"en"})
+    index.sync(sources)
+    index.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = path.read_bytes()
+    monkeypatch.setattr(indexdb, "_free_bytes", lambda folder: 8192)
+    with pytest.raises(TmError) as e:
+        index.store.start_over(sqlite3.OperationalError("disk I/O error"))
+    assert "no space left" in str(e.value) and "left as it is" in str(e.value)
+    assert path.read_bytes() == before
+    monkeypatch.setattr(indexdb, "_free_bytes", lambda folder: 1 << 40)
+    assert index.exact([pairs[0][0]], "en", "ru")  # still the index it was
+    index.close()

@@ -10,6 +10,7 @@ they read it in is the current one (tm.memory.lookup.LookupCache).
 from __future__ import annotations
 
 import atexit
+import os
 import sqlite3
 import weakref
 from collections.abc import Iterator, Sequence
@@ -48,6 +49,18 @@ CREATE TABLE IF NOT EXISTS exacts(
     lang TEXT NOT NULL, file_id INTEGER NOT NULL, hashes BLOB NOT NULL, ids BLOB NOT NULL,
     PRIMARY KEY(lang, file_id)) WITHOUT ROWID;
 """
+
+
+FULL_BELOW = 16 << 20
+"""Free bytes under which an index error is taken for a full disk, not for damage."""
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return None
+    return st.f_bavail * st.f_frsize
 
 
 def chunks(items: Sequence[T], n: int = CHUNK) -> Iterator[list[T]]:
@@ -129,7 +142,14 @@ class IndexDb:
             self.start_over(e)
 
     def start_over(self, e: sqlite3.DatabaseError) -> None:
-        """Replace a damaged file by an empty one (one notice on stderr)."""
+        """Replace a damaged file by an empty one (one notice on stderr). Not on a full
+        disk: SQLite's write errors there look like damage, and the sound file would be
+        lost to a rebuild that cannot be written (found by a hostile review)."""
+        free = _free_bytes(self.path.parent)
+        if free is not None and free < FULL_BELOW:
+            raise TmError(f"no space left on the disk of the memory index ({e})", self.path,
+                          1, "free some disk space and run this again: the index was left "
+                          "as it is") from None
         notice(self.path, e)
         if hasattr(self, "db"):
             try:
