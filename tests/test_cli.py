@@ -252,3 +252,21 @@ def test_a_full_disk_is_one_line_naming_the_file_and_nothing_is_lost(
     assert ":1: no space left on device (free some disk space" in lines[0]
     after = {p: p.read_bytes() for p in (project / "locales").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_names_the_terminal_cannot_encode_are_escaped_not_a_traceback(
+        project: Path) -> None:
+    """A document named in Chinese, run where the output is Latin-1 or ASCII (LC_ALL=C,
+    PYTHONIOENCODING): its summary line escapes the name (found by a hostile review)."""
+    import os
+    import subprocess
+    import sys
+
+    src = project / "sources" / "lectures" / "weiss-2025-stalinist-war-on-trotskyists.md"
+    src.rename(src.with_name("文档.md"))
+    env = {**os.environ, "LC_ALL": "C", "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run([sys.executable, "-m", "tm", "segment", "--no-memory"],
+                          capture_output=True, cwd=project, env=env)
+    out = done.stdout.decode("latin-1") + done.stderr.decode("latin-1")
+    assert done.returncode == 0 and "Traceback" not in out, out
+    assert "\\u6587\\u6863" in out

@@ -74,8 +74,21 @@ def script() -> None:
     leave(_run())
 
 
+def _encodable_output() -> None:
+    """A terminal or pipe that cannot encode a document's name (PYTHONIOENCODING=ascii,
+    LC_ALL=C) shows it escaped (`\\u0436`) instead of ending tm with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
 def _run() -> int:
     """The command's exit code."""
+    _encodable_output()
     # click's exception classes, as typer has them (its own copy of click since 0.2x)
     usage_error = cast("type[Exception]", typer.BadParameter.__mro__[1])
     click_exception = cast("type[Exception]", typer.BadParameter.__mro__[2])
