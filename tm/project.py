@@ -175,7 +175,10 @@ def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool
                else segments_by_run(runs, lang, mode, ahead))
         if got is not None:
             return src, got
-    units = source_units(path, src, config.source)
+        whole = runs.whole_units()  # a link title's: the runs as read, not parsed again
+    else:
+        whole = None
+    units = whole if whole is not None else source_units(path, src, config.source)
     if ahead is not None:
         ahead(units)
     return src, segment_document(src, units, lang, mode)

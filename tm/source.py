@@ -118,10 +118,7 @@ def units(text: str, options: SourceOptions | None = None) -> list[Unit]:
     The text is parsed in runs of blocks (tm.formats.markdown_runs); what a run gave is
     remembered by its text, so a re-run parses only the runs that changed.
     """
-    runs = read_runs(text, options)
-    out, extra = _run_units(text, runs.starts, runs.runs, runs.parsed, runs.env, runs.opts)
-    extra.extend(runs.link_titles())
-    return sorted([*out, *extra], key=lambda u: u.start) if extra else out
+    return read_runs(text, options).whole()
 
 
 @dataclass
@@ -144,6 +141,18 @@ class Runs:
     made: dict[int, list[Unit]] = field(default_factory=dict)
     """The units `units_of` made, by run (a parsed run's tokens are moved to their place
     in the document once)."""
+
+    def whole_units(self) -> list[Unit] | None:
+        """The units of the whole text (`units`), from these runs as read; None once
+        `units_of` made some run's units alone (its tokens moved: read the text again)."""
+        return None if self.made else self.whole()
+
+    def whole(self) -> list[Unit]:
+        """The units of the whole text, before any `units_of`."""
+        out, extra = _run_units(self.text, self.starts, self.runs, self.parsed, self.env,
+                                self.opts)
+        extra.extend(self.link_titles())
+        return sorted([*out, *extra], key=lambda u: u.start) if extra else out
 
     def link_titles(self) -> list[Unit]:
         """The units of link reference definitions' titles (from the whole document)."""
