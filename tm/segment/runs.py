@@ -29,6 +29,8 @@ runs of this process."""
 EARLIER_RUN_SEGMENTS: dict[tuple[bytes, str, str], tuple[int, tuple[Row, ...]]] = {}
 """What earlier runs kept (tm.workcache loads them under a key of tm's code)."""
 MAX_RUN_SEGMENTS = 20_000
+"""Runs this process keeps (the memo starts over past it: a bound on its memory)."""
+
 
 def _relative(source: str, segs: Sequence[Segment], a: int, first: int, base: int
               ) -> tuple[Row, ...]:
