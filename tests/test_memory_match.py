@@ -121,6 +121,26 @@ def test_postings_of_any_texts_are_their_tokens(texts: list[str], gap: int) -> N
     assert all(a.typecode == "I" for a in built.values())
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=6).map("".join), min_size=1,
+                max_size=12), st.integers(0, 5))
+def test_postings_grouped_by_sorting_are_the_same(texts: list[str], gap: int) -> None:
+    """The sorting path (big chunks) gives the same words, positions and word order."""
+    from tm.memory import postings
+
+    positions = [i * (gap + 1) + 7 for i in range(len(texts))]
+    stepped = build_postings(texts, positions)
+    old = postings.GROUPED_FROM
+    postings.GROUPED_FROM = 0
+    try:
+        grouped = build_postings(texts, positions)
+    finally:
+        postings.GROUPED_FROM = old
+    assert list(grouped) == list(stepped)
+    assert grouped == stepped
+    assert all(a.typecode == "I" for a in grouped.values())
+
+
 @pytest.mark.parametrize("numpy_from", [10**9, 0])
 def test_top_units_counter_and_numpy_agree(numpy_from: int, monkeypatch) -> None:
     monkeypatch.setattr(postings, "NUMPY_FROM", numpy_from)

@@ -38,6 +38,30 @@ def test_checked_apart_reads_the_same(tmp_path: Path, apart: None) -> None:
     assert [(u.texts, u.line, u.note) for u in read_memory(p)] == fast
 
 
+UNUSUAL = ('<?xml version="1.0"?>\n<tmx version="1.4"><body>\n'
+           '<tu><tuv xml:lang="en"><seg>a</seg></tuv><tuv xml:lang="ru"><seg>б</seg></tuv></tu>\n'
+           '<!-- <tu><tuv xml:lang="en"><seg>gone</seg></tuv>'
+           '<tuv xml:lang="ru"><seg>нет</seg></tuv></tu> -->\n'
+           '<tu><tuv xml:lang="en"><seg><![CDATA[c<d]]></seg></tuv>'
+           '<tuv xml:lang="ru"><seg>в</seg></tuv></tu>\n</body></tmx>\n')
+
+
+@pytest.mark.parametrize("dies", [False, True])
+def test_checked_apart_unusual_goes_to_lxml(tmp_path: Path, apart: None, dies: bool,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big file with a comment or CDATA, found by the child while this process decodes
+    (or here, if the child died), is read by lxml: the commented unit is not read."""
+    if dies:
+        monkeypatch.setattr(tmxfast, "_check_serve", lambda data, conn, end: None)
+    p = tmp_path / "u.tmx"
+    p.write_text(UNUSUAL, encoding="utf-8")
+    assert tmxfast.read_tmx_fast(p) is None
+    assert [u.texts["en"] for u in read_memory(p)] == ["a", "c<d"]
+    p.write_text(UNUSUAL.replace("tmx", "html"), encoding="utf-8")  # lxml's own error
+    with pytest.raises(MemoryFormatError, match="not a TMX file"):
+        list(read_memory(p))
+
+
 @pytest.mark.parametrize("content, line, what", [
     ("just text, not XML\n", 1, "not well-formed"),
     ('<?xml version="1.0"?>\n<html><body/></html>\n', 2, "not a TMX file"),
@@ -198,7 +222,8 @@ def test_the_recorded_digest_is_the_files(tmp_path: Path, check_apart: int,
 VOCAB = ["the", "tribunal", "met", "in", "June", "Trotsky", "spoke", "workers", "of",
          "Europe", "1927", "1928", "f.", "op.", "d.", "l.", "83", "РГАСПИ", "Ф.", "Оп.",
          "Суд", "заседал", "в", "июне", "рабочие", "Европы", "a", "I", "x-ray", "«Правда»",
-         "*Pravda*", "<sup>[1]</sup>", "Ёлка", "ёлка", "naïve", "Straße", "—", "...", "&"]
+         "*Pravda*", "<sup>[1]</sup>", "Ёлка", "ёлка", "naïve", "Straße", "—", "...", "&",
+         "nul\x00inside"]  # a NUL (no XML text has one) is sent to the child as it is
 TEXT = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=10).map(" ".join)
 UNIT = st.builds(
     lambda en, ru, de, uncertain, aligned: MemoryUnit(

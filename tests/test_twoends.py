@@ -145,3 +145,37 @@ def test_what_the_worker_says_is_said_by_the_parent(capfd) -> None:  # type: ign
     assert worker.submit(10, None).finish(None) == list(range(10))
     worker.close()
     assert capfd.readouterr().err == "tm: note: the index was damaged; rebuilt\n"
+
+
+def test_a_slow_first_chunk_is_joined_before_it_ends() -> None:
+    """A child whose first chunk alone takes longer than `alone` would take longer still
+    for the rest: this process joins while that chunk is under way, without waiting
+    for its pace (a million-unit memory's first chunk of advice takes 0.65 s)."""
+    from tm.twoends import Worker, _get
+
+    def setup():  # type: ignore[no-untyped-def]
+        def work(a: int, b: int) -> list[int]:
+            time.sleep(3.0)
+            return list(range(a, b))
+        return lambda _payload: work
+
+    worker = Worker.start(setup)
+    assert worker is not None
+    rnd = worker.submit(1000, None, chunk=100)
+    assert rnd.wait_ready(0, alone=0.3)
+    assert _get(worker.buf)[1] == 900  # the child is still on its first chunk
+    worker.close(kill=True)
+
+
+def test_a_quick_child_is_left_alone() -> None:
+    from tm.twoends import Worker
+
+    def setup():  # type: ignore[no-untyped-def]
+        return lambda _payload: (lambda a, b: list(range(a, b)))
+
+    worker = Worker.start(setup)
+    assert worker is not None
+    rnd = worker.submit(1000, None, chunk=100)
+    assert not rnd.wait_ready(0, alone=30.0)
+    assert rnd.finish(None) == list(range(1000))
+    worker.close()

@@ -235,9 +235,10 @@ class Round:
         """Whether this process should share the list now: it waits while the child
         sets up (nothing it builds may be loaded meanwhile) and, with `alone`, until the
         child has finished a first chunk of this list, so that its pace is known; then
-        yes when the child would need more than `alone` seconds to finish by itself.
-        Without a pace (no `alone`), yes when at least `enough` items are left. No when
-        the child ended."""
+        yes when the child would need more than `alone` seconds to finish by itself (yes
+        earlier when its first chunk alone is taking that long: the items left would
+        take longer still). Without a pace (no `alone`), yes when at least `enough`
+        items are left. No when the child ended."""
         worker = self.worker
         while True:
             if worker.exited():
@@ -252,8 +253,12 @@ class Round:
                     return left >= enough if not alone else False
                 began = _TIME.unpack_from(worker.buf, _BEGAN)[0]
                 finished = self.n - _get(worker.buf)[1] - self.chunk  # its last one may
-                if began > 0 and finished > 0:  # still be under way
-                    return bool(left * (time.monotonic() - began) / finished > alone)
+                if began > 0:  # still be under way
+                    spent = time.monotonic() - began
+                    if finished > 0:
+                        return bool(left * spent / finished > alone)
+                    if left * spent / self.chunk > alone:  # at least that long each
+                        return True
             time.sleep(0.005)
 
     def remaining(self) -> int:

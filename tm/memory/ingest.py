@@ -258,9 +258,13 @@ class _Child(Forked):
     """A chunk could not be sent (the child ended): its postings are incomplete."""
 
     def send(self, lang: str, positions: list[int], texts: list[str]) -> None:
+        """The texts go as one string where none has a NUL in it (no XML text can): one
+        string is pickled and unpickled in a few milliseconds, 50,000 in about 40."""
         if not self.lost:
+            joined = "\0".join(texts)
             try:
-                self.conn.send((lang, positions, texts))
+                self.conn.send((lang, positions, joined if joined.count("\0") == len(texts) - 1
+                                else texts))
             except (OSError, ValueError):
                 self.lost = True
 
@@ -286,7 +290,7 @@ def _build_sent(langs: frozenset[str], conn: Any, parent_end: Any) -> None:
     try:
         while (chunk := conn.recv()) is not None:
             lang, positions, texts = chunk
-            words[lang].feed(positions, texts)
+            words[lang].feed(positions, texts.split("\0") if isinstance(texts, str) else texts)
         conn.send(words)
     except Exception:
         pass
