@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tm.errors import MemoryFormatError
@@ -148,3 +148,39 @@ def test_the_generator_covers_units_of_several_kinds() -> None:
 
     collect()
     assert seen >= {"unit", "note", "aligned", "code", "three", "error"}
+
+
+PLAIN_ALIGNED = (
+    '<tmx version="1.4"><header><prop type="x-tm-origin">aligned</prop></header><body>\n'
+    '<tu><tuv xml:lang="en"><seg>One &amp; two.</seg></tuv><tuv xml:lang="ru"><seg>Один.</seg>'
+    '</tuv></tu>\n<tu><tuv xml:lang="de"><seg>Eins.</seg></tuv><tuv xml:lang="en"><seg>One.'
+    '</seg></tuv></tu>\n</body></tmx>\n').encode("utf-8")
+
+
+@example(data=PLAIN_ALIGNED)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=document())
+def test_indexing_plain_units_as_pairs_is_indexing_units(data: bytes) -> None:
+    """The index takes plain units as tuples (no MemoryUnit each): the same rows, the
+    same postings, and the same error, as from the units the reader gives."""
+    from tm.memory.ingest import Rows
+
+    def indexed(units: object) -> object:
+        rows = Rows(0, ["en", "ru", "de"])
+        try:
+            got = list(rows.rows(units))  # type: ignore[arg-type]
+        except MemoryFormatError as e:
+            return ("error", e.what, e.line)
+        return got, rows.units, {lang: (w.lists, w.sizes, w.hashes, w.positions)
+                                 for lang, w in rows.words.items()}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "g.tmx"
+        path.write_bytes(data)
+        prepared = tmxfast.prepare(path)
+        if prepared is None:
+            return
+        try:
+            assert indexed(prepared.pairs()) == indexed(prepared.units())
+        finally:
+            prepared.close()

@@ -29,6 +29,7 @@ from tm.memory.match import key_hashes
 from tm.memory.postings import LENGTHS, build_postings, to_blob
 from tm.memory.sources import file_digest
 from tm.memory.tmx import read_tmx_tree
+from tm.memory.tmxfast import Pair
 
 BUILD_CHUNK = 50_000
 """Texts tokenized at a time when building postings."""
@@ -89,7 +90,7 @@ class Units(Protocol):
     def digest(self) -> str | None:
         """`file_digest` of what was read, once walked (None: not known)."""
 
-    def units(self) -> Iterable[MemoryUnit]: ...
+    def units(self) -> Iterable[MemoryUnit | Pair]: ...
 
     def close(self) -> None: ...
 
@@ -129,9 +130,9 @@ class MemoryFile:
     def digest(self) -> str | None:
         return self.prepared.digest if self.prepared is not None else self._digest
 
-    def units(self) -> Iterable[MemoryUnit]:
+    def units(self) -> Iterable[MemoryUnit | Pair]:
         if self.prepared is not None:
-            return self.prepared.units()
+            return self.prepared.pairs()
         if self.path.suffix.lower() == ".tmx":
             return read_tmx_tree(self.path)
         return read_memory(self.path)
@@ -171,10 +172,29 @@ class Rows:
             lang: ([], []) for lang in self.words}
         self._chunk = min(FIRST_SENT, BUILD_CHUNK) if send is not None else BUILD_CHUNK
 
-    def rows(self, units: Iterable[MemoryUnit]) -> Iterator[tuple[int, str, str, int]]:
+    def rows(self, units: Iterable[MemoryUnit | Pair]) -> Iterator[tuple[int, str, str, int]]:
         pending = self._pending
         pos = -1
         for pos, unit in enumerate(units):
+            if type(unit) is tuple:  # a plain TMX unit (tmxfast.Pair): 2 us less each
+                lang, text, lang2, text2, _, aligned_pair = unit
+                uid = self.base + pos
+                yield uid, lang, text, int(aligned_pair)
+                yield uid, lang2, text2, int(aligned_pair)
+                todo = pending.get(lang)
+                if todo is not None:
+                    todo[0].append(pos)
+                    todo[1].append(text)
+                    if len(todo[0]) >= self._chunk:
+                        self._flush(lang)
+                todo = pending.get(lang2)
+                if todo is not None:
+                    todo[0].append(pos)
+                    todo[1].append(text2)
+                    if len(todo[0]) >= self._chunk:
+                        self._flush(lang2)
+                continue
+            assert isinstance(unit, MemoryUnit)
             if unit.uncertain:
                 self.skipped += 1
                 continue

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from xml.parsers import expat
 
 from tm.errors import MemoryFormatError
@@ -63,6 +63,8 @@ _FIRST_TU = re.compile(r"<tu\b")
 _HEADER = re.compile(r"<header\b[^>]*?(?:/>|>.*?</header\s*>)", re.S)
 
 
+T = TypeVar("T")
+
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|[^\s&;#]+);")
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -109,6 +111,12 @@ class Prepared:
         if self.check is None:
             return _units(self.text, self.path)
         return _checked(_units(self.text, self.path), self.check, self.path)
+
+    def pairs(self) -> Iterator[Pair | MemoryUnit]:
+        """`units()` as indexing takes them (`_pairs`)."""
+        if self.check is None:
+            return _pairs(self.text, self.path)
+        return _checked(_pairs(self.text, self.path), self.check, self.path)
 
     def close(self) -> None:
         """Stop a check whose verdict is no longer wanted."""
@@ -236,7 +244,7 @@ def _check_serve(data: bytes, conn: Any, parent_end: Any) -> None:
         conn.send((_xml_error(data), data_digest(data)))
 
 
-def _checked(units: Iterator[MemoryUnit], check: _Check, path: Path) -> Iterator[MemoryUnit]:
+def _checked(units: Iterator[T], check: _Check, path: Path) -> Iterator[T]:
     """`units`, with the check's verdict before the last one (and before any other error)."""
     try:
         last = None
@@ -280,15 +288,31 @@ def _aligned(text: str) -> bool:
         return False  # an entity only the whole file defines: lxml reads such files
 
 
+Pair = tuple[str, str, str, str, int, bool]
+"""A unit of two plain <tuv>: (language, text, language, text, where its <tu> starts in
+the file's text, aligned)."""
+
+
 def _units(text: str, path: Path) -> Iterator[MemoryUnit]:
+    line, at = 1, 0
+    for item in _pairs(text, path):
+        if isinstance(item, MemoryUnit):
+            yield item
+            continue
+        code1, raw1, code2, raw2, start, aligned = item
+        line += text.count("\n", at, start)
+        at = start
+        yield MemoryUnit({code1: raw1, code2: raw2}, line, aligned=aligned)
+
+
+def _pairs(text: str, path: Path) -> Iterator[Pair | MemoryUnit]:
+    """The units of `text`: those of two plain <tuv> as `Pair`s (what indexing needs,
+    without a MemoryUnit or a line number each), any other as a MemoryUnit."""
     aligned = _aligned(text)
     codes: dict[str, str] = {}
     langs: dict[str, str | None] = {}
-    line, at = 1, 0
+    line, at = 1, 0  # counted up to `at` only where a line is needed
     for m in _FAST_TU.finditer(text):
-        start = m.start()
-        line += text.count("\n", at, start)
-        at = start
         try:
             attrs1, raw1, attrs2, raw2, body = m.groups()
             if body is None:
@@ -306,15 +330,19 @@ def _units(text: str, path: Path) -> Iterator[MemoryUnit]:
                     if "&" in raw2 or "\r" in raw2:
                         raw2 = _text(raw2)
                     if raw1.strip() and raw2.strip():
-                        yield MemoryUnit({code1: raw1, code2: raw2}, line, aligned=aligned)
+                        yield code1, raw1, code2, raw2, m.start(), aligned
                     continue
-                m = _TU.match(text, start) or m  # a <tuv> without a language: lxml says so
-                body = m.group(1)
+                m = _TU.match(text, m.start()) or m  # a <tuv> without a language: lxml
+                body = m.group(1)  # says so
+            start = m.start()
+            line += text.count("\n", at, start)
+            at = start
             unit = _one(m, body, text, path, codes, langs, line, aligned)
             if unit is not None:
                 yield unit
         except EntityReference as e:  # a `&name;` other than XML's five
-            raise entity_error(e.name, path, line) from None
+            start = m.start()
+            raise entity_error(e.name, path, line + text.count("\n", at, start)) from None
 
 
 def _lang_of(attrs: str, langs: dict[str, str | None]) -> str | None:
