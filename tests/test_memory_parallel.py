@@ -346,3 +346,34 @@ def test_a_memory_file_replaced_while_it_is_read_is_read_again_next_time(
     new = idx.exact(["The tribunal met in 1927."], "en", "ru")
     assert [c.target for c in new["The tribunal met in 1927."]][0].startswith("NEW")
     idx.close()
+
+
+@pytest.mark.parametrize("ascending", [True, False])
+def test_exact_hashes_are_in_stable_order(ascending: bool) -> None:
+    """Hashes sorted with their positions, equal hashes in the order fed: the sort of
+    (hash, position) numbers (positions fed in ascending order) or a stable argsort."""
+    from array import array
+
+    import numpy as np
+
+    words = ingest.Words()
+    texts = [f"text {i % 7}" for i in range(500)]  # 7 distinct texts: ties everywhere
+    words.feed(list(range(0, 1000, 2)), texts)
+    if not ascending:  # positions out of order: the stable argsort
+        words.positions = array("I", reversed(words.positions))
+    hashes, ids = words.exact()
+    raw = np.frombuffer(words.hashes, dtype=np.uint32)
+    order = np.argsort(raw, kind="stable")
+    assert list(hashes) == raw[order].tolist()
+    assert list(ids) == np.frombuffer(words.positions, dtype=np.uint32)[order].tolist()
+
+
+def test_chunks_sent_shrink_near_the_end_of_the_file() -> None:
+    """The child's last chunk is small, so it is done soon after the parent's last row."""
+    sent: list[int] = []
+    pairs = [("en", f"text {i}", "ru", f"текст {i}", 100 * i, False) for i in range(100_000)]
+    rows = ingest.Rows(0, ["en"], lambda lang, pos, texts: sent.append(len(pos)),
+                       extent=100 * len(pairs))
+    assert sum(1 for _ in rows.rows(pairs)) == 2 * len(pairs)
+    assert sum(sent) == len(pairs)
+    assert max(sent) > 10_000 and sent[-1] <= ingest.FIRST_SENT

@@ -154,7 +154,7 @@ PLAIN_ALIGNED = (
     '<tmx version="1.4"><header><prop type="x-tm-origin">aligned</prop></header><body>\n'
     '<tu><tuv xml:lang="en"><seg>One &amp; two.</seg></tuv><tuv xml:lang="ru"><seg>Один.</seg>'
     '</tuv></tu>\n<tu><tuv xml:lang="de"><seg>Eins.</seg></tuv><tuv xml:lang="en"><seg>One.'
-    '</seg></tuv></tu>\n</body></tmx>\n').encode("utf-8")
+    '</seg></tuv></tu>\n</body></tmx>\n').encode()
 
 
 @example(data=PLAIN_ALIGNED)

@@ -78,9 +78,17 @@ class Words:
         import numpy as np
 
         hashes = np.frombuffer(self.hashes, dtype=np.uint32)
-        order = np.argsort(hashes, kind="stable")
         positions = np.frombuffer(self.positions, dtype=np.uint32)
-        return (array("I", hashes[order].tobytes()), array("I", positions[order].tobytes()))
+        if len(positions) > 1 and not bool(np.all(positions[1:] > positions[:-1])):
+            order = np.argsort(hashes, kind="stable")
+            return (array("I", hashes[order].tobytes()),
+                    array("I", positions[order].tobytes()))
+        # (hash, position) as one number, sorted: the stable order (ties by position),
+        # about 4x quicker than a stable argsort of a million hashes
+        keys = (hashes.astype(np.uint64) << np.uint64(32)) | positions
+        keys.sort()
+        return (array("I", (keys >> np.uint64(32)).astype(np.uint32).tobytes()),
+                array("I", keys.astype(np.uint32).tobytes()))
 
 
 class Units(Protocol):
@@ -89,6 +97,10 @@ class Units(Protocol):
     @property
     def digest(self) -> str | None:
         """`file_digest` of what was read, once walked (None: not known)."""
+
+    @property
+    def extent(self) -> int:
+        """Length of the text the `Pair`s' offsets are in (0: not known)."""
 
     def units(self) -> Iterable[MemoryUnit | Pair]: ...
 
@@ -99,6 +111,7 @@ class Listed:
     """Units given in memory (`SqliteIndex.add_units`)."""
 
     digest = None
+    extent = 0
 
     def __init__(self, units: Iterable[MemoryUnit]) -> None:
         self._units = units
@@ -129,6 +142,10 @@ class MemoryFile:
     @property
     def digest(self) -> str | None:
         return self.prepared.digest if self.prepared is not None else self._digest
+
+    @property
+    def extent(self) -> int:
+        return len(self.prepared.text) if self.prepared is not None else 0
 
     def units(self) -> Iterable[MemoryUnit | Pair]:
         if self.prepared is not None:
@@ -163,8 +180,9 @@ class Rows:
     `langs` on the way: here, or through `send` to a child that builds them."""
 
     def __init__(self, base: int, langs: Iterable[str],
-                 send: Callable[[str, list[int], list[str]], None] | None = None) -> None:
-        self.base = base
+                 send: Callable[[str, list[int], list[str]], None] | None = None,
+                 extent: int = 0) -> None:
+        self.base, self.extent = base, extent
         self.units = self.skipped = 0
         self.words = {lang: Words() for lang in langs}
         self._send = send
@@ -177,7 +195,7 @@ class Rows:
         pos = -1
         for pos, unit in enumerate(units):
             if type(unit) is tuple:  # a plain TMX unit (tmxfast.Pair): 2 us less each
-                lang, text, lang2, text2, _, aligned_pair = unit
+                lang, text, lang2, text2, start, aligned_pair = unit
                 uid = self.base + pos
                 yield uid, lang, text, int(aligned_pair)
                 yield uid, lang2, text2, int(aligned_pair)
@@ -186,13 +204,13 @@ class Rows:
                     todo[0].append(pos)
                     todo[1].append(text)
                     if len(todo[0]) >= self._chunk:
-                        self._flush(lang)
+                        self._flush(lang, pos, start)
                 todo = pending.get(lang2)
                 if todo is not None:
                     todo[0].append(pos)
                     todo[1].append(text2)
                     if len(todo[0]) >= self._chunk:
-                        self._flush(lang2)
+                        self._flush(lang2, pos, start)
                 continue
             assert isinstance(unit, MemoryUnit)
             if unit.uncertain:
@@ -212,7 +230,11 @@ class Rows:
         for lang in pending:
             self._flush(lang)
 
-    def _flush(self, lang: str) -> None:
+    def _flush(self, lang: str, pos: int = 0, start: int = 0) -> None:
+        """Feed or send `lang`'s pending texts; `pos` is the unit just read, at offset
+        `start` of the text (then the chunks sent shrink near its end, to a quarter of
+        the units likely left: the child's last chunk is done soon after the parent's
+        last row, not a 50,000-text chunk later)."""
         todo = self._pending[lang]
         self._pending[lang] = ([], [])
         if self._send is None:
@@ -220,6 +242,9 @@ class Rows:
         elif todo[0]:
             self._send(lang, *todo)
             self._chunk = min(2 * self._chunk, BUILD_CHUNK)
+            if 0 < start < self.extent:
+                left = (self.extent - start) * (pos + 1) // start
+                self._chunk = max(FIRST_SENT, min(self._chunk, left // 4))
 
 
 @dataclass(slots=True)
@@ -254,7 +279,8 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     """Store `source`'s units as file `file_id`'s rows and build their postings in
     `langs` (in a forked child when `parallel`)."""
     child = _Child.start(_build_sent, langs, duplex=True) if parallel else None
-    rows = Rows(unit_range(file_id)[0], langs, child.send if child is not None else None)
+    rows = Rows(unit_range(file_id)[0], langs, child.send if child is not None else None,
+                source.extent)
     try:
         db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(source.units()))
     except BaseException:
