@@ -98,7 +98,7 @@ def test_broken_file_leaves_no_index_rows(tmp_path: Path, apart: None) -> None:
 def _tables(idx: SqliteIndex) -> list[list[tuple[object, ...]]]:
     return [idx.db.execute(sql).fetchall() for sql in (
         "SELECT id, path, origin, units, skipped FROM files ORDER BY id",
-        "SELECT * FROM variants ORDER BY unit_id, lang",
+        "SELECT * FROM variants ORDER BY key",
         "SELECT lang, token, file_id, df, ids FROM postings ORDER BY 1, 2, 3",
         "SELECT * FROM exacts ORDER BY 1, 2",
         "SELECT * FROM posted ORDER BY 1, 2")]

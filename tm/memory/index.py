@@ -32,7 +32,7 @@ from typing import Protocol
 from tm.errors import TmError
 from tm.memory.damage import busy_or_other, damaged, guarded
 from tm.memory.formats import MemoryUnit
-from tm.memory.indexdb import BUSY_TIMEOUT, CHUNK, SCHEMA_VERSION, IndexDb
+from tm.memory.indexdb import BUSY_TIMEOUT, CHUNK, LANG_BITS, SCHEMA_VERSION, IndexDb
 from tm.memory.ingest import (
     BUILD_CHUNK,
     PARALLEL_BYTES,
@@ -292,8 +292,9 @@ class SqliteIndex:
         current: MemoryUnit | None = None
         current_id = -1
         origins = self.lookup.origins()
-        for uid, lang, text, aligned in self.db.execute(
-                "SELECT unit_id, lang, text, aligned FROM variants ORDER BY unit_id"):
+        for key, lang, text, aligned in self.db.execute(
+                "SELECT key, lang, text, aligned FROM variants ORDER BY key"):
+            uid = key >> LANG_BITS
             if uid != current_id:
                 if current is not None:
                     yield current

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tm.errors import TmError
 from tm.memory import tmxfast
 from tm.memory.forked import Forked, fork_safe
 from tm.memory.formats import MemoryUnit, read_memory
-from tm.memory.indexdb import unit_range
+from tm.memory.indexdb import LANG_BITS, lang_numbers, unit_range
 from tm.memory.match import key_hashes
 from tm.memory.postings import LENGTHS, build_postings, to_blob
 from tm.memory.sources import file_digest
@@ -177,12 +178,15 @@ def _first(item: tuple[str, array[int]]) -> str:
 class Rows:
     """The `variants` rows of one file's units, numbered by position (uncertain termbase
     entries keep their number but are left out: never filled), feeding the postings of
-    `langs` on the way: here, or through `send` to a child that builds them."""
+    `langs` on the way: here, or through `send` to a child that builds them. A row's key
+    is its unit's id and its language's number in `numbers` (a language not in it yet is
+    given the next one)."""
 
     def __init__(self, base: int, langs: Iterable[str],
                  send: Callable[[str, list[int], list[str]], None] | None = None,
-                 extent: int = 0) -> None:
+                 extent: int = 0, numbers: dict[str, int] | None = None) -> None:
         self.base, self.extent = base, extent
+        self.numbers = {} if numbers is None else numbers
         self.units = self.skipped = 0
         self.words = {lang: Words() for lang in langs}
         self._send = send
@@ -192,13 +196,20 @@ class Rows:
 
     def rows(self, units: Iterable[MemoryUnit | Pair]) -> Iterator[tuple[int, str, str, int]]:
         pending = self._pending
+        numbers = self.numbers
         pos = -1
         for pos, unit in enumerate(units):
             if type(unit) is tuple:  # a plain TMX unit (tmxfast.Pair): 2 us less each
                 lang, text, lang2, text2, start, aligned_pair = unit
-                uid = self.base + pos
-                yield uid, lang, text, int(aligned_pair)
-                yield uid, lang2, text2, int(aligned_pair)
+                number = numbers.get(lang)
+                if number is None:
+                    number = self._number(lang)
+                number2 = numbers.get(lang2)
+                if number2 is None:
+                    number2 = self._number(lang2)
+                key = (self.base + pos) << LANG_BITS
+                yield key | number, lang, text, int(aligned_pair)
+                yield key | number2, lang2, text2, int(aligned_pair)
                 todo = pending.get(lang)
                 if todo is not None:
                     todo[0].append(pos)
@@ -216,10 +227,13 @@ class Rows:
             if unit.uncertain:
                 self.skipped += 1
                 continue
-            uid = self.base + pos
+            key = (self.base + pos) << LANG_BITS
             aligned = int(unit.aligned)
             for lang, text in unit.texts.items():
-                yield uid, lang, text, aligned
+                number = numbers.get(lang)
+                if number is None:
+                    number = self._number(lang)
+                yield key | number, lang, text, aligned
                 todo = pending.get(lang)
                 if todo is not None:
                     todo[0].append(pos)
@@ -229,6 +243,14 @@ class Rows:
         self.units = pos + 1 - self.skipped
         for lang in pending:
             self._flush(lang)
+
+    def _number(self, lang: str) -> int:
+        """A number for a language the index has no number for yet."""
+        number = self.numbers[lang] = len(self.numbers)
+        if number >= 1 << LANG_BITS:
+            raise TmError(f"more than {1 << LANG_BITS} languages in one memory index",
+                          None, None, "split the memory into several projects")
+        return number
 
     def _flush(self, lang: str, pos: int = 0, start: int = 0) -> None:
         """Feed or send `lang`'s pending texts; `pos` is the unit just read, at offset
@@ -279,10 +301,14 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     """Store `source`'s units as file `file_id`'s rows and build their postings in
     `langs` (in a forked child when `parallel`)."""
     child = _Child.start(_build_sent, langs, duplex=True) if parallel else None
+    numbers = lang_numbers(db)
+    known = len(numbers)
     rows = Rows(unit_range(file_id)[0], langs, child.send if child is not None else None,
-                source.extent)
+                source.extent, numbers)
     try:
         db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(source.units()))
+        db.executemany("INSERT INTO langs VALUES (?, ?)",
+                       [(code, n) for code, n in numbers.items() if n >= known])
     except BaseException:
         if child is not None:
             child.stop()
@@ -346,11 +372,11 @@ def build_from_rows(db: sqlite3.Connection, file_id: int, lang: str) -> Words:
     """The postings of a stored file in `lang` (a language no sync built them for)."""
     lo, hi = unit_range(file_id)
     cur = db.execute(
-        "SELECT unit_id, text FROM variants WHERE unit_id >= ? AND unit_id < ? "
-        "AND +lang = ? ORDER BY unit_id", (lo, hi, lang))  # +: walk the key range
+        "SELECT key, text FROM variants WHERE key >= ? AND key < ? "
+        "AND +lang = ? ORDER BY key", (lo << LANG_BITS, hi << LANG_BITS, lang))
     built = Words()
     while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
-        built.feed([u - lo for u, _ in rows], [t for _, t in rows])
+        built.feed([(k >> LANG_BITS) - lo for k, _ in rows], [t for _, t in rows])
     return built
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from tm.memory.indexdb import IndexDb, chunks
+from tm.memory.indexdb import CHUNK, LANG_BITS, IndexDb, chunks, lang_numbers
 from tm.memory.match import Candidate, exact_key, is_token, key_hash, key_hashes, word_set
 from tm.memory.postings import LENGTHS, Posting, from_blob, may_fit, size_range, top_units
 
@@ -230,15 +230,21 @@ class Lookup:
     def rows(self, ids: Sequence[int], source_lang: str,
              target_lang: str) -> dict[int, Candidate]:
         """The units `ids` that have both languages, as candidates."""
-        out = {}
+        out: dict[int, Candidate] = {}
         origins = self.origins()
-        for chunk in chunks(ids):  # one seek per unit: its languages are adjacent rows
-            sql = ("SELECT unit_id, lang, text, aligned FROM variants WHERE unit_id IN "
-                   f"({','.join('?' * len(chunk))}) AND lang IN (?, ?)")
+        numbers = lang_numbers(self.db)
+        source, target = numbers.get(source_lang), numbers.get(target_lang)
+        if source is None or target is None:
+            return out
+        for chunk in chunks(ids, CHUNK // 2):  # two rows a unit, each found by its key
+            keys = [uid << LANG_BITS | source for uid in chunk]
+            keys += [uid << LANG_BITS | target for uid in chunk]
+            sql = ("SELECT key, lang, text, aligned FROM variants WHERE key IN "
+                   f"({','.join('?' * len(keys))})")
             texts: dict[int, dict[str, str]] = {}
             aligned: set[int] = set()
-            for uid, lang, text, flag in self.db.execute(sql, (*chunk, source_lang,
-                                                                target_lang)):
+            for key, lang, text, flag in self.db.execute(sql, keys):
+                uid = key >> LANG_BITS
                 texts.setdefault(uid, {})[lang] = text
                 if flag:
                     aligned.add(uid)
