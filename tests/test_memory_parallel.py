@@ -377,3 +377,41 @@ def test_chunks_sent_shrink_near_the_end_of_the_file() -> None:
     assert sum(1 for _ in rows.rows(pairs)) == 2 * len(pairs)
     assert sum(sent) == len(pairs)
     assert max(sent) > 10_000 and sent[-1] <= ingest.FIRST_SENT
+
+
+def test_languages_keep_their_numbers_across_files_and_syncs(tmp_path: Path) -> None:
+    """Rows are keyed by unit and language number: a language first met in a later file
+    gets the next number, a dropped file's languages keep theirs, and every lookup and
+    walk finds the rows of its languages."""
+    files = {"a.tmx": [MemoryUnit({"en": "The tribunal met.", "ru": "Суд заседал."})],
+             "b.tmx": [MemoryUnit({"en": "The tribunal met.", "de": "Das Gericht tagte."}),
+                       MemoryUnit({"fr": "Le tribunal.", "de": "Das Gericht.",
+                                   "en": "The tribunal."})]}
+    for name, units in files.items():
+        (tmp_path / name).write_bytes(tmx_bytes(units, "en"))
+    sources = [MemorySource(tmp_path / name, name) for name in files]
+    idx = SqliteIndex(tmp_path / "i.sqlite", {"en", "de"})
+    idx.sync(sources)
+    assert dict(idx.db.execute("SELECT code, number FROM langs")) == {
+        "en": 0, "ru": 1, "de": 2, "fr": 3}
+    assert [u.texts for u in idx.units()] == [u.texts for us in files.values() for u in us]
+    assert [c.target for c in idx.exact(["The tribunal met."], "en", "de")["The tribunal met."]
+            ] == ["Das Gericht tagte."]
+    assert [c.target for c in idx.exact(["The tribunal met."], "en", "ru")["The tribunal met."]
+            ] == ["Суд заседал."]
+    idx.sync(sources[1:])  # a.tmx gone: its rows go, en and ru keep their numbers
+    assert dict(idx.db.execute("SELECT code, number FROM langs"))["ru"] == 1
+    assert [u.texts for u in idx.units()] == [u.texts for u in files["b.tmx"]]
+    assert not idx.exact(["The tribunal met."], "en", "ru").get("The tribunal met.")
+    assert [c.target for c in idx.exact(["Le tribunal."], "fr", "de")["Le tribunal."]
+            ] == ["Das Gericht."]
+    idx.close()
+
+
+def test_too_many_languages_is_an_error_not_a_clash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tm.errors import TmError
+
+    monkeypatch.setattr(ingest, "LANG_BITS", 1)  # two numbers
+    rows = ingest.Rows(0, ["en"])
+    with pytest.raises(TmError, match="more than 2 languages"):
+        list(rows.rows([MemoryUnit({"en": "a", "ru": "б", "de": "c"})]))
