@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tm.errors import MemoryFormatError
+from tm.errors import MemoryFormatError, TmError
 from tm.memory import MemorySource, SqliteIndex, ingest, tmxfast
 from tm.memory.formats import MemoryUnit, read_memory, tmx_bytes
 
@@ -409,9 +409,60 @@ def test_languages_keep_their_numbers_across_files_and_syncs(tmp_path: Path) -> 
 
 
 def test_too_many_languages_is_an_error_not_a_clash(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tm.errors import TmError
-
     monkeypatch.setattr(ingest, "LANG_BITS", 1)  # two numbers
     rows = ingest.Rows(0, ["en"])
     with pytest.raises(TmError, match="more than 2 languages"):
         list(rows.rows([MemoryUnit({"en": "a", "ru": "б", "de": "c"})]))
+
+
+@pytest.fixture
+def few_numbers(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Keys with room for 8 languages and 3 files (the same everywhere keys are made)."""
+    from tm.memory import index, indexdb, lookup
+
+    for module in (indexdb, ingest, index, lookup):
+        monkeypatch.setattr(module, "LANG_BITS", 3)
+    monkeypatch.setattr(indexdb, "FILE_IDS", 4)
+    return 8
+
+
+def _tmx(path: Path, langs: list[str], word: str) -> MemorySource:
+    path.write_bytes(tmx_bytes([MemoryUnit({lang: f"{word} {lang}" for lang in langs})], "en"))
+    return MemorySource(path, path.name)
+
+
+def test_numbers_of_dropped_languages_are_given_again(tmp_path: Path,
+                                                      few_numbers: int) -> None:
+    """A file of many languages dropped gives its languages' numbers back: a later file
+    of other languages is indexed (found by a hostile review: the index was stuck)."""
+    many = ["en"] + [f"x{i}" for i in range(few_numbers - 1)]
+    idx = SqliteIndex(tmp_path / "i.sqlite", {"en"})
+    idx.sync([_tmx(tmp_path / "many.tmx", many, "many")])
+    other = ["en", "ru", "de", "fr"]
+    idx.sync([_tmx(tmp_path / "other.tmx", other, "other")])  # many.tmx gone
+    assert [u.texts for u in idx.units()] == [{lang: f"other {lang}" for lang in other}]
+    assert [c.target for c in idx.exact(["other en"], "en", "fr")["other en"]] == ["other fr"]
+    too_many = ["en"] + [f"y{i}" for i in range(few_numbers)]
+    with pytest.raises(TmError, match=f"more than {few_numbers} languages"):
+        idx.sync([_tmx(tmp_path / "other.tmx", other, "other"),
+                  _tmx(tmp_path / "too.tmx", too_many, "too")])
+    assert [u.texts for u in idx.units()] == [{lang: f"other {lang}" for lang in other}]
+    idx.close()
+
+
+def test_file_ids_past_what_a_key_holds_are_taken_from_the_gaps(tmp_path: Path,
+                                                                few_numbers: int) -> None:
+    """Re-indexing an early file gives it a new id; past the ids a key holds, the first
+    free one (and an error, not a wrong key, when none is free)."""
+    idx = SqliteIndex(tmp_path / "i.sqlite", {"en"})
+    sources = [_tmx(tmp_path / f"{n}.tmx", ["en", "ru"], n) for n in "abc"]
+    idx.sync(sources)
+    for round_ in range(3):  # a.tmx edited: ids 1, 2, 3 are all taken once it is dropped
+        sources[0] = _tmx(tmp_path / "a.tmx", ["en", "ru"], f"a{round_}")
+        idx.sync(sources)
+        assert sorted(u.texts["en"] for u in idx.units()) == [f"a{round_} en", "b en", "c en"]
+        assert [c.target for c in idx.exact(["b en"], "en", "ru")["b en"]] == ["b ru"]
+    assert {i for i, in idx.db.execute("SELECT id FROM files")} == {1, 2, 3}
+    with pytest.raises(TmError, match="more than 3 memory files"):
+        idx.sync([*sources, _tmx(tmp_path / "d.tmx", ["en", "ru"], "d")])
+    idx.close()

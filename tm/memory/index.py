@@ -32,7 +32,14 @@ from typing import Protocol
 from tm.errors import TmError
 from tm.memory.damage import busy_or_other, damaged, guarded
 from tm.memory.formats import MemoryUnit
-from tm.memory.indexdb import BUSY_TIMEOUT, CHUNK, LANG_BITS, SCHEMA_VERSION, IndexDb
+from tm.memory.indexdb import (
+    BUSY_TIMEOUT,
+    CHUNK,
+    LANG_BITS,
+    SCHEMA_VERSION,
+    IndexDb,
+    free_file_id,
+)
 from tm.memory.ingest import (
     BUILD_CHUNK,
     PARALLEL_BYTES,
@@ -214,7 +221,7 @@ class SqliteIndex:
     def _insert(self, source: MemorySource, units: Units, stat: tuple[int, int, str],
                 parallel: bool) -> tuple[int, Ingested]:
         db = self.db
-        file_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
+        file_id = free_file_id(db)
         db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
                    (file_id, file_path(source.path), source.origin, *stat))
         done = ingest(db, file_id, units, self.source_langs, parallel)

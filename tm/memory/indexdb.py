@@ -27,8 +27,10 @@ SCHEMA_VERSION = "5"
 """4: `variants.aligned` (units of a TMX written by `tm align`). 5: `variants` keyed by
 one integer, `unit_id << LANG_BITS | the language's number` (`langs`): rows appended to
 a table of integer keys are stored a quarter quicker than to one keyed by (unit, lang)."""
-LANG_BITS = 10
-"""Bits of a `variants` key that number its language: 1,024 languages an index."""
+LANG_BITS = 12
+"""Bits of a `variants` key that number its language: 4,096 languages in use at once."""
+FILE_IDS = 1 << (63 - 32 - LANG_BITS)
+"""File ids a `variants` key can hold (SQLite's integers have 63 bits and a sign)."""
 BUSY_TIMEOUT = 60.0
 """Seconds a writer waits for another writer's transaction (the project lock keeps two
 tms from writing at once; this covers the moments outside it)."""
@@ -83,6 +85,35 @@ def unit_range(file_id: int) -> tuple[int, int]:
 def lang_numbers(db: sqlite3.Connection) -> dict[str, int]:
     """Language code -> its number in `variants` keys."""
     return dict(db.execute("SELECT code, number FROM langs"))
+
+
+def numbers_to_give(db: sqlite3.Connection) -> dict[str, int]:
+    """`lang_numbers` for a writer about to number new languages: past half the numbers,
+    those of languages no row has any more (their files were dropped) are given up
+    first, so that they can be given again (a walk over every row: only then)."""
+    numbers = lang_numbers(db)
+    if len(numbers) >= 1 << (LANG_BITS - 1):
+        used = {code for code, in db.execute("SELECT DISTINCT lang FROM variants")}
+        for code in [code for code in numbers if code not in used]:
+            db.execute("DELETE FROM langs WHERE code = ?", (code,))
+            del numbers[code]
+    return numbers
+
+
+def free_file_id(db: sqlite3.Connection) -> int:
+    """The id of a file about to be indexed: after the last one, or when that is past
+    what a key holds (a file re-indexed takes a new id: many edits of an early file),
+    the first one free."""
+    file_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0])
+    if file_id < FILE_IDS:
+        return file_id
+    row = db.execute("SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM files WHERE id = 1) UNION ALL "
+                     "SELECT min(id + 1) FROM files WHERE id + 1 NOT IN "
+                     "(SELECT id FROM files)").fetchone()
+    if row is None or row[0] is None or row[0] >= FILE_IDS:
+        raise TmError(f"more than {FILE_IDS - 1} memory files in one index", None, None,
+                      "keep fewer files in the project's memory folders")
+    return int(row[0])
 
 
 class _Connection(sqlite3.Connection):

@@ -25,7 +25,7 @@ from tm.errors import TmError
 from tm.memory import tmxfast
 from tm.memory.forked import Forked, fork_safe
 from tm.memory.formats import MemoryUnit, read_memory
-from tm.memory.indexdb import LANG_BITS, lang_numbers, unit_range
+from tm.memory.indexdb import LANG_BITS, numbers_to_give, unit_range
 from tm.memory.match import key_hashes
 from tm.memory.postings import LENGTHS, build_postings, to_blob
 from tm.memory.sources import file_digest
@@ -245,11 +245,13 @@ class Rows:
             self._flush(lang)
 
     def _number(self, lang: str) -> int:
-        """A number for a language the index has no number for yet."""
-        number = self.numbers[lang] = len(self.numbers)
+        """A number for a language the index has no number for yet: the first free."""
+        taken = set(self.numbers.values())
+        number = next(n for n in range(len(taken) + 1) if n not in taken)
         if number >= 1 << LANG_BITS:
             raise TmError(f"more than {1 << LANG_BITS} languages in one memory index",
-                          None, None, "split the memory into several projects")
+                          None, None, "keep fewer languages in the project's memory files")
+        self.numbers[lang] = number
         return number
 
     def _flush(self, lang: str, pos: int = 0, start: int = 0) -> None:
@@ -301,14 +303,14 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     """Store `source`'s units as file `file_id`'s rows and build their postings in
     `langs` (in a forked child when `parallel`)."""
     child = _Child.start(_build_sent, langs, duplex=True) if parallel else None
-    numbers = lang_numbers(db)
-    known = len(numbers)
+    numbers = numbers_to_give(db)
+    known = set(numbers)
     rows = Rows(unit_range(file_id)[0], langs, child.send if child is not None else None,
                 source.extent, numbers)
     try:
         db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(source.units()))
         db.executemany("INSERT INTO langs VALUES (?, ?)",
-                       [(code, n) for code, n in numbers.items() if n >= known])
+                       [(code, n) for code, n in numbers.items() if code not in known])
     except BaseException:
         if child is not None:
             child.stop()
