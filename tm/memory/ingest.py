@@ -180,7 +180,7 @@ class Rows:
     entries keep their number but are left out: never filled), feeding the postings of
     `langs` on the way: here, or through `send` to a child that builds them. A row's key
     is its unit's id and its language's number in `numbers` (a language not in it yet is
-    given the next one)."""
+    given the first number free)."""
 
     def __init__(self, base: int, langs: Iterable[str],
                  send: Callable[[str, list[int], list[str]], None] | None = None,

@@ -36,6 +36,8 @@ class LookupCache:
 
     generation: int = -1
     origins: dict[int, str] | None = None
+    numbers: dict[str, int] | None = None
+    """Language code -> its number in `variants` keys."""
     lengths: dict[str, dict[int, array[int]]] = field(default_factory=dict)
     exacts: dict[str, list[tuple[int, Any, Any]]] = field(default_factory=dict)
     words: dict[str, Kept] = field(default_factory=dict)
@@ -57,6 +59,7 @@ class LookupCache:
         if generation != self.generation:
             self.generation = generation
             self.origins = None
+            self.numbers = None
             self.lengths = {}
             self.exacts = {}
             self.words = {}
@@ -232,7 +235,10 @@ class Lookup:
         """The units `ids` that have both languages, as candidates."""
         out: dict[int, Candidate] = {}
         origins = self.origins()
-        numbers = lang_numbers(self.db)
+        cache = self.cache
+        if cache.numbers is None:
+            cache.numbers = lang_numbers(self.db)
+        numbers = cache.numbers
         source, target = numbers.get(source_lang), numbers.get(target_lang)
         if source is None or target is None:
             return out
