@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from tm.errors import MemoryFormatError, TmError
 from tm.memory import MemorySource, SqliteIndex, ingest, tmxfast
+from tm.memory.blocks import decode
 from tm.memory.formats import MemoryUnit, read_memory, tmx_bytes
 
 DATA = Path(__file__).parent / "data"
@@ -91,14 +92,15 @@ def test_broken_file_leaves_no_index_rows(tmp_path: Path, apart: None) -> None:
     idx = SqliteIndex(tmp_path / "index.sqlite", {"en"})
     with pytest.raises(MemoryFormatError):
         idx.sync([MemorySource(p, "memory/x.tmx")])
-    assert idx.db.execute("SELECT count(*) FROM variants").fetchone() == (0,)
+    assert idx.db.execute("SELECT count(*) FROM blocks").fetchone() == (0,)
     idx.close()
 
 
 def _tables(idx: SqliteIndex) -> list[list[tuple[object, ...]]]:
     return [idx.db.execute(sql).fetchall() for sql in (
         "SELECT id, path, origin, units, skipped FROM files ORDER BY id",
-        "SELECT * FROM variants ORDER BY key",
+        "SELECT * FROM blocks ORDER BY key",
+        "SELECT * FROM file_langs ORDER BY 1, 2",
         "SELECT lang, token, file_id, df, ids FROM postings ORDER BY 1, 2, 3",
         "SELECT * FROM exacts ORDER BY 1, 2",
         "SELECT * FROM posted ORDER BY 1, 2")]
@@ -374,7 +376,8 @@ def test_chunks_sent_shrink_near_the_end_of_the_file() -> None:
     pairs = [("en", f"text {i}", "ru", f"текст {i}", 100 * i, False) for i in range(100_000)]
     rows = ingest.Rows(0, ["en"], lambda lang, pos, texts: sent.append(len(pos)),
                        extent=100 * len(pairs))
-    assert sum(1 for _ in rows.rows(pairs)) == 2 * len(pairs)
+    assert sum(len(list(decode(heads, texts))) for _, heads, texts in rows.rows(pairs)
+               ) == len(pairs)
     assert sum(sent) == len(pairs)
     assert max(sent) > 10_000 and sent[-1] <= ingest.FIRST_SENT
 
@@ -417,10 +420,10 @@ def test_too_many_languages_is_an_error_not_a_clash(monkeypatch: pytest.MonkeyPa
 
 @pytest.fixture
 def few_numbers(monkeypatch: pytest.MonkeyPatch) -> int:
-    """Keys with room for 8 languages and 3 files (the same everywhere keys are made)."""
-    from tm.memory import index, indexdb, lookup
+    """Room for 8 languages and 3 files."""
+    from tm.memory import indexdb
 
-    for module in (indexdb, ingest, index, lookup):
+    for module in (indexdb, ingest):
         monkeypatch.setattr(module, "LANG_BITS", 3)
     monkeypatch.setattr(indexdb, "FILE_IDS", 4)
     return 8

@@ -30,15 +30,16 @@ from pathlib import Path
 from typing import Protocol
 
 from tm.errors import TmError
+from tm.memory.blocks import BLOCK_BITS, decode
 from tm.memory.damage import busy_or_other, damaged, guarded
 from tm.memory.formats import MemoryUnit
 from tm.memory.indexdb import (
     BUSY_TIMEOUT,
     CHUNK,
-    LANG_BITS,
     SCHEMA_VERSION,
     IndexDb,
     free_file_id,
+    lang_numbers,
 )
 from tm.memory.ingest import (
     BUILD_CHUNK,
@@ -296,22 +297,15 @@ class SqliteIndex:
                 yield unit
 
     def _units(self) -> Iterator[MemoryUnit]:
-        current: MemoryUnit | None = None
-        current_id = -1
         origins = self.lookup.origins()
-        for key, lang, text, aligned in self.db.execute(
-                "SELECT key, lang, text, aligned FROM variants ORDER BY key"):
-            uid = key >> LANG_BITS
-            if uid != current_id:
-                if current is not None:
-                    yield current
-                current = MemoryUnit({}, aligned=bool(aligned),
-                                     extra={"origin": origins.get(uid >> 32, "")})
-                current_id = uid
-            current.texts[lang] = text  # type: ignore[union-attr]
-        if current is not None:
-            yield current
+        codes = {n: code for code, n in lang_numbers(self.db).items()}
+        for key, heads, joined in self.db.execute(
+                "SELECT key, heads, texts FROM blocks ORDER BY key"):
+            for offset, aligned, variants in decode(heads, joined):
+                uid = key << BLOCK_BITS | offset
+                yield MemoryUnit({codes[n]: text for n, text in variants}, aligned=aligned,
+                                 extra={"origin": origins.get(uid >> 32, "")})
 
     def languages(self) -> set[str]:
         return guarded(self, lambda: {
-            r[0] for r in self.db.execute("SELECT DISTINCT lang FROM variants")})
+            r[0] for r in self.db.execute("SELECT DISTINCT lang FROM file_langs")})

@@ -23,9 +23,10 @@ from typing import Any, Protocol
 
 from tm.errors import TmError
 from tm.memory import tmxfast
+from tm.memory.blocks import BLOCK_BITS, OFFSET, decode
 from tm.memory.forked import Forked, fork_safe
 from tm.memory.formats import MemoryUnit, read_memory
-from tm.memory.indexdb import LANG_BITS, numbers_to_give, unit_range
+from tm.memory.indexdb import LANG_BITS, lang_numbers, numbers_to_give, unit_range
 from tm.memory.match import key_hashes
 from tm.memory.postings import LENGTHS, build_postings, to_blob
 from tm.memory.sources import file_digest
@@ -176,17 +177,18 @@ def _first(item: tuple[str, array[int]]) -> str:
 
 
 class Rows:
-    """The `variants` rows of one file's units, numbered by position (uncertain termbase
+    """The `blocks` rows of one file's units, numbered by position (uncertain termbase
     entries keep their number but are left out: never filled), feeding the postings of
-    `langs` on the way: here, or through `send` to a child that builds them. A row's key
-    is its unit's id and its language's number in `numbers` (a language not in it yet is
-    given the first number free)."""
+    `langs` on the way: here, or through `send` to a child that builds them. A text's
+    language is stored as its number in `numbers` (a language not in it yet is given
+    the first number free); `used` gathers the languages the file has."""
 
     def __init__(self, base: int, langs: Iterable[str],
                  send: Callable[[str, list[int], list[str]], None] | None = None,
                  extent: int = 0, numbers: dict[str, int] | None = None) -> None:
         self.base, self.extent = base, extent
         self.numbers = {} if numbers is None else numbers
+        self.used: set[str] = set()
         self.units = self.skipped = 0
         self.words = {lang: Words() for lang in langs}
         self._send = send
@@ -194,11 +196,22 @@ class Rows:
             lang: ([], []) for lang in self.words}
         self._chunk = min(FIRST_SENT, BUILD_CHUNK) if send is not None else BUILD_CHUNK
 
-    def rows(self, units: Iterable[MemoryUnit | Pair]) -> Iterator[tuple[int, str, str, int]]:
+    def rows(self, units: Iterable[MemoryUnit | Pair]) -> Iterator[tuple[int, bytes, str]]:
         pending = self._pending
         numbers = self.numbers
+        used = self.used
+        first = self.base >> BLOCK_BITS
+        heads: array[int] = array("I")
+        texts: list[str] = []
+        block = 0
+        pair: tuple[str, str] | None = None
         pos = -1
         for pos, unit in enumerate(units):
+            if pos >> BLOCK_BITS != block:
+                if heads:
+                    yield first + block, heads.tobytes(), "".join(texts)
+                    heads, texts = array("I"), []
+                block = pos >> BLOCK_BITS
             if type(unit) is tuple:  # a plain TMX unit (tmxfast.Pair): 2 us less each
                 lang, text, lang2, text2, start, aligned_pair = unit
                 number = numbers.get(lang)
@@ -207,9 +220,13 @@ class Rows:
                 number2 = numbers.get(lang2)
                 if number2 is None:
                     number2 = self._number(lang2)
-                key = (self.base + pos) << LANG_BITS
-                yield key | number, lang, text, int(aligned_pair)
-                yield key | number2, lang2, text2, int(aligned_pair)
+                if pair != (lang, lang2):
+                    pair = lang, lang2
+                    used.update(pair)
+                heads.extend((pos & OFFSET, aligned_pair, 2, number, len(text), number2,
+                              len(text2)))
+                texts.append(text)
+                texts.append(text2)
                 todo = pending.get(lang)
                 if todo is not None:
                     todo[0].append(pos)
@@ -224,25 +241,36 @@ class Rows:
                         self._flush(lang2, pos, start)
                 continue
             assert isinstance(unit, MemoryUnit)
-            if unit.uncertain:
-                self.skipped += 1
-                continue
-            key = (self.base + pos) << LANG_BITS
-            aligned = int(unit.aligned)
-            for lang, text in unit.texts.items():
-                number = numbers.get(lang)
-                if number is None:
-                    number = self._number(lang)
-                yield key | number, lang, text, aligned
-                todo = pending.get(lang)
-                if todo is not None:
-                    todo[0].append(pos)
-                    todo[1].append(text)
-                    if len(todo[0]) >= self._chunk:
-                        self._flush(lang)
+            self._unit(pos, unit, heads, texts)
+        if heads:
+            yield first + block, heads.tobytes(), "".join(texts)
         self.units = pos + 1 - self.skipped
         for lang in pending:
             self._flush(lang)
+
+    def _unit(self, pos: int, unit: MemoryUnit, heads: array[int], texts: list[str]) -> None:
+        """Add a unit that is not a `Pair` to the block (`heads`, `texts`)."""
+        if unit.uncertain:
+            self.skipped += 1
+            return
+        if not unit.texts:
+            return  # no text: nothing to store
+        numbers, pending = self.numbers, self._pending
+        heads.extend((pos & OFFSET, unit.aligned, len(unit.texts)))
+        for lang, text in unit.texts.items():
+            number = numbers.get(lang)
+            if number is None:
+                number = self._number(lang)
+            self.used.add(lang)
+            heads.append(number)
+            heads.append(len(text))
+            texts.append(text)
+            todo = pending.get(lang)
+            if todo is not None:
+                todo[0].append(pos)
+                todo[1].append(text)
+                if len(todo[0]) >= self._chunk:
+                    self._flush(lang)
 
     def _number(self, lang: str) -> int:
         """A number for a language the index has no number for yet: the first free."""
@@ -308,9 +336,11 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     rows = Rows(unit_range(file_id)[0], langs, child.send if child is not None else None,
                 source.extent, numbers)
     try:
-        db.executemany("INSERT INTO variants VALUES (?, ?, ?, ?)", rows.rows(source.units()))
+        db.executemany("INSERT INTO blocks VALUES (?, ?, ?)", rows.rows(source.units()))
         db.executemany("INSERT INTO langs VALUES (?, ?)",
                        [(code, n) for code, n in numbers.items() if code not in known])
+        db.executemany("INSERT INTO file_langs VALUES (?, ?)",
+                       [(file_id, code) for code in sorted(rows.used)])
     except BaseException:
         if child is not None:
             child.stop()
@@ -373,12 +403,25 @@ def _build_sent(langs: frozenset[str], conn: Any, parent_end: Any) -> None:
 def build_from_rows(db: sqlite3.Connection, file_id: int, lang: str) -> Words:
     """The postings of a stored file in `lang` (a language no sync built them for)."""
     lo, hi = unit_range(file_id)
-    cur = db.execute(
-        "SELECT key, text FROM variants WHERE key >= ? AND key < ? "
-        "AND +lang = ? ORDER BY key", (lo << LANG_BITS, hi << LANG_BITS, lang))
+    number = lang_numbers(db).get(lang)
     built = Words()
-    while rows := cur.fetchmany(BUILD_CHUNK):  # bounded memory on big files
-        built.feed([(k >> LANG_BITS) - lo for k, _ in rows], [t for _, t in rows])
+    if number is None:
+        return built
+    cur = db.execute("SELECT key, heads, texts FROM blocks WHERE key >= ? AND key < ? "
+                     "ORDER BY key", (lo >> BLOCK_BITS, hi >> BLOCK_BITS))
+    positions: list[int] = []
+    texts: list[str] = []
+    for key, heads, joined in cur:
+        at = (key << BLOCK_BITS) - lo
+        for offset, _, variants in decode(heads, joined):
+            for n, text in variants:
+                if n == number:
+                    positions.append(at + offset)
+                    texts.append(text)
+        if len(positions) >= BUILD_CHUNK:  # bounded memory on big files
+            built.feed(positions, texts)
+            positions, texts = [], []
+    built.feed(positions, texts)
     return built
 
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from tm.memory.indexdb import CHUNK, LANG_BITS, IndexDb, chunks, lang_numbers
+from tm.memory.blocks import BLOCK_BITS, OFFSET, decode
+from tm.memory.indexdb import IndexDb, chunks, lang_numbers
 from tm.memory.match import Candidate, exact_key, is_token, key_hash, key_hashes, word_set
 from tm.memory.postings import LENGTHS, Posting, from_blob, may_fit, size_range, top_units
 
@@ -37,7 +38,7 @@ class LookupCache:
     generation: int = -1
     origins: dict[int, str] | None = None
     numbers: dict[str, int] | None = None
-    """Language code -> its number in `variants` keys."""
+    """Language code -> its number in `blocks`."""
     lengths: dict[str, dict[int, array[int]]] = field(default_factory=dict)
     exacts: dict[str, list[tuple[int, Any, Any]]] = field(default_factory=dict)
     words: dict[str, Kept] = field(default_factory=dict)
@@ -242,20 +243,22 @@ class Lookup:
         source, target = numbers.get(source_lang), numbers.get(target_lang)
         if source is None or target is None:
             return out
-        for chunk in chunks(ids, CHUNK // 2):  # two rows a unit, each found by its key
-            keys = [uid << LANG_BITS | source for uid in chunk]
-            keys += [uid << LANG_BITS | target for uid in chunk]
-            sql = ("SELECT key, lang, text, aligned FROM variants WHERE key IN "
-                   f"({','.join('?' * len(keys))})")
-            texts: dict[int, dict[str, str]] = {}
-            aligned: set[int] = set()
-            for key, lang, text, flag in self.db.execute(sql, keys):
-                uid = key >> LANG_BITS
-                texts.setdefault(uid, {})[lang] = text
-                if flag:
-                    aligned.add(uid)
-            for uid, both in texts.items():
-                if source_lang in both and target_lang in both:
-                    out[uid] = Candidate(uid, both[source_lang], both[target_lang],
-                                         origins.get(uid >> 32, "?"), uid in aligned)
+        wanted: dict[int, set[int]] = {}
+        for uid in ids:
+            wanted.setdefault(uid >> BLOCK_BITS, set()).add(uid & OFFSET)
+        for chunk in chunks(list(wanted)):
+            sql = ("SELECT key, heads, texts FROM blocks WHERE key IN "
+                   f"({','.join('?' * len(chunk))})")
+            for key, heads, joined in self.db.execute(sql, chunk):
+                for offset, aligned, variants in decode(heads, joined, wanted[key]):
+                    text = target_text = None
+                    for n, value in variants:
+                        if n == source:
+                            text = value
+                        elif n == target:
+                            target_text = value
+                    if text is not None and target_text is not None:
+                        uid = key << BLOCK_BITS | offset
+                        out[uid] = Candidate(uid, text, target_text,
+                                             origins.get(uid >> 32, "?"), aligned)
         return out
