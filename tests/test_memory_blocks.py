@@ -15,7 +15,8 @@ from tm.memory.formats import MemoryUnit
 from tm.memory.ingest import Rows, build_from_rows
 
 LANGS = ["en", "ru", "de", "fr-CA"]
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(
+    ["", "\0", "a\0b", "Суд\0"])  # NUL: what the block puts between texts
 UNITS = st.lists(st.builds(
     lambda texts, aligned, uncertain: MemoryUnit(texts, aligned=aligned, uncertain=uncertain),
     st.dictionaries(st.sampled_from(LANGS), TEXT, max_size=4), st.booleans(),
@@ -31,7 +32,13 @@ def _decoded(rows: Rows, items: list[tuple[int, bytes, str]]) -> Decoded:
     codes = {n: code for code, n in rows.numbers.items()}
     got: Decoded = {}
     for key, heads, texts in items:
-        for offset, aligned, variants in decode(heads, texts):
+        as_bytes = list(decode(heads, texts.encode()))  # as lookups read them
+        assert as_bytes == list(decode(heads, texts))
+        for wanted in ({0}, {1, 2, 15}, set(range(0, 16, 3)), {9, 14}):
+            for form in (texts, texts.encode()):
+                assert list(decode(heads, form, wanted)) == [
+                    unit for unit in as_bytes if unit[0] in wanted]
+        for offset, aligned, variants in as_bytes:
             got[(key << BLOCK_BITS | offset) - rows.base] = (
                 aligned, {codes[n]: text for n, text in variants})
     return got
@@ -56,7 +63,10 @@ def test_pairs_and_units_make_the_same_blocks(pairs: list[tuple[str, str, bool]]
     tuples = [("en", a, "ru", b, 10 * i, flag) for i, (a, b, flag) in enumerate(pairs)]
     units = [MemoryUnit({"en": a, "ru": b}, aligned=flag) for a, b, flag in pairs]
     one, two = Rows(0, ["en"]), Rows(0, ["en"])
-    assert list(one.rows(tuples)) == list(two.rows(units))
+    items = list(one.rows(tuples))
+    assert items == list(two.rows(units))
+    assert _decoded(one, items) == {i: (flag, {"en": a, "ru": b})
+                                    for i, (a, b, flag) in enumerate(pairs)}
     assert one.used == two.used and one.words["en"].lists == two.words["en"].lists
 
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from tm.errors import TmError
 from tm.memory import tmxfast
-from tm.memory.blocks import BLOCK_BITS, OFFSET, decode
+from tm.memory.blocks import BLOCK_BITS, OFFSET, SEPARATED, decode, encode
 from tm.memory.forked import Forked, fork_safe
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.indexdb import LANG_BITS, lang_numbers, numbers_to_give, unit_range
@@ -33,6 +33,8 @@ from tm.memory.sources import file_digest
 from tm.memory.tmx import read_tmx_tree
 from tm.memory.tmxfast import Pair
 
+HEAD = (SEPARATED,)
+"""What a block's heads start with (`encode` sets it)."""
 BUILD_CHUNK = 50_000
 """Texts tokenized at a time when building postings."""
 FIRST_SENT = 2_000
@@ -201,16 +203,16 @@ class Rows:
         numbers = self.numbers
         used = self.used
         first = self.base >> BLOCK_BITS
-        heads: array[int] = array("I")
+        heads: array[int] = array("I", HEAD)
         texts: list[str] = []
         block = 0
         pair: tuple[str, str] | None = None
         pos = -1
         for pos, unit in enumerate(units):
             if pos >> BLOCK_BITS != block:
-                if heads:
-                    yield first + block, heads.tobytes(), "".join(texts)
-                    heads, texts = array("I"), []
+                if texts:
+                    yield first + block, *encode(heads, texts)
+                    heads, texts = array("I", HEAD), []
                 block = pos >> BLOCK_BITS
             if type(unit) is tuple:  # a plain TMX unit (tmxfast.Pair): 2 us less each
                 lang, text, lang2, text2, start, aligned_pair = unit
@@ -242,8 +244,8 @@ class Rows:
                 continue
             assert isinstance(unit, MemoryUnit)
             self._unit(pos, unit, heads, texts)
-        if heads:
-            yield first + block, heads.tobytes(), "".join(texts)
+        if texts:
+            yield first + block, *encode(heads, texts)
         self.units = pos + 1 - self.skipped
         for lang in pending:
             self._flush(lang)

@@ -247,7 +247,7 @@ class Lookup:
         for uid in ids:
             wanted.setdefault(uid >> BLOCK_BITS, set()).add(uid & OFFSET)
         for chunk in chunks(list(wanted)):
-            sql = ("SELECT key, heads, texts FROM blocks WHERE key IN "
+            sql = ("SELECT key, heads, CAST(texts AS BLOB) FROM blocks WHERE key IN "
                    f"({','.join('?' * len(chunk))})")
             for key, heads, joined in self.db.execute(sql, chunk):
                 for offset, aligned, variants in decode(heads, joined, wanted[key]):
