@@ -17,6 +17,7 @@ its module, and needs nothing here.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any, cast
 
@@ -86,9 +87,17 @@ def _encodable_output() -> None:
                 pass
 
 
+def _one_blas_thread() -> None:
+    """numpy's OpenBLAS starts a thread per core at import, which spins on the core a
+    forked worker is using (about 0.1 s of CPU) and would make forking unsafe; tm does
+    no linear algebra. A value the user set is kept."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def _run() -> int:
     """The command's exit code."""
     _encodable_output()
+    _one_blas_thread()
     # click's exception classes, as typer has them (its own copy of click since 0.2x)
     usage_error = cast("type[Exception]", typer.BadParameter.__mro__[1])
     click_exception = cast("type[Exception]", typer.BadParameter.__mro__[2])
