@@ -98,3 +98,15 @@ def test_the_index_gives_back_units_lookups_and_postings_across_blocks(tmp_path:
     built = build_from_rows(idx.db, file_id, "de")
     assert list(built.positions) == list(range(0, 40, 3))
     idx.close()
+
+
+def test_words_keep_each_texts_length_where_its_unit_is() -> None:
+    """Lengths by position (0 where the unit has no text in the language, at most
+    0xFFFF), in runs of consecutive units and with gaps."""
+    from tm.memory.ingest import Words
+
+    words = Words()
+    words.feed([0, 1, 2], ["ab", "c" * 70_000, ""])
+    words.feed([5, 7], ["Суд", "x"])
+    assert list(words.sizes) == [2, 0xFFFF, 0, 0, 0, 3, 0, 1]
+    assert list(words.positions) == [0, 1, 2, 5, 7]

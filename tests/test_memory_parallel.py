@@ -184,7 +184,7 @@ def test_a_child_failing_midway_is_quiet_and_the_postings_are_built_later(
     import os
 
     parent = os.getpid()
-    real = ingest.Words.feed
+    real = ingest.Words.feed_words
     fed = []
 
     def breaks(self: ingest.Words, positions: list[int], texts: list[str]) -> None:
@@ -194,7 +194,7 @@ def test_a_child_failing_midway_is_quiet_and_the_postings_are_built_later(
                 raise RuntimeError("broken in the child")
         real(self, positions, texts)
 
-    monkeypatch.setattr(ingest.Words, "feed", breaks)
+    monkeypatch.setattr(ingest.Words, "feed_words", breaks)
     _failed_child_answers_as_serial(tmp_path)  # forked == []: the child did break
     assert "Traceback" not in capfd.readouterr().err
 

@@ -3,12 +3,12 @@ postings, text lengths and exact-match hashes (`Words`).
 
 Serial: the rows are stored and the postings built in one pass over the units.
 Parallel (big files, or forced): a child process is forked, with no thread running in
-this process (none is ever started here), and builds the postings from the chunks of
-(positions, texts) this process sends it while it reads the file and stores the rows
-(the chunks are those the serial pass feeds to `Words`, so the result is the serial
-one; the equality is tested on generated input with the parallel path forced,
-`TM_INDEX_PARALLEL=1` or `parallel=True`). The first chunks are small, so that the child
-starts early.
+this process (none is ever started here), and builds the word postings from the chunks
+of (positions, texts) this process sends it while it reads the file, stores the rows and
+takes the texts' lengths and exact-match hashes (the chunks are those the serial pass
+feeds to `Words`, so the result is the serial one; the equality is tested on generated
+input with the parallel path forced, `TM_INDEX_PARALLEL=1` or `parallel=True`). The first
+chunks are small, so that the child starts early.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,6 +59,11 @@ class Words:
         self.positions = array("I")
 
     def feed(self, positions: list[int], texts: list[str]) -> None:
+        self.feed_words(positions, texts)
+        self.feed_keys(positions, texts)
+
+    def feed_words(self, positions: list[int], texts: list[str]) -> None:
+        """The texts' word postings (what a forked child builds while the parent reads)."""
         if not positions:
             return
         for tok, ids in build_postings(texts, positions).items():
@@ -66,12 +72,26 @@ class Words:
                 self.lists[tok] = ids
             else:
                 have.extend(ids)
+
+    def feed_keys(self, positions: list[int], texts: list[str]) -> None:
+        """The texts' lengths and exact-match hashes (the parent's part when a child
+        builds the postings: the child's work is the longer)."""
+        if not positions:
+            return
         sizes = self.sizes
         sizes.frombytes(bytes(2 * (positions[-1] + 1 - len(sizes))))
-        for pos, text in zip(positions, texts, strict=True):
-            sizes[pos] = min(len(text), 0xFFFF)
+        lengths = array("H", map(min, map(len, texts), repeat(0xFFFF)))
+        if positions[-1] - positions[0] + 1 == len(positions):  # no unit without `lang`
+            sizes[positions[0]:positions[-1] + 1] = lengths
+        else:
+            for pos, size in zip(positions, lengths, strict=True):
+                sizes[pos] = size
         self.hashes.extend(key_hashes(texts))
         self.positions.extend(positions)
+
+    def take_keys(self, other: Words) -> None:
+        """Lengths and hashes from `other` (which was fed the same texts' keys)."""
+        self.sizes, self.hashes, self.positions = other.sizes, other.hashes, other.positions
 
     def postings(self) -> Iterator[tuple[str, array[int]]]:
         yield from self.lists.items()
@@ -294,6 +314,7 @@ class Rows:
         if self._send is None:
             self.words[lang].feed(*todo)
         elif todo[0]:
+            self.words[lang].feed_keys(*todo)
             self._send(lang, *todo)
             self._chunk = min(2 * self._chunk, BUILD_CHUNK)
             if 0 < start < self.extent:
@@ -354,6 +375,8 @@ def ingest(db: sqlite3.Connection, file_id: int, source: Units, langs: frozenset
     built = child.result()
     if built is None:  # child failed: built from the rows
         return Ingested(rows.units, rows.skipped, {}, digest=source.digest)
+    for lang, words in built.items():
+        words.take_keys(rows.words[lang])
     return Ingested(rows.units, rows.skipped, built, forked=True, digest=source.digest)
 
 
@@ -388,15 +411,16 @@ class _Child(Forked):
 
 
 def _build_sent(langs: frozenset[str], conn: Any, parent_end: Any) -> None:
-    """The child: `Words.feed` of every chunk sent, the built postings sent back at the
-    end. Any failure ends it quietly: the parent finds its end gone and builds the
-    postings itself."""
+    """The child: `Words.feed_words` of every chunk sent, the built postings sent back at
+    the end (the parent feeds the lengths and hashes). Any failure ends it quietly: the
+    parent finds its end gone and builds the postings itself."""
     parent_end.close()
     words = {lang: Words() for lang in langs}
     try:
         while (chunk := conn.recv()) is not None:
             lang, positions, texts = chunk
-            words[lang].feed(positions, texts.split("\0") if isinstance(texts, str) else texts)
+            words[lang].feed_words(positions,
+                                   texts.split("\0") if isinstance(texts, str) else texts)
         conn.send(words)
     except Exception:
         pass
