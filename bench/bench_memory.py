@@ -259,6 +259,10 @@ def main() -> None:
         toml.write_text(toml.read_text().replace("builtin_terms = false", "builtin_terms = true"))
     print(f"generated {args.units} units, {len(texts)} segments in "
           f"{time.perf_counter() - t:.1f}s ({base})")
+    # the generated files written out before any tool is timed: their writeback (480 MB at
+    # a million units) would otherwise fall into the first timed run, tm's cold one, and
+    # into no other tool's
+    os.sync()
 
     # Byte-compile tm once, as installing a wheel does: with PYTHONDONTWRITEBYTECODE set
     # (this machine sets it) an editable install would recompile tm on every run.
