@@ -36,10 +36,17 @@ def block_range(lo: int, hi: int) -> tuple[int, int]:
     return lo >> BLOCK_BITS, hi >> BLOCK_BITS
 
 
+def nul_joined(texts: list[str]) -> str | None:
+    """`texts` with a NUL between two, so that splitting at NULs gives them back; None
+    where a text holds a NUL itself (no XML text can)."""
+    joined = "\0".join(texts)
+    return joined if joined.count("\0") == len(texts) - 1 else None
+
+
 def encode(heads: array[int], texts: list[str]) -> tuple[bytes, str]:
     """The stored `heads` and `texts` of a block; `heads[0]` is set here."""
-    joined = "\0".join(texts)
-    if joined.count("\0") != len(texts) - 1:
+    joined = nul_joined(texts)
+    if joined is None:
         heads[0] = CONCATENATED
         joined = "".join(texts)
     return heads.tobytes(), joined

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from tm.errors import TmError
 from tm.memory import tmxfast
-from tm.memory.blocks import BLOCK_BITS, OFFSET, SEPARATED, decode, encode
+from tm.memory.blocks import BLOCK_BITS, OFFSET, SEPARATED, decode, encode, nul_joined
 from tm.memory.forked import Forked, fork_safe
 from tm.memory.formats import MemoryUnit, read_memory
 from tm.memory.indexdb import LANG_BITS, lang_numbers, numbers_to_give, unit_range
@@ -390,10 +390,9 @@ class _Child(Forked):
         """The texts go as one string where none has a NUL in it (no XML text can): one
         string is pickled and unpickled in a few milliseconds, 50,000 in about 40."""
         if not self.lost:
-            joined = "\0".join(texts)
+            joined = nul_joined(texts)
             try:
-                self.conn.send((lang, positions, joined if joined.count("\0") == len(texts) - 1
-                                else texts))
+                self.conn.send((lang, positions, texts if joined is None else joined))
             except (OSError, ValueError):
                 self.lost = True
 
