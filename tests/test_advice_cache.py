@@ -284,6 +284,158 @@ def test_documents_advised_together_on_two_cores(proj: Path,
     assert {p: p.read_bytes() for p in alone} == alone
 
 
+def _memo_keys() -> dict[str, set[object]]:
+    from tm import workcache
+
+    return {name: set(used) for name, (used, *_rest) in workcache._memos().items()}
+
+
+def _forget_memos() -> None:
+    from tm import workcache
+
+    for used, module, attr, _lazy in workcache._memos().values():
+        used.clear()
+        getattr(module, attr).clear()
+
+
+def _parts(proj: Path, n: int = 6) -> None:
+    for k in range(n):
+        (proj / "sources" / f"part{k}.md").write_text(
+            f"# Part {k}\n\n" + "".join(
+                f"In June {1900 + i}, the Opposition met Trotsky in part {k}. He spoke for "
+                f"{i} hours, and the meeting, which the Central Control Commission had "
+                f"forbidden, went on; cf. RGASPI, f. 17, op. {i}, d. {k}, l. 3.\n\n"
+                for i in range(8 + k)), encoding="utf-8")
+
+
+def test_documents_cut_on_both_cores_give_the_same_files(proj: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several documents are cut document by document on both cores (the worker from
+    the back of the list): the same templates and catalogs as one process writes, and
+    the worker's cuts and wrapped lines are kept for the next run as this process's."""
+    import tm.advice_cache as cache
+    from tm import workcache
+
+    _parts(proj)
+    monkeypatch.setattr(cache, "_cores", lambda: 1)
+    _forget_memos()
+    run()
+    alone = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
+    alone_memos = _memo_keys()
+    shutil.rmtree(proj / ".tm")
+    shutil.rmtree(proj / "locales")
+    _forget_memos()
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    kinds: list[tuple[str, int]] = []
+    submit, take, cut_one = cache.Worker.submit, workcache.take, tm.project._cut_one
+
+    def spy(self: object, n: int, payload: tuple[str, object], *a: object) -> object:
+        kinds.append((payload[0], n))
+        return submit(self, n, payload, *a)  # type: ignore[arg-type]
+
+    taken: list[int] = []
+
+    def slow(*a: object) -> object:  # this process slow: the worker cuts some too
+        import time
+
+        time.sleep(0.3)
+        return cut_one(*a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache.Worker, "submit", spy)
+    monkeypatch.setattr(workcache, "take", lambda added: (taken.append(1), take(added)))
+    monkeypatch.setattr(tm.project, "_cut_one", slow)
+    run()
+    assert ("docs", 7) in kinds  # the lecture's doc and the 6 parts, in one list
+    assert taken  # the worker cut at least one of them
+    assert {p: p.read_bytes() for p in alone} == alone
+    assert _memo_keys() == alone_memos
+    kept = {name: (proj / ".tm" / name).read_bytes() for name in workcache._memos()}
+    _forget_memos()
+    workcache._LOADED.clear()
+    workcache.load(load_config())  # the next run cuts and wraps nothing again
+    assert _memo_keys() == {name: set() for name in alone_memos}
+    assert {name: (proj / ".tm" / name).read_bytes() for name in kept} == kept
+
+
+def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
+        proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big Markdown document is parsed and cut piece by piece on both cores, then read
+    from the memos: the same template and catalog as one process writes, the same
+    memos kept for the next run; a re-run that finds most of its runs remembered does
+    not cut it in pieces again."""
+    import tm.advice_cache as cache
+    from tm import workcache
+
+    text = "".join(f"## Section {k}\n\n" + "".join(
+        f"In June {1900 + i}, the Opposition met Trotsky in section {k}. He spoke for "
+        f"{i} hours; cf. RGASPI, f. 17, op. {i}, d. {k}, l. 3.\n\n- a point {i}\n- and "
+        f"another, *emphasised* [^{k}x{i}]\n\n[^{k}x{i}]: A note on {i}.\n\n"
+        for i in range(12)) for k in range(30))
+    (proj / "sources" / "doc.md").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(tm.project, "PIECES_MIN", 1000)
+    monkeypatch.setattr(cache, "_cores", lambda: 1)
+    _forget_memos()
+    run()
+    alone = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
+    alone_memos = _memo_keys()
+    shutil.rmtree(proj / ".tm")
+    shutil.rmtree(proj / "locales")
+    _forget_memos()
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    kinds: list[str] = []
+    submit, pieces_work = cache.Worker.submit, tm.project._pieces_work
+
+    def spy(self: object, n: int, payload: tuple[str, object], *a: object) -> object:
+        kinds.append(payload[0])
+        return submit(self, n, payload, *a)  # type: ignore[arg-type]
+
+    taken: list[int] = []
+    take = workcache.take
+
+    def slow(config: object, data: object, worker: bool = False) -> object:
+        work = pieces_work(config, data, worker)  # type: ignore[arg-type]
+        if worker:
+            return work
+
+        def mine(a: int, b: int) -> object:  # this process slow: the worker cuts some
+            import time
+
+            time.sleep(0.1)
+            return work(a, b)
+        return mine
+
+    monkeypatch.setattr(cache.Worker, "submit", spy)
+    monkeypatch.setattr(tm.project, "_pieces_work", slow)
+    monkeypatch.setattr(workcache, "take", lambda added: (taken.append(1), take(added)))
+    run()
+    assert "pieces" in kinds and taken  # the worker cut some pieces
+    assert {p: p.read_bytes() for p in alone} == alone
+    assert _memo_keys() == alone_memos
+    kinds.clear()
+    doc = proj / "sources" / "doc.md"
+    doc.write_text(text.replace("In June 1905,", "In July 1905,", 1), encoding="utf-8")
+    run()
+    assert "pieces" not in kinds
+
+
+def test_a_broken_document_among_several_is_named_on_both_cores(
+        proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document that cannot be read stops the run with its own error, whichever core
+    met it first, and nothing is written."""
+    import tm.advice_cache as cache
+
+    _parts(proj)
+    (proj / "sources" / "part4.md").write_bytes(b"# Four\n\nBroken \xff byte.\n")
+    errors = []
+    for cores in (1, 2):
+        monkeypatch.setattr(cache, "_cores", lambda cores=cores: cores)
+        with pytest.raises(TmError) as e:
+            run()
+        errors.append(str(e.value))
+        assert not (proj / "locales").exists()
+    assert errors[0] == errors[1] and "part4.md" in errors[0]
+
+
 def test_new_advice_is_appended_not_rewritten(proj: Path) -> None:
     run()
     cache = proj / ".tm" / "advice-en-ru.bin"

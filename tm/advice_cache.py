@@ -386,6 +386,10 @@ class Pending:
             adv.known(source_lang, target_lang)[t] = row
             self.touched.setdefault((source_lang, target_lang), []).append(t)
 
+    def running(self) -> bool:
+        """Whether a child is advising (or about to) while this process does other work."""
+        return bool(self.work) and (self.ends is not None or self.round is not None)
+
     def finish(self) -> None:
         """Every msgid begun is advised and cached (in .tm/ at the advisor's next
         `flush`: a run that fails on a catalog before it writes changes nothing)."""

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tm import advice_cache, catalog_spans
 from tm import catalog as catalogs
@@ -129,8 +129,13 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
     return docs
 
 
-Share = Callable[[str, Any, int, Callable[[int, int], Sequence[Any]]], list[Any]]
-"""`CachedAdvisor.share`: work of a kind its worker knows, shared with it."""
+class Share(Protocol):
+    """`CachedAdvisor.share`: work of a kind its worker knows, shared with it."""
+
+    def __call__(self, kind: str, data: Any, n: int,
+                 mine: Callable[[int, int], Sequence[Any]], chunk: int = ...) -> list[Any]: ...
+
+
 SHARE_MIN = 500
 """Unit texts to cut from which they are shared with the advisor's worker."""
 
@@ -170,6 +175,8 @@ def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool
         from tm.segment.runs import segments_by_run, sentences_by_run
         from tm.source import read_runs
 
+        if share is not None and len(src) >= PIECES_MIN:
+            _cut_in_pieces(config, src, lang, mode, share)
         runs = read_runs(src, config.source)
         got = (sentences_by_run(runs, lang, mode, ahead) if sentences
                else segments_by_run(runs, lang, mode, ahead))
@@ -182,6 +189,68 @@ def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool
     if ahead is not None:
         ahead(units)
     return src, segment_document(src, units, lang, mode)
+
+
+PIECES_MIN = 128 << 10
+"""Characters of Markdown from which a document is parsed and cut in pieces on both
+cores (`_cut_in_pieces`)."""
+PIECES = 32
+"""Pieces a document is parsed and cut in: each process takes one at a time."""
+
+
+def _cut_in_pieces(config: Config, src: str, lang: str, mode: str, share: Share) -> None:
+    """Parse and cut a big Markdown document's runs (tm.formats.markdown_runs) piece by
+    piece, the advisor's worker taking pieces from the back: what each process finds
+    goes into the memos that tm.workcache keeps (the worker's are sent here), so the
+    document is then read run by run from them, as a re-run reads it. A run's place in
+    the text is decided by its own lines, so a piece that starts where a run does is
+    cut into the document's own runs; a run whose parse reaches past its piece is
+    parsed again with the rest of the document (the memo is not used for it). Not
+    where the memos hold most of the document's runs already (a re-run)."""
+    from tm.source import remembered, run_spans
+
+    spans = run_spans(src)
+    if remembered(src, spans, config.source) > 0.5:
+        return  # a re-run: the runs that changed are cut on both cores (`_cut_ahead`)
+    size = len(src) // PIECES
+    cuts = [0]
+    for a, _b in spans:
+        if a - cuts[-1] >= size:
+            cuts.append(a)
+    cuts.append(len(src))
+    pieces = [src[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    if len(pieces) > 1:
+        data = (pieces, lang, mode, wrap_width.get())
+        for added in share("pieces", data, len(pieces), _pieces_work(config, data), 1):
+            if added is not None:
+                from tm import workcache
+
+                workcache.take(added)
+
+
+def _pieces_work(config: Config, data: Any, worker: bool = False
+                 ) -> Callable[[int, int], Sequence[Any]]:
+    """Parse and cut pieces[a:b] (data: the pieces, their language, the segmentation mode
+    and the line width) into the memos, in this process or in the advisor's worker
+    (`worker`: what the memos gained is the result, with the sentences' msgid lines)."""
+    from tm import workcache
+    from tm.po_write import lines_ahead
+    from tm.segment.runs import sentences_by_run
+    from tm.source import read_runs
+
+    pieces, lang, mode, width = data
+
+    def work(a: int, b: int) -> list[Any]:
+        out: list[Any] = []
+        for piece in pieces[a:b]:
+            before = workcache.marks()
+            got = sentences_by_run(read_runs(piece, config.source), lang, mode)
+            if worker and got is not None:
+                for text in dict.fromkeys(got.texts):
+                    lines_ahead("msgid", text, width)
+            out.append(workcache.added_since(before) if worker else None)
+        return out
+    return work
 
 
 def _cut_ahead(src: str, lang: str, share: Share, units: Sequence[Unit]) -> None:
@@ -335,7 +404,9 @@ def _prepare(config: Config, advisor: catalogs.Advisor | None, names: Sequence[s
     if isinstance(advisor, advice_cache.CachedAdvisor) and write and not config.memory_url:
         advisor.prepare(sorted({(config.source_language(doc) or "en", lang)
                                 for doc in names for lang in config.target_languages(doc)}),
-                        {"cut": _cut_work, "lines": _lines_work})
+                        {"cut": _cut_work, "lines": _lines_work,
+                         "docs": partial(_docs_work, config, worker=True),
+                         "pieces": partial(_pieces_work, config, worker=True)})
 
 
 _LAST_RUN: list[object] = []
@@ -363,20 +434,19 @@ def _segment_documents(
     sources: dict[str, str] = {}
     todo: list[tuple[str, Catalog, SegmentReport]] = []
     share = advisor.share if isinstance(advisor, advice_cache.CachedAdvisor) else None
+    stale: list[str] = []
+    cut: list[tuple[str, Sentences]] = []
     for doc in names:
-        if progress:
-            progress(doc)
         fresh = advice_cache.up_to_date(config, doc, _outputs(config, doc), done_key, states)
         if fresh is not None:  # nothing it depends on changed since a run wrote it
+            if progress:
+                progress(doc)
             reports.append(SegmentReport(doc, fresh.segments, fresh.entries))
             continue
-        if not todo:  # the first document to cut: the advisor loads meanwhile
-            _prepare(config, advisor, names, write)
-        from tm import workcache
-
-        if key is not None:  # units cut and lines wrapped by earlier runs (tm.workcache)
-            workcache.load(config)
-        src, segs = document_sentences(config, doc, share)
+        stale.append(doc)
+    if stale:
+        cut = _cut_stale(config, stale, advisor, names, write, key is not None, progress)
+    for doc, (src, segs) in zip(stale, cut, strict=True):
         made_segments.append(segs)
         sources[doc] = src
         ref = config.relative(config.source_path(doc))
@@ -385,7 +455,7 @@ def _segment_documents(
         todo.append((doc, template, report))
     spans_of = _spans_reader(config)
     templates, made = _templates_while_advising(config, advisor, todo, key, sources,
-                                                spans_of)
+                                                spans_of, _save_work(config, write, key))
     _LAST_RUN.extend((made_segments, todo, made, sources, pending))
     pending += templates
     for doc, template, report in todo:
@@ -425,6 +495,110 @@ def _segment_documents(
     return reports
 
 
+def _cut_stale(config: Config, stale: Sequence[str], advisor: catalogs.Advisor | None,
+               names: Sequence[str], write: bool, cached: bool, progress: Progress | None
+               ) -> list[tuple[str, Sentences]]:
+    """The documents to segment again, cut while the advisor loads on the other core;
+    several are shared with its worker document by document (`_cut_documents`)."""
+    from tm import workcache
+
+    share = advisor.share if isinstance(advisor, advice_cache.CachedAdvisor) else None
+    if cached and share is not None and len(stale) > 1:  # before the fork: the worker
+        workcache.load(config)  # cuts with them too
+    _prepare(config, advisor, names, write)
+    if cached:  # units cut and lines wrapped by earlier runs (tm.workcache)
+        workcache.load(config)
+    if share is not None and len(stale) > 1:
+        return _cut_documents(config, stale, share, progress)
+    return [_cut_one(config, doc, share, progress) for doc in stale]
+
+
+def _cut_one(config: Config, doc: str, share: Share | None, progress: Progress | None
+             ) -> tuple[str, Sentences]:
+    if progress:
+        progress(doc)
+    return document_sentences(config, doc, share)
+
+
+def _cut_documents(config: Config, docs: Sequence[str], share: Share,
+                   progress: Progress | None) -> list[tuple[str, Sentences]]:
+    """Each document's source text and sentences, the advisor's worker cutting whole
+    documents from the back of the list while this process cuts from the front (the
+    biggest first: the two meet over small ones). A document bigger than all the others
+    together is cut first on its own, its units shared (`_cut_ahead`)."""
+    sizes = {doc: _source_size(config, doc) for doc in docs}
+    order = sorted(docs, key=lambda d: -sizes[d])
+    out: dict[str, tuple[str, Sentences]] = {}
+    if sizes[order[0]] * 2 > sum(sizes.values()):
+        out[order[0]] = _cut_one(config, order[0], share, progress)
+        order = order[1:]
+    if len(order) > 1:
+        data = (order, wrap_width.get())
+        mine = _docs_work(config, data, progress)
+        for doc, (src, texts, lines, kinds, added) in zip(
+                order, share("docs", data, len(order), mine, 1), strict=True):
+            if added is not None:  # cut by the worker
+                from tm import workcache
+
+                workcache.take(added)
+                if progress:
+                    progress(doc)
+            out[doc] = src, Sentences(texts, lines, kinds)
+    elif order:
+        out[order[0]] = _cut_one(config, order[0], share, progress)
+    return [out[doc] for doc in docs]
+
+
+def _source_size(config: Config, doc: str) -> int:
+    try:
+        return config.source_path(doc).stat().st_size
+    except OSError:
+        return 0  # reading it says what is wrong
+
+
+def _docs_work(config: Config, data: Any, progress: Progress | None = None,
+               worker: bool = False) -> Callable[[int, int], Sequence[Any]]:
+    """Cut documents[a:b] (data: their names and the line width), each on its own, in
+    this process or in the advisor's worker (`worker`): each one's source text and its
+    sentences' texts, lines and kinds; from the worker also what it added to the memos
+    tm.workcache keeps, with every sentence's msgid lines (`lines_ahead`), so that this
+    process neither cuts nor wraps them next time nor now."""
+    from tm import workcache
+    from tm.po_write import lines_ahead
+
+    docs, width = data
+
+    def work(a: int, b: int) -> list[Any]:
+        out: list[Any] = []
+        for doc in docs[a:b]:
+            if not worker:
+                src, segs = _cut_one(config, doc, None, progress)
+                out.append((src, segs.texts, segs.lines, segs.kinds, None))
+                continue
+            before = workcache.marks()
+            src, segs = document_sentences(config, doc)
+            for text in dict.fromkeys(segs.texts):
+                lines_ahead("msgid", text, width)
+            out.append((src, segs.texts, segs.lines, segs.kinds,
+                        workcache.added_since(before)))
+        return out
+    return work
+
+
+def _save_work(config: Config, write: bool, key: str | None) -> Callable[[], None] | None:
+    """Keep what this run cut and wrapped (tm.workcache) while the advisor's worker is
+    still advising: one core is idle at the end of a run, none is then (what is wrapped
+    after is appended at the end)."""
+    if not write or key is None:
+        return None
+
+    def save() -> None:
+        from tm import workcache
+
+        workcache.save(config)
+    return save
+
+
 def _spans_reader(config: Config) -> Callable[[Path], catalog_spans.Spans | None]:
     """A catalog's spans, read once in a run (its advice and its merge both ask)."""
     loaded: dict[Path, catalog_spans.Spans | None] = {}
@@ -439,12 +613,14 @@ def _spans_reader(config: Config) -> Callable[[Path], catalog_spans.Spans | None
 def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
                               todo: Sequence[tuple[str, Catalog, SegmentReport]],
                               key: str | None, sources: Mapping[str, str],
-                              spans_of: Callable[[Path], catalog_spans.Spans | None]
+                              spans_of: Callable[[Path], catalog_spans.Spans | None],
+                              meanwhile: Callable[[], None] | None = None
                               ) -> tuple[list[_Write], dict[str, list[bytes]]]:
     """The templates' texts (their digests in their headers), and by document their
     entries' texts and identities, made while a child advises their msgids on the other
     core (when there are many: it begins as soon as they are known); every msgid the
-    catalogs' merges will ask about is advised and cached on return."""
+    catalogs' merges will ask about is advised and cached on return. `meanwhile()` is
+    called after the templates while the child is still advising (else not at all)."""
     from tm.digest import DIGEST_HEADER, template_digest  # importlib.metadata: ~0.05 s
 
     identities: dict[str, list[bytes]] = {}
@@ -466,6 +642,8 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
             made[doc] = keys
             out.append(_Write(pot_path, "", report, spans=spans, encoded=data))
         if advice is not None:
+            if meanwhile is not None and advice.running():
+                meanwhile()
             advice.finish()
         return out, made
     finally:

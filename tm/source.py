@@ -171,6 +171,26 @@ class Runs:
         return self.made[i]
 
 
+def run_spans(text: str) -> list[tuple[int, int]]:
+    """Where the runs of `text` begin and end, as `read_runs` first cuts it."""
+    starts = line_starts(text)
+    at = [starts[line] for line in run_lines(text) if line < len(starts)] + [len(text)]
+    return [(a, b) for a, b in zip(at, at[1:], strict=False) if b > a]
+
+
+def remembered(text: str, spans: list[tuple[int, int]], options: SourceOptions | None,
+               sample: int = 8) -> float:
+    """The share of `sample` of the runs at `spans`, spread evenly, that a memo (this
+    process's or an earlier run's) holds: about how much of `text` a reading need not
+    parse."""
+    if not spans:
+        return 1.0
+    okey = repr(options or SourceOptions()).encode("utf-8", "surrogatepass")
+    picked = spans[::max(1, len(spans) // sample)]
+    keys = [run_key(text[a:b], okey) for a, b in picked]
+    return sum(1 for k in keys if k in RUNS or k in EARLIER_RUNS) / len(keys)
+
+
 def read_runs(text: str, options: SourceOptions | None = None) -> Runs:
     """`text` cut into runs of blocks, each taken from the memo or parsed."""
     opts = options or SourceOptions()

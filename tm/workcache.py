@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,33 @@ def _memos() -> dict[str, tuple[dict[Any, Any], Any, str, bool]]:
             "split.bin": (segment.SPLITS, segment, "EARLIER_SPLITS", True),
             "runs.bin": (markdown_runs.RUNS, markdown_runs, "EARLIER_RUNS", False),
             "segments.bin": (runs.RUN_SEGMENTS, runs, "EARLIER_RUN_SEGMENTS", False)}
+
+
+Marks = tuple[int, ...]
+
+
+def marks() -> Marks:
+    """How many entries this process's memos hold now (`added_since` then says what
+    cutting a document added: a worker that cuts documents sends it with them)."""
+    return tuple(len(used) for used, _module, _attr, _lazy in _memos().values())
+
+
+def added_since(before: Marks) -> list[dict[Any, Any]]:
+    """Per memo, the entries added since `marks()` gave `before` (a dict keeps its
+    insertion order: the newest are read from its end). A memo emptied meanwhile (it
+    outgrew its bound) may give fewer: what is missing is only cut again next time."""
+    out: list[dict[Any, Any]] = []
+    for (used, _module, _attr, _lazy), n in zip(_memos().values(), before, strict=True):
+        added = len(used) - n if len(used) >= n else len(used)
+        out.append(dict(islice(reversed(used.items()), added)) if added > 0 else {})
+    return out
+
+
+def take(added: list[dict[Any, Any]]) -> None:
+    """Keep in this process's memos what another process's `added_since` gave."""
+    for (used, _module, _attr, _lazy), entries in zip(_memos().values(), added,
+                                                       strict=True):
+        used.update(entries)
 
 
 _LOADED: set[Path] = set()
