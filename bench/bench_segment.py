@@ -15,7 +15,11 @@ once (single runs unless --repeat asks for the best of more):
 4. `tm lint` on the document against po4a-updatepo's first run;
 5. the fixed cost: `tm segment` on the bundled lecture's project with nothing changed
    against `tm --help`, and `tm --help` against `python -c "import typer"`;
-6. for the record, the first run and the update with `--no-memory`.
+6. for the record, the first run and the update with `--no-memory`;
+7. the peak memory of all tm's processes together;
+8. the same text as 40 documents (`--chapters`), first run: tm with the defaults (both
+   cores: the advisor's worker cuts whole documents too), the same on one core
+   (`taskset -c 0`), and po4a-updatepo reading them all into one catalog.
 
 It prints the times, the ratios, tm's peak memory, and checks that the update kept
 every translation (translated, fuzzy, obsolete counts), so the time measured is that
@@ -346,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="runs per timing, best kept (1: single runs, as measured)")
     ap.add_argument("--change", type=float, default=0.03, help="share of paragraphs changed")
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--chapters", type=int, default=40,
+                    help="documents the text is cut into for the several-documents run (40)")
     ap.add_argument("--keep", type=Path, help="build the project here and keep it")
     args = ap.parse_args(argv)
 
@@ -372,6 +378,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def chapters(text: str, n: int) -> list[str]:
+    """`text` cut at blank lines into `n` documents of about the same size."""
+    paragraphs = text.split("\n\n")
+    size = len(text) / n
+    out: list[list[str]] = [[]]
+    held = 0
+    for para in paragraphs:
+        if held >= size * len(out) and len(out) < n:
+            out.append([])
+        out[-1].append(para)
+        held += len(para) + 2
+    return ["\n\n".join(part).strip("\n") + "\n" for part in out]
+
+
+def several(args: argparse.Namespace, seg: list[str], where: Path, text: str) -> None:
+    """The document as `args.chapters` documents, a fresh project each time: tm's first
+    run with the defaults (both cores: the advisor's worker cuts documents too), the same
+    restricted to one core (`taskset -c 0`: no worker), and po4a-updatepo reading all of
+    them into one catalog."""
+    docs = chapters(text, args.chapters)
+    proj, p4 = where / "chapters", where / "chapters-po4a"
+    for d in (proj, p4):
+        shutil.rmtree(d, ignore_errors=True)
+    (proj / "sources").mkdir(parents=True)
+    p4.mkdir()
+    (proj / "tm.toml").write_text(TM_TOML, "utf-8")
+    masters = []
+    for i, doc in enumerate(docs):
+        (proj / "sources" / f"ch{i:02d}.md").write_text(doc, "utf-8")
+        (p4 / f"ch{i:02d}.md").write_text(doc, "utf-8")
+        masters += ["-m", f"ch{i:02d}.md"]
+
+    def fresh() -> None:
+        shutil.rmtree(proj / "locales", ignore_errors=True)
+        shutil.rmtree(proj / ".tm", ignore_errors=True)
+
+    def fresh_po4a() -> None:
+        (p4 / "all.po").unlink(missing_ok=True)
+
+    both = best(seg, proj, args.repeat, fresh)
+    one = (best(["taskset", "-c", "0", *seg], proj, args.repeat, fresh)
+           if shutil.which("taskset") else None)
+    p_all = best(["po4a-updatepo", "-f", "text", "-o", "markdown", "-M", "UTF-8", *masters,
+                  "-p", "all.po"], p4, args.repeat, fresh_po4a)
+    print(f"\n8. the same text as {len(docs)} documents, first run (defaults, fresh project)")
+    show("tm segment", both)
+    if one is not None:
+        show("tm segment, one core", one, f"(taskset -c 0; {both.seconds / one.seconds:.3f}x "
+             "of it on both cores)")
+    show("po4a-updatepo, one catalog", p_all)
+    print(f"  ratio several documents tm/po4a: {both.seconds / p_all.seconds:.3f} "
+          f"(for the record; cpu-time ratio {both.cpu / p_all.cpu:.3f})")
 
 
 def change_one_paragraph(text: str) -> str:
@@ -529,6 +589,9 @@ def _bench(args: argparse.Namespace, tm: list[str], proj: Path, p4: Path) -> int
     if tree_first is not None and tree_upd is not None:
         print("\n7. peak memory of all tm's processes together (PSS sampled every 50 ms, "
               f"untimed runs): first run {tree_first:.0f} MB, update {tree_upd:.0f} MB")
+
+    # 8. several documents: both cores share them (tm), against one core and po4a
+    several(args, seg, proj.parent, text)
 
     print(f"\nload average at the end: {load_average()}")
     print("\nsummary (ratios of single runs unless --repeat > 1):")

@@ -418,6 +418,79 @@ def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
     assert "pieces" not in kinds
 
 
+@pytest.mark.parametrize("worker_fails", [False, True])
+def test_the_worker_writes_a_big_advice_cache(proj: Path, monkeypatch: pytest.MonkeyPatch,
+                                              worker_fails: bool) -> None:
+    """A cache file written whole is handed to the advisor's worker, which writes it while
+    this process writes the catalogs: the same rows as one process writes; if the worker
+    does not write it, this process does before the run ends."""
+    import tm.advice_cache as cache
+
+    _parts(proj, 3)
+    monkeypatch.setattr(cache, "_cores", lambda: 1)
+    run()
+    path = proj / ".tm" / "advice-en-ru.bin"
+    alone = dict(project_advisor(load_config()).known("en", "ru").everything())  # type: ignore[attr-defined]
+    shutil.rmtree(proj / ".tm")
+    shutil.rmtree(proj / "locales")
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    monkeypatch.setattr(cache, "HAND_OVER_MIN", 10)
+    kinds: list[str] = []
+    submit = cache.Worker.submit
+
+    def spy(self: object, n: int, payload: tuple[str, object], *a: object) -> object:
+        kinds.append(payload[0])
+        return submit(self, n, payload, *a)  # type: ignore[arg-type]
+
+    def fail(*_a: object) -> list[bool]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache.Worker, "submit", spy)
+    if worker_fails:
+        monkeypatch.setattr(cache, "_write_in_worker", fail)  # in the forked worker too
+    _reports, adv = run()
+    assert "save" in kinds and path.is_file()
+    got = project_advisor(load_config()).known("en", "ru")
+    assert dict(got.everything()) == alone  # type: ignore[attr-defined]
+    assert adv._saving == []
+
+
+def test_a_run_that_fails_on_a_broken_catalog_keeps_no_work(
+        proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The work cache is worked out while the worker advises but written only when the
+    run succeeds: a catalog found broken afterwards leaves its files as they were. (The
+    advice of a document merged before the broken catalog is kept: it holds for the
+    memory as it is, whatever the catalogs say.)"""
+    import tm.advice_cache as cache
+    from tm import workcache
+
+    _parts(proj, 2)
+    _forget_memos()  # what other tests' projects left in this process's memos
+    run()
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    packs: list[int] = []
+    real = tm.project._pack_work
+
+    def spy(*a: object) -> object:
+        pack = real(*a)  # type: ignore[arg-type]
+        return None if pack is None else lambda: (packs.append(1), pack())
+    monkeypatch.setattr(tm.project, "_pack_work", spy)
+    for k in range(2):
+        part = proj / "sources" / f"part{k}.md"
+        part.write_text(part.read_text("utf-8") + "\nA sentence no run has cut.\n", "utf-8")
+    broken = proj / "locales" / "ru" / "part1.po"
+    broken.write_text(broken.read_text("utf-8") + '\nmsgid "unterminated\n', "utf-8")
+    kept = [proj / ".tm" / name for name in workcache._memos()]
+    before = {p: p.read_bytes() for p in kept}  # every one written by the first run
+    with pytest.raises(TmError, match="part1.po"):
+        run()
+    assert packs  # worked out while the worker advised
+    assert {p: p.read_bytes() for p in kept} == before
+    broken.write_text(broken.read_text("utf-8").rsplit("\nmsgid", 1)[0], "utf-8")
+    run()
+    assert {p: p.read_bytes() for p in kept} != before  # kept once the run succeeds
+
+
 def test_a_broken_document_among_several_is_named_on_both_cores(
         proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A document that cannot be read stops the run with its own error, whichever core

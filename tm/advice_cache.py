@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -174,6 +175,26 @@ def _drop(path: Path) -> None:
         pass
 
 
+def _write_whole(path: str, line: bytes, rows: dict[str, _Row]) -> None:
+    """A pair's cache file written whole (its journal dropped); best effort."""
+    try:
+        atomic_write_bytes(Path(path), line + shards.dump(rows))
+    except (OSError, ValueError):
+        pass
+    _drop(_journal_path(Path(path)))
+
+
+def _write_in_worker(whole: tuple[str, bytes, dict[str, _Row]], a: int, b: int
+                     ) -> list[bool]:
+    _write_whole(*whole)
+    return [True]
+
+
+HAND_OVER_MIN = 5000
+"""Rows from which a cache file written whole is handed to the worker, if one runs
+(a 4.4 MB document's 34,000: about 0.2 s less at the end of its first run)."""
+
+
 def _row(s: Suggestion) -> _Row:
     return (s.translation, s.fuzzy, tuple(s.comments))
 
@@ -198,9 +219,11 @@ class CachedAdvisor:
         self._inner: Advisor | None = None
         self._known: dict[tuple[str, str], dict[str, _Row]] = {}
         self._journal: dict[tuple[str, str], int] = {}
+        """Rows in each pair's journal (-1: its cache file must be written whole)."""
         self.unsaved: dict[tuple[str, str], list[str]] = {}
         self._worker: Worker | None = None
-        """Rows in each pair's journal (-1: its cache file must be written whole)."""
+        self._saving: list[tuple[Round, tuple[str, bytes, dict[str, _Row]]]] = []
+        """Cache files the worker was handed to write (`save`)."""
         self.asked = 0
         """msgids the real advisor was asked about in this process (for tests and benches)."""
 
@@ -232,6 +255,8 @@ class CachedAdvisor:
                 kind, data = payload
                 if kind == "advise":
                     return lambda a, b: _rows(inner, data[a:b])
+                if kind == "save":
+                    return partial(_write_in_worker, data)
                 return others[kind](data)
             return serve
 
@@ -251,8 +276,14 @@ class CachedAdvisor:
         return fill_missing(self._worker.submit(n, (kind, data), chunk).finish(mine), mine)
 
     def release(self, kill: bool = False) -> None:
-        """End the worker `prepare` started, if any (at once with `kill`)."""
+        """End the worker `prepare` started, if any (at once with `kill`), once it has
+        written the cache files handed to it (those it did not write are written here)."""
         if self._worker is not None:
+            saving, self._saving = self._saving, []
+            if not kill:
+                for rnd, whole in saving:
+                    if rnd.finish(None)[0] is MISSING:
+                        _write_whole(*whole)
             self._worker.close(kill)
             self._worker = None
 
@@ -294,12 +325,13 @@ class CachedAdvisor:
                 or (kept is not None and kept.damaged)):
             if kept is not None:
                 kept.everything()
-            try:
-                atomic_write_bytes(path, _line(key) + shards.dump(known))
-            except (OSError, ValueError):
-                pass
-            _drop(_journal_path(path))
             self._journal[pair] = 0
+            whole = (str(path), _line(key), known)
+            if self._worker is not None and rows >= HAND_OVER_MIN:
+                # the worker writes it while this process writes the catalogs
+                self._saving.append((self._worker.submit(1, ("save", whole), 1), whole))
+                return
+            _write_whole(*whole)
         elif fresh:
             self._journal[pair] = logged + len(fresh)
             _append(_journal_path(path), key, dict(fresh), first=logged == 0)

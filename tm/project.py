@@ -151,22 +151,23 @@ def document_segments(config: Config, doc: str,
     return src, got
 
 
-def document_sentences(config: Config, doc: str,
-                       share: Share | None = None) -> tuple[str, Sentences]:
+def document_sentences(config: Config, doc: str, share: Share | None = None,
+                       src: str | None = None) -> tuple[str, Sentences]:
     """The source text of `doc` and what its template is made of (`document_segments`
     without making the segments a Markdown document's runs remembered)."""
-    src, got = _document_cut(config, doc, share, sentences=True)
+    src, got = _document_cut(config, doc, share, sentences=True, src=src)
     return src, got if isinstance(got, Sentences) else Sentences.of(got)
 
 
-def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool
-                  ) -> tuple[str, list[Segment] | Sentences]:
+def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool,
+                  src: str | None = None) -> tuple[str, list[Segment] | Sentences]:
     from tm.formats import FORMATS, format_of, source_units  # a format's parser: only
     from tm.segment import segment_document  # when a document is cut
     from tm.source import read_source
 
     path = config.source_path(doc)
-    src = read_source(path)
+    if src is None:
+        src = read_source(path)
     lang = config.source_language(doc) or "en"
     mode = config.segmentation(doc)
     ahead = (partial(_cut_ahead, src, lang, share)
@@ -433,6 +434,7 @@ def _segment_documents(
     states = advice_cache.load_states(config) if key else {}
     sources: dict[str, str] = {}
     todo: list[tuple[str, Catalog, SegmentReport]] = []
+    packed: list[Callable[[], None]] = []  # the work cache's files, written at the end
     share = advisor.share if isinstance(advisor, advice_cache.CachedAdvisor) else None
     stale: list[str] = []
     cut: list[tuple[str, Sentences]] = []
@@ -455,7 +457,7 @@ def _segment_documents(
         todo.append((doc, template, report))
     spans_of = _spans_reader(config)
     templates, made = _templates_while_advising(config, advisor, todo, key, sources,
-                                                spans_of, _save_work(config, write, key))
+                                                spans_of, _pack_work(config, write, key, packed))
     _LAST_RUN.extend((made_segments, todo, made, sources, pending))
     pending += templates
     for doc, template, report in todo:
@@ -489,10 +491,17 @@ def _segment_documents(
             catalog_spans.save(config.root, item.path, item.spans, item.data())
     _remember(config, reports, pending, sources, done_key)
     if key is not None and todo:
-        from tm import workcache
-
-        workcache.save(config)
+        _keep_work(config, packed)
     return reports
+
+
+def _keep_work(config: Config, packed: Sequence[Callable[[], None]]) -> None:
+    """Write the work cache's files packed during the run, then what came after."""
+    from tm import workcache
+
+    for kept in packed:
+        kept()
+    workcache.save(config)
 
 
 def _cut_stale(config: Config, stale: Sequence[str], advisor: catalogs.Advisor | None,
@@ -503,100 +512,100 @@ def _cut_stale(config: Config, stale: Sequence[str], advisor: catalogs.Advisor |
     from tm import workcache
 
     share = advisor.share if isinstance(advisor, advice_cache.CachedAdvisor) else None
-    if cached and share is not None and len(stale) > 1:  # before the fork: the worker
-        workcache.load(config)  # cuts with them too
+    texts: list[str] = []
+    if share is not None and len(stale) > 1:  # read first: a source that cannot be read
+        from tm.source import read_source  # stops the run before the worker starts
+
+        texts = [read_source(config.source_path(doc)) for doc in stale]
+        if cached:  # before the fork: the worker cuts with them too
+            workcache.load(config)
     _prepare(config, advisor, names, write)
     if cached:  # units cut and lines wrapped by earlier runs (tm.workcache)
         workcache.load(config)
-    if share is not None and len(stale) > 1:
-        return _cut_documents(config, stale, share, progress)
+    if share is not None and texts:
+        return _cut_documents(config, stale, texts, share, progress)
     return [_cut_one(config, doc, share, progress) for doc in stale]
 
 
-def _cut_one(config: Config, doc: str, share: Share | None, progress: Progress | None
-             ) -> tuple[str, Sentences]:
+def _cut_one(config: Config, doc: str, share: Share | None, progress: Progress | None,
+             src: str | None = None) -> tuple[str, Sentences]:
     if progress:
         progress(doc)
-    return document_sentences(config, doc, share)
+    return document_sentences(config, doc, share, src)
 
 
-def _cut_documents(config: Config, docs: Sequence[str], share: Share,
+def _cut_documents(config: Config, docs: Sequence[str], texts: Sequence[str], share: Share,
                    progress: Progress | None) -> list[tuple[str, Sentences]]:
-    """Each document's source text and sentences, the advisor's worker cutting whole
-    documents from the back of the list while this process cuts from the front (the
-    biggest first: the two meet over small ones). A document bigger than all the others
-    together is cut first on its own, its units shared (`_cut_ahead`)."""
-    sizes = {doc: _source_size(config, doc) for doc in docs}
-    order = sorted(docs, key=lambda d: -sizes[d])
+    """Each document's source text (`texts`, as read) and sentences, the advisor's
+    worker cutting whole documents from the back of the list while this process cuts
+    from the front (the biggest first: the two meet over small ones). A document bigger
+    than all the others together is cut first on its own, its units shared
+    (`_cut_ahead`)."""
+    src_of = dict(zip(docs, texts, strict=True))
+    order = sorted(docs, key=lambda d: -len(src_of[d]))
     out: dict[str, tuple[str, Sentences]] = {}
-    if sizes[order[0]] * 2 > sum(sizes.values()):
-        out[order[0]] = _cut_one(config, order[0], share, progress)
+    if len(src_of[order[0]]) * 2 > sum(map(len, texts)):
+        out[order[0]] = _cut_one(config, order[0], share, progress, src_of[order[0]])
         order = order[1:]
     if len(order) > 1:
-        data = (order, wrap_width.get())
+        data = (order, [src_of[doc] for doc in order], wrap_width.get())
         mine = _docs_work(config, data, progress)
-        for doc, (src, texts, lines, kinds, added) in zip(
-                order, share("docs", data, len(order), mine, 1), strict=True):
+        for doc, (got, added) in zip(order, share("docs", data, len(order), mine, 1),
+                                     strict=True):
             if added is not None:  # cut by the worker
                 from tm import workcache
 
                 workcache.take(added)
                 if progress:
                     progress(doc)
-            out[doc] = src, Sentences(texts, lines, kinds)
+            out[doc] = src_of[doc], Sentences(*got)
     elif order:
-        out[order[0]] = _cut_one(config, order[0], share, progress)
+        out[order[0]] = _cut_one(config, order[0], share, progress, src_of[order[0]])
     return [out[doc] for doc in docs]
-
-
-def _source_size(config: Config, doc: str) -> int:
-    try:
-        return config.source_path(doc).stat().st_size
-    except OSError:
-        return 0  # reading it says what is wrong
 
 
 def _docs_work(config: Config, data: Any, progress: Progress | None = None,
                worker: bool = False) -> Callable[[int, int], Sequence[Any]]:
-    """Cut documents[a:b] (data: their names and the line width), each on its own, in
-    this process or in the advisor's worker (`worker`): each one's source text and its
+    """Cut documents[a:b] (data: their names, their source texts and the line width),
+    each on its own, in this process or in the advisor's worker (`worker`): each one's
     sentences' texts, lines and kinds; from the worker also what it added to the memos
     tm.workcache keeps, with every sentence's msgid lines (`lines_ahead`), so that this
     process neither cuts nor wraps them next time nor now."""
     from tm import workcache
     from tm.po_write import lines_ahead
 
-    docs, width = data
+    docs, texts, width = data
 
     def work(a: int, b: int) -> list[Any]:
         out: list[Any] = []
-        for doc in docs[a:b]:
+        for doc, src in zip(docs[a:b], texts[a:b], strict=True):
             if not worker:
-                src, segs = _cut_one(config, doc, None, progress)
-                out.append((src, segs.texts, segs.lines, segs.kinds, None))
+                segs = _cut_one(config, doc, None, progress, src)[1]
+                out.append(((segs.texts, segs.lines, segs.kinds), None))
                 continue
             before = workcache.marks()
-            src, segs = document_sentences(config, doc)
+            segs = document_sentences(config, doc, None, src)[1]
             for text in dict.fromkeys(segs.texts):
                 lines_ahead("msgid", text, width)
-            out.append((src, segs.texts, segs.lines, segs.kinds,
-                        workcache.added_since(before)))
+            out.append(((segs.texts, segs.lines, segs.kinds), workcache.added_since(before)))
         return out
     return work
 
 
-def _save_work(config: Config, write: bool, key: str | None) -> Callable[[], None] | None:
-    """Keep what this run cut and wrapped (tm.workcache) while the advisor's worker is
-    still advising: one core is idle at the end of a run, none is then (what is wrapped
-    after is appended at the end)."""
+def _pack_work(config: Config, write: bool, key: str | None,
+               packed: list[Callable[[], None]]) -> Callable[[], None] | None:
+    """Work out the files that keep what this run cut and wrapped (tm.workcache.pack)
+    while the advisor's worker is still advising: one core is idle at the end of a run,
+    none is then. They are written at the end, if the run succeeds (what is wrapped
+    after is appended then)."""
     if not write or key is None:
         return None
 
-    def save() -> None:
+    def pack() -> None:
         from tm import workcache
 
-        workcache.save(config)
-    return save
+        packed.extend(workcache.pack(config))
+    return pack
 
 
 def _spans_reader(config: Config) -> Callable[[Path], catalog_spans.Spans | None]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -150,8 +152,18 @@ def save(config: Config) -> None:
     """Keep what this run used, and what earlier runs left while not too much (this
     process's memos then hold both): what this run added is appended to the file it
     read, the file is written anew when it was not read or holds too much."""
+    for write in pack(config):
+        write()
+
+
+def pack(config: Config) -> list[Callable[[], None]]:
+    """What `save` would write now, worked out ahead without touching a file: each of the
+    returned calls writes one file (and marks what it holds as kept). A run packs while
+    the advisor's worker is still advising and writes only once it has succeeded (a run
+    that fails on a broken catalog changes nothing); `save` then keeps what came after."""
     folder = config.root / CACHE_DIR
     key = b""
+    out: list[Callable[[], None]] = []
     for name, (used, module, attr, sharded) in _memos().items():
         path = folder / name
         earlier = getattr(module, attr)
@@ -161,23 +173,43 @@ def save(config: Config) -> None:
         key = key or _key()
         lazy = earlier if isinstance(earlier, shards.Sharded) else None
         size = len(earlier) if lazy is None else lazy.total()
-        if lazy is not None and lazy.damaged:
-            _WHOLE.discard(path)  # a shard failed its check: written anew
+        damaged = lazy is not None and lazy.damaged  # a shard failed its check: anew
         outgrown = False
-        if path in _WHOLE and size + len(new) <= MAX_KEPT:
+        if path in _WHOLE and not damaged and size + len(new) <= MAX_KEPT:
             piece = shards.chunk(new)
             outgrown = not sharded and _outgrown(path, len(piece), used)
-            if not outgrown and _append(path, key, piece):
-                earlier.update(new)
+            if not outgrown:
+                out.append(partial(_append_or_write, path, key, piece, new, earlier, sharded))
                 continue
-        if size > MAX_KEPT or outgrown:
-            earlier.clear()
-        elif lazy is not None:
+        clear = size > MAX_KEPT or outgrown
+        if not clear and lazy is not None:
             lazy.everything()
-        earlier.update(used)  # in place: no third copy of the text at the peak
-        try:
-            data = shards.dump(earlier) if sharded else shards.chunk(earlier)  # as it is read
-            atomic_write_bytes(folder / name, key + data)
-            _WHOLE.add(path)
-        except (OSError, ValueError):
-            pass
+        rows = dict(used) if clear else {**earlier, **used}  # the texts are not copied
+        out.append(partial(_write_whole, path, key, _dumped(rows, sharded), rows, earlier,
+                           clear))
+    return out
+
+
+def _dumped(rows: dict[Any, Any], sharded: bool) -> bytes:
+    return shards.dump(rows) if sharded else shards.chunk(rows)  # as the file is read
+
+
+def _append_or_write(path: Path, key: bytes, piece: bytes, new: dict[Any, Any],
+                     earlier: dict[Any, Any], sharded: bool) -> None:
+    if _append(path, key, piece):
+        earlier.update(new)
+        return
+    rows = {**earlier, **new}
+    _write_whole(path, key, _dumped(rows, sharded), rows, earlier, False)
+
+
+def _write_whole(path: Path, key: bytes, data: bytes, rows: dict[Any, Any],
+                 earlier: dict[Any, Any], clear: bool) -> None:
+    if clear:
+        earlier.clear()
+    earlier.update(rows)
+    try:
+        atomic_write_bytes(path, key + data)
+        _WHOLE.add(path)
+    except (OSError, ValueError):
+        _WHOLE.discard(path)
