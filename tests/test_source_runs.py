@@ -179,3 +179,30 @@ def test_a_rerun_reads_the_runs_an_earlier_run_left(
     assert len(parsed) == 1 and "Paragraph 150 now says" in parsed[0]
     pot = (tmp_path / "locales" / "templates" / "doc.pot").read_text("utf-8")
     assert 'msgid "Paragraph 150 now says something about item 850."' in pot
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([*FRAGMENTS, "", "", ""]), min_size=1, max_size=60),
+       st.integers(1, 9), st.integers(8, 400), st.booleans())
+def test_sampled_runs_are_runs(every_line: None, parts: list[str], count: int,
+                               window: int, crlf: bool) -> None:
+    """`run_samples` reads a few windows of the text, not all of it: whatever it gives
+    is a run of the whole text as `run_spans` (and so `read_runs`) cuts it."""
+    from tm.source import run_spans
+
+    text = _doc(parts).replace("\n", "\r\n" if crlf else "\n")
+    spans = set(run_spans(text))
+    got = runs.run_samples(text, count, window)
+    assert len(got) <= count
+    assert all(s in spans for s in got)
+
+
+def test_sampled_runs_of_the_lecture_are_spread_over_it() -> None:
+    from tm.source import run_spans
+
+    text = (ROOT / "sources" / "lectures" /
+            "weiss-2025-stalinist-war-on-trotskyists.md").read_text("utf-8") * 20
+    got = runs.run_samples(text)
+    assert len(got) == 8 and set(got) <= set(run_spans(text))
+    assert got[-1][0] > len(text) * 7 // 8 - (1 << 16)

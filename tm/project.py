@@ -210,9 +210,9 @@ def _cut_in_pieces(config: Config, src: str, lang: str, mode: str, share: Share)
     where the memos hold most of the document's runs already (a re-run)."""
     from tm.source import remembered, run_spans
 
-    spans = run_spans(src)
-    if remembered(src, spans, config.source) > 0.5:
+    if remembered(src, config.source) > 0.5:
         return  # a re-run: the runs that changed are cut on both cores (`_cut_ahead`)
+    spans = run_spans(src)
     size = len(src) // PIECES
     cuts = [0]
     for a, _b in spans:

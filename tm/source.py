@@ -28,6 +28,7 @@ from tm.formats.markdown_runs import (
     RUNS,
     run_key,
     run_lines,
+    run_samples,
     self_contained,
 )
 from tm.formats.markers import trim_markers
@@ -178,15 +179,13 @@ def run_spans(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(at, at[1:], strict=False) if b > a]
 
 
-def remembered(text: str, spans: list[tuple[int, int]], options: SourceOptions | None,
-               sample: int = 8) -> float:
-    """The share of `sample` of the runs at `spans`, spread evenly, that a memo (this
-    process's or an earlier run's) holds: about how much of `text` a reading need not
-    parse."""
-    if not spans:
-        return 1.0
+def remembered(text: str, options: SourceOptions | None) -> float:
+    """The share of a few runs spread over `text` (`run_samples`) that a memo (this
+    process's or an earlier run's) holds: about how much of it a reading need not parse."""
+    picked = run_samples(text)
+    if not picked:
+        return 0.0
     okey = repr(options or SourceOptions()).encode("utf-8", "surrogatepass")
-    picked = spans[::max(1, len(spans) // sample)]
     keys = [run_key(text[a:b], okey) for a, b in picked]
     return sum(1 for k in keys if k in RUNS or k in EARLIER_RUNS) / len(keys)
 

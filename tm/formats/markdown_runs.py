@@ -60,6 +60,26 @@ def run_lines(text: str) -> list[int]:
     return out
 
 
+def run_samples(text: str, count: int = 8, window: int = 1 << 16) -> list[tuple[int, int]]:
+    """Up to `count` runs of `text` (start and end offsets), one from each of `count`
+    windows spread over it: a run begins where `run_lines` begins one, and that is
+    decided by the lines at that place alone, so a window is read, not the whole text."""
+    if "\r" in text:
+        return [(0, len(text))] if text else []
+    out = []
+    step = max(1, len(text) // count)
+    for lo in range(0, len(text), step):
+        found: list[int] = []
+        for m in _MAY_START.finditer(text, lo, min(len(text), lo + window)):
+            at = m.end()
+            if not zlib.crc32(text[at : at + 64].encode("utf-8", "surrogatepass")) % SPREAD:
+                found.append(at)
+                if len(found) == 2:
+                    out.append((found[0], found[1]))
+                    break
+    return out[:count]
+
+
 def self_contained(chunk: str, tokens: list[Token], lines: int, max_nesting: int) -> bool:
     """Whether the parse of `chunk` (a run of `lines` lines, the last one blank) is its
     part of the whole document's parse: no fence or HTML block runs into its last line,
