@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import tm.cutting
 import tm.project
 from tm import shards
 from tm.advice_cache import CachedAdvisor, memory_fingerprint
@@ -111,7 +112,7 @@ def test_unchanged_document_is_not_segmented_again(proj: Path,
     def boom(*_args: object, **_kw: object) -> None:
         raise AssertionError("segmented an unchanged document")
 
-    monkeypatch.setattr(tm.project, "_document_cut", boom)  # what cutting a document calls
+    monkeypatch.setattr(tm.cutting, "_document_cut", boom)  # what cutting a document calls
     again, adv = run()
     assert again[0].written == [] and again[0].segments == reports[0].segments
     assert again[0].entries == reports[0].entries and adv.asked == 0
@@ -327,7 +328,7 @@ def test_documents_cut_on_both_cores_give_the_same_files(proj: Path,
     _forget_memos()
     monkeypatch.setattr(cache, "_cores", lambda: 2)
     kinds: list[tuple[str, int]] = []
-    submit, take, cut_one = cache.Worker.submit, workcache.take, tm.project._cut_one
+    submit, take, cut_one = cache.Worker.submit, workcache.take, tm.cutting.cut_one
 
     def spy(self: object, n: int, payload: tuple[str, object], *a: object) -> object:
         kinds.append((payload[0], n))
@@ -343,7 +344,7 @@ def test_documents_cut_on_both_cores_give_the_same_files(proj: Path,
 
     monkeypatch.setattr(cache.Worker, "submit", spy)
     monkeypatch.setattr(workcache, "take", lambda added: (taken.append(1), take(added)))
-    monkeypatch.setattr(tm.project, "_cut_one", slow)
+    monkeypatch.setattr(tm.cutting, "cut_one", slow)
     run()
     assert ("docs", 7) in kinds  # the lecture's doc and the 6 parts, in one list
     assert taken  # the worker cut at least one of them
@@ -372,7 +373,7 @@ def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
         f"another, *emphasised* [^{k}x{i}]\n\n[^{k}x{i}]: A note on {i}.\n\n"
         for i in range(12)) for k in range(30))
     (proj / "sources" / "doc.md").write_text(text, encoding="utf-8")
-    monkeypatch.setattr(tm.project, "PIECES_MIN", 1000)
+    monkeypatch.setattr(tm.cutting, "PIECES_MIN", 1000)
     monkeypatch.setattr(cache, "_cores", lambda: 1)
     _forget_memos()
     run()
@@ -383,7 +384,7 @@ def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
     _forget_memos()
     monkeypatch.setattr(cache, "_cores", lambda: 2)
     kinds: list[str] = []
-    submit, pieces_work = cache.Worker.submit, tm.project._pieces_work
+    submit, pieces_work = cache.Worker.submit, tm.cutting.pieces_work
 
     def spy(self: object, n: int, payload: tuple[str, object], *a: object) -> object:
         kinds.append(payload[0])
@@ -405,7 +406,7 @@ def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
         return mine
 
     monkeypatch.setattr(cache.Worker, "submit", spy)
-    monkeypatch.setattr(tm.project, "_pieces_work", slow)
+    monkeypatch.setattr(tm.cutting, "pieces_work", slow)
     monkeypatch.setattr(workcache, "take", lambda added: (taken.append(1), take(added)))
     run()
     assert "pieces" in kinds and taken  # the worker cut some pieces
@@ -573,7 +574,7 @@ def test_units_cut_on_both_cores_give_the_same_catalogs(proj: Path,
     segment.EARLIER_SPLITS.clear()
     segment_runs.RUN_SEGMENTS.clear()  # the document's runs, remembered whole
     segment_runs.EARLIER_RUN_SEGMENTS.clear()
-    monkeypatch.setattr(tm.project, "SHARE_MIN", 5)
+    monkeypatch.setattr(tm.cutting, "SHARE_MIN", 5)
     monkeypatch.setattr(cache, "_cores", lambda: 2)
     kinds: list[tuple[str, int]] = []
     real = cache.Worker.submit

@@ -27,9 +27,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tm.config import load_config
+from tm.cutting import document_segments
 from tm.merge import merge
 from tm.po import Catalog, Message, format_po, parse_po, read_po, write_po
-from tm.project import document_segments, segment_project
+from tm.project import segment_project
 
 SCALE = int(os.environ.get("TM_PROPERTY_EXAMPLES", "0") or 0)
 

@@ -448,7 +448,12 @@ def test_finding_is_linear_in_the_text(tb: Termbase) -> None:
             gc.enable()
         return best
 
-    assert cost(big) / max(cost(small), 1e-4) < 8 * 2.5  # 8x the text: quadratic is 64x
+    ratios: list[float] = []  # 8x the text: quadratic is 64x, at every try; a slow spell
+    while len(ratios) < 3:  # of the machine's is not (it failed two whole-suite runs once)
+        ratios.append(cost(big) / max(cost(small), 1e-4))
+        if ratios[-1] < 8 * 2.5:
+            break
+    assert min(ratios) < 8 * 2.5, ratios
     nested = [(0, 10, 1, False), (0, 4, 2, False), (5, 10, 3, False), (0, 10, 4, False)]
     assert sorted(outermost(nested)) == [(0, 10, 1, False), (0, 10, 4, False)]
 

@@ -13,9 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
 
-from tm import advice_cache, catalog_spans
+from tm import advice_cache, catalog_spans, cutting
 from tm import catalog as catalogs
 from tm.atomic import (
     FileChanged,
@@ -27,13 +26,13 @@ from tm.atomic import (
     read_state,
 )
 from tm.config import Config
+from tm.cutting import Progress, document_segments
 from tm.errors import CatalogError, TmError
 from tm.formats import SOURCE_SUFFIXES
-from tm.model import Segment, Sentences, Suggestion, Unit
+from tm.model import Sentences, Suggestion
 from tm.names import check_document_name, check_writable, usable_source
 from tm.po import (
     Catalog,
-    Message,
     decode_po,
     format_header,
     format_po,
@@ -45,7 +44,6 @@ from tm.po import (
 from tm.po_write import format_blocks
 from tm.wrap import wrap_width
 
-Progress = Callable[[str], None]
 REMERGES = 5
 """Times a catalog that a translator keeps saving is merged again before tm gives up."""
 
@@ -127,196 +125,6 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
                           "add a [[documents]] glob for it in tm.toml")
         docs.append(doc)
     return docs
-
-
-class Share(Protocol):
-    """`CachedAdvisor.share`: work of a kind its worker knows, shared with it."""
-
-    def __call__(self, kind: str, data: Any, n: int,
-                 mine: Callable[[int, int], Sequence[Any]], chunk: int = ...) -> list[Any]: ...
-
-
-SHARE_MIN = 500
-"""Unit texts to cut from which they are shared with the advisor's worker."""
-
-
-def document_segments(config: Config, doc: str,
-                      share: Share | None = None) -> tuple[str, list[Segment]]:
-    """The source text of `doc` and its segments; with `share`, the units not cut
-    before are cut on both cores first (the advisor's worker takes them from the back).
-    A Markdown document is taken run by run: only the runs not cut before are
-    (tm.segment.runs)."""
-    src, got = _document_cut(config, doc, share, sentences=False)
-    assert not isinstance(got, Sentences)
-    return src, got
-
-
-def document_sentences(config: Config, doc: str, share: Share | None = None,
-                       src: str | None = None) -> tuple[str, Sentences]:
-    """The source text of `doc` and what its template is made of (`document_segments`
-    without making the segments a Markdown document's runs remembered)."""
-    src, got = _document_cut(config, doc, share, sentences=True, src=src)
-    return src, got if isinstance(got, Sentences) else Sentences.of(got)
-
-
-def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool,
-                  src: str | None = None) -> tuple[str, list[Segment] | Sentences]:
-    from tm.formats import FORMATS, format_of, source_units  # a format's parser: only
-    from tm.segment import segment_document  # when a document is cut
-    from tm.source import read_source
-
-    path = config.source_path(doc)
-    if src is None:
-        src = read_source(path)
-    lang = config.source_language(doc) or "en"
-    mode = config.segmentation(doc)
-    ahead = (partial(_cut_ahead, src, lang, share)
-             if share is not None and mode == "sentence" else None)
-    if format_of(path) is FORMATS[0] and not src.startswith("\ufeff"):
-        from tm.segment.runs import segments_by_run, sentences_by_run
-        from tm.source import read_runs
-
-        if share is not None and len(src) >= PIECES_MIN:
-            _cut_in_pieces(config, src, lang, mode, share)
-        runs = read_runs(src, config.source)
-        got = (sentences_by_run(runs, lang, mode, ahead) if sentences
-               else segments_by_run(runs, lang, mode, ahead))
-        if got is not None:
-            return src, got
-        whole = runs.whole_units()  # a link title's: the runs as read, not parsed again
-    else:
-        whole = None
-    units = whole if whole is not None else source_units(path, src, config.source)
-    if ahead is not None:
-        ahead(units)
-    return src, segment_document(src, units, lang, mode)
-
-
-PIECES_MIN = 128 << 10
-"""Characters of Markdown from which a document is parsed and cut in pieces on both
-cores (`_cut_in_pieces`)."""
-PIECES = 32
-"""Pieces a document is parsed and cut in: each process takes one at a time."""
-
-
-def _cut_in_pieces(config: Config, src: str, lang: str, mode: str, share: Share) -> None:
-    """Parse and cut a big Markdown document's runs (tm.formats.markdown_runs) piece by
-    piece, the advisor's worker taking pieces from the back: what each process finds
-    goes into the memos that tm.workcache keeps (the worker's are sent here), so the
-    document is then read run by run from them, as a re-run reads it. A run's place in
-    the text is decided by its own lines, so a piece that starts where a run does is
-    cut into the document's own runs; a run whose parse reaches past its piece is
-    parsed again with the rest of the document (the memo is not used for it). Not
-    where the memos hold most of the document's runs already (a re-run)."""
-    from tm.source import remembered, run_spans
-
-    if remembered(src, config.source) > 0.5:
-        return  # a re-run: the runs that changed are cut on both cores (`_cut_ahead`)
-    spans = run_spans(src)
-    size = len(src) // PIECES
-    cuts = [0]
-    for a, _b in spans:
-        if a - cuts[-1] >= size:
-            cuts.append(a)
-    cuts.append(len(src))
-    pieces = [src[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
-    if len(pieces) > 1:
-        data = (pieces, lang, mode, wrap_width.get())
-        for added in share("pieces", data, len(pieces), _pieces_work(config, data), 1):
-            if added is not None:
-                from tm import workcache
-
-                workcache.take(added)
-
-
-def _pieces_work(config: Config, data: Any, worker: bool = False
-                 ) -> Callable[[int, int], Sequence[Any]]:
-    """Parse and cut pieces[a:b] (data: the pieces, their language, the segmentation mode
-    and the line width) into the memos, in this process or in the advisor's worker
-    (`worker`: what the memos gained is the result, with the sentences' msgid lines)."""
-    from tm import workcache
-    from tm.po_write import lines_ahead
-    from tm.segment.runs import sentences_by_run
-    from tm.source import read_runs
-
-    pieces, lang, mode, width = data
-
-    def work(a: int, b: int) -> list[Any]:
-        out: list[Any] = []
-        for piece in pieces[a:b]:
-            before = workcache.marks()
-            got = sentences_by_run(read_runs(piece, config.source), lang, mode)
-            if worker and got is not None:
-                for text in dict.fromkeys(got.texts):
-                    lines_ahead("msgid", text, width)
-            out.append(workcache.added_since(before) if worker else None)
-        return out
-    return work
-
-
-def _cut_ahead(src: str, lang: str, share: Share, units: Sequence[Unit]) -> None:
-    """Cut the units' texts not cut before on both cores (when there are many): the
-    advisor's worker takes them from the back."""
-    from tm.segment import remember_cuts, uncut
-
-    texts = uncut(src, units, lang)
-    if len(texts) >= SHARE_MIN:
-        from tm.po_write import keep_lines
-
-        width = wrap_width.get()
-        data = (texts, lang, width)
-        done = share("cut", data, len(texts), _cut_work(data))
-        remember_cuts(texts, [spans for spans, _lines in done], lang)
-        keep_lines("msgid", ((text[a:b], lines) for text, (spans, found)
-                             in zip(texts, done, strict=True)
-                             for (a, b), lines in zip(spans, found, strict=True) if lines),
-                   width)
-
-
-def _wrap_ahead(share: Share | None) -> Callable[[list[Message]], None] | None:
-    """Lay out the translations that a catalog's entries hold and no run wrote before
-    (all of them once a translator fills the catalog), the advisor's worker taking them
-    from the back, before the entries are formatted."""
-    if share is None:
-        return None
-
-    def ahead(messages: list[Message]) -> None:
-        from tm.po_write import keep_lines, unwrapped
-
-        width = wrap_width.get()
-        values = unwrapped("msgstr", (m.msgstr for m in messages
-                                      if m.msgstr and not m.obsolete), width)
-        if len(values) >= SHARE_MIN:
-            data = ("msgstr", values, width)
-            found = share("lines", data, len(values), _lines_work(data))
-            keep_lines("msgstr", ((v, t) for v, t in zip(values, found, strict=True) if t),
-                       width)
-    return ahead
-
-
-def _lines_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
-    """Lay out values[a:b] as `keyword` strings (data: keyword, values, width), in this
-    process or in the advisor's worker."""
-    from tm.po_write import lines_ahead
-
-    keyword, values, width = data
-    return lambda a, b: [lines_ahead(keyword, v, width) for v in values[a:b]]
-
-
-def _cut_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
-    """Cut texts[a:b] (data: the texts, their language and the line width), in this
-    process or in the advisor's worker: each text's sentence spans, and the lines of
-    each sentence as a template's msgid (None: on one line), so that wrapping them is
-    shared too."""
-    from tm.po_write import lines_ahead
-    from tm.segment import cut_texts
-
-    texts, lang, width = data
-
-    def work(a: int, b: int) -> list[tuple[list[tuple[int, int]], list[str | None]]]:
-        return [(spans, [lines_ahead("msgid", text[s:e], width) for s, e in spans])
-                for text, spans in zip(texts[a:b], cut_texts(texts[a:b], lang), strict=True)]
-    return work
 
 
 def _read_existing(path: Path) -> Catalog | None:
@@ -405,9 +213,7 @@ def _prepare(config: Config, advisor: catalogs.Advisor | None, names: Sequence[s
     if isinstance(advisor, advice_cache.CachedAdvisor) and write and not config.memory_url:
         advisor.prepare(sorted({(config.source_language(doc) or "en", lang)
                                 for doc in names for lang in config.target_languages(doc)}),
-                        {"cut": _cut_work, "lines": _lines_work,
-                         "docs": partial(_docs_work, config, worker=True),
-                         "pieces": partial(_pieces_work, config, worker=True)})
+                        cutting.worker_kinds(config))
 
 
 _LAST_RUN: list[object] = []
@@ -471,7 +277,7 @@ def _segment_documents(
             merged = catalog_spans.merge(
                 template, keys, data, seen,
                 spans_of(po_path) if context else None, lang, advise,
-                advisor is None, context, str(po_path), _wrap_ahead(share))
+                advisor is None, context, str(po_path), cutting.wrap_ahead(share))
             report.prefilled[lang] = merged.prefilled
             pending.append(_Write(po_path, "", report, seen, _remerge(
                 template, lang, advise, advisor is None), merged.spans if context else None,
@@ -508,7 +314,7 @@ def _cut_stale(config: Config, stale: Sequence[str], advisor: catalogs.Advisor |
                names: Sequence[str], write: bool, cached: bool, progress: Progress | None
                ) -> list[tuple[str, Sentences]]:
     """The documents to segment again, cut while the advisor loads on the other core;
-    several are shared with its worker document by document (`_cut_documents`)."""
+    several are shared with its worker document by document (`cut_documents`)."""
     from tm import workcache
 
     share = advisor.share if isinstance(advisor, advice_cache.CachedAdvisor) else None
@@ -523,73 +329,8 @@ def _cut_stale(config: Config, stale: Sequence[str], advisor: catalogs.Advisor |
     if cached:  # units cut and lines wrapped by earlier runs (tm.workcache)
         workcache.load(config)
     if share is not None and texts:
-        return _cut_documents(config, stale, texts, share, progress)
-    return [_cut_one(config, doc, share, progress) for doc in stale]
-
-
-def _cut_one(config: Config, doc: str, share: Share | None, progress: Progress | None,
-             src: str | None = None) -> tuple[str, Sentences]:
-    if progress:
-        progress(doc)
-    return document_sentences(config, doc, share, src)
-
-
-def _cut_documents(config: Config, docs: Sequence[str], texts: Sequence[str], share: Share,
-                   progress: Progress | None) -> list[tuple[str, Sentences]]:
-    """Each document's source text (`texts`, as read) and sentences, the advisor's
-    worker cutting whole documents from the back of the list while this process cuts
-    from the front (the biggest first: the two meet over small ones). A document bigger
-    than all the others together is cut first on its own, its units shared
-    (`_cut_ahead`)."""
-    src_of = dict(zip(docs, texts, strict=True))
-    order = sorted(docs, key=lambda d: -len(src_of[d]))
-    out: dict[str, tuple[str, Sentences]] = {}
-    if len(src_of[order[0]]) * 2 > sum(map(len, texts)):
-        out[order[0]] = _cut_one(config, order[0], share, progress, src_of[order[0]])
-        order = order[1:]
-    if len(order) > 1:
-        data = (order, [src_of[doc] for doc in order], wrap_width.get())
-        mine = _docs_work(config, data, progress)
-        for doc, (got, added) in zip(order, share("docs", data, len(order), mine, 1),
-                                     strict=True):
-            if added is not None:  # cut by the worker
-                from tm import workcache
-
-                workcache.take(added)
-                if progress:
-                    progress(doc)
-            out[doc] = src_of[doc], Sentences(*got)
-    elif order:
-        out[order[0]] = _cut_one(config, order[0], share, progress, src_of[order[0]])
-    return [out[doc] for doc in docs]
-
-
-def _docs_work(config: Config, data: Any, progress: Progress | None = None,
-               worker: bool = False) -> Callable[[int, int], Sequence[Any]]:
-    """Cut documents[a:b] (data: their names, their source texts and the line width),
-    each on its own, in this process or in the advisor's worker (`worker`): each one's
-    sentences' texts, lines and kinds; from the worker also what it added to the memos
-    tm.workcache keeps, with every sentence's msgid lines (`lines_ahead`), so that this
-    process neither cuts nor wraps them next time nor now."""
-    from tm import workcache
-    from tm.po_write import lines_ahead
-
-    docs, texts, width = data
-
-    def work(a: int, b: int) -> list[Any]:
-        out: list[Any] = []
-        for doc, src in zip(docs[a:b], texts[a:b], strict=True):
-            if not worker:
-                segs = _cut_one(config, doc, None, progress, src)[1]
-                out.append(((segs.texts, segs.lines, segs.kinds), None))
-                continue
-            before = workcache.marks()
-            segs = document_sentences(config, doc, None, src)[1]
-            for text in dict.fromkeys(segs.texts):
-                lines_ahead("msgid", text, width)
-            out.append(((segs.texts, segs.lines, segs.kinds), workcache.added_since(before)))
-        return out
-    return work
+        return cutting.cut_documents(config, stale, texts, share, progress)
+    return [cutting.cut_one(config, doc, share, progress) for doc in stale]
 
 
 def _pack_work(config: Config, write: bool, key: str | None,

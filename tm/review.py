@@ -25,10 +25,11 @@ from tm.checks.run import qa_findings
 from tm.checks.stale import Sentences, SourceSpec, catalog_entries, compare
 from tm.checks.termcheck import load_termbase
 from tm.config import Config
+from tm.cutting import document_segments
 from tm.errors import TmError
 from tm.model import Finding, Segment
 from tm.po import Catalog, Message, read_po
-from tm.project import document_segments, resolve_documents
+from tm.project import resolve_documents
 
 if TYPE_CHECKING:
     from tm.terms import Termbase

@@ -75,7 +75,7 @@ class Sentences:
 def segment_source(spec: SourceSpec) -> tuple[frozenset[str], dict[str, int]]:
     """Segment the source as `tm segment` does: the template's msgids and first lines."""
     from tm.catalog import build_template
-    from tm.project import document_segments
+    from tm.cutting import document_segments
 
     _, segs = document_segments(spec.config, spec.doc)
     template = build_template(segs, spec.display, project=spec.doc, created="")
@@ -101,7 +101,7 @@ class Source:
     def segments(self) -> list[Segment]:
         """The source's segments, cut once for all the document's catalogs (`joined`)."""
         if self._segments is None:
-            from tm.project import document_segments
+            from tm.cutting import document_segments
 
             self._segments = document_segments(self.spec.config, self.spec.doc)[1]
         return self._segments
