@@ -299,6 +299,24 @@ def _forget_memos() -> None:
         getattr(module, attr).clear()
 
 
+def _alone_then_two_cores(proj: Path, monkeypatch: pytest.MonkeyPatch
+                          ) -> tuple[dict[Path, bytes], dict[str, set[object]]]:
+    """The catalogs and memo keys of a run on one core; then a fresh project (no .tm/,
+    no catalogs, empty memos) on two."""
+    import tm.advice_cache as cache
+
+    monkeypatch.setattr(cache, "_cores", lambda: 1)
+    _forget_memos()
+    run()
+    alone = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
+    memos = _memo_keys()
+    shutil.rmtree(proj / ".tm")
+    shutil.rmtree(proj / "locales")
+    _forget_memos()
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    return alone, memos
+
+
 def _parts(proj: Path, n: int = 6) -> None:
     for k in range(n):
         (proj / "sources" / f"part{k}.md").write_text(
@@ -318,15 +336,7 @@ def test_documents_cut_on_both_cores_give_the_same_files(proj: Path,
     from tm import workcache
 
     _parts(proj)
-    monkeypatch.setattr(cache, "_cores", lambda: 1)
-    _forget_memos()
-    run()
-    alone = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
-    alone_memos = _memo_keys()
-    shutil.rmtree(proj / ".tm")
-    shutil.rmtree(proj / "locales")
-    _forget_memos()
-    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    alone, alone_memos = _alone_then_two_cores(proj, monkeypatch)
     kinds: list[tuple[str, int]] = []
     submit, take, cut_one = cache.Worker.submit, workcache.take, tm.cutting.cut_one
 
@@ -374,15 +384,7 @@ def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
         for i in range(12)) for k in range(30))
     (proj / "sources" / "doc.md").write_text(text, encoding="utf-8")
     monkeypatch.setattr(tm.cutting, "PIECES_MIN", 1000)
-    monkeypatch.setattr(cache, "_cores", lambda: 1)
-    _forget_memos()
-    run()
-    alone = {p: p.read_bytes() for p in (proj / "locales").rglob("*.po*")}
-    alone_memos = _memo_keys()
-    shutil.rmtree(proj / ".tm")
-    shutil.rmtree(proj / "locales")
-    _forget_memos()
-    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    alone, alone_memos = _alone_then_two_cores(proj, monkeypatch)
     kinds: list[str] = []
     submit, pieces_work = cache.Worker.submit, tm.cutting.pieces_work
 

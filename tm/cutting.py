@@ -136,8 +136,7 @@ def _cut_in_pieces(config: Config, src: str, lang: str, mode: str, share: Share)
                 workcache.take(added)
 
 
-def pieces_work(config: Config, data: Any, worker: bool = False
-                 ) -> Callable[[int, int], Sequence[Any]]:
+def pieces_work(config: Config, data: Any, worker: bool = False) -> Work:
     """Parse and cut pieces[a:b] (data: the pieces, their language, the segmentation mode
     and the line width) into the memos, in this process or in the advisor's worker
     (`worker`: what the memos gained is the result, with the sentences' msgid lines)."""
