@@ -19,13 +19,10 @@ from typing import Any, Protocol
 from tm.config import Config
 from tm.model import Segment, Sentences, Unit
 from tm.po_model import Message
+from tm.twoends import Work
 from tm.wrap import wrap_width
 
 Progress = Callable[[str], None]
-
-
-Work = Callable[[int, int], Sequence[Any]]
-"""Results of items [a, b) of a shared list, in order (tm.twoends)."""
 
 
 def worker_kinds(config: Config) -> dict[str, Callable[[Any], Work]]:
@@ -39,8 +36,8 @@ def worker_kinds(config: Config) -> dict[str, Callable[[Any], Work]]:
 class Share(Protocol):
     """`CachedAdvisor.share`: work of a kind its worker knows, shared with it."""
 
-    def __call__(self, kind: str, data: Any, n: int,
-                 mine: Callable[[int, int], Sequence[Any]], chunk: int = ...) -> list[Any]: ...
+    def __call__(self, kind: str, data: Any, n: int, mine: Work, chunk: int = ...
+                 ) -> list[Any]: ...
 
 
 SHARE_MIN = 500
@@ -115,6 +112,7 @@ def _cut_in_pieces(config: Config, src: str, lang: str, mode: str, share: Share)
     cut into the document's own runs; a run whose parse reaches past its piece is
     parsed again with the rest of the document (the memo is not used for it). Not
     where the memos hold most of the document's runs already (a re-run)."""
+    from tm import workcache
     from tm.source import remembered, run_spans
 
     if remembered(src, config.source) > 0.5:
@@ -131,8 +129,6 @@ def _cut_in_pieces(config: Config, src: str, lang: str, mode: str, share: Share)
         data = (pieces, lang, mode, wrap_width.get())
         for added in share("pieces", data, len(pieces), pieces_work(config, data), 1):
             if added is not None:
-                from tm import workcache
-
                 workcache.take(added)
 
 
@@ -150,7 +146,7 @@ def pieces_work(config: Config, data: Any, worker: bool = False) -> Work:
     def work(a: int, b: int) -> list[Any]:
         out: list[Any] = []
         for piece in pieces[a:b]:
-            before = workcache.marks()
+            before = workcache.marks() if worker else ()
             got = sentences_by_run(read_runs(piece, config.source), lang, mode)
             if worker and got is not None:
                 for text in dict.fromkeys(got.texts):
@@ -200,7 +196,7 @@ def wrap_ahead(share: Share | None) -> Callable[[list[Message]], None] | None:
     return ahead
 
 
-def lines_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
+def lines_work(data: Any) -> Work:
     """Lay out values[a:b] as `keyword` strings (data: keyword, values, width), in this
     process or in the advisor's worker."""
     from tm.po_write import lines_ahead
@@ -209,7 +205,7 @@ def lines_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
     return lambda a, b: [lines_ahead(keyword, v, width) for v in values[a:b]]
 
 
-def cut_work(data: Any) -> Callable[[int, int], Sequence[Any]]:
+def cut_work(data: Any) -> Work:
     """Cut texts[a:b] (data: the texts, their language and the line width), in this
     process or in the advisor's worker: each text's sentence spans, and the lines of
     each sentence as a template's msgid (None: on one line), so that wrapping them is
@@ -234,12 +230,14 @@ def cut_one(config: Config, doc: str, share: Share | None, progress: Progress | 
 
 
 def cut_documents(config: Config, docs: Sequence[str], texts: Sequence[str], share: Share,
-                   progress: Progress | None) -> list[tuple[str, Sentences]]:
+                  progress: Progress | None) -> list[tuple[str, Sentences]]:
     """Each document's source text (`texts`, as read) and sentences, the advisor's
     worker cutting whole documents from the back of the list while this process cuts
     from the front (the biggest first: the two meet over small ones). A document bigger
     than all the others together is cut first on its own, its units shared
     (`_cut_ahead`)."""
+    from tm import workcache
+
     src_of = dict(zip(docs, texts, strict=True))
     order = sorted(docs, key=lambda d: -len(src_of[d]))
     out: dict[str, tuple[str, Sentences]] = {}
@@ -252,8 +250,6 @@ def cut_documents(config: Config, docs: Sequence[str], texts: Sequence[str], sha
         for doc, (got, added) in zip(order, share("docs", data, len(order), mine, 1),
                                      strict=True):
             if added is not None:  # cut by the worker
-                from tm import workcache
-
                 workcache.take(added)
                 if progress:
                     progress(doc)
@@ -264,7 +260,7 @@ def cut_documents(config: Config, docs: Sequence[str], texts: Sequence[str], sha
 
 
 def docs_work(config: Config, data: Any, progress: Progress | None = None,
-               worker: bool = False) -> Callable[[int, int], Sequence[Any]]:
+              worker: bool = False) -> Work:
     """Cut documents[a:b] (data: their names, their source texts and the line width),
     each on its own, in this process or in the advisor's worker (`worker`): each one's
     sentences' texts, lines and kinds; from the worker also what it added to the memos

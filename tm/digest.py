@@ -14,8 +14,7 @@ from pathlib import Path
 
 DIGEST_HEADER = "X-Tm-Source-Digest"
 _SEGMENTER_FILES = ("source.py", "model.py", "catalog.py", "project.py", "cutting.py", "segment",
-                    "formats",
-                    "data/segmentation.toml")
+                    "formats", "data/segmentation.toml")
 """What the sentences of a document depend on besides its text (see `fingerprint`)."""
 
 
