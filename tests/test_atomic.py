@@ -39,3 +39,47 @@ def test_a_write_refuses_a_file_saved_meanwhile(tmp_path: Path) -> None:
     assert path.read_bytes() == b"tm's text"
     assert current_state(tmp_path) == FileState(True, -1, "folder")
     assert current_state(tmp_path / "none") == FileState(False)
+
+
+def test_two_checked_writers_never_both_replace_the_file(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """tm and an editor built on tm.atomic both read the catalog, then both save it with
+    `expect`: one of them must get FileChanged (not both succeed, the second undoing the
+    first's save). The first is held between its check and its rename while the second
+    tries."""
+    import threading
+    import time
+
+    path = tmp_path / "ru.po"
+    path.write_bytes(b"read by both")
+    state = FileState.of(b"read by both")
+    checked, go = threading.Event(), threading.Event()
+    real = atomic.current_state
+
+    def slow_check(p: Path) -> FileState:
+        now = real(p)
+        if threading.current_thread().name == "tm":
+            checked.set()
+            go.wait(5)
+        return now
+
+    monkeypatch.setattr(atomic, "current_state", slow_check)
+    results: dict[str, object] = {}
+
+    def save(who: str) -> None:
+        try:
+            results[who] = atomic_write_bytes(path, who.encode(), expect=state)
+        except FileChanged:
+            results[who] = "changed"
+
+    tm = threading.Thread(target=save, args=("tm",), name="tm")
+    tm.start()
+    assert checked.wait(5)
+    editor = threading.Thread(target=save, args=("editor",), name="editor")
+    editor.start()
+    time.sleep(0.2)  # the editor's save, unless it waits its turn, is done by now
+    go.set()
+    tm.join(5)
+    editor.join(5)
+    assert results == {"tm": True, "editor": "changed"}
+    assert path.read_bytes() == b"tm"

@@ -23,6 +23,7 @@ import secrets
 import stat
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -257,9 +258,13 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), mode)
             f.write(data)
-        if expect is not None and current_state(path) != expect:
-            raise FileChanged(path)
-        os.replace(tmp, path)
+        if expect is None:
+            os.replace(tmp, path)
+        else:
+            with _turn(path.parent):
+                if current_state(path) != expect:
+                    raise FileChanged(path)
+                os.replace(tmp, path)
     except BaseException as e:
         try:
             os.unlink(tmp)
@@ -269,6 +274,31 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
             raise _naming(e, path, tmp) from None
         raise
     return True
+
+
+@contextmanager
+def _turn(folder: Path) -> Iterator[None]:
+    """Writers that check a file before replacing it take turns in its folder (an
+    exclusive flock on the folder), so that two of them (a tm run and an editor built on
+    tm.atomic, or two tm runs) never both find the file unchanged and both replace it:
+    the second would undo the first's save. Best effort: where the folder cannot be
+    locked (no fcntl, no permission) the check and the rename run as they are."""
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)
 
 
 def _naming(e: OSError, path: Path, tmp: Path) -> OSError:
