@@ -82,16 +82,26 @@ class TermEntry:
         return first
 
 
+_LOCAL: dict[object, str] = {}
+"""Tag -> local name (a termbase has a handful of tags; comments' tags are functions)."""
+
+
 def _local(el: etree._Element) -> str:
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = _LOCAL[tag] = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return name
 
 
 def _text(el: etree._Element) -> str:
-    text = "".join(t if isinstance(t, str) else t.decode() for t in el.itertext())
-    return re.sub(r"\s+", " ", text).strip()
+    """The element's text, its children's included, with runs of whitespace as one space
+    (str.split and re's \\s agree on what whitespace is)."""
+    if len(el):
+        text = "".join(t if isinstance(t, str) else t.decode() for t in el.itertext())
+    else:  # a leaf: most of a termbase
+        text = el.text or ""
+    return " ".join(text.split())
 
 
 def _line(el: etree._Element) -> int | None:
@@ -206,11 +216,10 @@ def parse_tbx(data: bytes, path: Path) -> list[TermEntry]:
         raise MemoryFormatError(f"not a TBX file: root element <{_local(root)}>", path,
                                 _line(root), "expected <martif> (TBX v2) or <tbx> (TBX v3)")
     entries = []
-    for el in root.iter():
-        if _local(el) in _ENTRY_TAGS:
-            entry = _read_entry(el, path)
-            if entry.terms:
-                entries.append(entry)
+    for el in root.iter(*(f"{{*}}{tag}" for tag in _ENTRY_TAGS)):  # any namespace or none
+        entry = _read_entry(el, path)
+        if entry.terms:
+            entries.append(entry)
     return entries
 
 
