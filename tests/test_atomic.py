@@ -83,3 +83,22 @@ def test_two_checked_writers_never_both_replace_the_file(tmp_path: Path,
     editor.join(5)
     assert results == {"tm": True, "editor": "changed"}
     assert path.read_bytes() == b"tm"
+
+
+def test_a_link_is_written_through_and_a_device_is_never_replaced(tmp_path: Path) -> None:
+    import os
+
+    from tm.errors import TmError
+
+    target = tmp_path / "real.po"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.po"
+    link.symlink_to(target)
+    assert atomic_write_bytes(link, b"new", expect=FileState.of(b"old"))
+    assert link.is_symlink() and target.read_bytes() == b"new"
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path):
+        with pytest.raises(TmError, match="cannot write"):
+            atomic_write_bytes(path, b"x", expect=FileState.of(b"x"))
+    assert fifo.is_fifo()

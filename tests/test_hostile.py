@@ -503,3 +503,60 @@ def test_a_link_named_on_the_command_line_follows_the_same_rule(
     result = runner.invoke(app, ["segment", "--no-memory", "sources/link.md"])
     assert result.exit_code == 0, result.output
     assert (root / "locales" / "ru" / "link.po").is_file()
+
+
+@pytest.mark.parametrize("command", [
+    ["review", "--lang", "ru", "--html", "{out}"],
+    ["status", "--html", "{out}"],
+    ["xliff", "export", "--lang", "ru", "-o", "{out}"],
+    ["memory", "export", "{out}"],
+])
+@pytest.mark.parametrize("out, says", [
+    ("afolder.tmx", "it is a folder"),  # .tmx: what `memory export` writes
+    ("afile/x.tmx", "a part of the path is a file"),
+    ("afifo.tmx", "not a regular file"),
+])
+def test_an_output_path_that_cannot_be_written_is_one_line_error(
+        command: list[str], out: str, says: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path the user gives for a command's output: a folder, a path through a file, a
+    FIFO (never replaced by a file, never opened: it would block) is one line, exit 2."""
+    import os
+
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    (root / "afolder.tmx").mkdir()
+    (root / "afile").write_text("a file", "utf-8")
+    os.mkfifo(root / "afifo.tmx")
+    before = files_under(root)
+    error_line(runner.invoke(app, [a.replace("{out}", out) for a in command]),
+               f"{out}:1:", says)
+    assert files_under(root) == before
+    assert (root / "afifo.tmx").is_fifo() and (root / "afile").read_text("utf-8") == "a file"
+
+
+def test_init_where_a_file_is_is_one_line_error(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("a file", "utf-8")
+    error_line(runner.invoke(app, ["init", "afile"]), "afile:1:", "a file is in the way")
+    assert (tmp_path / "afile").read_text("utf-8") == "a file"
+
+
+def test_a_catalog_shared_by_a_symbolic_link_is_written_through_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update of a catalog that is a link (to a catalog shared with another project)
+    replaces the link's target: the link stays, and the shared file has the update."""
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    po = root / "locales" / "ru" / "a.po"
+    shared = tmp_path / "shared-ru.po"
+    po.rename(shared)
+    po.symlink_to(shared)
+    (root / "sources" / "a.md").write_text("# Title\n\nHello world.\n\nA new one.\n",
+                                           "utf-8")
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    assert po.is_symlink() and po.resolve() == shared.resolve()
+    assert 'msgid "A new one."' in shared.read_text("utf-8")

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from tm.errors import TmError
+
 TEMP_RE = re.compile(r"^\..+\.tm-(\d+)-[0-9a-f]+\.tmp$")
 """Temporary files of this writer: `.<name>.tm-<pid>-<random>.tmp`."""
 LEGACY_TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -226,6 +228,23 @@ def _sweep_once(folder: Path) -> None:
         sweep_temporaries(folder)
 
 
+def _target(path: Path) -> Path:
+    """The file a write replaces. A symbolic link is written through: its target is
+    replaced and the link stays (a catalog shared by a link stays shared). A folder, a
+    device, a FIFO or a socket is never replaced by a file: TmError, nothing written."""
+    try:
+        st = os.stat(path)  # through links
+    except OSError:
+        st = None  # no file yet, or a link to none: its target is made
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = ("it is a folder" if stat.S_ISDIR(st.st_mode)
+                else "not a regular file (a device, a FIFO or a socket)")
+        raise TmError(f"cannot write: {kind}", path, None, "give the path of a file")
+    if os.path.islink(path):
+        return Path(os.path.realpath(path))
+    return path
+
+
 def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tm-{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
@@ -236,16 +255,21 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
     With `expect`, the file must still be in that state right before the rename, else
     FileChanged is raised and nothing is written.
     """
+    shown, path = path, _target(path)
     if expect is None:
         if holds(path, data):
             return False
     else:
         held, now = _current(path, data)
         if now != expect:
-            raise FileChanged(path)
+            raise FileChanged(shown)
         if held:
             return False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise TmError("cannot write: a part of the path is a file, not a folder", shown,
+                      None, "give a path whose folders are folders") from None
     _sweep_once(path.parent)
     mode = _target_mode(path)
     tmp = temporary_name(path)
@@ -263,7 +287,7 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
         else:
             with _turn(path.parent):
                 if current_state(path) != expect:
-                    raise FileChanged(path)
+                    raise FileChanged(shown)
                 os.replace(tmp, path)
     except BaseException as e:
         try:

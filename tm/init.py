@@ -50,7 +50,11 @@ GITIGNORE = ("/.tm/", "/build/")
 def init_project(path: Path, force: bool = False) -> list[Path]:
     """Create tm.toml, .gitignore and the folders under `path`; returns what was created
     or changed."""
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise TmError("cannot make the project's folder: a file is in the way", path, 1,
+                      "give the path of a folder, or of one to create") from None
     cfg = path / "tm.toml"
     if cfg.exists() and not force:
         raise TmError("tm.toml exists already", cfg, 1, "use --force to overwrite it")

@@ -85,6 +85,8 @@ def status(
     from tm.status import project_status, status_json, status_table
 
     rows = project_status(load_config(), lang)
+    if html is not None:  # first: a path that cannot be written is the run's one line
+        write_html(html, rows)
     if as_json:
         typer.echo(status_json(rows))
     else:
@@ -94,10 +96,8 @@ def status(
         out = console.real if console.is_terminal else Console(
             width=160, highlight=False, markup=False, emoji=False)
         out.print(status_table(rows))
-    if html is not None:
-        write_html(html, rows)
-        if not as_json:
-            console.print(f"wrote {html}", markup=False)
+    if html is not None and not as_json:
+        console.print(f"wrote {html}", markup=False)
 
 
 @reported

@@ -92,6 +92,12 @@ _SYSTEM_ERRORS = {
     errno.EACCES: "check the permissions of that file and its folder",
     errno.EPERM: "check the permissions of that file and its folder",
     errno.EIO: "the disk reported an error: check it, then run this again",
+    errno.ENOENT: "check the path: the file, or the folder to write it in, is not there "
+                  "and cannot be made",
+    errno.ENOTDIR: "check the path: a part of it is a file, not a folder",
+    errno.EISDIR: "give the path of a file, not of a folder",
+    errno.ENAMETOOLONG: "use a shorter name",
+    errno.ELOOP: "the path goes round a loop of symbolic links",
 }
 """Failures of the system rather than of tm, each with what to do about it."""
 
