@@ -560,3 +560,21 @@ def test_a_catalog_shared_by_a_symbolic_link_is_written_through_it(
     assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
     assert po.is_symlink() and po.resolve() == shared.resolve()
     assert 'msgid "A new one."' in shared.read_text("utf-8")
+
+
+@pytest.mark.parametrize("sources, what", [("sourcse", "no such folder"),
+                                           ("tm.toml", "not a folder")])
+@pytest.mark.parametrize("command", [["segment", "--no-memory"], ["segment", "--check"],
+                                     ["check"]])
+def test_a_misspelt_sources_folder_fails_the_gate(
+        sources: str, what: str, command: list[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sources` naming no folder: no project of nothing to check that passes CI."""
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    toml = root / "tm.toml"
+    toml.write_text(toml.read_text("utf-8") + f'sources = "{sources}"\n', "utf-8")
+    before = files_under(root)
+    error_line(runner.invoke(app, command), "tm.toml:3:", what)
+    assert files_under(root) == before

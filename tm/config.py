@@ -154,6 +154,19 @@ class Config:
         except ValueError:
             return str(path)
 
+    def require_sources(self) -> None:
+        """The `sources` folder must be there: a misspelt one would give a project with
+        nothing to segment and a CI gate that checks nothing and passes (ConfigError)."""
+        where = self.sources_dir
+        if where.is_dir():
+            return
+        line = 1
+        if self.path is not None and self.path.is_file():
+            line = _key_line(self.path.read_text("utf-8", "replace"), "sources")
+        what = "not a folder" if where.exists() else "no such folder"
+        raise ConfigError(f"sources = {self.sources!r}: {what}", self.display_path, line,
+                          "create it, or set `sources` to the folder of the documents")
+
     @property
     def display_path(self) -> str:
         """The configuration file as messages name it (`tm.toml` when there is none)."""

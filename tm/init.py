@@ -92,7 +92,9 @@ def update_gitignore(path: Path) -> bool:
 
 def explain_no_documents(config: Config) -> str:
     """Why a project has nothing to segment. No Markdown under sources/ is a note (a new
-    project); Markdown that no [[documents]] rule claims is a configuration error."""
+    project); Markdown that no [[documents]] rule claims, or no `sources` folder, is a
+    configuration error."""
+    config.require_sources()
     found = sorted(config.sources_dir.rglob("*.md")) if config.sources_dir.is_dir() else []
     if found:
         where = config.display_path

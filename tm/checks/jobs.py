@@ -35,6 +35,8 @@ def project_jobs(config: Config, langs: Sequence[str] | None = None,
     """One job per document and target language of the project."""
     validate_policy(config)
     qa = qa and qa_enabled(config.check)
+    if docs is None:
+        config.require_sources()
     jobs = []
     for doc in docs if docs is not None else config.documents_list():
         for lang in config.target_languages(doc):
