@@ -52,6 +52,9 @@ QA_CHECKS: tuple[Check, ...] = (
     Check("hard-break", syntax.check_hard_breaks,
           "hard line breaks (two spaces or a backslash at a line end) kept"),
     Check("attributes", syntax.check_attributes, "attribute blocks {#id} {.class} unchanged"),
+    Check("block", syntax.check_blocks,
+          "no blank line, block start, edge line break or control character the source "
+          "has not"),
     Check("number", numbers.check_numbers, "numbers and years unchanged"),
     Check("citation", numbers.check_citations,
           "archival citation numbers (f., op., d., l.) as in the source"),

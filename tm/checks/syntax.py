@@ -38,3 +38,53 @@ def check_attributes(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         return
     yield from differences("attribute block", Counter(ATTRIBUTES.findall(src)),
                            Counter(ATTRIBUTES.findall(tgt)), changed=" (keep it as it is)")
+
+
+_BLOCK_STARTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("a code fence", re.compile(r" {0,3}(?:`{3,}|~{3,})")),
+    ("a heading", re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")),
+    ("a block quote", re.compile(r" {0,3}>")),
+    ("an HTML block or comment", re.compile(
+        r" {0,3}<(?:!--|\?|![A-Za-z]|!\[CDATA\[|/?(?:address|article|aside|blockquote|"
+        r"details|div|dl|fieldset|figure|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|"
+        r"pre|script|section|style|table|ul)(?:[\s/>]|$))", re.I)),
+    ("a thematic break", re.compile(
+        r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")),
+    ("a list item", re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")),
+    ("an indented code block", re.compile(r"(?: {4}|\t)")),
+)
+"""CommonMark's block starts, as they would stand at the start of a line of the merged
+document (a translation's first line, or a line after a line break in it)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _starts(text: str) -> Counter[str]:
+    kinds: Counter[str] = Counter()
+    for line in text.split("\n"):
+        for kind, pattern in _BLOCK_STARTS:
+            if pattern.match(line):
+                kinds[kind] += 1
+                break
+    return kinds
+
+
+def check_blocks(src: str, tgt: str, ctx: Context) -> Iterator[str]:
+    """A translation that would change the document's blocks when merged: a blank line
+    (a new paragraph), a line starting a heading, quote, list, fence, HTML block or
+    comment the source does not start (a fence or `<!--` swallows the rest of the
+    document), a leading or trailing line break that the source does not have (which
+    `msgfmt -c` refuses), a control character (a NUL ends the text for C tools)."""
+    for edge, s, t in (("begins", src[:1], tgt[:1]), ("ends", src[-1:], tgt[-1:])):
+        if (s == "\n") != (t == "\n"):
+            yield (f"the translation {edge} with a line break and the source does not"
+                   if t == "\n" else f"the source {edge} with a line break and the "
+                   "translation does not")
+    blank = re.compile(r"\n[ \t]*\n")
+    if blank.search(tgt.strip("\n")) and not blank.search(src.strip("\n")):
+        yield "a blank line in the translation would start a new paragraph"
+    extra = _starts(tgt) - _starts(src)
+    for kind in extra:
+        yield (f"a line of the translation starts {kind}, which the source does not "
+               "(merged, it would change the document's blocks)")
+    if (bad := _CONTROL.search(tgt)) and bad.group() not in src:
+        yield f"control character U+{ord(bad.group()):04X} in the translation"

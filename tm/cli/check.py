@@ -36,7 +36,7 @@ def check(
     Exit 0 when the policy holds, 1 when it does not, 2 for bad input.
     QA codes: footnote, url, markup, number, citation, term, mixed-script,
     double-space, identical, end-punctuation, unbalanced, hard-break, attributes,
-    joined; policy codes:
+    block, joined; policy codes:
     below-minimum, untranslated, fuzzy, stale (a project catalog no longer matches
     its source: a sentence without entry, at its source line, or an entry whose
     sentence is gone; run `tm segment`). Silence a code on one entry with a
