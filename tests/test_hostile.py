@@ -578,3 +578,31 @@ def test_a_misspelt_sources_folder_fails_the_gate(
     before = files_under(root)
     error_line(runner.invoke(app, command), "tm.toml:3:", what)
     assert files_under(root) == before
+
+
+@pytest.mark.parametrize("deep, line", [("- " * 10 + "Deep sentence.\n", 1),
+                                        ("Intro.\n\n" + ">" * 25 + " Deep sentence.\n", 3)])
+@pytest.mark.parametrize("big", [False, True])
+def test_nesting_too_deep_for_the_parser_is_an_error_not_lost_text(
+        deep: str, line: int, big: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """markdown-it skips what is nested past its limit: the text would silently stay
+    untranslated, so it is one line naming the file and the line (also in a document
+    big enough to be cut in pieces on two cores)."""
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    before_text = "".join(f"Paragraph {i} of the text.\n\n" for i in range(6000)) if big else ""
+    shift = before_text.count("\n")
+    (root / "sources" / "deep.md").write_text(before_text + deep + "\nAfter it.\n", "utf-8")
+    before = files_under(root)
+    error_line(runner.invoke(app, ["segment"]), f"sources/deep.md:{line + shift}:",
+               "nested too deep")
+    assert files_under(root) == before
+
+
+def test_nine_nested_lists_are_read() -> None:
+    from tm.source import units
+
+    text = "- " * 9 + "Deep sentence.\n\nAfter it.\n"
+    got = units(text)
+    assert [text[u.start:u.pieces[-1].end] for u in got] == ["Deep sentence.", "After it."]

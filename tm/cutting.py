@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from tm.config import Config
+from tm.errors import TmError
 from tm.model import Segment, Sentences, Unit
 from tm.po_model import Message
 from tm.twoends import Work
@@ -82,7 +83,10 @@ def _document_cut(config: Config, doc: str, share: Share | None, sentences: bool
 
         if share is not None and len(src) >= PIECES_MIN:
             _cut_in_pieces(config, src, lang, mode, share)
-        runs = read_runs(src, config.source)
+        try:
+            runs = read_runs(src, config.source)
+        except TmError as e:
+            raise e.located(config.relative(path)) from None
         got = (sentences_by_run(runs, lang, mode, ahead) if sentences
                else segments_by_run(runs, lang, mode, ahead))
         if got is not None:
@@ -147,7 +151,10 @@ def pieces_work(config: Config, data: Any, worker: bool = False) -> Work:
         out: list[Any] = []
         for piece in pieces[a:b]:
             before = workcache.marks() if worker else ()
-            got = sentences_by_run(read_runs(piece, config.source), lang, mode)
+            try:
+                got = sentences_by_run(read_runs(piece, config.source), lang, mode)
+            except TmError:  # the whole document's read says where (a piece's lines
+                got = None  # are not the document's)
             if worker and got is not None:
                 for text in dict.fromkeys(got.texts):
                     lines_ahead("msgid", text, width)

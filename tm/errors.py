@@ -41,6 +41,13 @@ class TmError(Exception):
         self.line = line
         self.hint = hint
 
+    def located(self, path: str | Path) -> TmError:
+        """This error, naming `path` if it named no file (raised by code that reads a
+        text, not a file)."""
+        if self.path is None:
+            self.path = str(path)
+        return self
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:

@@ -217,6 +217,7 @@ def read_runs(text: str, options: SourceOptions | None = None) -> Runs:
         if got is None:
             env: dict[str, Any] = {}
             tokens = _BLOCKS.parse(chunk, env)
+            _check_nesting(tokens, first)
             lines = (stop if stop < len(starts) else last) - first
             alone = self_contained(chunk, tokens, lines, _BLOCKS.options.maxNesting)
             if not alone and stop < len(starts):
@@ -238,6 +239,23 @@ def read_runs(text: str, options: SourceOptions | None = None) -> Runs:
     if notes:
         env["footnotes"] = {"refs": notes, "list": {}}
     return Runs(text, starts, runs, keys, parsed, env, refs, opts)
+
+
+_LEAF_OPENS = ("paragraph", "heading", "table", "thead", "tbody", "tr", "th", "td")
+"""Blocks whose content is inline (parsed later, from level 0): never skipped."""
+
+
+def _check_nesting(tokens: list[Token], first: int) -> None:
+    """markdown-it skips, without a word, what is nested deeper than its maxNesting (20
+    levels: ten nested lists, twenty quotes): a SourceError at the line where a block
+    reaches it (line numbers from the run's `first`; the caller names the file)."""
+    deepest = _BLOCKS.options.maxNesting - 1
+    for t in tokens:  # a container opened there: its blocks would be parsed past it
+        if t.level >= deepest and t.nesting == 1 and not t.type.startswith(_LEAF_OPENS):
+            line = first + (t.map[0] if t.map else 0) + 1
+            raise SourceError("lists or quotes nested too deep for the Markdown parser: "
+                              "the text inside them would be lost", None, line,
+                              "nest fewer than 10 lists or 20 quotes")
 
 
 def _run_units(text: str, starts: list[int], runs: list[tuple[int, int, Any]],

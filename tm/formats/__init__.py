@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import cast
 
+from tm.errors import TmError
 from tm.formats.options import SourceOptions
 from tm.model import Piece, Unit
 
@@ -70,8 +71,11 @@ def source_units(path: str | PurePath, text: str,
                  options: SourceOptions | None = None) -> list[Unit]:
     """The units of a source document, read as its format. A UTF-8 byte order mark is
     no text: it stays out of every msgid (and in the merged file, which copies it)."""
-    if text.startswith("\ufeff"):
-        return [replace(u, pieces=tuple(Piece(p.start + 1, p.end + 1, p.prefix)
-                                        for p in u.pieces))
-                for u in format_of(path).units(text[1:], options)]
-    return format_of(path).units(text, options)
+    try:
+        if text.startswith("\ufeff"):
+            return [replace(u, pieces=tuple(Piece(p.start + 1, p.end + 1, p.prefix)
+                                            for p in u.pieces))
+                    for u in format_of(path).units(text[1:], options)]
+        return format_of(path).units(text, options)
+    except TmError as e:
+        raise e.located(str(path)) from None
