@@ -606,3 +606,23 @@ def test_nine_nested_lists_are_read() -> None:
     text = "- " * 9 + "Deep sentence.\n\nAfter it.\n"
     got = units(text)
     assert [text[u.start:u.pieces[-1].end] for u in got] == ["Deep sentence.", "After it."]
+
+
+def test_tm_toml_with_a_byte_order_mark_is_read(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    toml = root / "tm.toml"
+    toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    assert (root / "locales" / "ru" / "a.po").is_file()
+
+
+def test_toml_left_open_at_its_end_names_the_last_line(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    toml = root / "tm.toml"
+    toml.write_text(toml.read_text("utf-8") + "\n\nfuzzy_threshold = [70,\n80,\n", "utf-8")
+    n = toml.read_text("utf-8").count("\n")
+    error_line(runner.invoke(app, ["check"]), f"tm.toml:{n}:", "invalid TOML")

@@ -354,13 +354,16 @@ def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:
 
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    text = read_utf8(path, ConfigError)
+    text = read_utf8(path, ConfigError).removeprefix("\ufeff")  # Notepad's byte order mark
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
-        what = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        raise ConfigError(f"invalid TOML: {what}", path, int(m.group(1)) if m else 1) from None
+        line = int(m.group(1)) if m else 1
+        if "end of document" in str(e):  # an unclosed table or string: the last line
+            line = max(1, text.count("\n") + (not text.endswith("\n")))
+        what = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)", "", str(e))
+        raise ConfigError(f"invalid TOML: {what}", path, line) from None
 
 
 def find_project(start: Path | None = None) -> Path | None:
