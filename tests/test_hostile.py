@@ -626,3 +626,23 @@ def test_toml_left_open_at_its_end_names_the_last_line(tmp_path: Path,
     toml.write_text(toml.read_text("utf-8") + "\n\nfuzzy_threshold = [70,\n80,\n", "utf-8")
     n = toml.read_text("utf-8").count("\n")
     error_line(runner.invoke(app, ["check"]), f"tm.toml:{n}:", "invalid TOML")
+
+
+def test_a_renamed_document_leaves_its_catalogs_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `mv a.md b.md; tm segment`, the old catalogs (with their translations) have
+    no document: tm check names each as `stale` at line 1, whatever else it finds."""
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    (root / "sources" / "a.md").rename(root / "sources" / "b.md")
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    out = runner.invoke(app, ["check", "--lang", "ru"])
+    assert out.exit_code == 1
+    orphan = [ln for ln in out.output.splitlines() if ln.startswith("locales/ru/a.po:1: ")]
+    assert len(orphan) == 1 and "stale: no source document" in orphan[0]
+    assert "sources/a.md renamed or removed?" in orphan[0]
+    assert "locales/de/a.po" not in out.output  # --lang ru
+    (root / "locales" / "ru" / "a.po").unlink()
+    (root / "locales" / "de" / "a.po").unlink()
+    assert "no source document" not in runner.invoke(app, ["check"]).output

@@ -35,6 +35,7 @@ from tm.checks.stale import Source, Staleness, catalog_entries, compare, unescap
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError, TmError
+from tm.formats import keeps_suffix
 from tm.languages import guess_language
 from tm.model import Finding
 from tm.po import Catalog, Message, decode_po, parse_po, read_po
@@ -347,8 +348,40 @@ def check_project(config: Config, langs: Sequence[str] | None = None, *,
     jobs = project_jobs(config, langs, docs, qa)
     if on_start is not None:
         on_start(len(jobs))
-    return CheckReport(run_jobs(jobs, workers=workers, progress=progress),
-                       config.check.fuzzy_counts_as_translated)
+    files = run_jobs(jobs, workers=workers, progress=progress)
+    if docs is None:
+        files += orphans(config, langs, {job.path for job in jobs})
+    return CheckReport(files, config.check.fuzzy_counts_as_translated)
+
+
+def orphans(config: Config, langs: Sequence[str] | None,
+            checked: set[str]) -> list[FileReport]:
+    """Catalogs under locales/<lang>/ that no source document has (its document renamed
+    or removed): `stale` at their first line, so that the translations a rename left
+    behind are not forgotten while the renamed document's new catalog starts empty."""
+    sev = severity("stale", config.check)
+    if sev == "off":
+        return []
+    out = []
+    for lang in config.languages:
+        if langs and lang not in langs:
+            continue
+        folder = config.locales_dir / lang
+        for po in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+            if str(po) in checked or not po.is_file():
+                continue
+            doc = po.relative_to(folder).as_posix()[:-3]
+            try:  # as found (a catalog that is a link is named as the link)
+                where = po.relative_to(config.root).as_posix()
+            except ValueError:
+                where = str(po)
+            message = (f"no source document for this catalog ({config.sources}/{doc}"
+                       f"{'' if keeps_suffix(doc) else '.md'} renamed or removed?): give "
+                       "it its document's new name before `tm segment` to keep its "
+                       "translations, or delete it")
+            out.append(FileReport(where, lang, Counts(), [Finding(where, 1, "stale",
+                                                                  message, sev)]))
+    return out
 
 
 def check_paths(paths: Sequence[str | Path], config: Config | None = None, *,
