@@ -646,3 +646,24 @@ def test_a_renamed_document_leaves_its_catalogs_reported(
     (root / "locales" / "ru" / "a.po").unlink()
     (root / "locales" / "de" / "a.po").unlink()
     assert "no source document" not in runner.invoke(app, ["check"]).output
+
+
+@pytest.mark.parametrize("edit", ['msgctxt "x"\nmsgid "Hello world."',
+                                  'msgid "Hello world."\nmsgid_plural "Hello worlds."'])
+def test_an_entry_given_a_context_or_plural_is_no_sentence_of_the_document(
+        edit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tm merge` does not use such an entry, so `tm check` must not count it as the
+    sentence's translation: the sentence is stale (missing) and the entry gone."""
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    po = root / "locales" / "ru" / "a.po"
+    text = po.read_text("utf-8").replace('msgid "Title"\nmsgstr ""', 'msgid "Title"\nmsgstr "Т"')
+    if "plural" in edit:
+        text = text.replace('msgid "Hello world."\nmsgstr ""',
+                            edit + '\nmsgstr[0] "П"\nmsgstr[1] "П"\nmsgstr[2] "П"')
+    else:
+        text = text.replace('msgid "Hello world."\nmsgstr ""', edit + '\nmsgstr "П"')
+    po.write_text(text, "utf-8")
+    out = runner.invoke(app, ["check", "--lang", "ru"]).output
+    assert "sources/a.md:3: stale: sentence not in locales/ru/a.po" in out, out

@@ -321,7 +321,16 @@ class _Scan:
                 self.out.append(_message(self.msgid, self.ctx, self.plural, self.strs,
                                          self.flags, self.line))
         if self.keys is not None:
-            self.keys.append((self.msgid, self.line, s))
+            self.keys.append((entry_key(self.msgid, self.ctx, self.plural), self.line, s))
+
+
+def entry_key(msgid: str, ctx: str | None, plural: str | None) -> str:
+    """What the stale check matches against the source's sentences: the msgid, or for
+    an entry with a context or plural forms (no sentence of tm's has them: `tm merge`
+    does not use them) gettext's `context EOT msgid`, which matches no sentence."""
+    if ctx is None and plural is None:
+        return msgid
+    return f"{ctx or ''}\x04{msgid}"
 
 
 def _text(v: str, line: int) -> str:

@@ -226,7 +226,10 @@ def compare(sentences: Sentences, entries: Iterable[Entry]) -> Staleness:
 
 def catalog_entries(messages: Iterable[Message]) -> list[Entry]:
     """Active entries of a fully read catalog."""
-    return [(m.msgid, m.line, state(m)) for m in messages if not m.obsolete]
+    from tm.checks.counts import entry_key
+
+    return [(entry_key(m.msgid, m.msgctxt, m.msgid_plural), m.line, state(m))
+            for m in messages if not m.obsolete]
 
 
 def _excerpt(text: str, width: int = 40) -> str:
