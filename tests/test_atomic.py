@@ -88,7 +88,7 @@ def test_two_checked_writers_never_both_replace_the_file(tmp_path: Path,
 def test_a_link_is_written_through_and_a_device_is_never_replaced(tmp_path: Path) -> None:
     import os
 
-    from tm.errors import TmError
+    from tm.atomic import NotAFile
 
     target = tmp_path / "real.po"
     target.write_bytes(b"old")
@@ -99,6 +99,6 @@ def test_a_link_is_written_through_and_a_device_is_never_replaced(tmp_path: Path
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     for path in (fifo, tmp_path):
-        with pytest.raises(TmError, match="cannot write"):
+        with pytest.raises(NotAFile, match="cannot write"):
             atomic_write_bytes(path, b"x", expect=FileState.of(b"x"))
     assert fifo.is_fifo()

@@ -513,7 +513,7 @@ def test_a_link_named_on_the_command_line_follows_the_same_rule(
 ])
 @pytest.mark.parametrize("out, says", [
     ("afolder.tmx", "it is a folder"),  # .tmx: what `memory export` writes
-    ("afile/x.tmx", "a part of the path is a file"),
+    ("afile/x.tmx", "a part of it is a file"),
     ("afifo.tmx", "not a regular file"),
 ])
 def test_an_output_path_that_cannot_be_written_is_one_line_error(

@@ -83,12 +83,17 @@ def test_an_edit_reuses_runs_and_gives_the_whole_parse(
     assert units(after) == whole_units(after)
 
 
-def test_deep_nesting_is_parsed_to_the_end(every_line: None) -> None:
-    """Past markdown-it's nesting limit a list swallows the rest of the document."""
+def test_deep_nesting_is_an_error_at_its_line(every_line: None) -> None:
+    """Past markdown-it's nesting limit a list would swallow the rest of the document
+    (markdown-it says nothing): an error at the line of the tenth nested item."""
+    from tm.errors import SourceError
+
     deep = "".join("  " * i + "- x\n" for i in range(25))
     text = "Intro.\n\n" + deep + "\nAfter the list.\n\nAnd more text.\n"
-    got = units(text)
-    assert got == whole_units(text)
+    with pytest.raises(SourceError, match="nested too deep") as e:
+        units(text)
+    assert e.value.line == 12
+    got = whole_units(text)  # what markdown-it alone gives: the rest is gone
     assert text[got[-1].start:got[-1].pieces[-1].end] == "x"
 
 

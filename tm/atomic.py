@@ -16,6 +16,7 @@ again from the new file instead of overwriting it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -28,8 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from tm.errors import TmError
-
 TEMP_RE = re.compile(r"^\..+\.tm-(\d+)-[0-9a-f]+\.tmp$")
 """Temporary files of this writer: `.<name>.tm-<pid>-<random>.tmp`."""
 LEGACY_TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -38,6 +37,12 @@ STALE_SECONDS = 3600.0
 """A temporary file this old is stale whoever made it (a pid reused, another host)."""
 
 _swept: set[Path] = set()
+
+
+class NotAFile(OSError):
+    """A path tm would replace that is a folder, a device, a FIFO or a socket (an
+    OSError: the caches in .tm/, written best effort, go without; a command says so in
+    one line, tm.cli.common)."""
 
 
 class FileChanged(Exception):
@@ -231,7 +236,7 @@ def _sweep_once(folder: Path) -> None:
 def _target(path: Path) -> Path:
     """The file a write replaces. A symbolic link is written through: its target is
     replaced and the link stays (a catalog shared by a link stays shared). A folder, a
-    device, a FIFO or a socket is never replaced by a file: TmError, nothing written."""
+    device, a FIFO or a socket is never replaced by a file: NotAFile, nothing written."""
     try:
         st = os.stat(path)  # through links
     except OSError:
@@ -239,7 +244,8 @@ def _target(path: Path) -> Path:
     if st is not None and not stat.S_ISREG(st.st_mode):
         kind = ("it is a folder" if stat.S_ISDIR(st.st_mode)
                 else "not a regular file (a device, a FIFO or a socket)")
-        raise TmError(f"cannot write: {kind}", path, None, "give the path of a file")
+        raise NotAFile(errno.EISDIR if stat.S_ISDIR(st.st_mode) else errno.EINVAL,
+                       f"cannot write: {kind}", str(path))
     if os.path.islink(path):
         return Path(os.path.realpath(path))
     return path
@@ -268,8 +274,7 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise TmError("cannot write: a part of the path is a file, not a folder", shown,
-                      None, "give a path whose folders are folders") from None
+        raise NotADirectoryError(errno.ENOTDIR, "cannot write", str(shown)) from None
     _sweep_once(path.parent)
     mode = _target_mode(path)
     tmp = temporary_name(path)

@@ -105,7 +105,10 @@ _SYSTEM_ERRORS = {
 def system_error(e: OSError) -> TmError | None:
     """A full disk, a read-only or unreadable place, a failing disk: one line naming the
     file (other OSErrors are left alone: they are bugs to see)."""
-    how = _SYSTEM_ERRORS.get(e.errno or 0)
+    from tm.atomic import NotAFile
+
+    how = "give the path of a file" if isinstance(e, NotAFile) else _SYSTEM_ERRORS.get(
+        e.errno or 0)
     if how is None:
         return None
     what = (e.strerror or str(e)).rstrip(".")
