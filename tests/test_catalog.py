@@ -178,3 +178,35 @@ def test_a_sentence_both_active_and_obsolete_in_the_old_catalog_is_obsolete_once
         ("Gone.", "Новый перевод.", True)]
     again = update_catalog(template, parse_po(format_po(new)), "ru")
     assert format_po(again) == format_po(new)
+
+
+def test_a_better_memory_match_replaces_a_guess_from_a_vanished_sentence() -> None:
+    """A changed sentence inherits the most similar vanished translation (msgmerge's
+    guess); a memory match scoring higher is filled in instead (the vanished
+    translation goes obsolete, not lost), and a memory match the entry does not take
+    says so, so that no `#. tm:` line describes a msgstr that is not there."""
+    from tm.catalog import NOT_FILLED
+    from tm.model import Suggestion
+
+    old_text = ("In 1934 the party purged 3,688 members.<sup>[1]</sup>\n\n"
+                "Second sentence will change a little.\n")
+    new_text = ("The plenum of 1937 expelled 12 members.<sup>[4]</sup>\n\n"
+                "Second sentence will change a bit.\n")
+    old = translated(update_catalog(template_of(old_text), None, "ru"))
+    better = Suggestion("Пленум 1937 г. исключил 12 членов.<sup>[4]</sup>", True,
+                        ["tm: 99% memory/mem.tmx (adapted)"])
+    worse = Suggestion("Второе предложение.", True, ["tm: 76% memory/mem.tmx"])
+    plenum_id = "The plenum of 1937 expelled 12 members.<sup>[4]</sup>"
+    new = update_catalog(template_of(new_text), old, "ru", {
+        plenum_id: better, "Second sentence will change a bit.": worse})
+    by_id = {m.msgid: m for m in new.messages if not m.obsolete}
+    plenum = by_id[plenum_id]
+    assert (plenum.msgstr, plenum.fuzzy, plenum.previous_msgid) == (
+        "Пленум 1937 г. исключил 12 членов.<sup>[4]</sup>", True, None)
+    assert "tm: 99% memory/mem.tmx (adapted)" in plenum.extracted
+    second = by_id["Second sentence will change a bit."]
+    assert second.msgstr == "RU Second sentence will change a little." and second.fuzzy
+    assert f"tm: 76% memory/mem.tmx; {NOT_FILLED}" in second.extracted
+    assert [(m.msgid, m.msgstr) for m in new.messages if m.obsolete] == [
+        ("In 1934 the party purged 3,688 members.<sup>[1]</sup>",
+         "RU In 1934 the party purged 3,688 members.<sup>[1]</sup>")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime, timezone
@@ -167,12 +168,23 @@ def update_catalog(
         out.append(m)
     unused = [(k, m) for k, m in old_active.items() if k not in used]
     vanished = [m for _k, m in unused if m.has_translation]
+    inherited: dict[int, tuple[float, tuple[str | None, str]]] = {}
     if missing and vanished:
-        _inherit_fuzzy([out[i] for i in missing], vanished, used)
-    for i in missing:  # after the inheritance: a translation inherited is not replaced
-        s = suggestion(out[i].msgid)
-        if s is not None:
-            _suggest(out[i], s)
+        inherited = _inherit_fuzzy([out[i] for i in missing], vanished, used)
+    for i in missing:  # after the inheritance: a guess from a vanished sentence gives way
+        m = out[i]  # to a memory match that scores higher; other translations stay
+        s = suggestion(m.msgid)
+        if s is None:
+            continue
+        guess = inherited.get(id(m))
+        if guess is not None and s.translation and _score(s) > guess[0]:
+            del inherited[id(m)]
+            if all(k != guess[1] for _, k in inherited.values()):
+                used.discard(guess[1])  # the vanished translation goes obsolete
+            m.msgstr, m.msgstr_plural, m.comments = "", {}, []
+            m.flags = []
+            m.forget_previous()
+        _suggest(m, s)
     obsolete: list[Message] = []
     for key, m in unused:
         if key not in used and m.has_translation:
@@ -213,20 +225,40 @@ def _first_catalog(template: Catalog, language: str,
 
 def _suggest(m: Message, s: Suggestion) -> None:
     """The memory's comments in place of those it wrote before, and its translation
-    where `m` has none."""
-    m.extracted = _clean_extracted(m.extracted) + list(s.comments)
+    where `m` has none. Where `m` keeps a translation of its own, the memory's `tm:` line
+    says that its match was not filled in (it describes another msgstr)."""
+    comments = list(s.comments)
     if s.translation and not m.has_translation:
         m.msgstr = s.translation
         m.fuzzy = s.fuzzy
+    elif s.translation and s.translation != m.msgstr:
+        comments = [f"{c}; {NOT_FILLED}" if c.startswith("tm: ") else c for c in comments]
+    m.extracted = _clean_extracted(m.extracted) + comments
+
+
+NOT_FILLED = "not filled in: the entry keeps its translation"
+"""Said after a memory match (`#. tm: 99% memory/x.tmx`) that the entry did not take."""
+_SCORE = re.compile(r"tm: (\d+(?:\.\d+)?)%")
+
+
+def _score(s: Suggestion) -> float:
+    """The score of the memory's match (its `tm: 87% ...` line); 0 if none is given."""
+    for c in s.comments:
+        if (found := _SCORE.match(c)) is not None:
+            return float(found.group(1))
+    return 0.0
 
 
 def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
-                   used: set[tuple[str | None, str]]) -> None:
+                   used: set[tuple[str | None, str]]
+                   ) -> dict[int, tuple[float, tuple[str | None, str]]]:
     """Give each new entry the most similar vanished translation, flagged fuzzy, with the
-    previous msgid; the keys of the translations taken go into `used`."""
+    previous msgid; the keys of the translations taken go into `used`. Returns, by the
+    id of each entry given one, the similarity and the vanished entry's key."""
     from rapidfuzz import fuzz, process
 
     choices = [m.msgid for m in vanished]
+    got: dict[int, tuple[float, tuple[str | None, str]]] = {}
     for m in missing:
         best = process.extractOne(m.msgid, choices, scorer=fuzz.ratio,
                                   score_cutoff=FUZZY_PREVIOUS)
@@ -234,6 +266,7 @@ def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
             continue
         o = vanished[best[2]]
         used.add(o.key)
+        got[id(m)] = (float(best[1]), o.key)
         m.msgstr, m.msgstr_plural = o.msgstr, dict(o.msgstr_plural)
         m.comments = list(o.comments)
         m.flags = ["fuzzy", *[f for f in o.flags if f != "fuzzy"]]
@@ -241,6 +274,7 @@ def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
             m.previous_msgid, m.previous_msgid_plural = o.previous_msgid, o.previous_msgid_plural
         else:
             m.previous_msgid, m.previous_msgid_plural = o.msgid, o.msgid_plural
+    return got
 
 
 def _merged_header(template: Catalog, old: Catalog | None, language: str
