@@ -225,13 +225,14 @@ def _first_catalog(template: Catalog, language: str,
 
 def _suggest(m: Message, s: Suggestion) -> None:
     """The memory's comments in place of those it wrote before, and its translation
-    where `m` has none. Where `m` keeps a translation of its own, the memory's `tm:` line
-    says that its match was not filled in (it describes another msgstr)."""
+    where `m` has none. Where `m` keeps a fuzzy translation of its own (one to review),
+    the memory's `tm:` line says that its match was not filled in (it describes another
+    msgstr); a translation a translator confirmed is theirs, and the line stays as is."""
     comments = list(s.comments)
     if s.translation and not m.has_translation:
         m.msgstr = s.translation
         m.fuzzy = s.fuzzy
-    elif s.translation and s.translation != m.msgstr:
+    elif s.translation and m.fuzzy and s.translation != m.msgstr:  # still to review
         comments = [f"{c}; {NOT_FILLED}" if c.startswith("tm: ") else c for c in comments]
     m.extracted = _clean_extracted(m.extracted) + comments
 
