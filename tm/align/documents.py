@@ -53,9 +53,31 @@ def align_files(source: Path, target: Path, target_lang: str, source_lang: str |
         raise SourceError(f"source and translation are both `{lang}`", source, 1,
                           "name the translation's language with --to" if source_lang
                           else "name the source language with --from")
+    _check_script(texts[1], target_lang, target)
     found = align_texts(texts[0], texts[1], lang, target_lang, terms,
                         (str(source), str(target)), progress=progress)
     for path, sents in ((source, found.source), (target, found.target)):
         if not sents:
             raise SourceError("no text to align", path, 1, "is this the right file?")
     return found
+
+
+CYRILLIC = frozenset({"ru", "uk", "be", "bg", "mk", "kk", "ky", "tg", "mn", "tt", "ba", "cv",
+                      "os", "ce", "sah", "udm", "kv", "mhr", "myv"})
+"""Languages written in Cyrillic letters (`sr` is written in both alphabets)."""
+
+
+def _check_script(text: str, lang: str, path: Path) -> None:
+    """A translation in the other alphabet than `lang` is written in (the source given
+    twice, the two paths swapped) would become a memory that pre-fills English as
+    Russian: a SourceError."""
+    base = base_lang(lang)
+    if base == "sr":
+        return
+    cyrillic = guess_language([text[:20000]]) == "ru"
+    if base in CYRILLIC and not cyrillic:
+        raise SourceError(f"the translation is not in Cyrillic letters, as `{lang}` is "
+                          "written", path, 1, "is this the translation? check --to")
+    if base not in CYRILLIC and cyrillic:
+        raise SourceError(f"the translation is in Cyrillic letters, not in `{lang}`", path,
+                          1, "is this the translation? check --to")

@@ -48,8 +48,11 @@ def align(
     from tm.align.documents import align_files
     from tm.align.jobs import plan, write_outputs
     from tm.config import find_project, load_config
+    from tm.errors import TmError
     from tm.terms import load_termbase
 
+    if output is not None and output.suffix.lower() != ".tmx":  # a memory file read
+        raise TmError("align writes TMX", output, 1, "name the file *.tmx")  # by its suffix
     root = find_project()
     config = load_config(root) if root is not None else None
     langs = [x for x in (from_, to, "en") if x]
