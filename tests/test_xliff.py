@@ -330,3 +330,21 @@ def test_import_wraps_catalogs_as_the_project_says(rproj: Path) -> None:
     text = (rproj / CATALOG).read_text("utf-8")
     assert max(len(line) for line in text.splitlines()) > 79
     assert '\nmsgid ""\n"' not in text.split("\n\n", 1)[1]  # no entry's msgid is wrapped
+
+
+def test_a_target_in_another_language_or_a_document_twice_is_refused(rproj: Path) -> None:
+    """XLIFF 2.0 wants a target's xml:lang to be the file's trgLang; a document given in
+    two <file>s would be applied twice, the second silently winning."""
+    xlf = _export(rproj)
+    text = xlf.read_text("utf-8")
+    at = text.index("<target")
+    line = text[:at].count("\n") + 1
+    xlf.write_text(text[:at] + '<target xml:lang="de"' + text[at + len("<target"):], "utf-8")
+    _refused(rproj, xlf, f"tm: error: ru.xlf:{line}: <target xml:lang='de'> in a file of "
+             "trgLang='ru' (a unit's target is in the file's target language)")
+    start, end = text.index("<file"), text.index("</file>") + len("</file>")
+    again = text[:end] + "\n" + text[start:end] + text[end:]
+    xlf.write_text(again, "utf-8")
+    second = again[:again.index("<file", end)].count("\n") + 1
+    _refused(rproj, xlf, f"tm: error: ru.xlf:{second}: document 'lectures/r' appears twice "
+             "(first at line 3) (keep one of them)")

@@ -210,19 +210,24 @@ def parse_xliff(data: bytes, path: str) -> XliffDocument:
         raise XliffError(f"not an XLIFF 2.0 document ({found})", path, root.sourceline,
                          "export XLIFF 2.0 from the CAT tool, or use its XLIFF 2 filter")
     doc = XliffDocument(root.get("srcLang", ""), root.get("trgLang", ""))
+    first: dict[str, int] = {}
     for f in root.iter(_q("file")):
         original = f.get("original")
         if not original:
             raise XliffError("<file> without an `original` document name", path, f.sourceline,
                              "import a file exported by `tm xliff export`")
+        if original in first:  # both would be applied, the second silently winning
+            raise XliffError(f"document {original!r} appears twice (first at line "
+                             f"{first[original]})", path, f.sourceline, "keep one of them")
+        first[original] = f.sourceline
         xf = XliffFile(original, f.sourceline)
         for u in f.iter(_q("unit")):
-            xf.units.append(_unit(u, path))
+            xf.units.append(_unit(u, path, doc.trg_lang))
         doc.files.append(xf)
     return doc
 
 
-def _unit(u: Any, path: str) -> XliffUnit:
+def _unit(u: Any, path: str, trg_lang: str = "") -> XliffUnit:
     segments = [s for s in u if s.tag in (_q("segment"), _q("ignorable"))]
     if not segments or not u.get("id"):
         raise XliffError("<unit> without an id or a segment", path, u.sourceline,
@@ -230,6 +235,11 @@ def _unit(u: Any, path: str) -> XliffUnit:
     sources, targets, states = [], [], []
     for s in segments:
         src, tgt = s.find(_q("source")), s.find(_q("target"))
+        said = tgt.get(f"{{{XML_NS}}}lang") if tgt is not None else None
+        if said and trg_lang and said != trg_lang:  # XLIFF 2.0: it must equal trgLang
+            raise XliffError(f"<target xml:lang={said!r}> in a file of trgLang={trg_lang!r}",
+                             path, tgt.sourceline, "a unit's target is in the file's "
+                             "target language")
         sources.append(_text(src, path, "source") if src is not None else "")
         targets.append(_text(tgt, path, "target") if tgt is not None else "")
         if s.tag == _q("segment"):
