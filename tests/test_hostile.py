@@ -667,3 +667,23 @@ def test_an_entry_given_a_context_or_plural_is_no_sentence_of_the_document(
     po.write_text(text, "utf-8")
     out = runner.invoke(app, ["check", "--lang", "ru"]).output
     assert "sources/a.md:3: stale: sentence not in locales/ru/a.po" in out, out
+
+
+def test_block_starts_count_only_where_a_block_can_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`1. ` or a fence in a heading's or a table cell's translation stays inline (no
+    finding); the same at the start of a paragraph makes a list (a `block` finding)."""
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    (root / "sources" / "a.md").write_text(
+        "# Title\n\nHello world.\n\n| Cell |\n|---|\n| Other |\n", "utf-8")
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    po = root / "locales" / "ru" / "a.po"
+    text = po.read_text("utf-8")
+    for msgid, msgstr in (("Title", "1. Глава"), ("Cell", "``` ячейка"),
+                          ("Other", "# Другая"), ("Hello world.", "1. Привет, мир.")):
+        text = text.replace(f'msgid "{msgid}"\nmsgstr ""', f'msgid "{msgid}"\nmsgstr "{msgstr}"')
+    po.write_text(text, "utf-8")
+    out = runner.invoke(app, ["check", "--lang", "ru"]).output
+    blocks = [ln for ln in out.splitlines() if ": block: " in ln]
+    assert len(blocks) == 1 and "starts a list item" in blocks[0], out

@@ -19,3 +19,6 @@ class Context:
     """Language of the msgstrs, e.g. `ru`."""
     termbase: Termbase | None = None
     """None when QA or the termbase is off."""
+    inline_only: bool = False
+    """The entry being checked stands where no block can start (a heading, a table
+    cell): set per entry by tm.checks.run."""

@@ -178,7 +178,7 @@ class _Scan:
 
     __slots__ = ("collect", "keys", "counts", "out", "seen", "header_seen", "state",
                  "obsolete", "ctx", "msgid", "first", "field", "flags", "plural",
-                 "strs", "index", "line")
+                 "strs", "index", "line", "kind")
 
     def __init__(self, collect: bool, keys: list[Entry] | None) -> None:
         self.collect, self.keys = collect, keys
@@ -197,6 +197,7 @@ class _Scan:
         self.ctx: str | None = None
         self.msgid = self.first = ""  # first: msgstr or msgstr[0]
         self.flags: list[str] = []
+        self.kind: str | None = None
         self.plural: str | None = None
         self.strs: dict[int, str] = {}
 
@@ -205,7 +206,8 @@ class _Scan:
         out: dict[str, Callable[[Token], None]] = dict.fromkeys(PREVIOUS | {UNEXPECTED, FLAGS},
                                                                 self.other)
         out.update(dict.fromkeys(KEYWORDS, self.keyword))
-        out.update(dict.fromkeys((COMMENT, EXTRACTED, REFERENCE, PREV_OTHER), self.comment))
+        out.update(dict.fromkeys((COMMENT, REFERENCE, PREV_OTHER), self.comment))
+        out[EXTRACTED] = self.extracted_comment
         out[STRING] = self.string
         return out
 
@@ -213,6 +215,12 @@ class _Scan:
         """A comment other than flags: it ends an entry that has its msgstr."""
         if self.state == MSGSTR or self.state == MSGSTR_N:
             self.finish()
+
+    def extracted_comment(self, token: Token) -> None:
+        """A `#.` line: only the kind of an inline-only block is kept (QA's `block`)."""
+        self.comment(token)
+        if token[2] in INLINE_KINDS:
+            self.kind = token[2]
 
     def string(self, token: Token) -> None:
         v = token[2]
@@ -318,10 +326,18 @@ class _Scan:
             c.translated += 1
             s = TRANSLATED
             if self.collect:
-                self.out.append(_message(self.msgid, self.ctx, self.plural, self.strs,
-                                         self.flags, self.line))
+                m = _message(self.msgid, self.ctx, self.plural, self.strs, self.flags,
+                             self.line)
+                if self.kind is not None:
+                    m.extracted = [self.kind]
+                self.out.append(m)
         if self.keys is not None:
             self.keys.append((entry_key(self.msgid, self.ctx, self.plural), self.line, s))
+
+
+INLINE_KINDS = frozenset({"heading", "table cell"})
+"""Entry kinds (`#.` lines tm writes) whose text stays inline wherever it stands: a
+translation there starts no block (a `1. ` after `# ` is no list)."""
 
 
 def entry_key(msgid: str, ctx: str | None, plural: str | None) -> str:

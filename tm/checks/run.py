@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tm.checks.context import Context
 from tm.checks.counts import (
+    INLINE_KINDS,
     TRANSLATED,
     Counts,
     count_catalog,
@@ -105,6 +106,7 @@ def qa_findings(cat: Catalog, ctx: Context, path: str,
         if m.obsolete or state(m) is not TRANSLATED or (m.flags and is_joined(m)):
             continue
         skip = ignored_codes(m) if m.flags else set()
+        ctx.inline_only = bool(m.extracted) and not INLINE_KINDS.isdisjoint(m.extracted)
         for src, tgt in _pairs(m):
             if groups and src in groups:  # the one translation of a joined group
                 src = groups[src]
