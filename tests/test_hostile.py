@@ -687,3 +687,19 @@ def test_block_starts_count_only_where_a_block_can_start(
     out = runner.invoke(app, ["check", "--lang", "ru"]).output
     blocks = [ln for ln in out.splitlines() if ": block: " in ln]
     assert len(blocks) == 1 and "starts a list item" in blocks[0], out
+
+
+def test_an_error_in_the_second_documents_table_names_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    toml = root / "tm.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[[documents]]\nglob = "**/*.md"\n'
+                    'language = "en"\n\n[[documents]]\nglob = 5\nlanguage = "en"\n'
+                    '\n[[documents]]\nglob = "x/*.md"\n', "utf-8")
+    lines = toml.read_text("utf-8").split("\n")
+    error_line(runner.invoke(app, ["check"]), f"tm.toml:{lines.index('glob = 5') + 1}:",
+               "documents.glob")
+    toml.write_text(toml.read_text("utf-8").replace("glob = 5", 'glob = "b/*.md"'), "utf-8")
+    error_line(runner.invoke(app, ["check"]), f"tm.toml:{len(lines) - 2}:",
+               "needs `glob` and `language`")

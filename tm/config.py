@@ -198,15 +198,15 @@ _CHECK_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def _key_line(text: str, key: str) -> int:
-    m = re.search(rf"^\s*(?:\[+\s*)?{re.escape(key)}\b", text, re.M)
+    m = re.search(rf"^[ \t]*(?:\[+[ \t]*)?{re.escape(key)}\b", text, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def _code_line(text: str, key: str, code: str) -> int:
     """The line where language `code` stands as `key`'s value or in its list or table."""
     quoted = rf"""["']{re.escape(code)}["']"""
-    m = re.search(rf"^\s*{re.escape(key)}\s*=\s*{quoted}", text, re.M)
-    start = re.search(rf"^\s*(?:\[+\s*)?(?:check\.)?{re.escape(key)}\b", text, re.M)
+    m = re.search(rf"^[ \t]*{re.escape(key)}\s*=\s*{quoted}", text, re.M)
+    start = re.search(rf"^[ \t]*(?:\[+[ \t]*)?(?:check\.)?{re.escape(key)}\b", text, re.M)
     if m is None and start is not None:
         m = re.compile(rf"{quoted}|(?<![\w@-]){re.escape(code)}\s*=").search(
             text, start.start())
@@ -252,8 +252,8 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
     if "wrap" in data:
         kwargs["wrap"] = _parse_wrap(data["wrap"], path, text)
     if "documents" in data:
-        kwargs["documents"] = tuple(_parse_document(item, path, text)
-                                    for item in data["documents"])
+        kwargs["documents"] = tuple(_parse_document(item, path, _nth_table(text, "documents", i))
+                                    for i, item in enumerate(data["documents"]))
     if "check" in data:
         kwargs["check"] = _parse_check(data["check"], path, text)
     if "source" in data:
@@ -288,6 +288,21 @@ def _parse_wrap(value: Any, path: Path, text: str) -> int:
     except ValueError as e:
         raise ConfigError(str(e), path, _key_line(text, "wrap"),
                           'e.g. wrap = 79, or wrap = "no"') from None
+
+
+def _nth_table(text: str, name: str, n: int) -> str:
+    """`text` with only its `n`th `[[name]]` table left at its own lines (the others
+    blanked), so that a key's line is found in the table that holds it; the whole text
+    where the tables are not written that way (`documents = [{...}]`)."""
+    heads = [m.start() for m in re.finditer(rf"^[ \t]*\[\[[ \t]*{re.escape(name)}[ \t]*\]\]", text,
+                                             re.M)]
+    if n >= len(heads):
+        return text
+    start = heads[n]
+    nxt = re.compile(r"^[ \t]*\[", re.M).search(text, text.index("\n", start) + 1
+                                             if "\n" in text[start:] else len(text))
+    end = nxt.start() if nxt else len(text)
+    return "\n" * text.count("\n", 0, start) + text[start:end]
 
 
 def _parse_document(item: Any, path: Path, text: str) -> DocumentRule:
