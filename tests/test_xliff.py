@@ -348,3 +348,30 @@ def test_a_target_in_another_language_or_a_document_twice_is_refused(rproj: Path
     second = again[:again.index("<file", end)].count("\n") + 1
     _refused(rproj, xlf, f"tm: error: ru.xlf:{second}: document 'lectures/r' appears twice "
              "(first at line 3) (keep one of them)")
+
+
+def test_a_region_subtag_names_the_projects_language(rproj: Path) -> None:
+    """CAT tools often write trgLang="ru-RU" for a project's `ru`: imported as ru."""
+    xlf = _export(rproj)
+    text = xlf.read_text("utf-8")
+    translated = text.replace("Trotsky was expelled in 1927.</source>",
+                              "Trotsky was expelled in 1927.</source><target>Троцкий был "
+                              "исключён в 1927 г.</target>", 1)
+    assert translated != text
+    xlf.write_text(translated.replace('trgLang="ru"', 'trgLang="ru-RU"'), "utf-8")
+    code, out, err = _import(xlf.name)
+    assert code == 0, err
+    got = {m.msgid: m.msgstr for m in read_po(rproj / CATALOG).messages}
+    assert got["Trotsky was expelled in 1927."] == "Троцкий был исключён в 1927 г."
+
+
+def test_an_unknown_state_is_refused(rproj: Path) -> None:
+    xlf = _export(rproj)
+    text = xlf.read_text("utf-8")
+    at = text.index("<segment")
+    line = text[:at].count("\n") + 1
+    head = text[at:text.index(">", at)]
+    bogus = re.sub(r' state="[^"]*"', "", head) + ' state="bogus"'
+    xlf.write_text(text[:at] + bogus + text[at + len(head):], "utf-8")
+    _refused(rproj, xlf, f"tm: error: ru.xlf:{line}: unknown state='bogus' (XLIFF 2.0 "
+             "states: initial, translated, reviewed, final)")

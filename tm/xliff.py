@@ -42,6 +42,8 @@ from tm.project import resolve_documents
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 FUZZY_SUBSTATE = "tm:fuzzy"
+STATES = ("initial", "translated", "reviewed", "final")
+"""The segment states of XLIFF 2.0 (anything else is refused: it says nothing sure)."""
 TRANSLATED_STATES = ("translated", "reviewed", "final")
 HINT_CATEGORIES = {"tm:": "memory", "terms:": "terms", "citation:": "citation"}
 """Extracted-comment prefix -> note category (other extracted comments: `extracted`)."""
@@ -243,7 +245,11 @@ def _unit(u: Any, path: str, trg_lang: str = "") -> XliffUnit:
         sources.append(_text(src, path, "source") if src is not None else "")
         targets.append(_text(tgt, path, "target") if tgt is not None else "")
         if s.tag == _q("segment"):
-            states.append(s.get("state", "initial"))
+            st = s.get("state", "initial")
+            if st not in STATES:
+                raise XliffError(f"unknown state={st!r}", path, s.sourceline,
+                                 f"XLIFF 2.0 states: {', '.join(STATES)}")
+            states.append(st)
     target = "".join(targets)
     if not target:
         state = "untranslated"
@@ -298,6 +304,21 @@ def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: st
     return changed
 
 
+def _project_language(code: str, languages: Sequence[str]) -> str:
+    """The project's language that an XLIFF language tag names: itself, or the same
+    tag spelt otherwise (`ru-RU` for `ru_RU`), or its base language when the project has
+    only that (`ru-RU` for `ru`: what CAT tools often write)."""
+    if code in languages:
+        return code
+    norm = code.replace("_", "-").lower()
+    for lang in languages:
+        if lang.replace("_", "-").lower() == norm:
+            return lang
+    base = norm.split("-")[0]
+    bases = [lang for lang in languages if lang.lower() == base]
+    return bases[0] if bases else code
+
+
 def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[ImportReport]:
     """Read `file` and update the catalogs it names; writes only when every unit of every
     file is good, each catalog atomically."""
@@ -309,7 +330,8 @@ def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[Im
     except OSError as e:
         raise XliffError(f"cannot read: {e.strerror or e}", path, 1) from None
     doc = parse_xliff(data, path)
-    trg = doc.trg_lang
+    trg = _project_language(doc.trg_lang, config.languages)
+    src_lang = _project_language(doc.src_lang, config.languages) if doc.src_lang else ""
     known = config.documents_list()
     if not trg or trg not in config.languages or (lang is not None and trg != lang):
         targets = sorted({t for d in known for t in config.target_languages(d)})
@@ -322,7 +344,7 @@ def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[Im
             raise XliffError(f"no source document {xf.doc!r} in this project", path, xf.line,
                              f"documents: {', '.join(known) or 'none'}")
         src = config.source_language(xf.doc) or "en"
-        if trg not in config.target_languages(xf.doc) or (doc.src_lang and doc.src_lang != src):
+        if trg not in config.target_languages(xf.doc) or (src_lang and src_lang != src):
             raise XliffError(f"wrong languages {doc.src_lang or '?'} -> {trg} for {xf.doc}", path,
                              1, f"its catalogs translate {src} into "
                              f"{', '.join(config.target_languages(xf.doc))}")
