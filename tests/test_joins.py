@@ -116,6 +116,15 @@ def test_join_across_blocks_is_broken(proj: Path) -> None:
     assert [f["code"] for f in findings if f["code"] == "joined"] == ["joined"]
 
 
+def test_a_join_that_does_not_hold_groups_nothing_for_qa(proj: Path) -> None:
+    """A paragraph's first sentence flagged joined (with the heading before it): merge
+    renders no group, so the heading's translation is checked against the heading
+    alone: no `number` finding for the paragraph's 1927 (a tester saw one)."""
+    edit(proj, {**BASE, "The party met in 1927.": ("В 1927 году.", ["tm-joined"])})
+    code, findings = check(proj)
+    assert [f["code"] for f in findings] == ["joined"], findings
+
+
 def test_fuzzy_before_breaks_the_join(proj: Path) -> None:
     edit(proj, {**BASE, "The party met in 1927.": ("Черновик.", ["fuzzy"]),
                 "It expelled 75 members.": ("", ["tm-joined"])})

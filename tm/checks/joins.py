@@ -18,16 +18,20 @@ from tm.model import Finding, Segment
 from tm.po import Message
 
 
-def group_sources(messages: Sequence[Message]) -> dict[str, str]:
+def group_sources(messages: Sequence[Message],
+                  broken: frozenset[str] = frozenset()) -> dict[str, str]:
     """msgid of each entry followed (in catalog order, which is document order) by
     joined entries -> the sources of the whole group, for the QA checks of the one
-    translation that renders them all."""
+    translation that renders them all. A join in `broken` (msgids: `broken_joins`)
+    does not hold: merge renders no group there, so none is made."""
     out: dict[str, str] = {}
     lead: str | None = None
     for m in messages:
         if m.obsolete:
             continue
-        if is_joined(m) and lead is not None:
+        if broken and m.msgid in broken and is_joined(m):
+            lead = None
+        elif is_joined(m) and lead is not None:
             out[lead] = out.get(lead, lead) + " " + m.msgid
         elif not is_joined(m):
             lead = m.msgid if state(m) is TRANSLATED else None
@@ -67,11 +71,10 @@ def broken_joins(messages: Sequence[Message],
     return out
 
 
-def joined_findings(messages: Sequence[Message], path: str, severity: str,
-                    segments: Sequence[Segment] | None = None) -> list[Finding]:
-    """A `joined` finding on every joined entry whose join does not hold."""
+def broken_findings(broken: Sequence[Message], path: str, severity: str) -> list[Finding]:
+    """A `joined` finding on each of the `broken` joins (`broken_joins`)."""
     return [Finding(path, m.line, "joined",
                     f"{_excerpt(m.msgid)} is joined with the sentence before, which is not "
                     "translated or not in the same paragraph: merge keeps both in the "
                     "source language", severity)
-            for m in broken_joins(messages, segments)]
+            for m in broken]

@@ -28,7 +28,7 @@ from tm.checks.counts import (
     state,
 )
 from tm.checks.jobs import Job, path_jobs, project_jobs
-from tm.checks.joins import group_sources, is_joined, joined_findings
+from tm.checks.joins import broken_findings, broken_joins, group_sources, is_joined
 from tm.checks.lint import spellings
 from tm.checks.policy import ignored_codes, lint_severity, severity, validate_policy
 from tm.checks.registry import LINT_CHECKS, QA_CHECKS
@@ -95,13 +95,15 @@ def _pairs(m: Message) -> Iterable[tuple[str, str]]:
 
 
 def qa_findings(cat: Catalog, ctx: Context, path: str,
-                policy: CheckPolicy | None = None) -> list[Finding]:
-    """QA findings on the translated (not fuzzy, not empty) entries of a catalog."""
+                policy: CheckPolicy | None = None,
+                broken: frozenset[str] = frozenset()) -> list[Finding]:
+    """QA findings on the translated (not fuzzy, not empty) entries of a catalog
+    (`broken`: msgids of joins that do not hold, whose sentences are checked alone)."""
     active = [(c, sev) for c in QA_CHECKS if (sev := severity(c.code, policy)) != "off"]
     if ctx.termbase is None:
         active = [(c, sev) for c, sev in active if c.code != "term"]
     out: list[Finding] = []
-    groups = group_sources(cat.messages) if any(map(is_joined, cat.messages)) else {}
+    groups = group_sources(cat.messages, broken) if any(map(is_joined, cat.messages)) else {}
     for m in cat.messages:
         if m.obsolete or state(m) is not TRANSLATED or (m.flags and is_joined(m)):
             continue
@@ -262,24 +264,31 @@ def run_job(job: Job, source: Source | None = None) -> FileReport:
     if job.qa:
         ctx = Context(job.source_lang or guess_source_language(cat), lang,
                       _termbase(job.terms_config))
-        report.findings.extend(qa_findings(cat, ctx, job.display, job.policy))
-        report.findings.extend(_joined(job, cat, full, source))
+        broken = _broken(job, cat, full, source)
+        report.findings.extend(qa_findings(cat, ctx, job.display, job.policy,
+                                           frozenset(m.msgid for m in broken)))
+        report.findings.extend(_joined(job, cat, broken))
     report.findings.sort(key=lambda f: (f.path != job.display, f.line))
     return report
 
 
-def _joined(job: Job, cat: Catalog, full: bool, source: Source | None) -> list[Finding]:
-    """`joined` findings: by the source's sentences and blocks in a project (`cat` may
-    hold only the translated entries), else by catalog order (every entry read)."""
-    sev = severity("joined", job.policy)
-    if sev == "off" or not any(map(is_joined, cat.messages)):
+def _broken(job: Job, cat: Catalog, full: bool, source: Source | None) -> list[Message]:
+    """The joined entries whose join does not hold: by the source's sentences and blocks
+    in a project (`cat` may hold only the translated entries), else by catalog order
+    (every entry read)."""
+    if not any(map(is_joined, cat.messages)):
         return []
     if job.source is not None:
-        segs = (source or Source(job.source)).segments()
-        found = joined_findings(cat.messages, job.display, sev, segs)
-    else:
-        found = joined_findings((cat if full else read_po(Path(job.path))).messages,
-                                job.display, sev)
+        return broken_joins(cat.messages, (source or Source(job.source)).segments())
+    return broken_joins((cat if full else read_po(Path(job.path))).messages)
+
+
+def _joined(job: Job, cat: Catalog, broken: list[Message]) -> list[Finding]:
+    """`joined` findings on the joins that do not hold."""
+    sev = severity("joined", job.policy)
+    if sev == "off" or not broken:
+        return []
+    found = broken_findings(broken, job.display, sev)
     silenced = {m.line for m in cat.messages if m.flags and "joined" in ignored_codes(m)}
     return [f for f in found if f.line not in silenced]
 
