@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime, timezone
@@ -171,6 +172,7 @@ def update_catalog(
     inherited: dict[int, tuple[float, tuple[str | None, str]]] = {}
     if missing and vanished:
         inherited = _inherit_fuzzy([out[i] for i in missing], vanished, used)
+    takers = Counter(key for _, key in inherited.values())  # entries given each one
     for i in missing:  # after the inheritance: a guess from a vanished sentence gives way
         m = out[i]  # to a memory match that scores higher; other translations stay
         s = suggestion(m.msgid)
@@ -178,9 +180,9 @@ def update_catalog(
             continue
         guess = inherited.get(id(m))
         if guess is not None and s.translation and _score(s) > guess[0]:
-            del inherited[id(m)]
-            if all(k != guess[1] for _, k in inherited.values()):
-                used.discard(guess[1])  # the vanished translation goes obsolete
+            takers[guess[1]] -= 1
+            if not takers[guess[1]]:
+                used.discard(guess[1])  # no entry keeps it: it goes obsolete
             m.msgstr, m.msgstr_plural, m.comments = "", {}, []
             m.flags = []
             m.forget_previous()

@@ -294,15 +294,16 @@ def _nth_table(text: str, name: str, n: int) -> str:
     """`text` with only its `n`th `[[name]]` table left at its own lines (the others
     blanked), so that a key's line is found in the table that holds it; the whole text
     where the tables are not written that way (`documents = [{...}]`)."""
-    heads = [m.start() for m in re.finditer(rf"^[ \t]*\[\[[ \t]*{re.escape(name)}[ \t]*\]\]", text,
-                                             re.M)]
+    heads = list(re.finditer(rf"^[ \t]*\[\[[ \t]*{re.escape(name)}[ \t]*\]\]", text, re.M))
     if n >= len(heads):
         return text
-    start = heads[n]
-    nxt = re.compile(r"^[ \t]*\[", re.M).search(text, text.index("\n", start) + 1
-                                             if "\n" in text[start:] else len(text))
-    end = nxt.start() if nxt else len(text)
-    return "\n" * text.count("\n", 0, start) + text[start:end]
+    start = heads[n].start()
+    after = _TABLE_HEAD.search(text, heads[n].end())
+    return "\n" * text.count("\n", 0, start) + text[start:after.start() if after else None]
+
+
+_TABLE_HEAD = re.compile(r"^[ \t]*\[", re.M)
+"""A line that opens a table (`[check]`, `[[documents]]`)."""
 
 
 def _parse_document(item: Any, path: Path, text: str) -> DocumentRule:

@@ -95,7 +95,7 @@ def explain_no_documents(config: Config) -> str:
     project); Markdown that no [[documents]] rule claims, or no `sources` folder, is a
     configuration error."""
     config.require_sources()
-    found = sorted(config.sources_dir.rglob("*.md")) if config.sources_dir.is_dir() else []
+    found = sorted(config.sources_dir.rglob("*.md"))
     if found:
         where = config.display_path
         line = 1

@@ -36,6 +36,7 @@ from typing import Any
 from tm.atomic import FileState
 from tm.config import Config
 from tm.errors import TmError
+from tm.languages import base_lang
 from tm.po import Catalog, Message, decode_po, format_po, parse_po, read_po
 from tm.project import resolve_documents
 
@@ -311,12 +312,9 @@ def _project_language(code: str, languages: Sequence[str]) -> str:
     if code in languages:
         return code
     norm = code.replace("_", "-").lower()
-    for lang in languages:
-        if lang.replace("_", "-").lower() == norm:
-            return lang
-    base = norm.split("-")[0]
-    bases = [lang for lang in languages if lang.lower() == base]
-    return bases[0] if bases else code
+    same = ([lang for lang in languages if lang.replace("_", "-").lower() == norm]
+            or [lang for lang in languages if lang.lower() == base_lang(code)])
+    return same[0] if same else code
 
 
 def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[ImportReport]:

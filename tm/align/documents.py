@@ -14,6 +14,7 @@ from tm.formats import source_units
 from tm.languages import base_lang, guess_language
 from tm.segment import segment_document
 from tm.source import read_source
+from tm.termkeys import CYRILLIC_LANGS as TERM_CYRILLIC
 
 
 def sentences(text: str, lang: str, name: str | PurePath = "document.md") -> list[Sentence]:
@@ -62,9 +63,10 @@ def align_files(source: Path, target: Path, target_lang: str, source_lang: str |
     return found
 
 
-CYRILLIC = frozenset({"ru", "uk", "be", "bg", "mk", "kk", "ky", "tg", "mn", "tt", "ba", "cv",
-                      "os", "ce", "sah", "udm", "kv", "mhr", "myv"})
-"""Languages written in Cyrillic letters (`sr` is written in both alphabets)."""
+CYRILLIC_LANGS = TERM_CYRILLIC | {"kk", "ky", "tg", "mn", "tt", "ba", "cv", "os", "ce", "sah",
+                                  "udm", "kv", "mhr", "myv"}
+"""Languages written in Cyrillic letters: those term finding knows, and the others a
+translation may be in (`sr` is written in both alphabets)."""
 
 
 def _check_script(text: str, lang: str, path: Path) -> None:
@@ -72,12 +74,12 @@ def _check_script(text: str, lang: str, path: Path) -> None:
     twice, the two paths swapped) would become a memory that pre-fills English as
     Russian: a SourceError."""
     base = base_lang(lang)
-    if base == "sr":
+    if base == "sr":  # written in both alphabets
         return
     cyrillic = guess_language([text[:20000]]) == "ru"
-    if base in CYRILLIC and not cyrillic:
+    if base in CYRILLIC_LANGS and not cyrillic:
         raise SourceError(f"the translation is not in Cyrillic letters, as `{lang}` is "
                           "written", path, 1, "is this the translation? check --to")
-    if base not in CYRILLIC and cyrillic:
+    if base not in CYRILLIC_LANGS and cyrillic:
         raise SourceError(f"the translation is in Cyrillic letters, not in `{lang}`", path,
                           1, "is this the translation? check --to")

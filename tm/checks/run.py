@@ -36,7 +36,6 @@ from tm.checks.stale import Source, Staleness, catalog_entries, compare, unescap
 from tm.checks.termcheck import load_termbase
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError, TmError
-from tm.formats import keeps_suffix
 from tm.languages import guess_language
 from tm.model import Finding
 from tm.po import Catalog, Message, decode_po, parse_po, read_po
@@ -386,9 +385,9 @@ def orphans(config: Config, langs: Sequence[str] | None,
                 where = po.relative_to(config.root).as_posix()
             except ValueError:
                 where = str(po)
-            message = (f"no source document for this catalog ({config.sources}/{doc}"
-                       f"{'' if keeps_suffix(doc) else '.md'} renamed or removed?): give "
-                       "it its document's new name before `tm segment` to keep its "
+            message = (f"no source document for this catalog "
+                       f"({config.relative(config.source_path(doc))} renamed or removed?): "
+                       "give it its document's new name before `tm segment` to keep its "
                        "translations, or delete it")
             out.append(FileReport(where, lang, Counts(), [Finding(where, 1, "stale",
                                                                   message, sev)]))

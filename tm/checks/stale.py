@@ -27,6 +27,7 @@ from tm.checks.counts import (
     UNTRANSLATED,
     Counts,
     Entry,
+    entry_key,
     scan_active,
     state,
 )
@@ -226,8 +227,6 @@ def compare(sentences: Sentences, entries: Iterable[Entry]) -> Staleness:
 
 def catalog_entries(messages: Iterable[Message]) -> list[Entry]:
     """Active entries of a fully read catalog."""
-    from tm.checks.counts import entry_key
-
     return [(entry_key(m.msgid, m.msgctxt, m.msgid_plural), m.line, state(m))
             for m in messages if not m.obsolete]
 

@@ -55,12 +55,18 @@ _BLOCK_STARTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 """CommonMark's block starts, as they would stand at the start of a line of the merged
 document (a translation's first line, or a line after a line break in it)."""
+_MAY_START = frozenset(" \t`~#><*-_+0123456789")
+"""First characters of a line that may start one of _BLOCK_STARTS (most lines start
+with a letter: no pattern is tried on them)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _starts(text: str) -> Counter[str]:
     kinds: Counter[str] = Counter()
     for line in text.split("\n"):
+        if not line or line[0] not in _MAY_START:
+            continue
         for kind, pattern in _BLOCK_STARTS:
             if pattern.match(line):
                 kinds[kind] += 1
@@ -79,8 +85,7 @@ def check_blocks(src: str, tgt: str, ctx: Context) -> Iterator[str]:
             yield (f"the translation {edge} with a line break and the source does not"
                    if t == "\n" else f"the source {edge} with a line break and the "
                    "translation does not")
-    blank = re.compile(r"\n[ \t]*\n")
-    if blank.search(tgt.strip("\n")) and not blank.search(src.strip("\n")):
+    if _BLANK_LINE.search(tgt.strip("\n")) and not _BLANK_LINE.search(src.strip("\n")):
         yield "a blank line in the translation would start a new paragraph"
     extra = _starts(tgt) - _starts(src) if not ctx.inline_only else {}
     for kind in extra:
