@@ -90,6 +90,8 @@ def check_blocks(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     extra = _starts(tgt) - _starts(src) if not ctx.inline_only else {}
     for kind in extra:
         yield (f"a line of the translation starts {kind}, which the source does not "
-               "(merged, it would change the document's blocks)")
+               "(merged, it would change the document's blocks: put a backslash before "
+               "its mark, as in `5\\. September`, or flag the entry tm-ignore:block if "
+               "the sentence does not start its line)")
     if (bad := _CONTROL.search(tgt)) and bad.group() not in src:
         yield f"control character U+{ord(bad.group()):04X} in the translation"
