@@ -17,6 +17,8 @@ from tm.formats.markers import trim_markers
 from tm.model import Unit
 from tm.source import _BLOCKS, _iter_units, line_starts, units
 
+from .conftest import CORPORA
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -109,16 +111,27 @@ def test_front_matter_closed_later(every_line: None) -> None:
     assert units(text) == whole_units(text)
 
 
-@pytest.mark.parametrize("folder", ["/work/corpora/rust-lang+book/src", str(ROOT / "docs")])
-def test_shipped_documents(every_line: None, folder: str) -> None:
-    files = sorted(Path(folder).glob("*.md"))
-    if not files:
-        pytest.skip(f"no documents in {folder}")
+def _same_units_in(files: list[Path]) -> None:
     for f in files:
         text = f.read_text("utf-8")
         runs.RUNS.clear()
         assert units(text) == whole_units(text), f
         assert units(text) == whole_units(text), f
+
+
+def test_shipped_documents(every_line: None) -> None:
+    files = sorted((ROOT / "docs").glob("*.md"))
+    assert files
+    _same_units_in(files)
+
+
+@pytest.mark.corpus
+def test_the_rust_book(every_line: None) -> None:
+    """The English Rust book, where the corpora are on this machine (TM_CORPORA)."""
+    files = sorted((CORPORA / "rust-lang+book" / "src").glob("*.md"))
+    if not files:
+        pytest.skip(f"no documents in {CORPORA / 'rust-lang+book' / 'src'}")
+    _same_units_in(files)
 
 
 def test_a_changed_paragraph_parses_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
