@@ -99,6 +99,36 @@ def test_worker_still_setting_up_leaves_the_list_to_the_parent(tmp_path) -> None
     worker.close()
 
 
+def test_a_list_done_while_the_worker_set_up_is_never_made_there(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Making a list's work may import and compile much (cutting: the segmenter's rules);
+    a list the parent finished alone is answered without it, its file not even read."""
+    import tempfile
+
+    from tm.twoends import Worker
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    marker = str(tmp_path / "marker")
+
+    def setup():  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+
+        def serve(payload):  # type: ignore[no-untyped-def]
+            with open(marker, "a") as f:
+                f.write("made\n")
+            return lambda a, b: [payload[i] for i in range(a, b)]
+        return serve
+
+    worker = Worker.start(setup)
+    assert worker is not None
+    rnd = worker.submit(100, list(range(100)), chunk=8)
+    assert rnd.finish(lambda a, b: list(range(a, b))) == list(range(100))
+    late = worker.submit(40, list(range(40)), chunk=8)  # the child's, once set up
+    assert late.finish(None) == list(range(40))
+    worker.close()
+    assert open(marker).read() == "made\n"  # the second list only
+    assert not list(tmp_path.glob("tm-work-*"))  # both files removed
+
+
 def test_worker_whose_setup_fails_answers_nothing() -> None:
     from tm.twoends import Worker
 

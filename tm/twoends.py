@@ -300,6 +300,14 @@ class Round:
         return out
 
 
+def _open(buf: mmap.mmap, number: int) -> bool:
+    """Whether list `number` still has items nobody took: a list the parent did alone
+    while the child was setting up is answered at once, its work never made (making it
+    may import and compile what nothing then uses)."""
+    front, back = _get(buf)
+    return back > front and _ONE.unpack_from(buf, _ROUND)[0] == number
+
+
 def _say(answer: Any) -> None:
     """Say on this process's stderr what the child said on its own (a Worker's answers
     carry it: the index found damaged and rebuilt, say)."""
@@ -364,10 +372,12 @@ def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
                 number, name = message
                 done: list[tuple[int, int, list[Any]]] = []
                 try:
-                    with open(name, "rb") as f:
-                        n, chunk, payload = marshal.load(f)
+                    fresh = serve is not None and _open(buf, number)  # else a list the
+                    if fresh:  # parent did alone meanwhile: not even read
+                        with open(name, "rb") as f:  # (marshal.load(f) reads object by
+                            _n, chunk, payload = marshal.loads(f.read())  # object: 5x slower)
                     os.unlink(name)
-                    if serve is not None:
+                    if fresh and serve is not None:
                         work = serve(payload)
                         _TIME.pack_into(buf, _BEGAN, time.monotonic())
                         while True:
