@@ -388,6 +388,13 @@ class CachedAdvisor:
         self.unsaved.clear()
 
 
+def _load(inner: Advisor, items: Sequence[tuple[str, str, str]]) -> None:
+    """Load what advising the items' language pairs reads (the index, the termbase),
+    with one throwaway question per pair, as the worker's setup does."""
+    for source_lang, target_lang in dict.fromkeys((s, t) for _m, s, t in items):
+        inner.advise(["Prepare."], source_lang, target_lang)
+
+
 def _rows(inner: Advisor, items: Sequence[tuple[str, str, str]]) -> list[_Row]:
     """The advice of each (msgid, source, target) item, in order, as cache rows."""
     by_pair: dict[tuple[str, str], list[str]] = {}
@@ -437,13 +444,17 @@ class Pending:
                     got = self.ends.finish(mine)
                 else:
                     assert self.round is not None
+                    loaded = False
                     if (adv._warm is not None and len(work) >= WARM_MIN
                             and not self.round.ready()):  # idle until the worker is set up
                         adv._warm()
                         adv._warm = None
-                    # this process loads the advisor only if the worker has much left,
-                    # and only once the worker's setup has built what it loads
-                    join = self.round.wait_ready(0, JOIN_AFTER)
+                        if self.round.wait_ready(0):  # then load what its setup built
+                            _load(adv.inner, work)
+                            loaded = True
+                    # otherwise this process loads the advisor only if the worker has
+                    # much left, and only once the worker's setup has built what it loads
+                    join = loaded or self.round.wait_ready(0, JOIN_AFTER)
                     got = self.round.finish(mine if join else None)
                 if self.round is not None and MISSING in got:  # a child failed: never
                     self.round.wait_ready(0)  # load beside a worker still building
