@@ -245,6 +245,26 @@ def test_learn_takes_reviewed_entries_once(proj: Path) -> None:
     assert len(list(read_memory(proj / "memory" / "learned.tmx"))) == 2
 
 
+def test_learn_takes_a_joined_group_as_one_unit(proj: Path) -> None:
+    """A translation that renders two sentences (the second flagged tm-joined) is the
+    translation of both: learned as such, never as the first sentence's alone (which
+    would pre-fill that sentence elsewhere with a sentence it does not have)."""
+    (proj / "sources" / "doc.md").write_text(
+        "What lay behind this campaign? There is no answer!\n", encoding="utf-8")
+    segment(proj)
+    po = proj / "locales" / "ru" / "doc.po"
+    text = po.read_text("utf-8")
+    text = text.replace('msgid "What lay behind this campaign?"\nmsgstr ""',
+                        'msgid "What lay behind this campaign?"\n'
+                        'msgstr "Что стояло за кампанией? Ответа нет!"')
+    text = text.replace('msgid "There is no answer!"', '#, tm-joined\nmsgid "There is no answer!"')
+    po.write_text(text, "utf-8")
+    learn(load_config())
+    texts = [u.texts for u in read_memory(proj / "memory" / "learned.tmx")]
+    assert texts == [{"en": "What lay behind this campaign? There is no answer!",
+                      "ru": "Что стояло за кампанией? Ответа нет!"}]
+
+
 def test_citation_inside_a_sentence_is_a_placeable(proj: Path) -> None:
     (proj / "memory" / "cit.csv").write_text(
         "en,ru\n"

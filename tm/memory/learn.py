@@ -32,7 +32,11 @@ class LearnReport:
 
 
 def reviewed_units(config: Config) -> Iterator[MemoryUnit]:
-    """Translated, non-fuzzy, singular entries of every catalog under locales/<lang>/."""
+    """Translated, non-fuzzy, singular entries of every catalog under locales/<lang>/.
+    The first entry of a group that `tm-joined` entries join translates the whole group:
+    its unit's source is the group's sentences, and the joined entries give no unit."""
+    from tm.checks.joins import broken_joins, group_sources, is_joined
+
     base = config.locales_dir
     if not base.is_dir():
         return
@@ -41,14 +45,16 @@ def reviewed_units(config: Config) -> Iterator[MemoryUnit]:
         for po in sorted(lang_dir.rglob("*.po")):
             doc = po.relative_to(lang_dir).with_suffix("").as_posix()
             cat = read_po(po)
-            entries = [m for m in cat.messages
-                       if m.translated and m.msgid_plural is None and m.msgctxt is None]
+            entries = [m for m in cat.messages if m.translated and not is_joined(m)
+                       and m.msgid_plural is None and m.msgctxt is None]
+            groups = group_sources(cat.messages,
+                                   frozenset(m.msgid for m in broken_joins(cat.messages)))
             source = config.source_language(doc) or guess_language(
                 (m.msgid for m in entries), default_source_language(config))
             if source == lang:
                 continue
             for m in entries:
-                yield MemoryUnit({source: m.msgid, lang: m.msgstr}, m.line,
+                yield MemoryUnit({source: groups.get(m.msgid, m.msgid), lang: m.msgstr}, m.line,
                                  extra={"origin": config.relative(po)})
 
 
