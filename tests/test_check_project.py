@@ -112,6 +112,26 @@ def test_lang_filter_and_counts_only(proj: Path) -> None:
     assert data["files"][0]["findings"] == []
 
 
+@pytest.mark.parametrize("command", [["check"], ["check", "--counts-only"],
+                                     ["check", RU], ["status"]])
+def test_a_language_not_in_the_project_is_bad_input(proj: Path, command: list[str]) -> None:
+    """A misspelt --lang selects no catalog: the gate would check nothing and pass."""
+    rc, out, err = run(*command, "--lang", "fr")
+    assert rc == 2 and out == ""
+    assert err == ("tm: error: tm.toml:1: language 'fr' is not in `languages` "
+                   "(configured: en, ru, de)\n")
+
+
+def test_errors_name_files_from_the_working_folder(
+        proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (proj / RU).write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8")
+    rc, _out, err = run("check")
+    assert rc == 2 and err.startswith(f"tm: error: {RU}:2: ")
+    monkeypatch.chdir(proj / "locales")
+    rc, _out, err = run("check")
+    assert rc == 2 and err.startswith("tm: error: ru/lectures/mini.po:2: ")
+
+
 def test_severity_overrides(proj: Path) -> None:
     toml = proj / "tm.toml"
     toml.write_text(toml.read_text().replace(
@@ -212,4 +232,4 @@ def test_bad_file_among_many_is_reported_with_its_line(proj: Path) -> None:
     (proj / "copy4.po").write_text('msgid "a"\nmsgstr "b"\nmsgstr "c"\n', "utf-8")
     code, out, err = run("check", "--jobs", "2", *sorted(str(p) for p in proj.glob("copy*.po")))
     assert code == 2 and out == ""
-    assert err.strip() == f"tm: error: {proj / 'copy4.po'}:3: a second msgstr for one msgid"
+    assert err.strip() == "tm: error: copy4.po:3: a second msgstr for one msgid"

@@ -95,7 +95,7 @@ def test_tm_toml_error_names_the_line_and_writes_nothing(
     rc, err = run_main(["segment"], capsys, monkeypatch)
     assert rc == 2
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith(f"tm: error: {project / 'tm.toml'}:{line}: ")
+    assert err.startswith(f"tm: error: tm.toml:{line}: ")
     assert code in err
     assert (f"(did you mean {near}?)" in err) if near else ("no known language" in err)
     assert files(project) == before

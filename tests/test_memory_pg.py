@@ -541,7 +541,7 @@ def test_memory_offline_must_be_error_or_replica(tmp_path: Path) -> None:
     r = tm_run(root, "segment", "--quiet")
     assert r.returncode == 2
     (line,) = r.stderr.strip().splitlines()
-    assert line.startswith(f"tm: error: {root / 'tm.toml'}:3: `memory_offline` must be")
+    assert line.startswith("tm: error: tm.toml:3: `memory_offline` must be")
 
 
 @pytest.mark.parametrize("url, what", [
@@ -560,7 +560,7 @@ def test_unreachable_server_or_bad_url_is_one_line_exit_2(
     r = runner.invoke(app, ["segment", "--quiet"])
     assert r.exit_code == 2
     (line,) = r.output.strip().splitlines()
-    assert line.startswith(f"tm: error: {tmp_path / 'tm.toml'}:4: ")
+    assert line.startswith("tm: error: tm.toml:4: ")
     assert what in line and "secret" not in line
     assert "memory_url" in line or "cannot connect" in line
     assert not (tmp_path / "locales" / "ru" / "doc.po").exists()
@@ -620,7 +620,7 @@ def test_without_the_postgres_extra(tmp_path: Path) -> None:
     r = tm_run(shared, "segment", block_psycopg=True)
     assert r.returncode == 2
     (line,) = r.stderr.strip().splitlines()
-    assert line.startswith(f"tm: error: {shared / 'tm.toml'}:3: ")
+    assert line.startswith("tm: error: tm.toml:3: ")
     assert "pip install 'tm[postgres]'" in line
     local = make_project(tmp_path / "local", None, {"lecture.tmx": DATA / "memory_lecture.tmx"})
     r = tm_run(local, "segment", block_psycopg=True)

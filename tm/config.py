@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from tm.errors import ConfigError, read_utf8
+from tm.errors import ConfigError, TmError, read_utf8
 from tm.formats import SOURCE_SUFFIXES, keeps_suffix
 from tm.formats.options import SourceOptions, parse_source_options
 from tm.globs import glob_files, glob_match
@@ -166,6 +167,14 @@ class Config:
         what = "not a folder" if where.exists() else "no such folder"
         raise ConfigError(f"sources = {self.sources!r}: {what}", self.display_path, line,
                           "create it, or set `sources` to the folder of the documents")
+
+    def require_languages(self, langs: Sequence[str] | None) -> None:
+        """Each of `langs` (a command's --lang) must be one of `languages`: a misspelt one
+        would select nothing, and a CI gate that checks nothing passes (TmError)."""
+        for lang in langs or ():
+            if lang not in self.languages:
+                raise TmError(f"language {lang!r} is not in `languages`", self.display_path,
+                              1, f"configured: {', '.join(self.languages)}")
 
     @property
     def display_path(self) -> str:

@@ -559,10 +559,7 @@ def _merge_project(
 
     names = resolve_documents(config, docs)
     langs = list(languages) if languages else None
-    for lang in langs or []:
-        if lang not in config.languages:
-            raise TmError(f"language {lang!r} is not in `languages`", config.path, 1,
-                          f"configured: {', '.join(config.languages)}")
+    config.require_languages(langs)
     pending: list[tuple[Path, str]] = []
     reports = []
     for doc in names:

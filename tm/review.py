@@ -169,9 +169,7 @@ def review_document(config: Config, doc: str, lang: str,
 def review_project(config: Config, lang: str, docs: Sequence[str] | None = None
                    ) -> list[DocumentReview]:
     """Rows for every (or the named) document translated into `lang`."""
-    if lang not in config.languages:
-        raise TmError(f"language {lang!r} is not in `languages`", config.display_path, 1,
-                      f"configured: {', '.join(config.languages)}")
+    config.require_languages([lang])
     names = resolve_documents(config, docs)
     all_names, names = names, [d for d in names if lang in config.target_languages(d)]
     if not names:

@@ -47,6 +47,7 @@ class StatusRow:
 def project_status(config: Config, langs: Sequence[str] | None = None) -> list[StatusRow]:
     """Counts for every document and target language, measured against the source as it
     is now (unless `stale` is off); missing catalogs are rows too."""
+    config.require_languages(langs)
     rows = []
     policy = config.check
     compare = severity("stale", policy) != "off"

@@ -355,6 +355,7 @@ def check_project(config: Config, langs: Sequence[str] | None = None, *,
                   on_start: Callable[[int], None] | None = None) -> CheckReport:
     """Every catalog of the project against its [check] policy (`on_start`: told how many
     catalogs there are before the first is checked)."""
+    config.require_languages(langs)
     jobs = project_jobs(config, langs, docs, qa)
     if on_start is not None:
         on_start(len(jobs))
@@ -399,6 +400,8 @@ def check_paths(paths: Sequence[str | Path], config: Config | None = None, *,
                 workers: int | None = None, progress: Progress | None = None,
                 on_start: Callable[[int], None] | None = None) -> CheckReport:
     """PO files or folders; outside a project only counts and QA, no policy."""
+    if config is not None:
+        config.require_languages(langs)
     jobs = path_jobs(paths, config, langs=langs, qa=qa)
     if on_start is not None:
         on_start(len(jobs))

@@ -79,8 +79,21 @@ OneLang = Annotated[
 
 
 def fail(e: TmError) -> typer.Exit:
+    e.path = shown_path(e.path)
     err.print(f"tm: error: {e}", markup=False)
     return typer.Exit(2)
+
+
+def shown_path(path: str | None) -> str | None:
+    """A path as messages name it: relative to the working folder when it is inside it
+    (as the user typed it or tm.toml names it), else as it is."""
+    if path is None or not os.path.isabs(path):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel in (".", "..") or rel.startswith(".." + os.sep) else rel
 
 
 _SYSTEM_ERRORS = {
