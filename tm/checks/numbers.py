@@ -50,6 +50,51 @@ def numbers(text: str) -> tuple[str, ...]:
     return tuple(_normal(m.group(1)) for m in NUMBER.finditer(text))
 
 
+_DATE = re.compile(r"(?<![\d.,/])(\d{1,2})([./])(\d{1,2})\2(\d{4})(?![\d]|[.,/]\d)")
+"""A numeric date, day first, as archival documents write it: 12.09.1937, 5/9/1937."""
+_MONTHS = [re.compile(rf"(?i)\b(?:{words})(?!\w)") for words in (
+    r"january|jan|januar|janvier|январ[а-яё]*|янв",
+    r"february|feb|februar|février|феврал[а-яё]*|февр?",
+    r"march|mar|märz|mars|март[а-яё]*|мар",
+    r"april|apr|avril|апрел[а-яё]*|апр",
+    r"(?-i:May)|mai|ма[йяе]",
+    r"june|jun|juni|juin|июн[а-яё]*",
+    r"july|jul|juli|juillet|июл[а-яё]*",
+    r"august|aug|ao[uû]t|август[а-яё]*|авг",
+    r"september|sept?|septembre|сентябр[а-яё]*|сент",
+    r"october|oct|oktober|octobre|октябр[а-яё]*|окт",
+    r"november|nov|novembre|ноябр[а-яё]*|нояб?",
+    r"december|dec|dezember|décembre|декабр[а-яё]*|дек")]
+"""Month names and their abbreviations (en, ru, de, fr), by month: a numeric date's month
+may be written as a word in the translation (12.09.1937 = 12 September 1937)."""
+
+
+def _month(n: int) -> str:
+    return f"{n} (the month of a date)"
+
+
+@lru_cache(maxsize=8192)
+def checked_numbers(text: str) -> tuple[str, ...]:
+    """`numbers`, with a numeric date read as its day, month and year (`_month`)."""
+    if "." not in text and "/" not in text or not _DATE.search(text):
+        return numbers(text)
+    out: list[str] = []
+    last = 0
+    for m in _DATE.finditer(text):
+        out += numbers(text[last:m.start()])
+        day, month, year = int(m.group(1)), int(m.group(3)), m.group(4)
+        out += [str(day), _month(month) if 1 <= month <= 12 else str(month), year]
+        last = m.end()
+    out += numbers(text[last:])
+    return tuple(out)
+
+
+def _months_named(text: str, wanted: Counter[str]) -> list[str]:
+    """The month tokens of `wanted` whose month `text` names in words."""
+    return [tok for tok in wanted.elements() if tok.endswith(" (the month of a date)")
+            and _MONTHS[int(tok.split()[0]) - 1].search(text)]
+
+
 _ROMAN = re.compile(r"(?<![\w.])(?=[MDCLXVI]{2,}(?![\w.]))M{0,3}(?:CM|CD|D?C{0,3})"
                     r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w])")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
@@ -77,9 +122,10 @@ def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     """Every number and year of the source appears in the translation, and no new one.
 
     A Roman numeral stands for its number where the other side writes it in digits:
-    Russian writes the 15th Congress `XV съезд` and the 20th century `XX век`.
+    Russian writes the 15th Congress `XV съезд` and the 20th century `XX век`. A numeric
+    date's month may be a word on the other side: `12.09.1937` = `12 September 1937`.
     """
-    s_nums, t_nums = numbers(src), numbers(tgt)
+    s_nums, t_nums = checked_numbers(src), checked_numbers(tgt)
     if s_nums == t_nums:
         return  # the same numbers in the same order (most translations)
     s, t = Counter(s_nums), Counter(t_nums)
@@ -89,6 +135,10 @@ def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         t.update(v for v in roman_numerals(tgt) if v in s - t)
     if t - s:
         s.update(v for v in roman_numerals(src) if v in t - s)
+    if s - t:  # 12.09.1937 = 12 September 1937, and the other way round
+        t.update(_months_named(tgt, s - t))
+    if t - s:
+        s.update(_months_named(src, t - s))
     if s == t:
         return
     yield from differences("number", s, t, changed=" in the translation")
