@@ -75,6 +75,22 @@ def _written(termbase: Termbase, term: Term) -> tuple[list[str], re.Pattern[str]
     return got
 
 
+_ABBREVIATED: dict[tuple[int, str, str, str], re.Pattern[str] | None] = {}
+
+
+def _abbreviated(termbase: Termbase, term: Term) -> re.Pattern[str] | None:
+    """The term's short forms with a full stop (No., p., л.), in any case: style guides
+    differ (no. 3, p. 45) and a sentence start capitalizes them (P. 45)."""
+    key = (id(termbase), term.source, term.source_lang, term.target_lang)
+    if key not in _ABBREVIATED:
+        from tm import termaccept
+
+        short = [a for a in _written(termbase, term)[0] if a.endswith(".") and len(a) <= 6]
+        pattern = termaccept.literal_pattern(short)
+        _ABBREVIATED[key] = re.compile(pattern.pattern, re.IGNORECASE) if pattern else None
+    return _ABBREVIATED[key]
+
+
 def target_forms(termbase: Termbase, term: Term) -> Forms:
     """Every target-language form of the term's entry, as the words the translation may
     use (tm.termaccept.acceptors) and their probes: `Троцкий` serves for `Trotsky` as
@@ -112,6 +128,9 @@ def check_terms(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         literal = _written(ctx.termbase, term)[1]
         if literal is not None and literal.search(tgt):
             continue  # (the word-by-word forms, and the morphology they load, not needed)
+        short = _abbreviated(ctx.termbase, term)
+        if short is not None and short.search(tgt):
+            continue
         forms, form_probes, _literal = target_forms(ctx.termbase, term)
         from tm import termaccept
 
