@@ -97,6 +97,34 @@ def test_join_of_three_and_in_a_blockquote(proj: Path) -> None:
     assert "ignored" not in out
 
 
+@pytest.mark.parametrize("change", ["edited", "deleted"])
+def test_a_joined_sentence_changed_in_the_source_unsettles_its_group(
+        proj: Path, change: str) -> None:
+    """The sentence before renders the joined one too: when the joined one is edited or
+    deleted, that translation no longer fits. It becomes fuzzy, its `#|` the group it
+    rendered; an edited joined sentence stays joined, fuzzy. Merge then writes neither in
+    a mix of languages (it wrote the old group's translation beside the new sentence)."""
+    edit(proj, {**BASE,
+                "The party met in 1927.": ("В 1927 году партия исключила 75 членов.", []),
+                "It expelled 75 members.": ("", ["tm-joined"])})
+    src = proj / "sources" / "doc.md"
+    new = "It expelled 76 members." if change == "edited" else ""
+    src.write_text(SOURCE.replace(" It expelled 75 members.", f" {new}".rstrip()), "utf-8")
+    r = CliRunner().invoke(app, ["segment"])
+    assert r.exit_code == 0, r.output
+    cat = {m.msgid: m for m in read_po(proj / "locales/ru/doc.po").messages if not m.obsolete}
+    lead = cat["The party met in 1927."]
+    assert lead.fuzzy and lead.msgstr == "В 1927 году партия исключила 75 членов."
+    assert lead.previous_msgid == "The party met in 1927. It expelled 75 members."
+    if change == "edited":
+        joined = cat["It expelled 76 members."]
+        assert joined.flags == ["fuzzy", "tm-joined"] and joined.msgstr == ""
+        assert joined.previous_msgid == "It expelled 75 members."
+    out = merged(proj)
+    assert "The party met in 1927." in out and "В 1927 году" not in out
+    assert "Затем он закрылся." in out  # the rest of the paragraph as before
+
+
 def test_broken_join_falls_back_and_check_says_so(proj: Path) -> None:
     # the sentence before is untranslated: both stay in English
     edit(proj, {**BASE, "It expelled 75 members.": ("Исключила.", ["tm-joined"])})

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from tm import __version__
 from tm.languages import base_lang
+from tm.merge import JOINED_FLAG, is_joined
 from tm.model import Segment, Sentences, Suggestion
 from tm.po import Catalog, Message
 
@@ -168,7 +169,8 @@ def update_catalog(
             _suggest(m, s)
         out.append(m)
     unused = [(k, m) for k, m in old_active.items() if k not in used]
-    vanished = [m for _k, m in unused if m.has_translation]
+    gone_joins = [m for _k, m in unused if is_joined(m)]
+    vanished = [m for _k, m in unused if m.has_translation or is_joined(m)]
     inherited: dict[int, tuple[float, tuple[str | None, str]]] = {}
     if missing and vanished:
         inherited = _inherit_fuzzy([out[i] for i in missing], vanished, used)
@@ -187,6 +189,8 @@ def update_catalog(
             m.flags = []
             m.forget_previous()
         _suggest(m, s)
+    if gone_joins:
+        _unsettle_leads(old, gone_joins, out)
     obsolete: list[Message] = []
     for key, m in unused:
         if key not in used and m.has_translation:
@@ -231,7 +235,7 @@ def _suggest(m: Message, s: Suggestion) -> None:
     the memory's `tm:` line says that its match was not filled in (it describes another
     msgstr); a translation a translator confirmed is theirs, and the line stays as is."""
     comments = list(s.comments)
-    if s.translation and not m.has_translation:
+    if s.translation and not m.has_translation and JOINED_FLAG not in m.flags:
         m.msgstr = s.translation
         m.fuzzy = s.fuzzy
     elif s.translation and m.fuzzy and s.translation != m.msgstr:  # still to review
@@ -278,6 +282,33 @@ def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
         else:
             m.previous_msgid, m.previous_msgid_plural = o.msgid, o.msgid_plural
     return got
+
+
+def _unsettle_leads(old: Catalog, gone: list[Message], out: list[Message]) -> None:
+    """A `tm-joined` sentence changed or removed: the translation of the sentence before
+    it, which rendered it too, no longer fits. It becomes fuzzy, with the group it
+    translated as its previous msgid (what changed shows as in msgmerge's `#|`); a new
+    entry that takes the joined one's place inherits its flag, fuzzy (_inherit_fuzzy)."""
+    lead_of: dict[tuple[str | None, str], tuple[str | None, str]] = {}
+    group: dict[tuple[str | None, str], str] = {}  # lead -> the sentences it rendered
+    lead: Message | None = None
+    for m in old.messages:
+        if m.obsolete:
+            continue
+        if not is_joined(m):
+            lead = m
+        elif lead is not None:
+            lead_of[m.key] = lead.key
+            group[lead.key] = f"{group.get(lead.key, lead.msgid)} {m.msgid}"
+    now = {m.key: m for m in out}
+    for m in gone:
+        first = lead_of.get(m.key)
+        target = now.get(first) if first is not None else None
+        if target is None or not target.translated:
+            continue
+        target.fuzzy = True
+        if target.previous_msgid is None:
+            target.previous_msgid = group[target.key]
 
 
 def _merged_header(template: Catalog, old: Catalog | None, language: str
