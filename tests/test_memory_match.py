@@ -56,6 +56,15 @@ def test_markup_only_difference_is_a_placeable() -> None:
     assert m.kind == "adapted" and m.score == 100.0 - ADAPT_PENALTY
 
 
+def test_a_segment_wrapped_in_emphasis_gets_it_around_the_translation() -> None:
+    """A bold stamp matched by a lowercase term: the bold and the capital come back (the
+    markup check flagged the suggestion without them)."""
+    m = score("**Совершенно секретно**", cand("совершенно секретно", "top secret"))
+    assert m.kind == "adapted" and m.target == "**Top secret**"
+    m = score("*Совершенно секретно*", cand("*Совершенно секретно*", "*Top secret*"))
+    assert m.target == "*Top secret*"  # already there: not doubled
+
+
 def test_number_that_cannot_be_carried_over_is_penalized() -> None:
     # the translation spells the year out, so 1927 -> 1928 cannot be substituted
     c = cand(target="В июне двадцать седьмого года Троцкого вызвали в ЦКК.")

@@ -177,6 +177,26 @@ def put_marks(segment: str, target: str) -> str | None:
     return body[:cut] + "".join(marks) + body[cut:] + target[len(body):]
 
 
+_FRAME = re.compile(r"(\*\*|__|\*|_)(?=\S)(.*\S)\1", re.S)
+
+
+def fit_frame(segment: str, source: str, target: str) -> str:
+    """`target` in the emphasis that wraps the whole segment and not the unit's source
+    (`**Совершенно секретно**` from the term `совершенно секретно`), and with a capital
+    first letter where the segment has one and the source does not.
+
+    >>> fit_frame("**Top secret**", "top secret", "совершенно секретно")
+    '**Совершенно секретно**'
+    """
+    frame = _FRAME.fullmatch(segment)
+    inner = frame.group(2) if frame else segment
+    if (inner[:1].isupper() and source[:1].islower() and target[:1].islower()):
+        target = target[:1].upper() + target[1:]
+    if frame and not _FRAME.fullmatch(source) and not _FRAME.fullmatch(target):
+        target = f"{frame.group(1)}{target}{frame.group(1)}"
+    return target
+
+
 def adapt_numbers(segment: str, source: str, target: str) -> str | None:
     """Carry the segment's numbers into `target`, or None when that cannot be done safely.
 
@@ -271,6 +291,9 @@ def _score(segment: str, seg_norm: str, cand: Candidate, cand_norm: str | None,
     else:
         adapted = put_marks(segment, adapted) if adapted is not None else None
         target = placed
+    target = fit_frame(segment, cand.source, target)
+    if adapted is not None:
+        adapted = fit_frame(segment, cand.source, adapted)
     if same:
         if adapted is not None:
             return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted")
