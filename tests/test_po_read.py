@@ -365,3 +365,16 @@ def test_a_header_read_up_to_a_blank_line_is_the_whole_texts(
     assert cut == parse_header(text)
     if text.startswith(('msgid ""\nmsgstr "', "# comment")):
         assert cut["POT-Creation-Date"] == "2001"
+
+
+def test_old_mac_line_endings_are_refused_not_read_as_one_comment() -> None:
+    """A catalog saved with CR alone between lines and a comment first was read as that
+    one comment: no entries, and `tm segment` wrote a new catalog over the translations."""
+    text = '# A translation\n#, fuzzy\nmsgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "б"\n'
+    with pytest.raises(CatalogError) as e:
+        parse_po(text.replace("\n", "\r"), "x.po")
+    assert (e.value.path, e.value.line) == ("x.po", 1)
+    assert "carriage return" in e.value.what
+    crlf = parse_po(text.replace("\n", "\r\n"))  # CRLF, and a CR inside a string, are read
+    assert [m.msgstr for m in crlf.messages] == ["б"]
+    assert parse_po('msgid "a"\nmsgstr "x\ry"\n').messages[0].msgstr == "x\ry"

@@ -19,6 +19,7 @@ from tm.po_model import Catalog as Catalog
 from tm.po_model import Message as Message
 from tm.po_tokens import (
     COMMENT,
+    CR_IN_COMMENT,
     EXTRACTED,
     FLAGS,
     MSGCTXT,
@@ -81,6 +82,10 @@ def read_po(path: Path | str) -> Catalog:
 
 def parse_po(text: str, path: str = "<string>") -> Catalog:
     """Parse catalog text; the inverse of `format_po`."""
+    if "\r" in text and (m := CR_IN_COMMENT.search(text)) is not None:
+        raise CatalogError("a carriage return alone ends a line (old Mac line endings)", path,
+                           text.count("\n", 0, m.start()) + 1,
+                           "save the catalog with LF or CRLF line endings")
     cat = Catalog(path=path)
     _Builder(path, _Collect(cat, path)).read(tokens(text))
     return cat

@@ -44,6 +44,11 @@ unexpected line. plural index: n of msgstr[n], else -1. obsolete: the line start
 `#~` (only keyword and string lines carry it into an entry).
 """
 
+CR_IN_COMMENT = re.compile(r"^[ \t]*#[^\n]*?\r(?!\n|$)", re.M)
+"""A comment line with a carriage return alone inside: a file with old Mac line endings
+(CR only) whose every line would be read as that one comment, its entries lost (the
+readers refuse it)."""
+
 _STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"\s*$')
 _KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*)$')
 _KEYWORD_STRING = re.compile(

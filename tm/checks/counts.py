@@ -21,6 +21,7 @@ from tm.errors import CatalogError
 from tm.po import Catalog, Message
 from tm.po_tokens import (
     COMMENT,
+    CR_IN_COMMENT,
     EXTRACTED,
     FLAGS,
     KEYWORDS,
@@ -159,6 +160,8 @@ def scan_active(text: str, collect: bool) -> tuple[Counts, list[Message], list[E
 
 def _scan(text: str, collect: bool,
           keys: list[Entry] | None = None) -> tuple[Counts, list[Message]]:
+    if "\r" in text and CR_IN_COMMENT.search(text):
+        raise _Unusual
     scan = _Scan(collect, keys)
     handlers = scan.handlers()
     for token in tokens(text):

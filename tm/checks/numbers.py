@@ -37,7 +37,7 @@ def _normal(token: str) -> str:
     if "," in token or "." in token:
         whole, frac = _DECIMAL_MARK.split(token, maxsplit=1)
         return f"{int(whole)}.{frac}"
-    return str(int(token))
+    return _NOT_DIGIT.sub("", token).lstrip("0") or "0"  # "0 200": a group after a zero
 
 
 @lru_cache(maxsize=8192)
