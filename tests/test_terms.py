@@ -89,6 +89,29 @@ def test_tbx_v3_dct_style() -> None:
     assert entry.pos == "properNoun" and entry.subject == "person"
 
 
+TBX_WITH_ENTITIES = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE martif [ <!ENTITY nov "Novaya"> ENTITY_X ]>
+<martif type="TBX" xml:lang="en"><text><body>
+<termEntry id="1"><langSet xml:lang="en"><tig><term>old &nov;</term></tig></langSet>
+<langSet xml:lang="ru"><tig><term>старая REF</term></tig></langSet></termEntry>
+</body></text></martif>
+"""
+
+
+def test_tbx_entities_expanded_when_plain_text_else_refused(tmp_path: Path) -> None:
+    """As in a TMX: a plain-text entity the file declares is expanded; any other (an
+    external one, say) stops the file with its line, never kept as `&x;` nor fetched."""
+    ok = tmp_path / "ok.tbx"
+    ok.write_text(TBX_WITH_ENTITIES.replace("ENTITY_X", "").replace("REF", "Новая"), "utf-8")
+    assert [e.terms for e in read_tbx(ok)] == [{"en": ["old Novaya"], "ru": ["старая Новая"]}]
+    bad = tmp_path / "bad.tbx"
+    bad.write_text(TBX_WITH_ENTITIES.replace(
+        "ENTITY_X", '<!ENTITY x SYSTEM "http://127.0.0.1:9/x">').replace("REF", "&x;"), "utf-8")
+    with pytest.raises(MemoryFormatError) as e:
+        read_tbx(bad)
+    assert (e.value.line, e.value.what.split(" (")[0]) == (5, "entity reference &x;")
+
+
 def test_broken_tbx_names_file_and_line() -> None:
     with pytest.raises(MemoryFormatError) as err:
         read_tbx(DATA / "terms_broken.tbx")

@@ -10,9 +10,10 @@ namespaces and nesting details (`tig`, `ntig/termGrp`, `termSec`). A term whose
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tm.errors import MemoryFormatError
 from tm.languages import base_lang
@@ -94,14 +95,46 @@ def _local(el: etree._Element) -> str:
     return name
 
 
+_ENTITIES: ContextVar[dict[str, str] | None] = ContextVar("tbx_entities", default=None)
+"""The plain-text entities the TBX being read declares (tm.memory.tmx.plain_entities)."""
+
+
+class _Reference(Exception):
+    """An entity reference the file does not declare as plain text, and where."""
+
+    def __init__(self, name: str, line: int | None) -> None:
+        super().__init__(name)
+        self.name, self.line = name, line
+
+
 def _text(el: etree._Element) -> str:
     """The element's text, its children's included, with runs of whitespace as one space
-    (str.split and re's \\s agree on what whitespace is)."""
-    if len(el):
-        text = "".join(t if isinstance(t, str) else t.decode() for t in el.itertext())
-    else:  # a leaf: most of a termbase
-        text = el.text or ""
-    return " ".join(text.split())
+    (str.split and re's \\s agree on what whitespace is). A declared plain-text entity
+    is expanded; any other entity reference stops the file (_Reference), as in a TMX."""
+    if not len(el):  # a leaf: most of a termbase
+        return " ".join((el.text or "").split())
+    parts: list[str] = []
+    stack: list[object] = [el]  # elements to open, or strings to emit, in reverse order
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        node: Any = item
+        parts.append(node.text or "")
+        todo: list[object] = []
+        for child in node:
+            if isinstance(child.tag, str):
+                todo.append(child)
+            elif type(child).__name__ == "_Entity":
+                name = str(getattr(child, "name", "?"))
+                value = (_ENTITIES.get() or {}).get(name)
+                if value is None:
+                    raise _Reference(name, _line(child) or _line(node))
+                todo.append(value)
+            todo.append(child.tail or "")
+        stack.extend(reversed(todo))
+    return " ".join("".join(parts).split())
 
 
 def _line(el: etree._Element) -> int | None:
@@ -215,11 +248,20 @@ def parse_tbx(data: bytes, path: Path) -> list[TermEntry]:
     if _local(root) not in ("martif", "tbx"):
         raise MemoryFormatError(f"not a TBX file: root element <{_local(root)}>", path,
                                 _line(root), "expected <martif> (TBX v2) or <tbx> (TBX v3)")
+    from tm.memory.tmx import declared_entities, entity_error
+
+    token = _ENTITIES.set(declared_entities(data[:1 << 16].decode("utf-8", "replace"))
+                          if b"<!ENTITY" in data[:1 << 16] else {})
     entries = []
-    for el in root.iter(*(f"{{*}}{tag}" for tag in _ENTRY_TAGS)):  # any namespace or none
-        entry = _read_entry(el, path)
-        if entry.terms:
-            entries.append(entry)
+    try:
+        for el in root.iter(*(f"{{*}}{tag}" for tag in _ENTRY_TAGS)):  # any namespace
+            entry = _read_entry(el, path)
+            if entry.terms:
+                entries.append(entry)
+    except _Reference as e:
+        raise entity_error(e.name, path, e.line or 1) from None
+    finally:
+        _ENTITIES.reset(token)
     return entries
 
 

@@ -53,6 +53,11 @@ def plain_entities(path: Path) -> dict[str, str]:
             head = f.read(1 << 16).decode("utf-8", "replace")
     except OSError:
         return {}
+    return declared_entities(head)
+
+
+def declared_entities(head: str) -> dict[str, str]:
+    """`plain_entities` of a document's first 64 KB, as text."""
     if "<!ENTITY" not in head:
         return {}
     out = {}
