@@ -254,6 +254,33 @@ def test_a_full_disk_is_one_line_naming_the_file_and_nothing_is_lost(
     assert after == before
 
 
+def test_a_catalog_that_cannot_be_written_leaves_its_template_as_it_was(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogs are written before the templates: a catalog that fails (here the disk
+    fills up on it) stops the run with template and catalogs those of the last run."""
+    import errno
+
+    import tm.project
+
+    assert runner.invoke(app, ["segment", "-q", "--no-memory"]).exit_code == 0
+    doc = project / "sources" / f"{LECTURE_DOC}.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Trotsky", "Trotskii", 1),
+                   encoding="utf-8")
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*") if p.is_file()}
+    write = tm.project.atomic_write_bytes
+
+    def full_on_catalogs(path: Path, data: bytes, expect: object = None) -> bool:
+        if path.suffix == ".po":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return write(path, data, expect)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tm.project, "atomic_write_bytes", full_on_catalogs)
+    result = runner.invoke(app, ["segment", "-q", "--no-memory"])
+    assert result.exit_code == 2 and "no space left" in result.output
+    after = {p: p.read_bytes() for p in (project / "locales").rglob("*") if p.is_file()}
+    assert after == before
+
+
 def test_names_the_terminal_cannot_encode_are_escaped_not_a_traceback(
         project: Path) -> None:
     """A document named in Chinese, run where the output is Latin-1 or ASCII (LC_ALL=C,

@@ -290,7 +290,10 @@ def _segment_documents(
         return reports
     check_writable(item.path for item in pending)
     new_run()
-    for item in pending:
+    # the catalogs first, the templates last: a catalog that cannot be written (a full
+    # disk, an editor saving it again and again) stops the run before its template is
+    # replaced, so that template and catalogs stay those of one run
+    for item in sorted(pending, key=lambda item: item.path.suffix == ".pot"):
         if _write_unless_changed(item):
             item.report.written.append(config.relative(item.path))
         if item.redo is not None or item.spans is not None:
