@@ -281,6 +281,17 @@ def test_a_catalog_that_cannot_be_written_leaves_its_template_as_it_was(
     assert after == before
 
 
+@pytest.mark.parametrize("command", [["merge"], ["status"], ["check"]])
+def test_a_folder_where_a_catalog_belongs_is_an_error(project: Path, command: list[str]) -> None:
+    """merge wrote such a document untranslated and status counted it so, both exit 0."""
+    assert runner.invoke(app, ["segment", "-q", "--no-memory"]).exit_code == 0
+    po = project / "locales" / "de" / f"{LECTURE_DOC}.po"
+    po.unlink()
+    po.mkdir()
+    one_line_error(runner.invoke(app, command), f"locales/de/{LECTURE_DOC}.po:1:",
+                   "is a folder, not a catalog")
+
+
 def test_names_the_terminal_cannot_encode_are_escaped_not_a_traceback(
         project: Path) -> None:
     """A document named in Chinese, run where the output is Latin-1 or ASCII (LC_ALL=C,

@@ -378,3 +378,9 @@ def test_old_mac_line_endings_are_refused_not_read_as_one_comment() -> None:
     crlf = parse_po(text.replace("\n", "\r\n"))  # CRLF, and a CR inside a string, are read
     assert [m.msgstr for m in crlf.messages] == ["б"]
     assert parse_po('msgid "a"\nmsgstr "x\ry"\n').messages[0].msgstr == "x\ry"
+
+
+def test_a_byte_order_mark_is_named() -> None:
+    with pytest.raises(CatalogError) as e:
+        parse_po('\ufeff# x\nmsgid "a"\nmsgstr "b"\n', "x.po")
+    assert e.value.line == 1 and "byte order mark" in e.value.what

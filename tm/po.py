@@ -80,8 +80,24 @@ def read_po(path: Path | str) -> Catalog:
     return parse_po(decode_po(data, str(p)), str(p))
 
 
+def existing_catalog(path: Path) -> bool:
+    """Whether a catalog is at `path` (False: none yet); a folder or any other thing that
+    is not a file there is an error, not a missing catalog (merge and status wrote or
+    counted the document as untranslated)."""
+    if path.is_file():
+        return True
+    if not path.exists():
+        return False
+    what = "a folder" if path.is_dir() else "not a regular file"
+    raise CatalogError(f"is {what}, not a catalog", path, 1,
+                       "move it away: the document's catalog belongs at this path")
+
+
 def parse_po(text: str, path: str = "<string>") -> Catalog:
     """Parse catalog text; the inverse of `format_po`."""
+    if text.startswith("\ufeff"):
+        raise CatalogError("starts with a byte order mark (BOM), which gettext refuses", path,
+                           1, "save the catalog as UTF-8 without a BOM")
     if "\r" in text and (m := CR_IN_COMMENT.search(text)) is not None:
         raise CatalogError("a carriage return alone ends a line (old Mac line endings)", path,
                            text.count("\n", 0, m.start()) + 1,

@@ -128,7 +128,9 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
 
 
 def _read_existing(path: Path) -> Catalog | None:
-    return read_po(path) if path.is_file() else None
+    from tm.po import existing_catalog
+
+    return read_po(path) if existing_catalog(path) else None
 
 
 def _template_text(config: Config, template: Catalog, path: Path, keys: list[bytes]

@@ -15,7 +15,7 @@ from tm.checks.policy import severity
 from tm.checks.stale import SourceSpec, catalog_entries, source_sentences
 from tm.checks.stale import compare as stale_compare
 from tm.config import Config
-from tm.po import read_po
+from tm.po import existing_catalog, read_po
 
 
 @dataclass(slots=True)
@@ -57,7 +57,7 @@ def project_status(config: Config, langs: Sequence[str] | None = None) -> list[S
             if langs and lang not in langs:
                 continue
             path = config.catalog_path(doc, lang)
-            missing = not path.is_file()
+            missing = not existing_catalog(path)
             counts, stale = Counts(), 0
             if not missing:
                 cat = read_po(path)

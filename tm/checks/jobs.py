@@ -12,6 +12,7 @@ from tm.checks.policy import qa_enabled, severity, validate_policy
 from tm.checks.stale import SourceSpec
 from tm.config import CheckPolicy, Config
 from tm.errors import CatalogError
+from tm.po import existing_catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ def project_jobs(config: Config, langs: Sequence[str] | None = None,
             if langs and lang not in langs:
                 continue
             path = config.catalog_path(doc, lang)
-            if not path.is_file():
+            if not existing_catalog(path):
                 raise CatalogError(f"no {lang} catalog for {doc}", config.relative(path), 1,
                                    "run `tm segment` to create it")
             jobs.append(Job(str(path), config.relative(path), lang, config.source_language(doc),
