@@ -147,3 +147,15 @@ def test_guess_language_by_script() -> None:
     assert guess_language([]) == "en"
     # only the first 200 texts are read
     assert guess_language(["Latin text"] * 200 + ["Кириллица" * 100]) == "en"
+
+
+def test_a_document_language_not_in_languages_is_a_config_error(
+        project: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """It made a catalog in the source's own language and cut English with French rules."""
+    (project / "tm.toml").write_text('languages = ["en", "ru"]\n\n[[documents]]\n'
+                                     'glob = "**/*.md"\nlanguage = "fr"\n', encoding="utf-8")
+    rc, err = run_main(["segment"], capsys, monkeypatch)
+    assert rc == 2
+    assert err == ("tm: error: tm.toml:5: document language 'fr' is not in `languages` "
+                   '(add it to languages = ["en", "ru"], or name one of those)\n')

@@ -263,6 +263,15 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
     if "documents" in data:
         kwargs["documents"] = tuple(_parse_document(item, path, _nth_table(text, "documents", i))
                                     for i, item in enumerate(data["documents"]))
+        languages = kwargs.get("languages")
+        for i, rule in enumerate(kwargs["documents"]):
+            if languages and rule.language not in languages:
+                table = _nth_table(text, "documents", i)
+                listed = ", ".join(f'"{lang}"' for lang in languages)
+                raise ConfigError(
+                    f"document language {rule.language!r} is not in `languages`", path,
+                    _code_line(table, "language", rule.language),
+                    f"add it to languages = [{listed}], or name one of those")
     if "check" in data:
         kwargs["check"] = _parse_check(data["check"], path, text)
     if "source" in data:
