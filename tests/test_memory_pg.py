@@ -523,7 +523,7 @@ def test_offline_replica_works_and_syncs_when_the_server_is_back(
         r = tm_run(strict, "segment", "--quiet")
         assert r.returncode == 2
         (line,) = r.stderr.strip().splitlines()
-        assert line.startswith(f"tm: error: {strict / 'tm.toml'}:3: cannot connect to ")
+        assert line.startswith("tm: error: tm.toml:3: cannot connect to ")
         # meanwhile another client adds a unit; the server comes back; A catches up
         b_root = make_project(tmp_path / "b", pg_url)
         write_tmx(b_root / "memory" / "b.tmx", [(STATUTE, "Вот устав Коминтерна.")])
