@@ -69,6 +69,8 @@ def test_not_a_tmx(tmp_path: Path, content: str, line: int, what: str) -> None:
     ("english,russian\na,b\n", 1, "not a language code"),
     ("en,ru\na,b\n\"c\",d,e\n", 3, "3 fields"),
     ("en\na\n", 1, "two language columns"),
+    ("en,en\na,b\n", 1, "two columns of language 'en'"),  # its units were dropped
+    ("en,ru,en-GB\na,b,c\n", 1, "two columns of language 'en'"),
 ])
 def test_bad_csv(tmp_path: Path, content: str, line: int, what: str) -> None:
     p = tmp_path / "x.csv"

@@ -84,6 +84,9 @@ def read_csv(path: Path) -> Iterator[MemoryUnit]:
         if name.lower() in NOTE_COLUMNS:
             columns.append(None)
         elif LANGUAGE.fullmatch(name):
+            if base_lang(name) in columns:
+                raise MemoryFormatError(f"two columns of language {base_lang(name)!r}", path, 1,
+                                        "one column per language, e.g. en,ru,de")
             columns.append(base_lang(name))
         else:
             raise MemoryFormatError(f"column {name!r} is not a language code", path, 1,
