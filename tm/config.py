@@ -261,12 +261,13 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
     if "wrap" in data:
         kwargs["wrap"] = _parse_wrap(data["wrap"], path, text)
     if "documents" in data:
-        kwargs["documents"] = tuple(_parse_document(item, path, _nth_table(text, "documents", i))
-                                    for i, item in enumerate(data["documents"]))
+        tables = [_nth_table(text, "documents", i) for i in range(len(data["documents"]))]
+        kwargs["documents"] = tuple(_parse_document(item, path, table)
+                                    for item, table in zip(data["documents"], tables,
+                                                           strict=True))
         languages = kwargs.get("languages")
-        for i, rule in enumerate(kwargs["documents"]):
+        for rule, table in zip(kwargs["documents"], tables, strict=True):
             if languages and rule.language not in languages:
-                table = _nth_table(text, "documents", i)
                 listed = ", ".join(f'"{lang}"' for lang in languages)
                 raise ConfigError(
                     f"document language {rule.language!r} is not in `languages`", path,

@@ -34,6 +34,7 @@ from tm.names import check_document_name, check_writable, usable_source
 from tm.po import (
     Catalog,
     decode_po,
+    existing_catalog,
     format_header,
     format_po,
     header_text,
@@ -128,8 +129,6 @@ def resolve_documents(config: Config, names: Sequence[str] | None) -> list[str]:
 
 
 def _read_existing(path: Path) -> Catalog | None:
-    from tm.po import existing_catalog
-
     return read_po(path) if existing_catalog(path) else None
 
 

@@ -69,8 +69,11 @@ _MONTHS = [re.compile(rf"(?i)\b(?:{words})(?!\w)") for words in (
 may be written as a word in the translation (12.09.1937 = 12 September 1937)."""
 
 
+_MONTH_MARK = " (the month of a date)"
+
+
 def _month(n: int) -> str:
-    return f"{n} (the month of a date)"
+    return f"{n}{_MONTH_MARK}"
 
 
 @lru_cache(maxsize=8192)
@@ -91,7 +94,7 @@ def checked_numbers(text: str) -> tuple[str, ...]:
 
 def _months_named(text: str, wanted: Counter[str]) -> list[str]:
     """The month tokens of `wanted` whose month `text` names in words."""
-    return [tok for tok in wanted.elements() if tok.endswith(" (the month of a date)")
+    return [tok for tok in wanted.elements() if tok.endswith(_MONTH_MARK)
             and _MONTHS[int(tok.split()[0]) - 1].search(text)]
 
 
