@@ -79,8 +79,11 @@ def _month(n: int) -> str:
 @lru_cache(maxsize=8192)
 def checked_numbers(text: str) -> tuple[str, ...]:
     """`numbers`, with a numeric date read as its day, month and year (`_month`)."""
-    if "." not in text and "/" not in text or not _DATE.search(text):
-        return numbers(text)
+    found = numbers(text)  # 12.09.1937 gives a decimal 12.09 there: without one, and
+    if "/" not in text and not any("." in n for n in found):  # without a slash, no date
+        return found  # is looked for (the search costs more than `numbers` itself)
+    if not _DATE.search(text):
+        return found
     out: list[str] = []
     last = 0
     for m in _DATE.finditer(text):
