@@ -134,3 +134,22 @@ def test_shell_completion(capsys: pytest.CaptureFixture[str],
     monkeypatch.delenv("_TM_COMPLETE")
     code, out, _ = run_main(["--show-completion", "bash"], capsys, monkeypatch)
     assert code == 0 and "_tm_completion" in out and "_TM_COMPLETE=complete_bash" in out
+
+
+def test_ctrl_c_says_what_it_left(proj: Path, capsys: pytest.CaptureFixture[str],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in the middle of a run: exit 130 with one line saying no file is half
+    written (typer alone exits 130 without a word), and the catalogs as they were."""
+    import tm.project
+
+    po = next((proj / "locales" / "ru").rglob("*.po"))
+    before = po.read_bytes()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tm.project, "segment_project", interrupted)
+    code, out, err = run_main(["segment"], capsys, monkeypatch)
+    assert (code, out) == (130, "")
+    assert err.startswith("tm: interrupted: each file tm writes is replaced whole")
+    assert err.count("\n") == 1 and po.read_bytes() == before

@@ -94,6 +94,12 @@ def _one_blas_thread() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
+INTERRUPTED = 130
+"""The exit code of a command ended by Ctrl-C (SIGINT), as shells report it."""
+INTERRUPTED_HOW = ("each file tm writes is replaced whole, so none was left half "
+                   "written; run the command again to finish")
+
+
 def _run() -> int:
     """The command's exit code."""
     _encodable_output()
@@ -118,6 +124,8 @@ def _run() -> int:
     except typer.Abort:
         err.print("tm: aborted", markup=False)
         return 130
+    if rv == INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130)
+        err.print(f"tm: interrupted: {INTERRUPTED_HOW}", markup=False)
     return rv if isinstance(rv, int) else 0
 
 
