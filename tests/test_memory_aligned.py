@@ -102,3 +102,41 @@ def test_an_index_of_the_previous_schema_is_rebuilt(tmp_path: Path) -> None:
     assert idx.db.execute("SELECT value FROM meta").fetchone() == (SCHEMA_VERSION,)
     assert sorted(u.aligned for u in idx.units()) == [False, False, True, True]
     idx.close()
+
+
+def test_an_aligned_exact_match_is_only_a_suggestion(tmp_path: Path) -> None:
+    """Nobody reviewed an aligned unit (a link shifted by a row pairs a table cell with
+    its neighbour's translation): even its exact match is filled fuzzy, and says so.
+    A reviewed unit's exact match is filled as translated."""
+    idx = SqliteIndex(tmp_path / "index.sqlite", {"en"})
+    idx.sync(_sources(tmp_path)[:1])
+    advisor = MemoryAdvisor(idx, 75, Helpers())
+    s = advisor.advise(["The tribunal met in June."], "en", "ru")["The tribunal met in June."]
+    assert (s.translation, s.fuzzy) == ("Суд собрался в июне.", True)
+    assert s.comments == ["tm: 100% a-aligned.tmx (aligned)"]
+    idx.close()
+    idx = SqliteIndex(tmp_path / "index2.sqlite", {"en"})
+    idx.sync(_sources(tmp_path)[1:])
+    s = MemoryAdvisor(idx, 75, Helpers()).advise(["The tribunal met in June."], "en",
+                                                 "ru")["The tribunal met in June."]
+    assert (s.translation, s.fuzzy) == ("Трибунал заседал в июне.", False)
+    assert s.comments == ["tm: 100% z-reviewed.tmx"]
+    idx.close()
+
+
+def test_an_exact_match_that_would_lose_a_footnote_is_fuzzy(tmp_path: Path) -> None:
+    """A reviewed unit whose translation dropped the footnote mark (or a link, a number):
+    accepted as it is, the merged document would lose it. Filled fuzzy, the check named;
+    a finding of style (end punctuation) leaves an exact match translated."""
+    seg = "The trial opened in August.<sup>[4]</sup>"
+    src = _tmx(tmp_path / "m.tmx", [(seg.replace("<", "&lt;").replace(">", "&gt;"),
+                                     "Процесс открылся в августе."),
+                                    ("It was over.", "Всё кончилось")], "<header/>")
+    idx = SqliteIndex(tmp_path / "index.sqlite", {"en"})
+    idx.sync([src])
+    got = MemoryAdvisor(idx, 75, Helpers()).advise([seg, "It was over."], "en", "ru")
+    assert got[seg].fuzzy and got[seg].translation == "Процесс открылся в августе."
+    assert got[seg].comments == ["tm: 100% m.tmx; qa: footnote"]
+    assert not got["It was over."].fuzzy
+    assert got["It was over."].comments == ["tm: 100% m.tmx; qa: end-punctuation"]
+    idx.close()

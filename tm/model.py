@@ -111,6 +111,9 @@ class Match:
     """Where the unit came from (memory file relative to the project, or `builtin`)."""
     kind: str = "fuzzy"
     """exact | adapted | fuzzy | citation"""
+    aligned: bool = False
+    """The unit came from sentence alignment (tm align), which nobody has reviewed yet:
+    even an exact match of it is only a suggestion (fuzzy)."""
 
 
 @dataclass(slots=True)

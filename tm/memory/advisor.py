@@ -81,10 +81,12 @@ def citation_adapter(helpers: Helpers, source_lang: str,
 
 
 def memory_comment(match: Match) -> str:
-    """`tm: 87% memory/foo.tmx` (with the kind where it is not a plain fuzzy match)."""
+    """`tm: 87% memory/foo.tmx` (with the kind where it is not a plain fuzzy match, and
+    `aligned` for a unit of sentence alignment)."""
     pct = 100 if match.kind == "exact" else min(99, int(match.score))
-    note = " (adapted)" if match.kind == "adapted" else ""
-    return f"tm: {pct}% {match.origin}{note}"
+    notes = [n for n, on in (("adapted", match.kind == "adapted"), ("aligned", match.aligned))
+             if on]
+    return f"tm: {pct}% {match.origin}" + (f" ({', '.join(notes)})" if notes else "")
 
 
 class MemoryAdvisor:
@@ -118,7 +120,8 @@ class MemoryAdvisor:
         out: dict[str, Match] = {}
         for text, cands in exact.items():
             first = min(cands, key=lambda c: c.order)
-            out[text] = Match(first.source, first.target, 100.0, first.origin, "exact")
+            out[text] = Match(first.source, first.target, 100.0, first.origin, "exact",
+                              first.aligned)
         rest = [t for t in texts if t not in out]
         adapter = citation_adapter(helpers, source_lang, target_lang)
         for i in range(0, len(rest), BATCH):  # bounded memory for huge documents
@@ -153,8 +156,8 @@ class MemoryAdvisor:
             match = best.get(text)
             whole = h.convert_citation(text, source_lang, target_lang) \
                 if h.convert_citation else None
-            if match is not None and match.kind == "exact":
-                s.translation, s.fuzzy = match.target, False
+            if match is not None and match.kind == "exact":  # aligned: nobody reviewed it
+                s.translation, s.fuzzy = match.target, match.aligned
                 s.comments.append(memory_comment(match))
             elif whole:
                 s.translation, s.fuzzy = whole, True

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from tm.checks.registry import CheckFn
     from tm.terms import Termbase
 
+LOSSES = frozenset({"footnote", "url", "markup", "hard-break", "attributes", "block",
+                    "number", "citation"})
+"""Codes of the checks whose finding means the text, accepted as it is, loses or changes
+something of the source in the merged document (not a matter of style or terms)."""
+
 _CHECKS: dict[bool, tuple[tuple[str, CheckFn], ...]] = {}
 _CONTEXTS: dict[tuple[str, str, int], Context] = {}
 
@@ -74,7 +79,8 @@ def gate(segment: str, suggestion: Suggestion, match: Match | None, source_lang:
          target_lang: str, termbase: Termbase | None = None) -> None:
     """Fit `suggestion` (a non-exact pre-fill) to the gate, or name what still fails it in
     its `tm:` comment. Exact memory matches are the memory's own reviewed text: they
-    are annotated, never changed."""
+    are annotated, never changed; one that fails a check of what the merged document
+    would lose (`LOSSES`: a footnote, a link, a number) is only a suggestion (fuzzy)."""
     text = suggestion.translation
     if not text:
         return
@@ -86,6 +92,8 @@ def gate(segment: str, suggestion: Suggestion, match: Match | None, source_lang:
             codes = qa_codes(segment, text, source_lang, target_lang, termbase)
     if not codes:
         return
+    if LOSSES.intersection(codes):
+        suggestion.fuzzy = True
     for i, comment in enumerate(suggestion.comments):
         if comment.startswith("tm:"):
             suggestion.comments[i] = f"{comment}; qa: {', '.join(codes)}"

@@ -263,7 +263,7 @@ def _score(segment: str, seg_norm: str, cand: Candidate, cand_norm: str | None,
     skeletons of seg_norm and cand_norm where these are normalize(without_marks(...)));
     None for a match that would score below `floor` (it is not built)."""
     if keys[0] == keys[1]:
-        return Match(cand.source, cand.target, 100.0, cand.origin, "exact")
+        return Match(cand.source, cand.target, 100.0, cand.origin, "exact", cand.aligned)
     seg_text, src_text, target = segment, cand.source, cand.target
     src_norm = normalize(cand.source) if cand_norm is None else cand_norm
     seg_marked, src_marked = has_marks(segment), has_marks(cand.source)
@@ -296,11 +296,14 @@ def _score(segment: str, seg_norm: str, cand: Candidate, cand_norm: str | None,
         adapted = fit_frame(segment, cand.source, adapted)
     if same:
         if adapted is not None:
-            return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted")
-        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy")
+            return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted",
+                         cand.aligned)
+        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy",
+                     cand.aligned)
     if adapted is None:
-        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy")
-    return Match(cand.source, adapted, base, cand.origin, "fuzzy")
+        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy",
+                     cand.aligned)
+    return Match(cand.source, adapted, base, cand.origin, "fuzzy", cand.aligned)
 
 
 def rank_key(match: Match, cand: Candidate) -> tuple[float, bool, int, tuple[bool, str, int]]:
