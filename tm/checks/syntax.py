@@ -62,13 +62,29 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
+"""A setext heading's underline: after a line of the paragraph it makes that a heading."""
+_INTERRUPTING_ITEM = re.compile(r" {0,3}(?:[-+*]|0{0,8}1[.)])[ \t]+\S")
+"""A list item that can interrupt a paragraph (CommonMark 5.3): a bullet or an ordered
+item numbered 1, not empty. "... up to and including\n255." stays one paragraph."""
+
+
 def _starts(text: str) -> Counter[str]:
+    """The block starts of `text`'s lines; a line after a line break continues the
+    paragraph unless its block can interrupt one (an indented line or a list item
+    other than `_INTERRUPTING_ITEM` cannot)."""
     kinds: Counter[str] = Counter()
-    for line in text.split("\n"):
+    for i, line in enumerate(text.split("\n")):
+        if i and line and _SETEXT.match(line):
+            kinds["a heading"] += 1  # the line before becomes a heading
+            continue
         if not line or line[0] not in _MAY_START:
             continue
         for kind, pattern in _BLOCK_STARTS:
             if pattern.match(line):
+                if i and (kind == "an indented code block" or (
+                        kind == "a list item" and not _INTERRUPTING_ITEM.match(line))):
+                    break
                 kinds[kind] += 1
                 break
     return kinds
