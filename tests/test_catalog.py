@@ -210,3 +210,37 @@ def test_a_better_memory_match_replaces_a_guess_from_a_vanished_sentence() -> No
     assert [(m.msgid, m.msgstr) for m in new.messages if m.obsolete] == [
         ("In 1934 the party purged 3,688 members.<sup>[1]</sup>",
          "RU In 1934 the party purged 3,688 members.<sup>[1]</sup>")]
+
+
+WRAPPED = ("# Title\n\nRust is proving to be a productive tool for collaborating among large\n"
+           "teams of developers. It has a word that changes here.\n\nLast line  \nbreaks hard.\n")
+REWRAPPED = ("# Title\n\nRust is proving to be a productive tool for collaborating\n"
+             "among large teams of developers. It has a word that changed\nhere.\n\n"
+             "Last line\nbreaks hard.\n")
+
+
+def test_a_rewrapped_sentence_keeps_its_translation() -> None:
+    """A word changed in a paragraph wrapped at 80 columns moves the line breaks of the
+    sentences around it: those render the same text and keep their translation as it
+    was (msgmerge would make them fuzzy). The changed sentence goes fuzzy; a hard line
+    break (two spaces) that became a soft one is a change."""
+    old = translated(update_catalog(template_of(WRAPPED), None, "ru"))
+    new = update_catalog(template_of(REWRAPPED), old, "ru")
+    by_id = {m.msgid: m for m in new.messages if not m.obsolete}
+    moved = ("Rust is proving to be a productive tool for collaborating\n"
+             "among large teams of developers.")
+    first = by_id[moved]
+    assert first.msgstr == ("RU Rust is proving to be a productive tool for collaborating "
+                            "among large\nteams of developers.")
+    assert not first.fuzzy and first.previous_msgid is None
+    changed = by_id["It has a word that changed\nhere."]
+    assert changed.fuzzy and changed.previous_msgid == "It has a word that changes here."
+    hard = by_id["Last line\nbreaks hard."]
+    assert hard.fuzzy and hard.previous_msgid == "Last line  \nbreaks hard."
+    assert [m.msgid for m in new.messages if m.obsolete] == []
+    # re-wrapped back: the moved sentence again as it was, the fuzzy one still fuzzy
+    again = update_catalog(template_of(WRAPPED), new, "ru")
+    back = {m.msgid: m for m in again.messages if not m.obsolete}
+    assert back["It has a word that changes here."].fuzzy
+    assert not back["Rust is proving to be a productive tool for collaborating among large\n"
+                    "teams of developers."].fuzzy

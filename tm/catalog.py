@@ -143,9 +143,10 @@ def update_catalog(
     out: list[Message] = []
     missing: list[int] = []
     suggestion = suggestions.get
+    rewraps = _Rewraps(old_active, template)
     for t in template.messages:
         key = (t.msgctxt, t.msgid)
-        o = old_active.get(key) or old_obsolete.get(key)
+        o = old_active.get(key) or old_obsolete.get(key) or rewraps.take(t, used)
         if o is None:
             out.append(Message(msgid=t.msgid, msgctxt=t.msgctxt, references=list(t.references),
                                extracted=list(t.extracted)))
@@ -204,6 +205,53 @@ def update_catalog(
     new_header, comments = _merged_header(template, old, language)
     return Catalog(header=new_header, header_comments=comments, header_flags=[],
                    messages=out + obsolete)
+
+
+_REWRAP = re.compile(r" ?\n[ \t]*")
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
+
+
+def unwrapped(msgid: str) -> str:
+    """`msgid` with each line break (and the spaces around it) one space: a paragraph
+    re-wrapped in the source (a word changed in a Markdown file wrapped at 80 columns
+    moves every line break after it) gives the same text. A hard line break (two
+    spaces or a backslash before it) is kept: it shows in the document."""
+    if "\n" not in msgid or _HARD_BREAK.search(msgid):
+        return msgid
+    return _REWRAP.sub(" ", msgid)
+
+
+class _Rewraps:
+    """The old active entries that no template entry has as it is, by their msgid
+    `unwrapped` (found at the first template entry without an old one): a new sentence
+    that differs from one of them only in where its line breaks fall takes its
+    translation as it stands (it renders the same text)."""
+
+    def __init__(self, old_active: Mapping[tuple[str | None, str], Message],
+                 template: Catalog) -> None:
+        self._old, self._template = old_active, template
+        self._by_text: dict[tuple[str | None, str], Message] | None = None
+
+    def take(self, t: Message, used: set[tuple[str | None, str]]) -> Message | None:
+        """A copy of the old entry `t` is a re-wrapping of, as `t` (its key into `used`),
+        or None."""
+        if not self._old:
+            return None
+        if self._by_text is None:
+            wanted = {(m.msgctxt, m.msgid) for m in self._template.messages}
+            self._by_text = {}
+            for k, m in self._old.items():
+                if k not in wanted and m.msgid_plural is None:
+                    self._by_text.setdefault((m.msgctxt, unwrapped(m.msgid)), m)
+        o = self._by_text.get((t.msgctxt, unwrapped(t.msgid)))
+        if o is None or o.key in used:
+            return None
+        used.add(o.key)
+        o = _copy(o)
+        o.msgid = t.msgid
+        if o.fuzzy and o.previous_msgid == t.msgid:
+            o.forget_previous()
+        return o
 
 
 def _first_catalog(template: Catalog, language: str,
