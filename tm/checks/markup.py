@@ -136,13 +136,44 @@ def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
     return links, code, strong, emph
 
 
+_TAG_PARTS = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(.*?)\s*/?\s*>$", re.S)
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+TRANSLATED_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder", "label",
+                                   "summary", "abbr"})
+"""Attributes whose value is text for the reader: a translation translates it (the alt
+text of an image in a table cell can only be translated in the tag)."""
+
+
+def tag_key(tag: str) -> str:
+    """A tag as the check compares it: names in lower case, `<br/>` as `<br>`, each
+    attribute's value as written (in double quotes) but that of a text attribute
+    (`TRANSLATED_ATTRIBUTES`) as `…`, line breaks as spaces.
+
+    >>> tag_key('<IMG src="a.svg" ALT="Ferris\\nwaves"/>')
+    '<img src="a.svg" alt="…">'
+    """
+    tag = soft_breaks_as_spaces(tag)
+    m = _TAG_PARTS.match(tag)
+    if m is None:
+        return tag.lower()
+    close, name, rest = m.groups()
+    parts = [f"<{close}{name.lower()}"]
+    for a in _ATTRIBUTE.finditer(rest):
+        attr = a.group(1).lower()
+        value = next((v for v in a.groups()[1:] if v is not None), None)
+        if value is None:
+            parts.append(attr)
+        else:
+            parts.append(f'{attr}="{"…" if attr in TRANSLATED_ATTRIBUTES else value}"')
+    return " ".join(parts) + ">"
+
+
 def _tags(text: str) -> list[str]:
-    """HTML tags other than <sup>, lower case, line breaks as spaces. Searched only up to
-    the last `>`: an unclosed `<a ` after it would rescan the rest of the text."""
+    """HTML tags other than <sup>, as `tag_key` gives them. Searched only up to the last
+    `>`: an unclosed `<a ` after it would rescan the rest of the text."""
     if "<" not in text:
         return []
-    found = TAG_OTHER.findall(text, 0, text.rfind(">") + 1)
-    return [soft_breaks_as_spaces(t).lower() for t in found]
+    return [tag_key(t) for t in TAG_OTHER.findall(text, 0, text.rfind(">") + 1)]
 
 
 _GUILLEMETS = re.compile(r"«[^«»\n]+»")
