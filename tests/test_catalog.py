@@ -244,3 +244,31 @@ def test_a_rewrapped_sentence_keeps_its_translation() -> None:
     assert back["It has a word that changes here."].fuzzy
     assert not back["Rust is proving to be a productive tool for collaborating among large\n"
                     "teams of developers."].fuzzy
+
+
+def test_a_memory_fuzzy_fill_shows_the_units_source_as_previous() -> None:
+    """A fuzzy memory match is written with `#|` the unit's source (as msgmerge writes a
+    compendium's), so Poedit and Lokalize show what differs: for a new sentence, and for
+    a changed one whose memory match beat the old translation (its `#|` was dropped)."""
+    from tm.model import Suggestion
+
+    unit = "Second sentence will change a little bit."
+    old = translated(update_catalog(template_of(OLD), None, "ru"))
+    fills = {"Second sentence will change a bit.": Suggestion(
+                 "Второе предложение.", True, ["tm: 96% memory/mem.tmx"], unit),
+             "Brand new text.": Suggestion("Новый текст.", True, ["tm: 80% memory/mem.tmx"],
+                                           "Brand new texts."),
+             "Title": Suggestion("Заголовок", False, ["tm: 100% memory/mem.tmx"])}
+    new = update_catalog(template_of(NEW), old, "ru", fills)
+    by_id = {m.msgid: m for m in new.messages if not m.obsolete}
+    changed = by_id["Second sentence will change a bit."]
+    assert (changed.msgstr, changed.fuzzy, changed.previous_msgid) == (
+        "Второе предложение.", True, unit)
+    fresh = by_id["Brand new text."]
+    assert (fresh.msgstr, fresh.fuzzy, fresh.previous_msgid) == (
+        "Новый текст.", True, "Brand new texts.")
+    assert by_id["Title"].previous_msgid is None  # kept its own translation
+    first = update_catalog(template_of(NEW), None, "ru", fills)
+    assert {m.msgid: m.previous_msgid for m in first.messages}["Brand new text."] == (
+        "Brand new texts.")
+    assert '#| msgid "Brand new texts."\nmsgid "Brand new text."' in format_po(first)

@@ -140,3 +140,16 @@ def test_an_exact_match_that_would_lose_a_footnote_is_fuzzy(tmp_path: Path) -> N
     assert not got["It was over."].fuzzy
     assert got["It was over."].comments == ["tm: 100% m.tmx; qa: end-punctuation"]
     idx.close()
+
+
+def test_a_fuzzy_suggestion_carries_the_units_source(tmp_path: Path) -> None:
+    """What the `#|` line of a fuzzy pre-fill shows: the source of the unit whose
+    translation it is (none for an exact match: that is the msgid itself)."""
+    idx = SqliteIndex(tmp_path / "index.sqlite", {"en"})
+    idx.sync(_sources(tmp_path)[1:])
+    got = MemoryAdvisor(idx, 75, Helpers()).advise(
+        ["The tribunal met in early June.", "The tribunal met in June."], "en", "ru")
+    fuzzy = got["The tribunal met in early June."]
+    assert fuzzy.fuzzy and fuzzy.source == "The tribunal met in June."
+    assert got["The tribunal met in June."].source is None
+    idx.close()

@@ -33,8 +33,8 @@ from tm.model import Suggestion
 from tm.twoends import MISSING, Round, TwoEnds, Work, Worker, fill_missing
 
 CACHE_DIR = ".tm"
-SCHEMA = b"tm-advice-3"
-_Row = tuple[str | None, bool, tuple[str, ...]]
+SCHEMA = b"tm-advice-4"
+_Row = tuple[str | None, bool, tuple[str, ...], str | None]
 RACY_NS = 3_000_000_000
 """A memory file modified this recently is also hashed: its size and mtime could stay
 the same through another edit within the file system's timestamp granularity."""
@@ -196,7 +196,7 @@ HAND_OVER_MIN = 5000
 
 
 def _row(s: Suggestion) -> _Row:
-    return (s.translation, s.fuzzy, tuple(s.comments))
+    return (s.translation, s.fuzzy, tuple(s.comments), s.source)
 
 
 class CachedAdvisor:
@@ -369,8 +369,8 @@ class CachedAdvisor:
         known = self._fill(texts, source_lang, target_lang)
         out: dict[str, Suggestion] = {}
         for t in texts:
-            translation, fuzzy, comments = known[t]
-            out[t] = Suggestion(translation, fuzzy, list(comments))
+            translation, fuzzy, comments, source = known[t]
+            out[t] = Suggestion(translation, fuzzy, list(comments), source)
         return out
 
     def _fill(self, texts: Sequence[str], source_lang: str,
@@ -404,7 +404,7 @@ def _rows(inner: Advisor, items: Sequence[tuple[str, str, str]]) -> list[_Row]:
     out = []
     for t, source_lang, target_lang in items:
         s = got[source_lang, target_lang].get(t)
-        out.append(_row(s) if s is not None else (None, True, ()))
+        out.append(_row(s) if s is not None else (None, True, (), None))
     return out
 
 

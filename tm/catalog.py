@@ -271,6 +271,8 @@ def _first_catalog(template: Catalog, language: str,
         if s.translation:  # a new entry has none of its own
             m.msgstr = s.translation
             m.fuzzy = s.fuzzy
+            if s.fuzzy and s.source is not None:
+                m.previous_msgid = s.source
         out.append(m)
     new_header, comments = _merged_header(template, None, language)
     return Catalog(header=new_header, header_comments=comments, header_flags=[],
@@ -286,6 +288,8 @@ def _suggest(m: Message, s: Suggestion) -> None:
     if s.translation and not m.has_translation and JOINED_FLAG not in m.flags:
         m.msgstr = s.translation
         m.fuzzy = s.fuzzy
+        if s.fuzzy and s.source is not None:
+            m.previous_msgid = s.source
     elif s.translation and m.fuzzy and s.translation != m.msgstr:  # still to review
         comments = [f"{c}; {NOT_FILLED}" if c.startswith("tm: ") else c for c in comments]
     m.extracted = _clean_extracted(m.extracted) + comments

@@ -124,6 +124,10 @@ class Suggestion:
     fuzzy: bool = True
     comments: list[str] = field(default_factory=list)
     """Extracted-comment lines, e.g. `tm: 87% memory/x.tmx`, `terms: a = b`."""
+    source: str | None = None
+    """The memory unit's source text that `translation` translates, where it differs
+    from the msgid (a fuzzy match): the entry's `#|` previous msgid, as msgmerge writes
+    a compendium's, so that Poedit and Lokalize show what differs."""
 
 
 @dataclass(frozen=True, slots=True)

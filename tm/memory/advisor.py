@@ -166,6 +166,8 @@ class MemoryAdvisor:
             elif match is not None:
                 s.translation, s.fuzzy = match.target, True
                 s.comments.append(memory_comment(match))
+            if match is not None and s.fuzzy and match.source != text:
+                s.source = match.source  # the `#|` of the entry it fills
             if s.translation:  # what tm pre-fills passes its own gate, or says why not
                 gate(text, s, match, source_lang, target_lang, termbase)
             if not whole and h.find_citations:
