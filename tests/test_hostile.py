@@ -228,6 +228,43 @@ def test_a_link_out_of_the_project_is_refused_unless_configured(
     assert "Not for the project." in (root / "locales" / "ru" / "link.po").read_text("utf-8")
 
 
+def test_a_memory_link_out_of_the_project_is_refused_and_never_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pull request adding `memory/team.csv` -> a file outside the project (the CI
+    runner's environment, /etc/passwd): refused as for sources, its content never in
+    the message; a link to nothing is skipped with a warning."""
+    root = make_project(tmp_path / "p")
+    secret = tmp_path / "environ"
+    secret.write_bytes(b"CI_SECRET=ghp_XXXX\x00HOME=/root\x00")
+    (root / "memory").mkdir()
+    (root / "memory" / "team.csv").symlink_to(secret)
+    monkeypatch.chdir(root)
+    for args in (["segment"], ["segment", "--check"], ["memory", "export", "x.tmx"]):
+        line = error_line(runner.invoke(app, args), "memory/team.csv:1:",
+                          "symbolic link out of the project", "follow_symlinks")
+        assert "ghp_" not in line
+    assert not (root / "locales").exists()
+    (root / "memory" / "team.csv").unlink()
+    (root / "memory" / "gone.csv").symlink_to(root / "memory" / "nowhere.csv")
+    result = runner.invoke(app, ["segment"])
+    assert result.exit_code == 0, result.output
+    assert "tm: warning: memory/gone.csv:1: a symbolic link to nothing" in result.output
+
+
+def test_an_unclosed_quote_in_a_memory_csv_is_an_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows after an unclosed quote went into one cell (an exact match of the row
+    before filled a catalog with them); now one line naming where the row begins."""
+    root = make_project(tmp_path / "p")
+    (root / "memory").mkdir()
+    (root / "memory" / "a.csv").write_text(
+        'en,ru\n"Hello world.","Привет\nThe next row.,Следующая\n', "utf-8")
+    monkeypatch.chdir(root)
+    error_line(runner.invoke(app, ["segment"]), "memory/a.csv:2:",
+               "a quoted field is never closed")
+    assert not (root / "locales").exists()
+
+
 @pytest.mark.parametrize("pattern", ["", "  ", "/etc/*.tmx"])
 def test_an_empty_or_absolute_memory_glob_is_a_config_error(
         pattern: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

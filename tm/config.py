@@ -19,7 +19,7 @@ from tm.formats import SOURCE_SUFFIXES, keeps_suffix
 from tm.formats.options import SourceOptions, parse_source_options
 from tm.globs import glob_files, glob_match
 from tm.languages import check_language
-from tm.names import check_name, usable_source
+from tm.names import check_name, usable_memory, usable_source
 
 CONFIG_NAME = "tm.toml"
 SEVERITIES = ("error", "warning", "off")
@@ -143,10 +143,11 @@ class Config:
         """The project's memory files, matched by the `memory` globs, sorted."""
         found: set[Path] = set()
         for pattern in self.memory:
-            found.update(glob_files(self.root, pattern))
+            found.update(glob_files(self.root, pattern, dangling=True))
         for p in found:  # a name tm writes into catalogs as the origin of a pre-fill
             check_name(p.name, self.relative(p))
-        return sorted(found)
+        return sorted(p for p in found
+                      if usable_memory(p, self.root, self.follow_symlinks))
 
     def relative(self, path: Path) -> str:
         """`path` relative to the project root where possible (for messages and references)."""

@@ -41,9 +41,10 @@ def glob_match(pattern: str, path: str) -> bool:
     return _glob_regex(pattern).match(path) is not None
 
 
-def glob_files(root: Path, pattern: str) -> list[Path]:
+def glob_files(root: Path, pattern: str, dangling: bool = False) -> list[Path]:
     """The files `pattern` names under `root`, by `glob_match` (the one glob semantics of
-    tm.toml); the walk starts at the pattern's leading folders without wildcards."""
+    tm.toml); the walk starts at the pattern's leading folders without wildcards. With
+    `dangling`, symbolic links to nothing that it names too (for a warning)."""
     parts = pattern.split("/")
     fixed = 0
     while fixed < len(parts) - 1 and not any(c in parts[fixed] for c in "*?"):
@@ -54,4 +55,5 @@ def glob_files(root: Path, pattern: str) -> list[Path]:
     deep = fixed < len(parts) - 1 or "**" in parts[-1]
     prefix = "".join(f"{part}/" for part in parts[:fixed])
     return [p for p in (base.rglob("*") if deep else base.iterdir())
-            if glob_match(pattern, prefix + p.relative_to(base).as_posix()) and p.is_file()]
+            if glob_match(pattern, prefix + p.relative_to(base).as_posix()) and (
+                p.is_file() or (dangling and p.is_symlink() and not p.exists()))]

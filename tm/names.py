@@ -7,6 +7,7 @@ allows it. Language codes are checked by tm.languages.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import sys
@@ -77,6 +78,33 @@ def usable_source(path: Path, root: Path, follow_symlinks: bool) -> bool:
             raise TmError(f"a symbolic link out of the project (to {real})", shown, 1,
                           "copy the file into the project, or set follow_symlinks = true "
                           "in tm.toml") from None
+    return True
+
+
+def usable_memory(path: Path, root: Path, follow_symlinks: bool) -> bool:
+    """Whether `path` (a file a `memory` glob names) is one to read: False, with a
+    warning, for a symbolic link to nothing; a link out of the project is an error (as
+    for sources, unless a glob such as `../shared/*.tmx` names the file outside): a link
+    to /etc/passwd or /proc/self/environ in a pull request would have tm read it, and
+    quote its first line in the error."""
+    shown = _shown(path, root)
+    if not path.exists():
+        warn("a symbolic link to nothing, skipped", shown, "remove it or restore its target")
+        return False
+    if not follow_symlinks and _inside(Path(os.path.normpath(path.absolute())), root):
+        real = path.resolve()  # (a glob such as ../shared/*.tmx names files outside)
+        if not _inside(real, root.resolve()):
+            raise TmError(f"a symbolic link out of the project (to {real})", shown, 1,
+                          "copy the file into the project, or set follow_symlinks = true "
+                          "in tm.toml")
+    return True
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
     return True
 
 

@@ -71,7 +71,8 @@ def read_csv(path: Path) -> Iterator[MemoryUnit]:
     text = _decode(path)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first else ";" if ";" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unclosed quote is an error, not a field that swallows the rest
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as e:
@@ -89,7 +90,8 @@ def read_csv(path: Path) -> Iterator[MemoryUnit]:
                                         "one column per language, e.g. en,ru,de")
             columns.append(base_lang(name))
         else:
-            raise MemoryFormatError(f"column {name!r} is not a language code", path, 1,
+            shown = name if len(name) <= 40 else f"{name[:40]}..."  # not a whole file
+            raise MemoryFormatError(f"column {shown!r} is not a language code", path, 1,
                                     "name each column by its language, e.g. en,ru,de")
     if sum(c is not None for c in columns) < 2:
         raise MemoryFormatError("a memory CSV needs at least two language columns", path, 1,
@@ -110,6 +112,10 @@ def read_csv(path: Path) -> Iterator[MemoryUnit]:
             if len(texts) >= 2:
                 yield MemoryUnit(texts, start, note)
     except csv.Error as e:
+        if "unexpected end of data" in str(e):  # the row begun after `line` never ends
+            raise MemoryFormatError("bad CSV: a quoted field is never closed", path, line + 1,
+                                    'close the quote, and double a quote inside a quoted '
+                                    'field ("")') from None
         raise MemoryFormatError(f"bad CSV: {e}", path, reader.line_num) from None
 
 
