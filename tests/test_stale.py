@@ -252,6 +252,23 @@ def test_template_digest_spares_the_segmentation(done: Path,
     assert calls == ["lecture", "lecture"]  # a template from another segmenter is not trusted
 
 
+def test_a_template_edited_with_its_catalogs_is_not_taken_for_the_source(
+        done: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search-and-replace over locales/ edits the template and the catalogs alike: the
+    template still records the source's digest, but not these sentences, so the source
+    is segmented and the edited entries are stale (tm check passed, status showed 100%)."""
+    for rel in ("locales/templates/lecture.pot", RU, DE):
+        path = done / rel
+        path.write_text(path.read_text("utf-8").replace(
+            'msgid "The report is online."', 'msgid "The report is offline."'), "utf-8")
+    calls = count_segmentations(monkeypatch)
+    report = check_project(load_config())
+    assert not report.ok and calls == ["lecture"]
+    assert [f.stale for f in report.files] == [2, 2]  # one missing, one gone, per catalog
+    code, out, _ = run("check")
+    assert code == 1 and "The report is offline." in out
+
+
 def test_one_segmentation_per_document(changed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = count_segmentations(monkeypatch)
     files = run_jobs(project_jobs(load_config()), workers=1)

@@ -145,28 +145,33 @@ def source_sentences(spec: SourceSpec) -> Sentences:
 
 
 def _template_msgids(path: Path, digest: str) -> frozenset[str] | None:
-    """The msgids of the template at `path` if it records `digest`, else None."""
+    """The msgids of the template at `path` if it records `digest` and still has the
+    sentences it recorded with it (a search-and-replace over locales/ that edited the
+    template too must not make the edited msgids the source's sentences), else None."""
     try:
         text = decode_po(path.read_bytes(), str(path))
     except (OSError, TmError):
         return None
     m = _DIGEST_RE.search(text, 0, 8192)
-    if m is None or m.group(1) != digest:
+    if m is None or m.group(1) != digest or m.group(2) is None:
         return None
+    recorded = m.group(2)
     # tm writes templates in one shape, so a pattern finds their msgids several times
     # faster than the lean scanner; anything else (an edited template) goes to the scanner
-    out = []
+    escaped = []
     for m in _TEMPLATE_MSGID.finditer(text):
         msgid = m.group(1) + "".join(_CONTINUED.findall(m.group(2))) if m.group(2) else \
             m.group(1)
         if msgid:
-            out.append(unescape(msgid, 0))
-    if len(out) + 1 != text.count("\nmsgid ") + text.startswith("msgid "):
+            escaped.append((msgid, 0))
+    if len(escaped) + 1 != text.count("\nmsgid ") + text.startswith("msgid "):
         found = scan_active(text, False)
         if found is None:
             return None
-        out = [unescape(msgid, line) for msgid, line, _ in found[2]]
-    return frozenset(out)
+        escaped = [(msgid, line) for msgid, line, _ in found[2]]
+    if sentences_digest(msgid for msgid, _ in escaped) != recorded:
+        return None
+    return frozenset(unescape(msgid, line) for msgid, line in escaped)
 
 
 def unescape(msgid: str, line: int) -> str:
