@@ -159,3 +159,29 @@ def test_a_document_language_not_in_languages_is_a_config_error(
     assert rc == 2
     assert err == ("tm: error: tm.toml:5: document language 'fr' is not in `languages` "
                    '(add it to languages = ["en", "ru"], or name one of those)\n')
+
+
+@pytest.mark.parametrize("languages, line", [
+    ("[]", "`languages` must name the source language and at least one to translate into"),
+    ('["en"]', "`languages` must name the source language and at least one to translate into"),
+    ('["en", "pt-BR", "pt_BR"]', "`languages` names 'pt_BR' and 'pt-BR', one language"),
+])
+def test_languages_without_a_target_or_with_one_twice_are_config_errors(
+        languages: str, line: str, project: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No language to translate into made `tm check` pass on no catalog at all (the
+    project's stale catalogs ignored); pt-BR and pt_BR made two catalogs of one."""
+    (project / "tm.toml").write_text(f"languages = {languages}\n", encoding="utf-8")
+    for command in (["check"], ["status"], ["segment"]):
+        rc, err = run_main(command, capsys, monkeypatch)
+        assert rc == 2 and err.startswith(f"tm: error: tm.toml:1: {line} (")
+
+
+def test_a_folder_without_catalogs_is_an_error_for_check(
+        project: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tm check locale/` (a typo) checked no catalog and passed."""
+    (project / "locale").mkdir()
+    rc, err = run_main(["check", "locale"], capsys, monkeypatch)
+    assert rc == 2 and err == ("tm: error: locale:1: no PO file in this folder (name a folder "
+                               "of catalogs, such as locales/)\n")

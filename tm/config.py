@@ -283,8 +283,20 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
 
 def _check_values(data: dict[str, Any], path: Path, text: str) -> None:
     """The top-level values whose type is right but whose value may not be."""
+    seen: dict[str, str] = {}
     for code in data.get("languages", ()):
-        check_language(code, path, _code_line(text, "languages", code))
+        line = _code_line(text, "languages", code)
+        check_language(code, path, line)
+        same = code.replace("_", "-").lower()  # pt-BR and pt_BR: two catalogs of one
+        if same in seen:
+            raise ConfigError(f"`languages` names {code!r} and {seen[same]!r}, one language",
+                              path, line, "list each language once")
+        seen[same] = code
+    if "languages" in data and len(seen) < 2:
+        raise ConfigError("`languages` must name the source language and at least one to "
+                          "translate into", path, _key_line(text, "languages"),
+                          'e.g. languages = ["en", "ru"]: with none to translate into, '
+                          "tm check would pass on no catalog at all")
     for pattern in data.get("memory", ()):
         if not pattern.strip() or Path(pattern).is_absolute() or pattern.startswith(("/", "\\")):
             raise ConfigError(f"`memory` pattern {pattern!r} is empty or absolute", path,

@@ -65,7 +65,11 @@ def po_files(paths: Sequence[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*.po") if x.is_file()))
+            found = sorted(x for x in p.rglob("*.po") if x.is_file())
+            if not found:  # a mistyped folder would make a gate that checks nothing
+                raise CatalogError("no PO file in this folder", p, 1,
+                                   "name a folder of catalogs, such as locales/")
+            out.extend(found)
         elif p.is_file():
             out.append(p)
         else:
