@@ -269,6 +269,27 @@ def test_a_template_edited_with_its_catalogs_is_not_taken_for_the_source(
     assert code == 1 and "The report is offline." in out
 
 
+def test_a_glob_that_claims_no_source_is_a_config_error(done: Path) -> None:
+    """`glob = "**/*.rst"` left every catalog an orphan: tm check said "renamed or
+    removed? ... or delete it" of fully translated catalogs whose sources are there."""
+    toml = done / "tm.toml"
+    toml.write_text(toml.read_text("utf-8").replace('"**/*.md"', '"**/*.rst"'), "utf-8")
+    for command in ("check", "status"):
+        code, _, err = run(command)
+        assert code == 2 and err.startswith(
+            "tm: error: tm.toml:3: no [[documents]] glob matches the 1 .md file(s) under "
+            "sources/"), err
+    # a glob that claims another document only: the lecture's catalogs name the cause
+    (done / "sources" / "extra").mkdir()
+    (done / "sources" / "extra" / "b.md").write_text("# B\n\nText.\n", "utf-8")
+    toml.write_text(toml.read_text("utf-8").replace('"**/*.rst"', '"extra/*.md"'), "utf-8")
+    assert run("segment")[0] == 0
+    code, out, _ = run("check")
+    assert code == 1
+    assert (f"{RU}:1: stale: no [[documents]] glob of tm.toml claims its source "
+            f"{DOC}: add one") in out and "delete it" not in out
+
+
 def test_one_segmentation_per_document(changed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = count_segmentations(monkeypatch)
     files = run_jobs(project_jobs(load_config()), workers=1)

@@ -107,3 +107,10 @@ def explain_no_documents(config: Config) -> str:
                           f"{config.sources}/", where, line,
                           'add one, e.g. glob = "**/*.md" and its language')
     return f"no source documents under {config.sources}/ (add a .md file there)"
+
+
+def require_documents(config: Config) -> None:
+    """A project with Markdown under sources/ that no [[documents]] glob claims is a
+    configuration error (as for `tm segment`), not a gate with nothing to check."""
+    if not config.documents_list():
+        explain_no_documents(config)

@@ -48,6 +48,9 @@ def project_status(config: Config, langs: Sequence[str] | None = None) -> list[S
     """Counts for every document and target language, measured against the source as it
     is now (unless `stale` is off); missing catalogs are rows too."""
     config.require_languages(langs)
+    from tm.init import require_documents
+
+    require_documents(config)
     rows = []
     policy = config.check
     compare = severity("stale", policy) != "off"

@@ -356,6 +356,10 @@ def check_project(config: Config, langs: Sequence[str] | None = None, *,
     """Every catalog of the project against its [check] policy (`on_start`: told how many
     catalogs there are before the first is checked)."""
     config.require_languages(langs)
+    if docs is None:
+        from tm.init import require_documents
+
+        require_documents(config)
     jobs = project_jobs(config, langs, docs, qa)
     if on_start is not None:
         on_start(len(jobs))
@@ -386,10 +390,16 @@ def orphans(config: Config, langs: Sequence[str] | None,
                 where = po.relative_to(config.root).as_posix()
             except ValueError:
                 where = str(po)
-            message = (f"no source document for this catalog "
-                       f"({config.relative(config.source_path(doc))} renamed or removed?): "
-                       "give it its document's new name before `tm segment` to keep its "
-                       "translations, or delete it")
+            source = config.source_path(doc)
+            if source.is_file():  # there, but no [[documents]] rule claims it any more
+                message = (f"no [[documents]] glob of {config.display_path} claims its source "
+                           f"{config.relative(source)}: add one (with its language), or "
+                           "move the catalog where its document's catalogs go")
+            else:
+                message = (f"no source document for this catalog "
+                           f"({config.relative(source)} renamed or removed?): give it its "
+                           "document's new name before `tm segment` to keep its "
+                           "translations, or delete it")
             out.append(FileReport(where, lang, Counts(), [Finding(where, 1, "stale",
                                                                   message, sev)]))
     return out
