@@ -272,3 +272,27 @@ def test_a_memory_fuzzy_fill_shows_the_units_source_as_previous() -> None:
     assert {m.msgid: m.previous_msgid for m in first.messages}["Brand new text."] == (
         "Brand new texts.")
     assert '#| msgid "Brand new texts."\nmsgid "Brand new text."' in format_po(first)
+
+
+@needs_gettext
+def test_an_old_context_shows_in_the_previous_strings_as_msgmerge_writes_it(
+        tmp_path: Path) -> None:
+    """An entry given a context by another tool, then merged into the sentence without
+    one: `#| msgctxt` and `#| msgid`, as `msgmerge --previous` writes them (the context
+    was dropped, leaving a `#|` identical to the msgid)."""
+    old = translated(update_catalog(template_of(OLD), None, "ru"))
+    for m in old.messages:
+        if m.msgid == "First sentence stays.":
+            m.msgctxt = "x"
+    pot = template_of(OLD)
+    write_po(tmp_path / "old.po", old)
+    write_po(tmp_path / "new.pot", pot)
+    subprocess.run(["msgmerge", "-q", "--previous", "-o", str(tmp_path / "gnu.po"),
+                    str(tmp_path / "old.po"), str(tmp_path / "new.pot")], check=True)
+    gnu = {m.msgid: m for m in read_po(tmp_path / "gnu.po").messages if not m.obsolete}
+    ours = {m.msgid: m for m in update_catalog(pot, old, "ru").messages if not m.obsolete}
+    first = ours["First sentence stays."]
+    assert (first.fuzzy, first.previous_msgctxt, first.previous_msgid) == (
+        True, "x", "First sentence stays.")
+    assert (gnu["First sentence stays."].previous_msgctxt,
+            gnu["First sentence stays."].previous_msgid) == ("x", "First sentence stays.")

@@ -417,3 +417,11 @@ def test_reordered_catalog_is_not_stale(done: Path) -> None:
     write_po(done / RU, cat)
     ru, de = check_project(load_config()).files
     assert (ru.stale, ru.counts.translated, ru.findings) == (0, 4, [])
+
+
+def test_an_entry_with_a_context_is_named_with_it() -> None:
+    """A gone entry with a context (added by another tool) is shown as such, not with
+    the NUL-separated key the check matches on."""
+    assert stale_mod._excerpt("x\x04Clara Weiss") == "msgctxt 'x' 'Clara Weiss'"
+    assert stale_mod._excerpt("\x04one file") == "'one file'"
+    assert stale_mod._excerpt("Clara Weiss") == "'Clara Weiss'"

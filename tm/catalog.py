@@ -331,8 +331,10 @@ def _inherit_fuzzy(missing: list[Message], vanished: list[Message],
         m.flags = ["fuzzy", *[f for f in o.flags if f != "fuzzy"]]
         if o.fuzzy and o.previous_msgid:
             m.previous_msgid, m.previous_msgid_plural = o.previous_msgid, o.previous_msgid_plural
-        else:
+            m.previous_msgctxt = o.previous_msgctxt
+        else:  # as msgmerge: `#| msgctxt` too where the old entry had a context
             m.previous_msgid, m.previous_msgid_plural = o.msgid, o.msgid_plural
+            m.previous_msgctxt = o.msgctxt
     return got
 
 

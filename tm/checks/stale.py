@@ -237,5 +237,9 @@ def catalog_entries(messages: Iterable[Message]) -> list[Entry]:
 
 
 def _excerpt(text: str, width: int = 40) -> str:
+    """The start of an entry's msgid, quoted; an entry_key with a context (`ctx EOT
+    msgid`) as `msgctxt 'ctx' 'msgid'`."""
+    ctx, eot, text = text.rpartition("\x04")
     text = " ".join(text.split())
-    return repr(text if len(text) <= width else text[: width - 1] + "…")
+    shown = repr(text if len(text) <= width else text[: width - 1] + "…")
+    return f"msgctxt {ctx!r} {shown}" if eot and ctx else shown
