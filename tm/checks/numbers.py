@@ -124,12 +124,48 @@ def roman_numerals(text: str) -> list[str]:
     return out
 
 
+_SPELLED: dict[str, str] = {}
+for _value, _forms in enumerate((
+        "ноль нуля нулю нулём нулем zero null",
+        "один одна одно одного одной одному одним одном одни одних одними одну "
+        "one eins",
+        "два две двух двум двумя two zwei",
+        "три трёх трех трём трем тремя three drei",
+        "четыре четырёх четырех четырём четырем четырьмя four vier",
+        "пять пяти пятью five fünf",
+        "шесть шести шестью six sechs",
+        "семь семи семью seven sieben",
+        "восемь восьми восемью восьмью eight acht",
+        "девять девяти девятью nine neun",
+        "десять десяти десятью ten zehn")):
+    _SPELLED.update(dict.fromkeys(_forms.split(), str(_value)))
+_WORD = re.compile(r"\w+")
+
+
+def spelled_numbers(text: str) -> list[str]:
+    """Values of the numbers zero to ten written as words (Russian in any case, English,
+    German): style guides spell small numbers out (`4 bytes` = `четыре байта`).
+
+    >>> spelled_numbers("Тип char занимает четыре байта, а не two")
+    ['4', '2']
+    """
+    return [v for w in _WORD.findall(text.lower()) if (v := _SPELLED.get(w)) is not None]
+
+
+def _code_numbers(text: str) -> list[str]:
+    """The numbers inside the code spans of `text` (`numbers` leaves them out)."""
+    return [n for span in re.findall(r"`+([^`]+)`+", text) for n in numbers(span)] \
+        if "`" in text else []
+
+
 def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     """Every number and year of the source appears in the translation, and no new one.
 
     A Roman numeral stands for its number where the other side writes it in digits:
     Russian writes the 15th Congress `XV съезд` and the 20th century `XX век`. A numeric
     date's month may be a word on the other side: `12.09.1937` = `12 September 1937`.
+    A number up to ten may be a word (`4 bytes` = `четыре байта`), and a number of a
+    code span the translation wrote as plain text is the markup check's finding alone.
     """
     s_nums, t_nums = checked_numbers(src), checked_numbers(tgt)
     if s_nums == t_nums:
@@ -145,6 +181,10 @@ def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         t.update(_months_named(tgt, s - t))
     if t - s:
         s.update(_months_named(src, t - s))
+    if s - t:
+        t.update(v for v in spelled_numbers(tgt) if v in s - t)
+    if t - s:
+        s.update(v for v in spelled_numbers(src) + _code_numbers(src) if v in t - s)
     if s == t:
         return
     yield from differences("number", s, t, changed=" in the translation")
