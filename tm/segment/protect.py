@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 
 PROTECTED = re.compile(
-    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
+    r"(?<!`)(`+)(?!`)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans: a whole run, closed by one
     r"|!?\[[^\]\n]*\]\([^)\n]*\)"  # inline links and images
     r"|<[A-Za-z/!?][^>\n]*>"  # autolinks and HTML tags
 )
@@ -46,16 +46,15 @@ class _NextOf:
         return self.found
 
 
-def _code_end(runs: dict[int, list[int]], p: int, longest: int) -> int:
-    """End of the code span opened by the backtick run of `longest` at `p`, or -1: the
-    longest opening (from the whole run down to one backtick) that a later run of exactly
-    its length closes, as the regex backtracks."""
-    for length in range(longest, 0, -1):
-        starts = runs.get(length)
-        if starts:
-            k = bisect_right(starts, p)
-            if k < len(starts):
-                return starts[k] + length
+def _code_end(runs: dict[int, list[int]], p: int, length: int) -> int:
+    """End of the code span opened by the backtick run of `length` at `p`, or -1: the
+    next run of exactly its length closes it; without one the whole run is literal
+    backticks (CommonMark: "``" with no "``" after it opens nothing, not a "`" span)."""
+    starts = runs.get(length)
+    if starts:
+        k = bisect_right(starts, p)
+        if k < len(starts):
+            return starts[k] + length
     return -1
 
 
