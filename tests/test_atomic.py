@@ -102,3 +102,17 @@ def test_a_link_is_written_through_and_a_device_is_never_replaced(tmp_path: Path
         with pytest.raises(NotAFile, match="cannot write"):
             atomic_write_bytes(path, b"x", expect=FileState.of(b"x"))
     assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("name", ["я" * 125 + ".po", "x" + "я" * 124 + ".po", "a" * 250 + ".po"])
+def test_a_long_legal_name_is_written(tmp_path: Path, name: str) -> None:
+    """A name of up to 255 bytes is legal; its temporary's name was over the limit."""
+    path = tmp_path / name
+    assert len(name.encode()) <= 255
+    assert atomic_write_bytes(path, b"data") and path.read_bytes() == b"data"
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary left
+    temp = atomic.temporary_name(path)
+    assert len(temp.name.encode()) <= 255 and atomic.TEMP_RE.match(temp.name)
+    import os
+
+    os.fsencode(temp.name).decode("utf-8")  # cut at a character: no half of a letter

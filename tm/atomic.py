@@ -251,8 +251,24 @@ def _target(path: Path) -> Path:
     return path
 
 
+NAME_MAX = 255
+"""Bytes of a file name on the usual file systems (ext4, XFS, APFS, NTFS in UTF-16)."""
+
+
 def temporary_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tm-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    """`.<name>.tm-<pid>-<random>.tmp` beside `path`, the name cut (at a character) so
+    that the whole fits NAME_MAX: a legal name of 230 bytes (115 Cyrillic letters) was
+    refused as too long because of its temporary's."""
+    tail = f".tm-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    name = path.name
+    raw = os.fsencode(name)
+    room = NAME_MAX - 1 - len(tail)
+    if len(raw) > room:
+        cut = room
+        while cut and (raw[cut] & 0xC0) == 0x80:  # not inside a UTF-8 character
+            cut -= 1
+        name = os.fsdecode(raw[:cut])
+    return path.with_name(f".{name}{tail}")
 
 
 def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None) -> bool:
