@@ -116,15 +116,27 @@ def parse_header(text: str, path: str = "<string>") -> dict[str, str]:
     (the rest is not read, nor split into lines: when a blank line that another entry
     follows ends the first entry, only the text before it is; a 6 MB template's header
     is read in microseconds); empty when the first entry is not a header."""
+    first = _head_entry(text, path)
+    if first is None or first.msgid or first.msgctxt is not None or first.obsolete:
+        return {}
+    return _parse_header(first.msgstr)
+
+
+def has_header_entry(text: str, path: str = "<string>") -> bool:
+    """Whether the catalog text's first entry is a header entry (msgid ""), empty or
+    not: msgfmt refuses a file without one. Read as `parse_header` reads."""
+    first = _head_entry(text, path)
+    return (first is not None and not first.msgid and first.msgctxt is None
+            and not first.obsolete)
+
+
+def _head_entry(text: str, path: str) -> Message | None:
+    """The first entry, reading only up to the first blank line another entry follows."""
     cut = text.find("\n\n")
     first = None
     if cut >= 0 and _NEXT_ENTRY.match(text, cut):
         first = _first_entry(text[:cut + 1], path)  # None: only comments before it
-    if first is None:
-        first = _first_entry(text, path)
-    if first is None or first.msgid or first.msgctxt is not None or first.obsolete:
-        return {}
-    return _parse_header(first.msgstr)
+    return first if first is not None else _first_entry(text, path)
 
 
 def header_text(data: bytes) -> str:

@@ -75,6 +75,8 @@ POLICY_CODES: dict[str, str] = {
     "fuzzy": "a fuzzy entry, listed when the minimum is not met and fuzzy does not count",
     "stale": "a source sentence missing from its catalog, or an active entry whose sentence "
              "is gone from the source (run tm segment); counts as untranslated",
+    "header": "a catalog msgfmt refuses or misreads for its header: no header entry, a "
+              "charset other than the file's UTF-8, plural forms the header does not have",
 }
 
 CATALOG_CODES: dict[str, str] = {

@@ -27,6 +27,7 @@ from tm.checks.counts import (
     scan_translated,
     state,
 )
+from tm.checks.header import header_findings
 from tm.checks.jobs import Job, path_jobs, project_jobs
 from tm.checks.joins import broken_findings, broken_joins, group_sources, is_joined
 from tm.checks.lint import spellings
@@ -253,6 +254,9 @@ def run_job(job: Job, source: Source | None = None) -> FileReport:
     report = FileReport(job.display, lang, counts, doc=job.doc,
                         minimum=job.policy.min_translated.get(lang) if job.policy else None,
                         stale=len(stale))
+    report.findings.extend(header_findings(
+        text if lean is not None else decode_po(Path(job.path).read_bytes(), job.path),
+        Path(job.path), job.display, severity("header", job.policy)))
     if stale:
         assert job.source is not None
         report.findings.extend(stale.findings(job.source, job.display, stale_sev))

@@ -39,7 +39,9 @@ def check(
     block, joined; policy codes:
     below-minimum, untranslated, fuzzy, stale (a project catalog no longer matches
     its source: a sentence without entry, at its source line, or an entry whose
-    sentence is gone; run `tm segment`). Silence a code on one entry with a
+    sentence is gone; run `tm segment`), header (no header entry, a charset that is
+    not the file's UTF-8, plural forms the header does not have: msgfmt refuses or
+    garbles the catalog). Silence a code on one entry with a
     `#, tm-ignore:<code>` flag; set severities in tm.toml [check.severity].
 
     Example: tm check --lang ru --format github
