@@ -27,6 +27,9 @@ CASES = {
     "no-plural-forms": (HEAD.format(charset="UTF-8", plural="") + FILE,
                         "a plural entry, and no nplurals in the header's Plural-Forms"),
     "good": (HEAD.format(charset="UTF-8", plural=RU_PLURAL) + FILE, None),
+    "rule": (HEAD.format(charset="UTF-8", plural=RU_PLURAL.replace("nplurals=3", "nplurals=2"))
+             + 'msgid "Hello"\nmsgstr "Привет"\n',
+             "the header's plural rule gives form 2 but nplurals is 2"),
     "ascii-latin1": (HEAD.format(charset="ISO-8859-1", plural="") + 'msgid "Hi"\nmsgstr "Ho"\n',
                      None),
 }

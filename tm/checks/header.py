@@ -8,7 +8,9 @@ a .mo that reads the text in the declared charset (garbled). The gate says so.
 
 from __future__ import annotations
 
+import gettext
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from tm.model import Finding
@@ -35,9 +37,33 @@ def header_findings(text: str, path: Path, display: str, severity: str) -> list[
         out.append(Finding(display, 1, CODE, f"the header declares charset={m.group(1)} but "
                            "the file is UTF-8: msgfmt would build a .mo that reads it as "
                            f"{m.group(1)} (garbled); make it charset=UTF-8", severity))
+    problem = _plural_rule_problem(fields.get("Plural-Forms", ""))
+    if problem is not None:
+        out.append(Finding(display, 1, CODE, problem, severity))
     if "msgid_plural" in text:
         out += _plural_findings(text, fields, display, severity)
     return out
+
+
+_PLURAL_RULE = re.compile(r"plural\s*=\s*([^;]+)")
+
+
+@lru_cache(maxsize=256)
+def _plural_rule_problem(forms: str) -> str | None:
+    """What msgfmt --check says of a Plural-Forms whose rule does not fit its nplurals
+    (`nplurals=2` with Russian's three-way rule) or does not parse; None if it holds."""
+    count, rule = _NPLURALS.search(forms), _PLURAL_RULE.search(forms)
+    if count is None or rule is None:
+        return None
+    try:
+        choose = gettext.c2py(rule.group(1).strip())
+        highest = max(choose(n) for n in range(1000))
+    except (ValueError, ZeroDivisionError, RecursionError):
+        return f"the header's plural rule {rule.group(1).strip()!r} does not parse"
+    if highest >= int(count.group(1)):
+        return (f"the header's plural rule gives form {highest} but nplurals is "
+                f"{count.group(1)}: msgfmt --check refuses the catalog")
+    return None
 
 
 def _is_utf8(path: Path) -> bool:
