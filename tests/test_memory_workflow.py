@@ -275,3 +275,10 @@ def test_citation_inside_a_sentence_is_a_placeable(proj: Path) -> None:
     got = project_advisor(load_config()).advise([seg], "en", "ru")[seg]
     assert got.translation == "Доклад (РГАСПИ. Ф. 17. Оп. 171. Д. 87. Л. 83) называет его."
     assert got.fuzzy and "tm: 99% memory/cit.csv (adapted)" in got.comments
+
+
+def test_import_of_a_folder_says_it_is_one(proj: Path) -> None:
+    (proj / "team.tmx").mkdir()
+    r = runner.invoke(app, ["memory", "import", "team.tmx"])
+    assert r.exit_code == 2
+    assert "team.tmx:1: a folder, not a file (name a TMX, TBX, CSV or PO file)" in r.output

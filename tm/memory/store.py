@@ -50,7 +50,8 @@ def import_files(config: Config, files: Sequence[Path], force: bool = False) -> 
     for path in files:
         check_name(path.name, path)  # its name goes into catalogs as the origin
         if not path.is_file():
-            raise TmError("no such file", path, 1, "name a TMX, TBX, CSV or PO file")
+            what = "a folder, not a file" if path.is_dir() else "no such file"
+            raise TmError(what, path, 1, "name a TMX, TBX, CSV or PO file")
         if path.suffix.lower() not in SUFFIXES:
             raise MemoryFormatError(f"unknown memory format {path.suffix or '(no suffix)'}",
                                     path, 1, f"use one of {', '.join(SUFFIXES)}")
