@@ -246,9 +246,17 @@ def test_a_memory_link_out_of_the_project_is_refused_and_never_read(
     assert not (root / "locales").exists()
     (root / "memory" / "team.csv").unlink()
     (root / "memory" / "gone.csv").symlink_to(root / "memory" / "nowhere.csv")
-    result = runner.invoke(app, ["segment"])
-    assert result.exit_code == 0, result.output
-    assert "tm: warning: memory/gone.csv:1: a symbolic link to nothing" in result.output
+    (root / "memory" / "loop1.tmx").symlink_to("loop2.tmx")  # a loop: a traceback once
+    (root / "memory" / "loop2.tmx").symlink_to("loop1.tmx")
+    from tm import names
+
+    for args in (["segment"], ["check"]):
+        names._warned.clear()  # a warning is given once per process
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "tm: warning: memory/gone.csv:1: a symbolic link to nothing" in result.output
+        assert "tm: warning: memory/loop1.tmx:1: a symbolic link to nothing (or round a " \
+               "loop)" in result.output
 
 
 def test_an_unclosed_quote_in_a_memory_csv_is_an_error(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -154,7 +155,12 @@ class Config:
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return str(path)
+            return os.path.normpath(path)
+        except (RuntimeError, OSError):  # a symbolic link loop: named as found
+            try:
+                return Path(os.path.normpath(path)).relative_to(self.root).as_posix()
+            except ValueError:
+                return os.path.normpath(path)
 
     def require_sources(self) -> None:
         """The `sources` folder must be there: a misspelt one would give a project with
@@ -289,8 +295,10 @@ def _check_values(data: dict[str, Any], path: Path, text: str) -> None:
         check_language(code, path, line)
         same = code.replace("_", "-").lower()  # pt-BR and pt_BR: two catalogs of one
         if same in seen:
-            raise ConfigError(f"`languages` names {code!r} and {seen[same]!r}, one language",
-                              path, line, "list each language once")
+            twice = (f"{code!r} twice" if code == seen[same]
+                     else f"{code!r} and {seen[same]!r}, one language")
+            raise ConfigError(f"`languages` names {twice}", path, line,
+                              "list each language once")
         seen[same] = code
     if "languages" in data and len(seen) < 2:
         raise ConfigError("`languages` must name the source language and at least one to "

@@ -62,7 +62,8 @@ def usable_source(path: Path, root: Path, follow_symlinks: bool) -> bool:
         info = path.stat()
     except OSError:
         if path.is_symlink():
-            warn("a symbolic link to nothing, skipped", shown, "remove it or restore its target")
+            warn("a symbolic link to nothing (or round a loop), skipped", shown,
+                 "remove it or restore its target")
             return False
         raise TmError("cannot read the source document", shown, 1, "check the file") from None
     if stat.S_ISDIR(info.st_mode):
@@ -88,8 +89,9 @@ def usable_memory(path: Path, root: Path, follow_symlinks: bool) -> bool:
     to /etc/passwd or /proc/self/environ in a pull request would have tm read it, and
     quote its first line in the error."""
     shown = _shown(path, root)
-    if not path.exists():
-        warn("a symbolic link to nothing, skipped", shown, "remove it or restore its target")
+    if not path.exists():  # (exists() is False for a loop of links too)
+        warn("a symbolic link to nothing (or round a loop), skipped", shown,
+             "remove it or restore its target")
         return False
     if not follow_symlinks and _inside(Path(os.path.normpath(path.absolute())), root):
         real = path.resolve()  # (a glob such as ../shared/*.tmx names files outside)
