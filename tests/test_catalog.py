@@ -296,3 +296,44 @@ def test_an_old_context_shows_in_the_previous_strings_as_msgmerge_writes_it(
         True, "x", "First sentence stays.")
     assert (gnu["First sentence stays."].previous_msgctxt,
             gnu["First sentence stays."].previous_msgid) == ("x", "First sentence stays.")
+
+
+def test_a_rewrapped_yaml_literal_block_is_a_change() -> None:
+    """In a YAML literal block (`description: |`) a line break is part of the value: a
+    front-matter entry whose line breaks moved is fuzzy, as any change."""
+    old_text = ("---\ndescription: |\n  The first line of the poem\n  and the second line.\n"
+                "---\n\nText here.\n")
+    old = translated(update_catalog(template_of(old_text), None, "ru"))
+    new = update_catalog(template_of(old_text.replace("poem\n  and", "poem and\n ")), old, "ru")
+    poem = next(m for m in new.messages if not m.obsolete and "poem" in m.msgid)
+    assert poem.fuzzy and poem.previous_msgid == "The first line of the poem\nand the second line."
+
+
+def test_a_rewrapped_paragraph_is_not_counted_as_prefilled(project: Path) -> None:
+    """`pre-filled ru 4` after a re-wrap made a user think the memory overwrote their
+    translations: kept translations are not pre-fills."""
+    config = load_config()
+    segment_project(config)
+    po = config.catalog_path(LECTURE_DOC, "ru")
+    cat = read_po(po)
+    for m in cat.messages:
+        m.msgstr, m.flags = "ПЕРЕВОД " + m.msgid, []
+    write_po(po, cat)
+    src = config.source_path(LECTURE_DOC)
+    text = src.read_text("utf-8")
+    para = max(text.split("\n\n"), key=len)
+    words = para.split(" ")
+    half = len(words) // 2
+    src.write_text(text.replace(para, " ".join(words[:half]) + "\n" + " ".join(words[half:])),
+                   "utf-8")
+    from typer.testing import CliRunner
+
+    from tm.cli import app
+
+    r = CliRunner().invoke(app, ["segment"])  # with the memory and the termbase
+    assert r.exit_code == 0, r.output
+    assert "pre-filled ru" not in r.output, r.output
+    after = read_po(po)
+    assert sum(m.translated for m in after.messages) == len(cat.messages) - sum(
+        m.fuzzy for m in after.messages)
+    assert any("\n" in m.msgid and m.translated for m in after.messages)  # kept as they were

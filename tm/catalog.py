@@ -207,6 +207,8 @@ def update_catalog(
                    messages=out + obsolete)
 
 
+FRONT_MATTER = "front matter"
+"""The `#.` kind of a front-matter value's entry."""
 _REWRAP = re.compile(r" ?\n[ \t]*")
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
 
@@ -234,14 +236,16 @@ class _Rewraps:
 
     def take(self, t: Message, used: set[tuple[str | None, str]]) -> Message | None:
         """A copy of the old entry `t` is a re-wrapping of, as `t` (its key into `used`),
-        or None."""
-        if not self._old:
+        or None. Not for front matter: in a YAML literal block (`|`) a line break is
+        part of the value."""
+        if not self._old or FRONT_MATTER in t.extracted:
             return None
         if self._by_text is None:
             wanted = {(m.msgctxt, m.msgid) for m in self._template.messages}
             self._by_text = {}
             for k, m in self._old.items():
-                if k not in wanted and m.msgid_plural is None:
+                if k not in wanted and m.msgid_plural is None and (
+                        FRONT_MATTER not in m.extracted):
                     self._by_text.setdefault((m.msgctxt, unwrapped(m.msgid)), m)
         o = self._by_text.get((t.msgctxt, unwrapped(t.msgid)))
         if o is None or o.key in used:
