@@ -165,6 +165,7 @@ def test_a_document_language_not_in_languages_is_a_config_error(
     ("[]", "`languages` must name the source language and at least one to translate into"),
     ('["en"]', "`languages` must name the source language and at least one to translate into"),
     ('["en", "pt-BR", "pt_BR"]', "`languages` names 'pt_BR' and 'pt-BR', one language"),
+    ('["en", "ru", "ru"]', "`languages` names 'ru' twice"),
 ])
 def test_languages_without_a_target_or_with_one_twice_are_config_errors(
         languages: str, line: str, project: Path, capsys: pytest.CaptureFixture[str],

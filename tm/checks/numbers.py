@@ -144,7 +144,8 @@ _WORD = re.compile(r"\w+")
 
 def spelled_numbers(text: str) -> list[str]:
     """Values of the numbers zero to ten written as words (Russian in any case, English,
-    German): style guides spell small numbers out (`4 bytes` = `четыре байта`).
+    German but for `ein`/`eine`..., which are also the article): style guides spell
+    small numbers out (`4 bytes` = `четыре байта`).
 
     >>> spelled_numbers("Тип char занимает четыре байта, а не two")
     ['4', '2']
