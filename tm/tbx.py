@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tm.errors import MemoryFormatError
 from tm.languages import base_lang
+from tm.xmltext import element_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -113,28 +114,21 @@ def _text(el: etree._Element) -> str:
     is expanded; any other entity reference stops the file (_Reference), as in a TMX."""
     if not len(el):  # a leaf: most of a termbase
         return " ".join((el.text or "").split())
-    parts: list[str] = []
-    stack: list[object] = [el]  # elements to open, or strings to emit, in reverse order
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        node: Any = item
-        parts.append(node.text or "")
-        todo: list[object] = []
-        for child in node:
-            if isinstance(child.tag, str):
-                todo.append(child)
-            elif type(child).__name__ == "_Entity":
-                name = str(getattr(child, "name", "?"))
-                value = (_ENTITIES.get() or {}).get(name)
-                if value is None:
-                    raise _Reference(name, _line(child) or _line(node))
-                todo.append(value)
-            todo.append(child.tail or "")
-        stack.extend(reversed(todo))
-    return " ".join("".join(parts).split())
+    return " ".join(element_text(el, _child_text).split())
+
+
+def _child_text(child: Any, parent: Any) -> Any:
+    """What stands for a child in `_text`: an element is opened, a declared entity is its
+    text, a comment or a processing instruction nothing."""
+    if isinstance(child.tag, str):
+        return child
+    if type(child).__name__ == "_Entity":
+        name = str(getattr(child, "name", "?"))
+        value = (_ENTITIES.get() or {}).get(name)
+        if value is None:
+            raise _Reference(name, _line(child) or _line(parent))
+        return value
+    return None
 
 
 def _line(el: etree._Element) -> int | None:

@@ -13,6 +13,7 @@ from tm import __version__
 from tm.errors import MemoryFormatError
 from tm.languages import base_lang
 from tm.memory.unit import MemoryUnit
+from tm.xmltext import element_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -73,36 +74,27 @@ def declared_entities(head: str) -> dict[str, str]:
 def _seg_text(seg: etree._Element, entities: dict[str, str] | None = None) -> str:
     """The text of a <seg>: native codes as their text, <hi> unwrapped, and any foreign
     element (a stray `<sup>` some tools write) kept as markup. Nesting of any depth is
-    walked without recursion."""
+    walked without recursion (tm.xmltext)."""
     if len(seg) == 0:
         return seg.text or ""
-    parts: list[str] = []
-    stack: list[Any] = [seg]  # elements to open, or strings to emit, in reverse order
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        parts.append(item.text or "")
-        todo: list[Any] = []
-        for child in item:
-            if not isinstance(child.tag, str):
-                if type(child).__name__ == "_Entity":
-                    name = str(getattr(child, "name", "?"))
-                    if entities is None or name not in entities:
-                        raise EntityReference(name)
-                    todo.append(entities[name])
-            elif child.tag in TMX_CODES:
-                todo.append("".join(child.itertext()))
-            elif child.tag in ("hi", "g", "sub"):
-                todo.append(child)
-            else:
-                from lxml import etree  # lxml is loaded only when needed
 
-                todo.append(etree.tostring(child, encoding="unicode", with_tail=False))
-            todo.append(child.tail or "")
-        stack.extend(reversed(todo))
-    return "".join(parts)
+    def expand(child: Any, parent: Any) -> Any:
+        if not isinstance(child.tag, str):
+            if type(child).__name__ != "_Entity":
+                return None  # a comment or a processing instruction
+            name = str(getattr(child, "name", "?"))
+            if entities is None or name not in entities:
+                raise EntityReference(name)
+            return entities[name]
+        if child.tag in TMX_CODES:
+            return "".join(child.itertext())
+        if child.tag in ("hi", "g", "sub"):
+            return child
+        from lxml import etree  # lxml is loaded only when needed
+
+        return etree.tostring(child, encoding="unicode", with_tail=False)
+
+    return element_text(seg, expand)
 
 
 def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0,
