@@ -116,27 +116,22 @@ def parse_header(text: str, path: str = "<string>") -> dict[str, str]:
     (the rest is not read, nor split into lines: when a blank line that another entry
     follows ends the first entry, only the text before it is; a 6 MB template's header
     is read in microseconds); empty when the first entry is not a header."""
-    first = _head_entry(text, path)
-    if first is None or first.msgid or first.msgctxt is not None or first.obsolete:
-        return {}
-    return _parse_header(first.msgstr)
+    entry = header_entry(text, path)
+    return {} if entry is None else header_fields(entry.msgstr)
 
 
-def has_header_entry(text: str, path: str = "<string>") -> bool:
-    """Whether the catalog text's first entry is a header entry (msgid ""), empty or
-    not: msgfmt refuses a file without one. Read as `parse_header` reads."""
-    first = _head_entry(text, path)
-    return (first is not None and not first.msgid and first.msgctxt is None
-            and not first.obsolete)
-
-
-def _head_entry(text: str, path: str) -> Message | None:
-    """The first entry, reading only up to the first blank line another entry follows."""
+def header_entry(text: str, path: str = "<string>") -> Message | None:
+    """The catalog text's header entry (msgid "", empty or not), None when its first entry
+    is not one (msgfmt refuses such a file); read as `parse_header` reads."""
     cut = text.find("\n\n")
     first = None
     if cut >= 0 and _NEXT_ENTRY.match(text, cut):
         first = _first_entry(text[:cut + 1], path)  # None: only comments before it
-    return first if first is not None else _first_entry(text, path)
+    if first is None:
+        first = _first_entry(text, path)
+    if first is None or first.msgid or first.msgctxt is not None or first.obsolete:
+        return None
+    return first
 
 
 def header_text(data: bytes) -> str:
@@ -177,7 +172,7 @@ class _Collect:
         if msg.msgid == "" and msg.msgctxt is None and not msg.obsolete:
             if cat.header_msgstr is not None:  # msgfmt accepts a header after messages
                 raise CatalogError("a second header entry (empty msgid)", self.path, msg.line)
-            cat.header = _parse_header(msg.msgstr)
+            cat.header = header_fields(msg.msgstr)
             cat.header_msgstr = msg.msgstr
             cat.header_comments = msg.comments
             cat.header_flags = msg.flags
@@ -193,7 +188,8 @@ class _Collect:
         cat.messages.append(msg)
 
 
-def _parse_header(s: str) -> dict[str, str]:
+def header_fields(s: str) -> dict[str, str]:
+    """The `Name: value` fields of a header entry's msgstr."""
     out = {}
     for line in s.split("\n"):
         if ":" in line:

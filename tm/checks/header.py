@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tm.model import Finding
-from tm.po import has_header_entry, parse_header, parse_po
+from tm.po import header_entry, header_fields, parse_po
 
 CODE = "header"
 _CHARSET = re.compile(r"charset=([-\w]+)", re.I)
@@ -26,11 +26,12 @@ def header_findings(text: str, path: Path, display: str, severity: str) -> list[
     """`header` findings of a catalog (its text as tm read it, its file for the bytes)."""
     if severity == "off":
         return []
-    if not has_header_entry(text, display):
+    entry = header_entry(text, display)
+    if entry is None:
         return [Finding(display, 1, CODE, "no header entry (msgid \"\"): msgfmt --check "
                         "refuses the catalog; run tm segment, or copy the header of its "
                         "template", severity)]
-    fields = parse_header(text, display)
+    fields = header_fields(entry.msgstr)
     out = []
     m = _CHARSET.search(fields.get("Content-Type", ""))
     if m and m.group(1).lower() not in _UTF8 and not text.isascii() and _is_utf8(path):
