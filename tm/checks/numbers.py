@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from tm.checks.context import Context
 from tm.checks.markup import FOOTNOTE, URL, differences
+from tm.segment.prose import code_spans
 
 # 3,688 / 3.688 / 3 688 (spaces, no-break spaces) are one number; 1.8 and 1,8 are the same decimal.
 # (Starting on a digit, with the look-behind after it, lets the scan skip text quickly.)
@@ -154,9 +155,9 @@ def spelled_numbers(text: str) -> list[str]:
 
 
 def _code_numbers(text: str) -> list[str]:
-    """The numbers inside the code spans of `text` (`numbers` leaves them out)."""
-    return [n for span in re.findall(r"`+([^`]+)`+", text) for n in numbers(span)] \
-        if "`" in text else []
+    """The numbers inside the code spans of `text` (`numbers` leaves them out), spans as
+    CommonMark reads them (tm.segment.prose.code_spans, as the markup check does)."""
+    return [n for a, b, fence in code_spans(text) for n in numbers(text[a + fence:b - fence])]
 
 
 def check_numbers(src: str, tgt: str, ctx: Context) -> Iterator[str]:
