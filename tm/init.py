@@ -109,8 +109,10 @@ def explain_no_documents(config: Config) -> str:
     return f"no source documents under {config.sources}/ (add a .md file there)"
 
 
-def require_documents(config: Config) -> None:
-    """A project with Markdown under sources/ that no [[documents]] glob claims is a
-    configuration error (as for `tm segment`), not a gate with nothing to check."""
-    if not config.documents_list():
+def require_documents(config: Config) -> list[str]:
+    """The project's documents; Markdown under sources/ that no [[documents]] glob claims
+    is a configuration error (as for `tm segment`), not a gate with nothing to check."""
+    docs = config.documents_list()
+    if not docs:
         explain_no_documents(config)
+    return docs

@@ -72,13 +72,7 @@ def usable_source(path: Path, root: Path, follow_symlinks: bool) -> bool:
         warn("not a regular file, skipped", shown, "sources are plain files")
         return False
     if not follow_symlinks:
-        real = path.resolve()
-        try:
-            real.relative_to(root.resolve())
-        except ValueError:
-            raise TmError(f"a symbolic link out of the project (to {real})", shown, 1,
-                          "copy the file into the project, or set follow_symlinks = true "
-                          "in tm.toml") from None
+        _refuse_link_out(path, shown, root)
     return True
 
 
@@ -93,13 +87,19 @@ def usable_memory(path: Path, root: Path, follow_symlinks: bool) -> bool:
         warn("a symbolic link to nothing (or round a loop), skipped", shown,
              "remove it or restore its target")
         return False
+    # (a glob such as ../shared/*.tmx names files outside: those are read as configured)
     if not follow_symlinks and _inside(Path(os.path.normpath(path.absolute())), root):
-        real = path.resolve()  # (a glob such as ../shared/*.tmx names files outside)
-        if not _inside(real, root.resolve()):
-            raise TmError(f"a symbolic link out of the project (to {real})", shown, 1,
-                          "copy the file into the project, or set follow_symlinks = true "
-                          "in tm.toml")
+        _refuse_link_out(path, shown, root)
     return True
+
+
+def _refuse_link_out(path: Path, shown: str, root: Path) -> None:
+    """A file of the project that resolves outside it is an error (TmError)."""
+    real = path.resolve()
+    if not _inside(real, root.resolve()):
+        raise TmError(f"a symbolic link out of the project (to {real})", shown, 1,
+                      "copy the file into the project, or set follow_symlinks = true "
+                      "in tm.toml")
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -50,11 +50,10 @@ def project_status(config: Config, langs: Sequence[str] | None = None) -> list[S
     config.require_languages(langs)
     from tm.init import require_documents
 
-    require_documents(config)
     rows = []
     policy = config.check
     compare = severity("stale", policy) != "off"
-    for doc in config.documents_list():
+    for doc in require_documents(config):
         sentences = None
         for lang in config.target_languages(doc):
             if langs and lang not in langs:

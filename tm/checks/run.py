@@ -360,11 +360,12 @@ def check_project(config: Config, langs: Sequence[str] | None = None, *,
     """Every catalog of the project against its [check] policy (`on_start`: told how many
     catalogs there are before the first is checked)."""
     config.require_languages(langs)
-    if docs is None:
+    names = docs
+    if names is None:  # every document: none claimed is a config error, not a pass
         from tm.init import require_documents
 
-        require_documents(config)
-    jobs = project_jobs(config, langs, docs, qa)
+        names = require_documents(config)
+    jobs = project_jobs(config, langs, names, qa)
     if on_start is not None:
         on_start(len(jobs))
     files = run_jobs(jobs, workers=workers, progress=progress)
