@@ -263,7 +263,7 @@ def _score(segment: str, seg_norm: str, cand: Candidate, cand_norm: str | None,
     skeletons of seg_norm and cand_norm where these are normalize(without_marks(...)));
     None for a match that would score below `floor` (it is not built)."""
     if keys[0] == keys[1]:
-        return Match(cand.source, cand.target, 100.0, cand.origin, "exact", cand.aligned)
+        return _match(cand, cand.target, 100.0, "exact")
     seg_text, src_text, target = segment, cand.source, cand.target
     src_norm = normalize(cand.source) if cand_norm is None else cand_norm
     seg_marked, src_marked = has_marks(segment), has_marks(cand.source)
@@ -294,16 +294,15 @@ def _score(segment: str, seg_norm: str, cand: Candidate, cand_norm: str | None,
     target = fit_frame(segment, cand.source, target)
     if adapted is not None:
         adapted = fit_frame(segment, cand.source, adapted)
-    if same:
-        if adapted is not None:
-            return Match(cand.source, adapted, 100.0 - ADAPT_PENALTY, cand.origin, "adapted",
-                         cand.aligned)
-        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy",
-                     cand.aligned)
+    if same and adapted is not None:
+        return _match(cand, adapted, 100.0 - ADAPT_PENALTY, "adapted")
     if adapted is None:
-        return Match(cand.source, target, base - NUMBER_PENALTY, cand.origin, "fuzzy",
-                     cand.aligned)
-    return Match(cand.source, adapted, base, cand.origin, "fuzzy", cand.aligned)
+        return _match(cand, target, base - NUMBER_PENALTY, "fuzzy")
+    return _match(cand, adapted, base, "fuzzy")
+
+
+def _match(cand: Candidate, target: str, score: float, kind: str) -> Match:
+    return Match(cand.source, target, score, cand.origin, kind, cand.aligned)
 
 
 def rank_key(match: Match, cand: Candidate) -> tuple[float, bool, int, tuple[bool, str, int]]:
