@@ -24,6 +24,8 @@ CORPORA = Path(os.environ.get("TM_CORPORA") or ROOT.parent / "corpora")
 """The folder holding `rust-lang+book/src` and `rust-lang-ru+book/rustbook-ru/src`:
 TM_CORPORA, else a `corpora` folder beside the repository."""
 REQUIRE_TOOLS = "TM_REQUIRE_TOOLS"
+_MADE_CACHE: list[str] = []
+"""The user cache folder this process made for the tests (removed when they end)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,6 +35,15 @@ def pytest_configure(config: pytest.Config) -> None:
         import tempfile
 
         os.environ["TM_USER_CACHE"] = tempfile.mkdtemp(prefix="tm-test-user-cache-")
+        _MADE_CACHE.append(os.environ["TM_USER_CACHE"])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _MADE_CACHE:  # a run leaves no folder behind in the temp dir
+        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get("TM_USER_CACHE") == folder:
+            del os.environ["TM_USER_CACHE"]
+    _MADE_CACHE.clear()
 
 
 def _required() -> bool:
