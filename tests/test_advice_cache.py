@@ -407,11 +407,23 @@ def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
             return work(a, b)
         return mine
 
+    ahead_log = proj / "ahead.log"  # written by the worker (a forked child)
+    rows_ahead = cache._rows_ahead
+
+    def logged(inner: object, items: list[tuple[str, str, str]],
+               ahead: dict[tuple[str, str, str], object]) -> object:
+        with open(ahead_log, "a") as f:
+            f.write(f"{sum(item in ahead for item in items)}\n")
+        return rows_ahead(inner, items, ahead)  # type: ignore[arg-type]
+
     monkeypatch.setattr(cache.Worker, "submit", spy)
     monkeypatch.setattr(tm.cutting, "pieces_work", slow)
     monkeypatch.setattr(workcache, "take", lambda added: (taken.append(1), take(added)))
+    monkeypatch.setattr(cache, "_rows_ahead", logged)
     run()
     assert "pieces" in kinds and taken  # the worker cut some pieces
+    # and advised their sentences while this process still cut: taken, not redone
+    assert sum(int(n) for n in ahead_log.read_text().split()) > 0
     assert {p: p.read_bytes() for p in alone} == alone
     assert _memo_keys() == alone_memos
     kinds.clear()
@@ -711,3 +723,26 @@ def test_an_edited_source_is_not_up_to_date_without_reading_its_outputs(
     src.write_text(src.read_text("utf-8") + "\nOne more.\n", "utf-8")
     assert cache.up_to_date(config, "doc", outputs, done_key) is None
     assert read == [config.source_path("doc")]
+
+
+def test_rows_advised_ahead_are_taken_not_advised_again() -> None:
+    """The worker's rows for sentences it cut and advised while it waited (`expect`)
+    are given as they are, in the list's order, and only the others are advised."""
+    from tm.advice_cache import _rows_ahead
+
+    class Counting:
+        asked: list[str] = []
+
+        def advise(self, msgids: list[str], source: str, target: str) -> dict[str, object]:
+            from tm.model import Suggestion
+
+            self.asked += msgids
+            return {m: Suggestion(f"<{m}>", True, [], None) for m in msgids}
+
+    inner = Counting()
+    ahead = {("b", "en", "ru"): ("B", False, ("tm: x",), None)}
+    items = [("a", "en", "ru"), ("b", "en", "ru"), ("c", "en", "ru")]
+    rows = _rows_ahead(inner, items, ahead)  # type: ignore[arg-type]
+    assert rows == [("<a>", True, (), None), ("B", False, ("tm: x",), None),
+                    ("<c>", True, (), None)]
+    assert inner.asked == ["a", "c"] and not ahead

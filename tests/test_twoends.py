@@ -209,3 +209,49 @@ def test_a_quick_child_is_left_alone() -> None:
     assert not rnd.wait_ready(0, alone=30.0)
     assert rnd.finish(None) == list(range(1000))
     worker.close()
+
+
+def _idle_setup(limit: int | None):  # type: ignore[no-untyped-def]
+    """A worker whose idle calls are counted (endless work with no `limit`); a list's
+    items are the count when it is served."""
+    def setup():  # type: ignore[no-untyped-def]
+        calls = [0]
+
+        def idle() -> bool:
+            if limit is not None and calls[0] >= limit:
+                return False
+            time.sleep(0.002)
+            calls[0] += 1
+            return True
+        return (lambda payload: (lambda a, b: [calls[0]] * (b - a))), idle
+    return setup
+
+
+def test_an_idle_worker_works_ahead_until_it_has_nothing_left() -> None:
+    from tm.twoends import Worker
+
+    worker = Worker.start(_idle_setup(limit=25))
+    assert worker is not None
+    first = worker.submit(1, None, chunk=1)
+    assert first.wait_ready(0) or first.remaining() == 0
+    first.finish(None)
+    time.sleep(0.3)  # this process's other work: the worker does its idle work
+    got = worker.submit(4, None, chunk=4).finish(None)
+    worker.close()
+    assert got == [25] * 4  # all of it, and not called again once it said it was done
+
+
+def test_a_list_stops_the_idle_work_at_once() -> None:
+    from tm.twoends import Worker
+
+    worker = Worker.start(_idle_setup(limit=None))  # idle work that never ends
+    assert worker is not None
+    first = worker.submit(1, None, chunk=1)
+    assert first.wait_ready(0) or first.remaining() == 0
+    first.finish(None)
+    time.sleep(0.1)
+    began = time.monotonic()
+    got = worker.submit(4, None, chunk=4).finish(None)
+    assert time.monotonic() - began < 1.0  # served between two idle calls
+    worker.close()
+    assert got[0] is not MISSING and got[0] > 0

@@ -195,6 +195,20 @@ HAND_OVER_MIN = 5000
 (a 4.4 MB document's 34,000: about 0.2 s less at the end of its first run)."""
 
 
+EXPECTED: list[tuple[str, str]] = []
+"""In the advisor's worker: (text, language) of the sentences it cut for this process
+(tm.cutting), which it advises while it waits for the next list (`expect`)."""
+IDLE_CHUNK = 32
+"""Sentences advised at a time while the worker waits: it looks for a list between."""
+
+
+def expect(texts: Sequence[str], language: str) -> None:
+    """Sentences this worker cut, whose advice the `advise` list will likely ask for:
+    advised while the worker would otherwise wait for this process to finish the cut
+    (their rows are then taken from what it found, the same as advising them then)."""
+    EXPECTED.extend((t, language) for t in dict.fromkeys(texts))
+
+
 def _row(s: Suggestion) -> _Row:
     return (s.translation, s.fuzzy, tuple(s.comments), s.source)
 
@@ -246,19 +260,31 @@ class CachedAdvisor:
             return
         others = dict(kinds or {})
 
-        def setup() -> Callable[[Any], Work]:
+        def setup() -> tuple[Callable[[Any], Work], Callable[[], bool]]:
             inner = self.inner  # made in the child: its own index connection
             for source_lang, target_lang in pairs:
                 inner.advise(["Prepare."], source_lang, target_lang)
+            ahead: dict[tuple[str, str, str], _Row] = {}
+
+            def idle() -> bool:
+                if not EXPECTED:
+                    return False
+                batch = EXPECTED[:IDLE_CHUNK]
+                del EXPECTED[:IDLE_CHUNK]
+                items = [(t, s, g) for t, lang in batch for s, g in pairs
+                         if s == lang and (t, s, g) not in ahead]
+                ahead.update(zip(items, _rows(inner, items), strict=True))
+                return True
 
             def serve(payload: Any) -> Work:
                 kind, data = payload
                 if kind == "advise":
-                    return lambda a, b: _rows(inner, data[a:b])
+                    EXPECTED.clear()  # what is not advised yet is advised in this list
+                    return lambda a, b: _rows_ahead(inner, data[a:b], ahead)
                 if kind == "save":
                     return partial(_write_in_worker, data)
                 return others[kind](data)
-            return serve
+            return serve, idle
 
         def teardown() -> None:  # the worker's index connection, closed cleanly
             index = getattr(self._inner, "_index", None)
@@ -406,6 +432,16 @@ def _rows(inner: Advisor, items: Sequence[tuple[str, str, str]]) -> list[_Row]:
         s = got[source_lang, target_lang].get(t)
         out.append(_row(s) if s is not None else (None, True, (), None))
     return out
+
+
+def _rows_ahead(inner: Advisor, items: Sequence[tuple[str, str, str]],
+                ahead: dict[tuple[str, str, str], _Row]) -> list[_Row]:
+    """`_rows`, taking the rows advised ahead (`expect`) from `ahead`."""
+    if not ahead:
+        return _rows(inner, items)
+    rest = [item for item in items if item not in ahead]
+    got = dict(zip(rest, _rows(inner, rest), strict=True)) if rest else {}
+    return [ahead.pop(item) if item in ahead else got[item] for item in items]
 
 
 @dataclass

@@ -140,7 +140,7 @@ def pieces_work(config: Config, data: Any, worker: bool = False) -> Work:
     """Parse and cut pieces[a:b] (data: the pieces, their language, the segmentation mode
     and the line width) into the memos, in this process or in the advisor's worker
     (`worker`: what the memos gained is the result, with the sentences' msgid lines)."""
-    from tm import workcache
+    from tm import advice_cache, workcache
     from tm.po_write import lines_ahead
     from tm.segment.runs import sentences_by_run
     from tm.source import read_runs
@@ -158,6 +158,7 @@ def pieces_work(config: Config, data: Any, worker: bool = False) -> Work:
             if worker and got is not None:
                 for text in dict.fromkeys(got.texts):
                     lines_ahead("msgid", text, width)
+                advice_cache.expect(got.texts, lang)
             out.append(workcache.added_since(before) if worker else None)
         return out
     return work
@@ -273,7 +274,7 @@ def docs_work(config: Config, data: Any, progress: Progress | None = None,
     sentences' texts, lines and kinds; from the worker also what it added to the memos
     tm.workcache keeps, with every sentence's msgid lines (`lines_ahead`), so that this
     process neither cuts nor wraps them next time nor now."""
-    from tm import workcache
+    from tm import advice_cache, workcache
     from tm.po_write import lines_ahead
 
     docs, texts, width = data
@@ -289,6 +290,7 @@ def docs_work(config: Config, data: Any, progress: Progress | None = None,
             segs = document_sentences(config, doc, None, src)[1]
             for text in dict.fromkeys(segs.texts):
                 lines_ahead("msgid", text, width)
+            advice_cache.expect(segs.texts, config.source_language(doc) or "en")
             out.append(((segs.texts, segs.lines, segs.kinds), workcache.added_since(before)))
         return out
     return work

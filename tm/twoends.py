@@ -14,6 +14,7 @@ import io
 import marshal
 import mmap
 import os
+import select
 import struct
 import sys
 import time
@@ -104,6 +105,9 @@ MISSING: Any = _Missing()
 
 Serve = Callable[[Any], Work]
 """In the child: a list's payload -> the work function over its items."""
+Idle = Callable[[], bool]
+"""In the child, between lists: do a little work that a later list may use (False:
+nothing left to do)."""
 
 
 class Worker:
@@ -120,10 +124,11 @@ class Worker:
         self.status: int | None = None
 
     @classmethod
-    def start(cls, setup: Callable[[], Serve],
+    def start(cls, setup: Callable[[], Serve | tuple[Serve, Idle]],
               teardown: Callable[[], None] | None = None) -> Worker | None:
-        """The running child, or None where no fork is possible. `teardown` runs in the
-        child when it is closed after its setup (not when it is killed)."""
+        """The running child, or None where no fork is possible. `setup` may also give
+        an `Idle` that the child calls while no list waits for it. `teardown` runs in
+        the child when it is closed after its setup (not when it is killed)."""
         if not hasattr(os, "fork"):
             return None
         buf = mmap.mmap(-1, _ANSWERED + _ONE.size)  # front, back, ready, list, began, done
@@ -334,17 +339,46 @@ def _send(f: Any, obj: Any) -> None:
 
 def _recv(f: Any) -> Any:
     """The next message, or None at the end of the pipe."""
-    head = f.read(8)
+    head = _read(f, 8)
     if len(head) < 8:
         return None
     (size,) = struct.unpack("<Q", head)
-    data = f.read(size)
+    data = _read(f, size)
     if len(data) < size:
         return None
     return marshal.loads(data)
 
 
-def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
+def _read(f: Any, size: int) -> bytes:
+    """`size` bytes (fewer only at the end of the pipe): an unbuffered pipe's read may
+    return part of them."""
+    data = f.read(size)
+    if len(data) == size or not data:
+        return bytes(data or b"")
+    parts = [data]
+    got = len(data)
+    while got < size:
+        more = f.read(size - got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def _idle_until_asked(fd: int, idle: Idle) -> bool:
+    """Call `idle()` until a message waits on `fd` or it has nothing left to do; False
+    if it failed (then it is not called again)."""
+    try:
+        while not select.select([fd], [], [], 0)[0]:
+            if not idle():
+                break
+    except Exception:
+        return False
+    return True
+
+
+def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve | tuple[Serve, Idle]],
            teardown: Callable[[], None] | None) -> None:
     """The Worker's child: setup, then one answer per list until the pipe closes."""
     try:
@@ -359,13 +393,18 @@ def _serve(buf: mmap.mmap, down: int, up: int, setup: Callable[[], Serve],
             return text
 
         serve: Serve | None
+        idle: Idle | None = None
         try:
-            serve = setup()
+            made = setup()
+            serve, idle = made if isinstance(made, tuple) else (made, None)
         except BaseException:
             serve = None  # every list answered empty: the parent does the work
         _ONE.pack_into(buf, _SLOTS.size, 1)
-        with os.fdopen(down, "rb") as rf, os.fdopen(up, "wb") as wf:
+        # unbuffered: whether a message waits is then whether the pipe holds one
+        with os.fdopen(down, "rb", buffering=0) as rf, os.fdopen(up, "wb") as wf:
             while True:
+                if idle is not None and not _idle_until_asked(down, idle):
+                    idle = None
                 message = _recv(rf)
                 if not isinstance(message, tuple):
                     break
