@@ -47,6 +47,7 @@ def test_one_file_numpy_path_counts_like_the_counter(dense_from: int, dense_unit
     monkeypatch.setattr(postings, "DENSE_FROM", dense_from)
     monkeypatch.setattr(postings, "DENSE_UNITS", dense_units)
     monkeypatch.setattr(postings, "PYTHON_TAIL", python_tail)
+    monkeypatch.setattr(postings, "DENSE_MIN_UNITS", 0)  # these files have 60 units
     rng = random.Random(11)
     for _ in range(200):
         lengths = {1: array("H", [rng.randint(5, 80) for _ in range(rng.choice([0, 60]))])}
@@ -134,3 +135,39 @@ def test_words_read_from_the_index_are_read_again_after_a_write(tmp_path: Path) 
             "Exiled to Alma-Ata."]] == ["три"]
     finally:
         index.close()
+
+
+def test_a_small_memory_is_looked_up_exactly_as_a_big_one(tmp_path: Path,
+                                                           monkeypatch) -> None:
+    """A small memory (a termbase) is looked up and indexed without numpy: its exact
+    matches (duplicates, two files, spacing) and its stored hashes are those of the
+    numpy paths."""
+    from tm.memory import ingest
+
+    rng = random.Random(4)
+    words = ["Party", "central", "committee", "Trotsky", "exile", "letter"]
+
+    def text() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) + "."
+
+    files = [[MemoryUnit({"en": text(), "ru": f"{k}-{i}"}) for i in range(60)]
+             for k in range(2)]
+    texts = list(dict.fromkeys(text() for _ in range(200))) + ["Party  central."]
+    found = []
+    stored = []
+    for small in (10**9, 0):
+        monkeypatch.setattr(lookup, "SMALL_EXACT", small)
+        monkeypatch.setattr(ingest, "SMALL_SORT", small)
+        index = SqliteIndex(tmp_path / f"index-{small}.sqlite", ["en"])
+        try:
+            for k, units in enumerate(files):
+                index.add_units(MemorySource(tmp_path / f"{k}.tmx", f"{k}.tmx"), units)
+            found.append({t: [c.target for c in cands]
+                          for t, cands in index.exact(texts, "en", "ru").items()})
+            stored.append(index.db.execute(
+                "SELECT file_id, hashes, ids FROM exacts ORDER BY file_id").fetchall())
+        finally:
+            index.close()
+    assert found[0] == found[1] and stored[0] == stored[1]
+    assert any(len(targets) > 1 for targets in found[0].values())  # duplicates, in order
+    assert len(found[0]) > 20

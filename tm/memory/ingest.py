@@ -44,6 +44,8 @@ FIRST_SENT = 2_000
 PARALLEL_BYTES = 32 << 20
 """File size from which a forked child builds the postings while this process reads and
 stores the file (on systems with fork and more than one core)."""
+SMALL_SORT = 20_000
+"""Texts up to which `Words.exact` sorts their hashes in Python rather than numpy."""
 PARALLEL_ENV = "TM_INDEX_PARALLEL"
 """`1` forces the parallel path on (even on one core, for tests), `0` off."""
 
@@ -98,7 +100,12 @@ class Words:
         yield LENGTHS, self.sizes
 
     def exact(self) -> tuple[array[int], array[int]]:
-        """The hashes in ascending order and the unit position of each."""
+        """The hashes in ascending order and the unit position of each (ties in the
+        order fed: a stable sort)."""
+        if len(self.hashes) < SMALL_SORT:  # a termbase: numpy is not loaded for it
+            ranked = sorted(range(len(self.hashes)), key=self.hashes.__getitem__)
+            return (array("I", map(self.hashes.__getitem__, ranked)),
+                    array("I", map(self.positions.__getitem__, ranked)))
         import numpy as np
 
         hashes = np.frombuffer(self.hashes, dtype=np.uint32)

@@ -13,7 +13,7 @@ import sqlite3
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from tm.memory.blocks import BLOCK_BITS, OFFSET, decode
 from tm.memory.indexdb import IndexDb, chunks, lang_numbers
@@ -22,6 +22,9 @@ from tm.memory.postings import LENGTHS, Posting, from_blob, may_fit, size_range,
 
 PROBES = 8
 """Rarest words of a segment whose posting lists are read."""
+SMALL_EXACT = 50_000
+"""Exact-match hashes (all files of a language) up to which exact lookups use a dict
+rather than numpy's binary search (numpy's import alone costs about 0.1 s)."""
 CANDIDATES = 48
 """Units scored per segment at most (those sharing the most probe words)."""
 READ_IDS = 4_000_000
@@ -40,7 +43,10 @@ class LookupCache:
     numbers: dict[str, int] | None = None
     """Language code -> its number in `blocks`."""
     lengths: dict[str, dict[int, array[int]]] = field(default_factory=dict)
-    exacts: dict[str, list[tuple[int, Any, Any]]] = field(default_factory=dict)
+    exacts: dict[str, list[tuple[int, array[int], array[int]]]] = field(
+        default_factory=dict)
+    exact_tables: dict[str, list[dict[int, list[int]]]] = field(default_factory=dict)
+    """Per language, per file: hash -> unit ids, for a small memory (`SMALL_EXACT`)."""
     words: dict[str, Kept] = field(default_factory=dict)
     """Postings a sync built in this process, per language (else read from SQLite)."""
     sizes: dict[str, tuple[int, int] | None] = field(default_factory=dict)
@@ -63,6 +69,7 @@ class LookupCache:
             self.numbers = None
             self.lengths = {}
             self.exacts = {}
+            self.exact_tables = {}
             self.words = {}
             self.sizes = {}
             self.df = {}
@@ -102,23 +109,16 @@ class Lookup:
 
     def exact(self, texts: Sequence[str], source_lang: str,
               target_lang: str) -> dict[str, list[Candidate]]:
-        import numpy as np
-
         hashes = key_hashes(texts)
         if not hashes:
             return {}
-        wanted = np.array(hashes, dtype=np.uint32)
-        hit = np.zeros(len(texts), dtype=bool)
-        uids: set[int] = set()
-        for file_id, file_hashes, ids in self._exacts(source_lang):
-            lo = np.searchsorted(file_hashes, wanted, "left")
-            hi = np.searchsorted(file_hashes, wanted, "right")
-            found = lo < hi
-            hit |= found
-            for a, b in zip(lo[found].tolist(), hi[found].tolist(), strict=True):
-                uids.update((file_id << 32) + int(i) for i in ids[a:b])
+        files = self._exacts(source_lang)
+        if sum(len(h) for _f, h, _i in files) <= SMALL_EXACT:
+            hit, uids = self._exact_small(hashes, source_lang)
+        else:
+            hit, uids = self._exact_numpy(hashes, files)
         by_hash: dict[int, list[str]] = {}  # only the texts some unit may equal
-        for i in np.flatnonzero(hit).tolist():
+        for i in hit:
             by_hash.setdefault(hashes[i], []).append(texts[i])
         rows = self.rows(sorted(uids), source_lang, target_lang)
         out: dict[str, list[Candidate]] = {}
@@ -130,15 +130,54 @@ class Lookup:
                     out.setdefault(t, []).append(cand)
         return out
 
-    def _exacts(self, lang: str) -> list[tuple[int, Any, Any]]:
+    def _exact_small(self, hashes: list[int], lang: str) -> tuple[list[int], set[int]]:
+        """(indexes of `hashes` some unit has, those units' ids) from a dict per file: a
+        small memory (the termbase) is looked up without loading numpy."""
+        cache = self.cache
+        tables = cache.exact_tables.get(lang)
+        if tables is None:
+            tables = cache.exact_tables[lang] = []
+            for file_id, file_hashes, ids in self._exacts(lang):
+                table: dict[int, list[int]] = {}
+                for h, pos in zip(file_hashes, ids, strict=True):
+                    table.setdefault(h, []).append((file_id << 32) + pos)
+                tables.append(table)
+        hit: set[int] = set()
+        uids: set[int] = set()
+        for table in tables:
+            for i, h in enumerate(hashes):
+                got = table.get(h)
+                if got is not None:
+                    hit.add(i)
+                    uids.update(got)
+        return sorted(hit), uids
+
+    @staticmethod
+    def _exact_numpy(hashes: list[int], files: list[tuple[int, array[int], array[int]]]
+                     ) -> tuple[list[int], set[int]]:
+        """`_exact_small` by binary search in the sorted hashes of each file (numpy)."""
+        import numpy as np
+
+        wanted = np.array(hashes, dtype=np.uint32)
+        hit = np.zeros(len(hashes), dtype=bool)
+        uids: set[int] = set()
+        for file_id, raw_hashes, raw_ids in files:
+            file_hashes = np.frombuffer(raw_hashes, dtype=np.uint32)
+            ids = np.frombuffer(raw_ids, dtype=np.uint32)
+            lo = np.searchsorted(file_hashes, wanted, "left")
+            hi = np.searchsorted(file_hashes, wanted, "right")
+            found = lo < hi
+            hit |= found
+            for a, b in zip(lo[found].tolist(), hi[found].tolist(), strict=True):
+                uids.update((file_id << 32) + int(i) for i in ids[a:b])
+        return np.flatnonzero(hit).tolist(), uids
+
+    def _exacts(self, lang: str) -> list[tuple[int, array[int], array[int]]]:
         """Per file: its exact-match hashes in `lang`, sorted, and the unit positions."""
         cache = self.cache
         if lang not in cache.exacts:
-            import numpy as np
-
             cache.exacts[lang] = [
-                (file_id, np.frombuffer(from_blob(h), dtype=np.uint32),
-                 np.frombuffer(from_blob(i), dtype=np.uint32))
+                (file_id, from_blob(h), from_blob(i))
                 for file_id, h, i in self.db.execute(
                     "SELECT file_id, hashes, ids FROM exacts WHERE lang = ? ORDER BY file_id",
                     (lang,))]

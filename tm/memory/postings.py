@@ -254,7 +254,7 @@ def top_units(postings: Sequence[Posting], need: int, limit: int, length: int,
     total = sum(p.size for p in postings)
     if total > NUMPY_FROM:
         return _top_numpy(postings, need, limit, length, lengths)
-    if total >= DENSE_IDS and (file_id := _dense_file(postings)) is not None:
+    if total >= DENSE_IDS and (file_id := _dense_file(postings, lengths)) is not None:
         return _top_dense(postings, need, limit, length, lengths, file_id)
     by_file: dict[int, dict[int, int]] = {}  # a plain dict: most calls count a few ids
     for p in postings:
@@ -318,6 +318,9 @@ DENSE_UNITS = 1 << 16
 of a counter per unit (np.bincount), not by merging and probing the lists, and from
 DENSE_IDS positions on, not in a dict either (20,000 units: about 0.5x the CPU)."""
 DENSE_IDS = 64
+DENSE_MIN_UNITS = 2_048
+"""Units of a file below which its postings are counted in a dict whatever their total
+(a termbase: at most a few thousand positions, and numpy's import costs about 0.1 s)."""
 SORT_FROM = 4_000
 """Positions from which a dense count uses a counter per unit of the file (np.bincount);
 fewer are sorted and counted in runs, which touches no counter per unit (callgrind, the
@@ -328,12 +331,14 @@ PYTHON_TAIL = 256
 Python: most calls find a handful, for which a dozen numpy calls cost more."""
 
 
-def _dense_file(postings: Sequence[Posting]) -> int | None:
-    """The file of `postings` when they have one, of fewer than DENSE_UNITS units."""
+def _dense_file(postings: Sequence[Posting], lengths: dict[int, array[int]]) -> int | None:
+    """The file of `postings` when they have one, of DENSE_MIN_UNITS to DENSE_UNITS
+    units (a smaller one is counted in a dict: numpy is not loaded for it)."""
     files = {file_id for p in postings for file_id, _ in p.parts}
     if len(files) != 1 or max(ids[-1] for p in postings for _, ids in p.parts) >= DENSE_UNITS:
         return None
-    return files.pop()
+    file_id = files.pop()
+    return file_id if len(lengths.get(file_id, _NO_LENGTHS)) >= DENSE_MIN_UNITS else None
 
 
 def _top_dense(postings: Sequence[Posting], need: int, limit: int, length: int,
