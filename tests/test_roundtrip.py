@@ -232,3 +232,15 @@ def test_nested_reindent_uses_container_prefixes() -> None:
     item = [ln for ln in lines if "PARAGRAPH" in ln or "ITEM," in ln]
     assert item and all(ln.startswith("   ") for ln in item)
     assert skeleton(out) == skeleton(NESTED)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_a_translations_line_breaks_end_as_the_documents_lines(ending: str) -> None:
+    """A translation that breaks a line (or keeps the source's breaks) in a document
+    whose lines end in CRLF (or CR) ends its lines the same way: no bare LF inside."""
+    src = NESTED.replace("\n", ending)
+    segs = segments_of(src)
+    out = merge(src, segs, {s.text: _wrapped(s.text, every=2) for s in segs}).text
+    assert out != src and out.count(ending) > src.count(ending)
+    assert "\n" not in out.replace(ending, "") if ending == "\r\n" else "\n" not in out
+    assert skeleton(out.replace(ending, "\n")) == skeleton(NESTED)

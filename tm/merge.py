@@ -53,8 +53,9 @@ class MergeResult:
     """Segments left in the source language (untranslated, fuzzy or not in the catalog)."""
 
 
-def fit_translation(translation: str, seg: Segment) -> str:
-    """Shape a translation for its place: re-indent new lines, keep one-line blocks whole."""
+def fit_translation(translation: str, seg: Segment, newline: str = "\n") -> str:
+    """Shape a translation for its place: re-indent new lines (ended with `newline`, the
+    source's own line ending there), keep one-line blocks whole."""
     text = translation.replace("\r\n", "\n")
     if not seg.multiline:
         text = " ".join(part.strip() for part in text.split("\n"))
@@ -68,7 +69,15 @@ def fit_translation(translation: str, seg: Segment) -> str:
     for i, line in enumerate(lines[1:]):
         prefix = seg.prefixes[i] if i < len(seg.prefixes) else seg.continuation
         out.append(prefix + line if line or prefix.strip() else line)
-    return "\n".join(out)
+    return newline.join(out)
+
+
+def line_ending(text: str, default: str = "\n") -> str:
+    """The first line ending in `text` (\r\n, \n or \r), else `default`."""
+    at = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=-1)
+    if at < 0:
+        return default
+    return "\r\n" if text.startswith("\r\n", at) else text[at]
 
 
 _YAML_PLAIN_UNSAFE = re.compile(r"^[\[\]{}>|*&!%@`'\"#,?:-]|: | #|:$|^\s|\s$")
@@ -109,6 +118,7 @@ def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str
     out = []
     pos = 0
     done = fallback = 0
+    newline = line_ending(source)  # a break a translation adds ends as the document's
     joins = valid_joins(segments, translated, joined) if joined else None
     for i, seg in enumerate(segments):
         join = joins[i] if joins is not None else None
@@ -127,7 +137,8 @@ def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str
             else:
                 done += 1
         else:
-            out.append(quoted(fit_translation(tr, seg), seg, source))
+            ending = line_ending(source[seg.start:seg.end], newline)
+            out.append(quoted(fit_translation(tr, seg, ending), seg, source))
             done += 1
         pos = seg.end
     out.append(source[pos:])
