@@ -282,3 +282,24 @@ def test_import_of_a_folder_says_it_is_one(proj: Path) -> None:
     r = runner.invoke(app, ["memory", "import", "team.tmx"])
     assert r.exit_code == 2
     assert "team.tmx:1: a folder, not a file (name a TMX, TBX, CSV or PO file)" in r.output
+
+
+def test_a_fuzzy_match_that_carried_numbers_says_so() -> None:
+    """The segment's day and year go into a fuzzy match's translation, but its month
+    word stays the unit's: the comment says the numbers were carried, so a reviewer
+    does not take the date for checked (a tester's 14 October 1938 came out as 14
+    September 1938 with a plain `tm: 92%`)."""
+    from tm.memory.advisor import memory_comment
+    from tm.memory.match import Candidate, best_matches
+
+    cand = Candidate(1 << 32, "12 сентября 1937 г. Политбюро рассмотрело вопрос о троцкистах.",
+                     "On 12 September 1937 the Politburo considered the question of the "
+                     "Trotskyists.", "memory/old.csv")
+    seg = "14 октября 1938 г. Политбюро рассмотрело вопрос о троцкистах."
+    (m,) = best_matches(seg, [cand], 1, 75)
+    assert m.kind == "fuzzy" and m.carried
+    assert m.target.startswith("On 14 September 1938")
+    assert memory_comment(m) == f"tm: {int(m.score)}% memory/old.csv (numbers carried)"
+    same = best_matches("12 октября 1937 г. Политбюро рассмотрело вопрос о троцкистах.",
+                        [cand], 1, 75)[0]  # no number changed: nothing carried
+    assert same.kind == "fuzzy" and not same.carried and "(" not in memory_comment(same)

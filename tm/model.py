@@ -114,6 +114,9 @@ class Match:
     aligned: bool = False
     """The unit came from sentence alignment (tm align), which nobody has reviewed yet:
     even an exact match of it is only a suggestion (fuzzy)."""
+    carried: bool = False
+    """A fuzzy match whose translation had the segment's numbers put in for the unit's:
+    the words around them may still be the unit's (a month beside a day and a year)."""
 
 
 @dataclass(slots=True)

@@ -104,13 +104,16 @@ def search(
     if as_json:
         console.print(json.dumps([{
             "score": round(m.score, 1), "kind": m.kind, "origin": m.origin,
+            "numbers_carried": m.carried, "aligned": m.aligned,
             "source": m.source, "target": m.target} for m in matches],
             ensure_ascii=False, indent=2), markup=False)
         return
     if not matches:
         console.print("no matches", markup=False)
     for m in matches:
-        console.print(f"{m.score:5.1f}  {m.kind:<8} {m.origin}", markup=False)
+        notes = [n for n, on in (("numbers carried", m.carried), ("aligned", m.aligned)) if on]
+        console.print(f"{m.score:5.1f}  {m.kind:<8} {m.origin}"
+                      + (f" ({', '.join(notes)})" if notes else ""), markup=False)
         console.print(f"       {m.source}", markup=False)
         console.print(f"    -> {m.target}", markup=False)
 

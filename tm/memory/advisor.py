@@ -81,10 +81,12 @@ def citation_adapter(helpers: Helpers, source_lang: str,
 
 
 def memory_comment(match: Match) -> str:
-    """`tm: 87% memory/foo.tmx` (with the kind where it is not a plain fuzzy match, and
-    `aligned` for a unit of sentence alignment)."""
+    """`tm: 87% memory/foo.tmx` (with the kind where it is not a plain fuzzy match,
+    `numbers carried` where tm put the segment's numbers into a fuzzy match's translation,
+    and `aligned` for a unit of sentence alignment)."""
     pct = 100 if match.kind == "exact" else min(99, int(match.score))
-    notes = [n for n, on in (("adapted", match.kind == "adapted"), ("aligned", match.aligned))
+    notes = [n for n, on in (("adapted", match.kind == "adapted"),
+                             ("numbers carried", match.carried), ("aligned", match.aligned))
              if on]
     return f"tm: {pct}% {match.origin}" + (f" ({', '.join(notes)})" if notes else "")
 

@@ -298,11 +298,12 @@ def _score(segment: str, seg_norm: str, cand: Candidate, cand_norm: str | None,
         return _match(cand, adapted, 100.0 - ADAPT_PENALTY, "adapted")
     if adapted is None:
         return _match(cand, target, base - NUMBER_PENALTY, "fuzzy")
-    return _match(cand, adapted, base, "fuzzy")
+    return _match(cand, adapted, base, "fuzzy", carried=adapted != target)
 
 
-def _match(cand: Candidate, target: str, score: float, kind: str) -> Match:
-    return Match(cand.source, target, score, cand.origin, kind, cand.aligned)
+def _match(cand: Candidate, target: str, score: float, kind: str,
+           carried: bool = False) -> Match:
+    return Match(cand.source, target, score, cand.origin, kind, cand.aligned, carried)
 
 
 def rank_key(match: Match, cand: Candidate) -> tuple[float, bool, int, tuple[bool, str, int]]:
