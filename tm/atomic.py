@@ -134,6 +134,41 @@ def current_state(path: Path) -> FileState:
     return _current(path)[1]
 
 
+def _still(path: Path, expect: FileState) -> bool:
+    """Whether the file at `path` is in the state `expect`, checked right before it is
+    replaced: its bytes hashed, then (a stat, microseconds before the rename) whether
+    the file there is still the one hashed, unmodified. Hashing a big catalog takes
+    milliseconds, in which an editor that saves by renaming a new file over it would
+    otherwise go unseen and its save be replaced."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        return expect == FileState(False)
+    except OSError:
+        return current_state(path) == expect
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            return current_state(path) == expect
+        h, size, buf = hashlib.sha256(), 0, bytearray(STEP)
+        with open(fd, "rb", buffering=0, closefd=False) as f:
+            while n := f.readinto(buf):
+                h.update(memoryview(buf)[:n])
+                size += n
+        if FileState(True, size, h.hexdigest()[:32]) != expect:
+            return False
+        after = os.fstat(fd)
+        try:  # with the file still open: its inode number is not free to be reused
+            now = os.stat(path)
+        except OSError:
+            return False
+    finally:
+        os.close(fd)
+    return ((now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns)
+            == (before.st_dev, before.st_ino, size, before.st_mtime_ns)
+            and (after.st_size, after.st_mtime_ns) == (size, before.st_mtime_ns))
+
+
 def _current(path: Path, data: bytes | None = None) -> tuple[bool, FileState]:
     """The state of the file now, and whether it holds `data` (read piece by piece)."""
     h, size, same, want = hashlib.sha256(), 0, data is not None, data or b""
@@ -307,7 +342,7 @@ def atomic_write_bytes(path: Path, data: bytes, expect: FileState | None = None)
             os.replace(tmp, path)
         else:
             with _turn(path.parent):
-                if current_state(path) != expect:
+                if not _still(path, expect):
                     raise FileChanged(shown)
                 os.replace(tmp, path)
     except BaseException as e:
