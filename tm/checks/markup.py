@@ -181,6 +181,26 @@ _GUILLEMETS = re.compile(r"«[^«»\n]+»")
 where English italicizes it (*Pravda*)."""
 
 
+_STAR = re.compile(r"(?<!\\)\*(?!\s)|(?<=[^\s\\])\*")
+"""An asterisk that can open or close emphasis (not escaped, not spaced on both sides:
+`2 * 3` is plain text)."""
+
+
+def stray_stars(text: str) -> int:
+    """Asterisks outside code, URLs and emphasis spans that could have delimited one:
+    each shows as a literal `*` in the merged document (`*«Правде»`, its closer lost)."""
+    if "*" not in text:
+        return 0
+    text = soft_breaks_as_spaces(text)
+    found = code_spans(text)
+    rest = _without_code(text, found) if found else text
+    rest = URL.sub(" ", rest) if "://" in rest else rest
+    if "**" in rest:
+        rest = STRONG.sub(lambda m: " " + m.group(2) + " ", rest)
+    rest = EMPH.sub(" ", rest)
+    return len(_STAR.findall(rest))
+
+
 def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     """Links, code spans, emphasis and HTML tags: as many in the translation as in the
     source (an emphasis span may stand for a title the other side writes in «»)."""
@@ -198,16 +218,22 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         yield from differences("code span", Counter(s_code), Counter(t_code),
                                "lost or changed", changed=None)
     quoted = len(_GUILLEMETS.findall(src)) - len(_GUILLEMETS.findall(tgt))
+    said = False
     for name, s, t in (("strong emphasis", s_strong, t_strong), ("emphasis", s_emph, t_emph)):
         if name == "emphasis" and 0 < quoted >= len(t) - len(s) > 0:
             continue  # «Правда» is *Pravda* in English: a title in guillemets, italic
         if name == "emphasis" and 0 < -quoted >= len(s) - len(t) > 0:
             continue  # ...and the other way round
         if len(s) > len(t):
+            said = True
             yield f"{name} {s[len(t)]} lost ({len(s)} in the source, {len(t)} in the translation)"
         elif len(t) > len(s):
+            said = True
             yield (f"{name} {t[len(s)]} not in the source "
                    f"({len(s)} in the source, {len(t)} in the translation)")
+    if not said and "*" in tgt and stray_stars(tgt) > stray_stars(src):
+        yield ("an unpaired * (it shows as a literal asterisk in the merged document: "
+               "close the emphasis or remove it)")
     if "<" in src or "<" in tgt:
         s_list, t_list = _tags(src), _tags(tgt)
         if s_list == t_list:

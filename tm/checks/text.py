@@ -47,10 +47,18 @@ DOUBLE = re.compile(r"(\S*\S) {2,}(?=\S)")
 
 
 def check_double_space(src: str, tgt: str, ctx: Context) -> Iterator[str]:
-    """Doubled spaces inside the translation that the source does not have."""
+    """Doubled spaces inside the translation, and spaces at its start or end, that the
+    source does not have (two at the end are a hard line break in the merged document)."""
     if "  " in tgt and "  " not in src:
         for m in DOUBLE.finditer(tgt):
             yield f"doubled space after {m.group(1)[-20:]!r}"
+    if tgt[:1] in (" ", "\t") and src[:1] not in (" ", "\t"):
+        yield "space at the start of the translation (not in the source)"
+    if tgt[-1:] in (" ", "\t") and src[-1:] not in (" ", "\t"):
+        trailing = len(tgt) - len(tgt.rstrip(" \t"))
+        yield (f"{trailing} space(s) at the end of the translation (not in the source"
+               + ("; two make a hard line break in the merged document)" if trailing > 1
+                  else ")"))
 
 
 _WORD = re.compile(r"\b[a-zа-яё]{3,}\b")
