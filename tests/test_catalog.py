@@ -166,18 +166,19 @@ def test_a_confirmed_plural_entry_forgets_its_previous_strings() -> None:
     assert "#|" not in format_po(new)
 
 
-def test_a_sentence_both_active_and_obsolete_in_the_old_catalog_is_obsolete_once() -> None:
-    """A hand-edited catalog can hold a sentence twice; once it leaves the source the
-    active translation is kept, obsolete, and the next update has nothing to drop."""
-    old = parse_po('msgid ""\nmsgstr ""\n"Language: ru\\n"\n\n'
-                   'msgid "Gone."\nmsgstr "Новый перевод."\n\n'
-                   '#~ msgid "Gone."\n#~ msgstr "Старый перевод."\n')
-    template = build_template([], "doc.md", "doc")
-    new = update_catalog(template, old, "ru")
-    assert [(m.msgid, m.msgstr, m.obsolete) for m in new.messages] == [
-        ("Gone.", "Новый перевод.", True)]
-    again = update_catalog(template, parse_po(format_po(new)), "ru")
-    assert format_po(again) == format_po(new)
+def test_a_sentence_both_active_and_obsolete_is_refused_as_msgfmt_refuses_it() -> None:
+    """A hand-edited catalog (a git merge, an editor's restore) can hold a sentence both
+    active and obsolete: msgfmt refuses it as a duplicate, and so does tm, naming the
+    obsolete copy's line (it used to be dropped without a word, its translation lost)."""
+    from tm.errors import CatalogError
+
+    text = ('msgid ""\nmsgstr ""\n"Language: ru\\n"\n\n'
+            'msgid "Gone."\nmsgstr "Новый перевод."\n\n'
+            '#~ msgid "Gone."\n#~ msgstr "Старый перевод."\n')
+    with pytest.raises(CatalogError) as e:
+        parse_po(text, "ru.po")
+    assert e.value.line == 8 and "duplicate message definition (first at line 5)" in str(e.value)
+    assert "delete the obsolete (#~) copy" in str(e.value)
 
 
 def test_a_better_memory_match_replaces_a_guess_from_a_vanished_sentence() -> None:

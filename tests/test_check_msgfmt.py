@@ -143,3 +143,32 @@ def test_lean_scanner_gives_qa_the_same_entries() -> None:
             continue
         full = [key(m) for m in read_po(p).messages if not m.obsolete and state(m) == "translated"]
         assert [key(m) for m in found[1]] == full, p
+
+
+_HEAD = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+@pytest.mark.parametrize("body", [
+    'msgid "Clara Weiss"\nmsgstr "Клара Вайс"\n\n#~ msgid "Clara Weiss"\n#~ msgstr "Клара"\n',
+    '#~ msgid "Clara Weiss"\n#~ msgstr "Клара"\n\nmsgid "Clara Weiss"\nmsgstr "Клара Вайс"\n',
+    '#~ msgid "Clara Weiss"\n#~ msgstr "Клара"\n\n#~ msgid "Clara Weiss"\n#~ msgstr "К"\n',
+    'msgid "Clara Weiss"\n# note\nmsgstr "Клара Вайс"\n',
+    'msgid "Clara Weiss"\n#, fuzzy\nmsgstr "Клара Вайс"\n',
+    'msgctxt "a"\n#. note\nmsgid "Clara Weiss"\nmsgstr "Клара Вайс"\n',
+    'msgid "Clara Weiss"\n#| msgid "Clara"\nmsgstr "Клара Вайс"\n',
+], ids=["obsolete-copy-after", "obsolete-copy-before", "two-obsolete", "comment-inside",
+        "flags-inside", "comment-after-msgctxt", "previous-inside"])
+def test_catalogs_msgfmt_refuses_fail_the_gate(body: str, tmp_path: Path) -> None:
+    """A tester's catalogs that msgfmt refuses (an obsolete copy of an entry, a comment
+    between msgid and msgstr) passed `tm check`: a CI job that ran msgfmt after it broke.
+    Both readers of tm refuse them now, with one line and exit 2."""
+    path = tmp_path / "ru.po"
+    path.write_text(_HEAD + body, encoding="utf-8")
+    if MSGFMT is not None:
+        assert msgfmt_statistics(path) is None
+    assert scan_counts(_HEAD + body) is None  # the counting path hands it over
+    with pytest.raises(CatalogError):
+        read_po(path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tm: error: ") and len(result.stderr.splitlines()) == 1

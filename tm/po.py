@@ -165,7 +165,7 @@ class _Collect:
 
     def __init__(self, cat: Catalog, path: str) -> None:
         self.cat, self.path = cat, path
-        self.seen: dict[tuple[bool, str | None, str], int] = {}
+        self.seen: dict[tuple[str | None, str], tuple[int, bool]] = {}
 
     def __call__(self, msg: Message) -> None:
         cat = self.cat
@@ -177,14 +177,15 @@ class _Collect:
             cat.header_comments = msg.comments
             cat.header_flags = msg.flags
             return
-        k = (msg.obsolete, msg.msgctxt, msg.msgid)
+        k = (msg.msgctxt, msg.msgid)
         first = self.seen.get(k)
-        if first is not None:
-            if msg.obsolete:
-                return  # msgfmt tolerates, gettext tools drop duplicate obsolete entries
-            raise CatalogError(f"duplicate message definition (first at line {first})",
-                               self.path, msg.line, "merge the two entries into one")
-        self.seen[k] = msg.line
+        if first is not None:  # msgfmt refuses any, an obsolete (#~) copy too
+            line, obsolete = first
+            hint = ("delete the obsolete (#~) copy" if obsolete or msg.obsolete
+                    else "merge the two entries into one")
+            raise CatalogError(f"duplicate message definition (first at line {line})",
+                               self.path, msg.line, hint)
+        self.seen[k] = (msg.line, msg.obsolete)
         cat.messages.append(msg)
 
 
@@ -330,6 +331,7 @@ class _Builder:
         kind = token[0]
         if kind == PREV_MALFORMED:
             raise CatalogError("malformed #| line", self.path, token[1])
+        self._inside(token)
         if self.cur is not None and self.have_msgstr and self.field.startswith("msgstr"):
             self.close()
         val = value(token, self.path)
@@ -350,7 +352,14 @@ class _Builder:
         elif field_name == "prev_msgid_plural":
             p.previous_msgid_plural = (p.previous_msgid_plural or "") + val
 
+    def _inside(self, token: Token) -> None:
+        """A comment line inside an entry, before its msgstr: msgfmt's syntax error."""
+        if self.cur is not None and not self.have_msgstr:
+            raise CatalogError("a comment between msgid and msgstr", self.path, token[1],
+                               "move it above the entry's msgctxt or msgid")
+
     def comment(self, token: Token) -> None:
+        self._inside(token)
         if self.cur is not None and self.have_msgstr:
             self.close()
         kind, body = token[0], token[2] or ""

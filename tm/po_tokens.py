@@ -186,8 +186,9 @@ def unescape(s: str, path: str, lineno: int) -> str:
 
 def string_error(path: str, lineno: int) -> CatalogError:
     """The error for a token whose string is malformed (value None)."""
-    return CatalogError("unterminated string", path, lineno,
-                        'every string must be on one line, in "quotes"')
+    return CatalogError("unterminated string, or more than one on the line", path, lineno,
+                        'every string must be on a line of its own, in "quotes", a quote '
+                        'inside it written \\"')
 
 
 def value(token: Token, path: str) -> str:

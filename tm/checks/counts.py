@@ -187,7 +187,7 @@ class _Scan:
         self.collect, self.keys = collect, keys
         self.counts = Counts()
         self.out: list[Message] = []
-        self.seen: set[tuple[bool, str | None, str]] = set()
+        self.seen: set[tuple[str | None, str]] = set()
         self.header_seen = False
         self.obsolete = False
         self.line = self.index = 0
@@ -215,9 +215,12 @@ class _Scan:
         return out
 
     def comment(self, token: Token) -> None:
-        """A comment other than flags: it ends an entry that has its msgstr."""
+        """A comment other than flags: it ends an entry that has its msgstr (one before
+        the msgstr is an error the strict reader names)."""
         if self.state == MSGSTR or self.state == MSGSTR_N:
             self.finish()
+        elif self.state:
+            raise _Unusual
 
     def extracted_comment(self, token: Token) -> None:
         """A `#.` line: only the kind of an inline-only block is kept (QA's `block`)."""
@@ -280,7 +283,7 @@ class _Scan:
             if kind == PREV_STRING:  # the strict reader would let a string line continue
                 raise _Unusual
             self.finish()
-        elif state and kind in PREVIOUS:  # inside an entry: it changes what strings continue
+        elif state:  # inside an entry, before its msgstr: msgfmt's syntax error
             raise _Unusual
         if kind in PREVIOUS:
             v = token[2]
@@ -299,12 +302,10 @@ class _Scan:
         """Count the entry just read, and start the next."""
         ctx, msgid, obsolete, line = self.ctx, self.msgid, self.obsolete, self.line
         key = (obsolete, _text(ctx, line) if ctx is not None else None, _text(msgid, line))
-        if key in self.seen:
-            if not obsolete:  # gettext tools drop duplicate obsolete entries
-                raise _Unusual
-        else:
-            self.seen.add(key)
-            self.count(key)
+        if key[1:] in self.seen:  # msgfmt refuses any duplicate: the strict reader says
+            raise _Unusual
+        self.seen.add(key[1:])
+        self.count(key)
         self.reset()
 
     def count(self, key: tuple[bool, str | None, str]) -> None:
