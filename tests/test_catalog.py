@@ -338,3 +338,13 @@ def test_a_rewrapped_paragraph_is_not_counted_as_prefilled(project: Path) -> Non
     assert sum(m.translated for m in after.messages) == len(cat.messages) - sum(
         m.fuzzy for m in after.messages)
     assert any("\n" in m.msgid and m.translated for m in after.messages)  # kept as they were
+
+
+def test_a_fuzzy_header_stays_fuzzy() -> None:
+    """msgmerge keeps a header entry's `#, fuzzy` (a translator's "not reviewed yet");
+    tm's update dropped it."""
+    old = parse_po('#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: ru\\n"\n\n'
+                   'msgid "Kept."\nmsgstr "Оставлено."\n')
+    template = build_template([], "doc.md", "doc")
+    assert update_catalog(template, old, "ru").header_flags == ["fuzzy"]
+    assert update_catalog(template, None, "ru").header_flags == []

@@ -203,7 +203,8 @@ def update_catalog(
     obsolete += [m for k, m in old_obsolete.items()  # and obsolete; the active one wins
                  if k not in used and k not in made]
     new_header, comments = _merged_header(template, old, language)
-    return Catalog(header=new_header, header_comments=comments, header_flags=[],
+    flags = list(old.header_flags) if old is not None else []  # as msgmerge: `#, fuzzy`
+    return Catalog(header=new_header, header_comments=comments, header_flags=flags,
                    messages=out + obsolete)
 
 
