@@ -188,6 +188,11 @@ def test_source_in_wrong_encoding(project: Path) -> None:
         ('languages = ["en"\n', "tm.toml:"),
         ('[check]\nqa = "loud"\n', "tm.toml:2: `check.qa` must be one of"),
         ('[[documents]]\nglob = "*.md"\n', "needs `glob` and `language`"),
+        ('languages = ["en", "ru", "de"]\n\n[check]\nqa = "error"\n'
+         'min_translated = { ru = "100", de = 30 }\n',
+         "tm.toml:5: `check.min_translated.ru` must be an integer or a number"),
+        ('languages = ["en", "ru", "de"]\n[check.min_translated]\nru = 100\n'
+         'de = 300\n', "tm.toml:4: `check.min_translated.de` must be a percentage"),
     ],
 )
 def test_bad_config(project: Path, config: str, expect: str) -> None:

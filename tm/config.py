@@ -237,12 +237,14 @@ def _type_name(t: type | tuple[type, ...]) -> str:
     return names.get(t, t.__name__)
 
 
-def _check_type(value: Any, t: type | tuple[type, ...], key: str, path: Path, text: str) -> None:
+def _check_type(value: Any, t: type | tuple[type, ...], key: str, path: Path, text: str,
+                line: int | None = None) -> None:
     ok = isinstance(value, t) and not (isinstance(value, bool) and t in (int, float, (int, float)))
     if not ok:
         raise ConfigError(
             f"`{key}` must be {_type_name(t)}, not {type(value).__name__}",
-            path, _key_line(text, key.split(".")[-1]), "see the commented tm.toml from `tm init`",
+            path, line or _key_line(text, key.split(".")[-1]),
+            "see the commented tm.toml from `tm init`",
         )
 
 
@@ -385,11 +387,12 @@ def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:
         _check_type(value, _CHECK_KEYS[key], f"check.{key}", path, text)
     mins = {}
     for lang, pct in data.get("min_translated", {}).items():
-        _check_type(pct, (int, float), f"check.min_translated.{lang}", path, text)
+        _check_type(pct, (int, float), f"check.min_translated.{lang}", path, text,
+                    _code_line(text, "min_translated", lang))
         check_language(lang, path, _code_line(text, "min_translated", lang))
         if not 0 <= pct <= 100:
             raise ConfigError(f"`check.min_translated.{lang}` must be a percentage 0-100",
-                              path, _key_line(text, "min_translated"))
+                              path, _code_line(text, "min_translated", lang))
         mins[lang] = float(pct)
     qa = data.get("qa", "error")
     if qa not in SEVERITIES:
