@@ -445,3 +445,36 @@ def test_every_file_a_real_run_writes_gets_the_umask_default(project: Path) -> N
                if k not in mine and not k.startswith(".tm/index.sqlite")}
     assert len(written) >= 8 and any(k.startswith(".tm/") for k in written)
     assert written == {k: oct(0o664) for k in written}
+
+
+def test_a_catalog_read_half_saved_is_read_again(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog read while an editor rewrote it in place does not parse: tm reads it
+    again once it has changed, rather than naming a line of it that is fine (a tester
+    was sent to line 49,471 of a valid catalog)."""
+    import tm.project as proj
+    from tm.atomic import FileState
+
+    config = load_config()
+    segment_project(config)
+    ru = config.catalog_path(LECTURE_DOC, "ru")
+    msgid = _translate_first(ru, "Перевод переводчика.")
+    src = config.source_path(LECTURE_DOC)
+    src.write_text(src.read_text("utf-8") + "\nA brand new closing sentence.\n", "utf-8")
+    real = proj._read_catalog_bytes
+    torn: list[Path] = []
+
+    def read_mid_save(path: Path) -> tuple[bytes | None, FileState]:
+        data, state = real(path)
+        if path == ru and not torn and data is not None:
+            torn.append(path)
+            half = data[: len(data) // 2] + b'\nmsgstr "unterminated'
+            return half, FileState.of(half)
+        return data, state
+
+    monkeypatch.setattr(proj, "_read_catalog_bytes", read_mid_save)
+    segment_project(config)
+    assert torn
+    cat = read_po(ru)
+    assert cat.index()[(None, msgid)].msgstr == "Перевод переводчика."
+    assert (None, "A brand new closing sentence.") in cat.index()

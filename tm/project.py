@@ -21,6 +21,7 @@ from tm.atomic import (
     FileState,
     atomic_write,
     atomic_write_bytes,
+    current_state,
     holds,
     new_run,
     read_state,
@@ -33,6 +34,7 @@ from tm.model import Sentences, Suggestion
 from tm.names import check_document_name, check_writable, usable_source
 from tm.po import (
     Catalog,
+    Message,
     decode_po,
     existing_catalog,
     format_header,
@@ -272,13 +274,11 @@ def _segment_documents(
         keys = made[doc]
         for lang in config.target_languages(doc):
             po_path = config.catalog_path(doc, lang)
-            data, seen = _read_catalog_bytes(po_path)
             context = _spans_context(key, src_lang, lang, advisor is None)
             advise = _advise(advisor, src_lang, lang)
-            merged = catalog_spans.merge(
-                template, keys, data, seen,
-                spans_of(po_path) if context else None, lang, advise,
-                advisor is None, context, str(po_path), cutting.wrap_ahead(share))
+            merged, seen = _merge_catalog(
+                po_path, template, keys, spans_of(po_path) if context else None, lang,
+                advise, advisor is None, context, cutting.wrap_ahead(share))
             report.prefilled[lang] = merged.prefilled
             pending.append(_Write(po_path, "", report, seen, _remerge(
                 template, lang, advise, advisor is None), merged.spans if context else None,
@@ -494,6 +494,26 @@ def _read_catalog_bytes(path: Path) -> tuple[bytes | None, FileState]:
                            "move it away: tm writes the catalog there") from None
     except OSError as e:
         raise CatalogError(f"cannot read: {e.strerror or e}", path, 1) from None
+
+
+def _merge_catalog(path: Path, template: Catalog, keys: list[bytes],
+                   spans: catalog_spans.Spans | None, lang: str, advise: catalog_spans.Advise,
+                   keep_hints: bool, context: str,
+                   ahead: Callable[[list[Message]], None] | None
+                   ) -> tuple[catalog_spans.Merged, FileState]:
+    """The catalog at `path` merged with `template` (tm.catalog_spans.merge), and the
+    state of the file as read. A catalog that does not parse but changed while it was
+    read (an editor rewriting it in place) is read again once: its error would name a
+    line that is fine."""
+    for attempt in range(2):
+        data, seen = _read_catalog_bytes(path)
+        try:
+            return catalog_spans.merge(template, keys, data, seen, spans, lang, advise,
+                                       keep_hints, context, str(path), ahead), seen
+        except CatalogError:
+            if attempt or current_state(path) == seen:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
