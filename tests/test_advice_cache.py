@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import tm.catalog
 import tm.cutting
 import tm.project
 from tm import shards
@@ -37,6 +38,9 @@ NEW = "The world revolution had been delayed, and the workers of Europe had suff
 
 @pytest.fixture
 def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # one creation date for every run of a test: its runs are compared byte for byte,
+    # and a minute turning between two of them made them differ
+    monkeypatch.setattr(tm.catalog, "now_stamp", lambda: "2026-11-28 12:00+0000")
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "doc.md").write_text(DOC, encoding="utf-8")
     (tmp_path / "memory").mkdir()
@@ -420,6 +424,15 @@ def test_a_big_document_cut_in_pieces_on_both_cores_gives_the_same_files(
     monkeypatch.setattr(tm.cutting, "pieces_work", slow)
     monkeypatch.setattr(workcache, "take", lambda added: (taken.append(1), take(added)))
     monkeypatch.setattr(cache, "_rows_ahead", logged)
+    build_template = tm.catalog.build_template
+
+    def slow_template(*a: object, **k: object) -> object:  # this process, after the cut:
+        import time  # the worker waits meanwhile, and advises what it cut
+
+        time.sleep(0.3)
+        return build_template(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tm.catalog, "build_template", slow_template)
     run()
     assert "pieces" in kinds and taken  # the worker cut some pieces
     # and advised their sentences while this process still cut: taken, not redone

@@ -193,6 +193,8 @@ def test_source_in_wrong_encoding(project: Path) -> None:
          "tm.toml:5: `check.min_translated.ru` must be an integer or a number"),
         ('languages = ["en", "ru", "de"]\n[check.min_translated]\nru = 100\n'
          'de = 300\n', "tm.toml:4: `check.min_translated.de` must be a percentage"),
+        ('languages = ["en", "ru"]\n[check]\nmin_translated = { ru = 100, fr = 10 }\n',
+         "tm.toml:3: `check.min_translated.fr`: 'fr' is not in `languages`"),
     ],
 )
 def test_bad_config(project: Path, config: str, expect: str) -> None:

@@ -283,7 +283,7 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str) -> Con
                     _code_line(table, "language", rule.language),
                     f"add it to languages = [{listed}], or name one of those")
     if "check" in data:
-        kwargs["check"] = _parse_check(data["check"], path, text)
+        kwargs["check"] = _parse_check(data["check"], path, text, kwargs.get("languages"))
     if "source" in data:
         kwargs["source"] = _parse_source(data["source"], path, text)
     return Config(root=root, path=path, **kwargs)
@@ -379,7 +379,8 @@ def _parse_source(value: Any, path: Path, text: str) -> SourceOptions:
                           "see the commented tm.toml from `tm init`") from None
 
 
-def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:
+def _parse_check(data: dict[str, Any], path: Path, text: str,
+                 languages: Sequence[str] | None = None) -> CheckPolicy:
     for key, value in data.items():
         if key not in _CHECK_KEYS:
             raise ConfigError(f"unknown key `check.{key}`", path, _key_line(text, key),
@@ -393,6 +394,11 @@ def _parse_check(data: dict[str, Any], path: Path, text: str) -> CheckPolicy:
         if not 0 <= pct <= 100:
             raise ConfigError(f"`check.min_translated.{lang}` must be a percentage 0-100",
                               path, _code_line(text, "min_translated", lang))
+        if languages and lang not in languages:  # a typo would go unseen: no catalog has it
+            listed = ", ".join(f'"{code}"' for code in languages)
+            raise ConfigError(f"`check.min_translated.{lang}`: {lang!r} is not in `languages`",
+                              path, _code_line(text, "min_translated", lang),
+                              f"name one of {listed}, or add it to `languages`")
         mins[lang] = float(pct)
     qa = data.get("qa", "error")
     if qa not in SEVERITIES:
