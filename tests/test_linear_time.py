@@ -127,3 +127,25 @@ def test_a_huge_emphasis_wrapped_paragraph_takes_bounded_memory() -> None:
         tracemalloc.stop()
     assert peak < 40 * len(source), f"{peak / 1e6:.0f} MB for {len(source) / 1e3:.0f} KB"
     assert segs[-1].text.startswith("*a _b") and segs[-1].text.endswith("__d *")
+
+
+HOSTILE_TRANSLATIONS: dict[str, Callable[[int], str]] = {
+    **PARAGRAPHS,
+    "unclosed stars": lambda n: "*a " * (n // 3),
+    "unclosed strong": lambda n: "**a " * (n // 4),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_TRANSLATIONS))
+def test_qa_checks_of_a_hostile_translation_are_linear(name: str) -> None:
+    """`tm check` reads what translators wrote: a msgstr of many unclosed `*a` (or
+    brackets, tags, backticks) costs time in proportion to its length."""
+    from tm.checks import QA_CHECKS, Context
+
+    ctx = Context("en", "ru", None)
+
+    def run_at(n: int) -> Callable[[], object]:
+        text = HOSTILE_TRANSLATIONS[name](n)
+        return lambda: [list(c.run("A source sentence.", text, ctx)) for c in QA_CHECKS]
+
+    _assert_linear(run_at)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from tm.checks.context import Context
@@ -118,8 +118,24 @@ def _last_end(pattern: re.Pattern[str], text: str) -> int:
     return end
 
 
-def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """Links, code spans, strong and emphasis spans of `text`, in that order."""
+def _cut(pattern: re.Pattern[str], text: str, end: int,
+         keep: Callable[[re.Match[str]], str]) -> tuple[list[str], str]:
+    """The matches of `pattern` in text[:end] (`end`: where the last closer ends, see
+    `_last_end`), and `text` with each replaced by `keep(match)`."""
+    found: list[str] = []
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text, 0, end):
+        found.append(m.group(0))
+        out += [text[pos:m.start()], keep(m)]
+        pos = m.end()
+    out.append(text[pos:])
+    return found, "".join(out) if found else text
+
+
+def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str], str]:
+    """Links, code spans, strong and emphasis spans of `text`, in that order, and what
+    is left of the text once its code, URLs and emphasis are taken out."""
     text = soft_breaks_as_spaces(text)
     links = [m.group(0) for m in LINK.finditer(text, 0, text.rfind(")") + 1)] \
         if "](" in text else []
@@ -127,13 +143,14 @@ def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
     code = [_code_token(text, *span) for span in found]
     rest = _without_code(text, found) if code else text
     rest = URL.sub(" ", rest) if "://" in rest else rest
-    strong = [m.group(0) for m in STRONG.finditer(rest, 0, _last_end(_STRONG_CLOSE, rest))] \
-        if ("**" in rest or "__" in rest) else []
-    if strong:
-        rest = STRONG.sub(lambda m: " " + m.group(2) + " ", rest)
-    emph = [m.group(0) for m in EMPH.finditer(rest, 0, _last_end(_EMPH_CLOSE, rest))] \
-        if ("*" in rest or "_" in rest) else []
-    return links, code, strong, emph
+    strong: list[str] = []
+    if "**" in rest or "__" in rest:
+        strong, rest = _cut(STRONG, rest, _last_end(_STRONG_CLOSE, rest),
+                            lambda m: " " + m.group(2) + " ")
+    emph: list[str] = []
+    if "*" in rest or "_" in rest:
+        emph, rest = _cut(EMPH, rest, _last_end(_EMPH_CLOSE, rest), lambda m: " ")
+    return links, code, strong, emph, rest
 
 
 _TAG_PARTS = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(.*?)\s*/?\s*>$", re.S)
@@ -183,22 +200,8 @@ where English italicizes it (*Pravda*)."""
 
 _STAR = re.compile(r"(?<!\\)\*(?!\s)|(?<=[^\s\\])\*")
 """An asterisk that can open or close emphasis (not escaped, not spaced on both sides:
-`2 * 3` is plain text)."""
-
-
-def stray_stars(text: str) -> int:
-    """Asterisks outside code, URLs and emphasis spans that could have delimited one:
-    each shows as a literal `*` in the merged document (`*«Правде»`, its closer lost)."""
-    if "*" not in text:
-        return 0
-    text = soft_breaks_as_spaces(text)
-    found = code_spans(text)
-    rest = _without_code(text, found) if found else text
-    rest = URL.sub(" ", rest) if "://" in rest else rest
-    if "**" in rest:
-        rest = STRONG.sub(lambda m: " " + m.group(2) + " ", rest)
-    rest = EMPH.sub(" ", rest)
-    return len(_STAR.findall(rest))
+`2 * 3` is plain text). One left outside code, URLs and emphasis shows as a literal `*`
+in the merged document (`*«Правде»`, its closer lost)."""
 
 
 def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
@@ -206,8 +209,8 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     source (an emphasis span may stand for a title the other side writes in «»)."""
     if not any(c in src or c in tgt for c in "*_`[<"):
         return
-    s_links, s_code, s_strong, s_emph = _spans(src)
-    t_links, t_code, t_strong, t_emph = _spans(tgt)
+    s_links, s_code, s_strong, s_emph, s_rest = _spans(src)
+    t_links, t_code, t_strong, t_emph, t_rest = _spans(tgt)
     if len(t_links) < len(s_links):
         t_targets = {LINK.match(x).group(2) for x in t_links}  # type: ignore[union-attr]
         lost = [x for x in s_links if LINK.match(x).group(2) not in t_targets]  # type: ignore[union-attr]
@@ -231,7 +234,8 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
             said = True
             yield (f"{name} {t[len(s)]} not in the source "
                    f"({len(s)} in the source, {len(t)} in the translation)")
-    if not said and "*" in tgt and stray_stars(tgt) > stray_stars(src):
+    if (not said and "*" in t_rest
+            and len(_STAR.findall(t_rest)) > len(_STAR.findall(s_rest))):
         yield ("an unpaired * (it shows as a literal asterisk in the merged document: "
                "close the emphasis or remove it)")
     if "<" in src or "<" in tgt:
