@@ -91,10 +91,15 @@ def pieces(path: Path) -> Iterator[bytes]:
     """The bytes of the file at `path`, STEP at a time (OSError as `open` raises it).
     Read, not mapped: a file truncated meanwhile by an editor is an error here, where a
     mapping would be a crash."""
-    buf = bytearray(STEP)
     with open(path, "rb", buffering=0) as f:
-        while n := f.readinto(buf):
-            yield bytes(buf[:n]) if n < STEP else bytes(buf)
+        yield from _pieces_of(f)
+
+
+def _pieces_of(f: BinaryIO) -> Iterator[bytes]:
+    """`pieces` of a file opened unbuffered."""
+    buf = bytearray(STEP)
+    while n := f.readinto(buf):  # type: ignore[attr-defined]
+        yield bytes(buf[:n]) if n < STEP else bytes(buf)
 
 
 def holds(path: Path, data: bytes) -> bool:
@@ -150,11 +155,11 @@ def _still(path: Path, expect: FileState) -> bool:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             return current_state(path) == expect
-        h, size, buf = hashlib.sha256(), 0, bytearray(STEP)
+        h, size = hashlib.sha256(), 0
         with open(fd, "rb", buffering=0, closefd=False) as f:
-            while n := f.readinto(buf):
-                h.update(memoryview(buf)[:n])
-                size += n
+            for piece in _pieces_of(f):
+                h.update(piece)
+                size += len(piece)
         if FileState(True, size, h.hexdigest()[:32]) != expect:
             return False
         after = os.fstat(fd)
