@@ -505,15 +505,18 @@ def _merge_catalog(path: Path, template: Catalog, keys: list[bytes],
     state of the file as read. A catalog that does not parse but changed while it was
     read (an editor rewriting it in place) is read again once: its error would name a
     line that is fine."""
-    for attempt in range(2):
-        data, seen = _read_catalog_bytes(path)
-        try:
-            return catalog_spans.merge(template, keys, data, seen, spans, lang, advise,
-                                       keep_hints, context, str(path), ahead), seen
-        except CatalogError:
-            if attempt or current_state(path) == seen:
-                raise
-    raise AssertionError("unreachable")
+    def merge(data: bytes | None, seen: FileState) -> catalog_spans.Merged:
+        return catalog_spans.merge(template, keys, data, seen, spans, lang, advise,
+                                   keep_hints, context, str(path), ahead)
+
+    data, seen = _read_catalog_bytes(path)
+    try:
+        return merge(data, seen), seen
+    except CatalogError:
+        if current_state(path) == seen:
+            raise
+    data, seen = _read_catalog_bytes(path)  # changed meanwhile: read again, once
+    return merge(data, seen), seen
 
 
 def _read_catalog(path: Path) -> tuple[Catalog | None, FileState]:
