@@ -93,6 +93,7 @@ def search(
     """
     from tm.config import load_config
     from tm.languages import guess_language
+    from tm.memory.advisor import match_notes
     from tm.memory.store import search as search_memory
 
     config = load_config()
@@ -111,7 +112,7 @@ def search(
     if not matches:
         console.print("no matches", markup=False)
     for m in matches:
-        notes = [n for n, on in (("numbers carried", m.carried), ("aligned", m.aligned)) if on]
+        notes = match_notes(m)
         console.print(f"{m.score:5.1f}  {m.kind:<8} {m.origin}"
                       + (f" ({', '.join(notes)})" if notes else ""), markup=False)
         console.print(f"       {m.source}", markup=False)

@@ -85,10 +85,16 @@ def memory_comment(match: Match) -> str:
     `numbers carried` where tm put the segment's numbers into a fuzzy match's translation,
     and `aligned` for a unit of sentence alignment)."""
     pct = 100 if match.kind == "exact" else min(99, int(match.score))
-    notes = [n for n, on in (("adapted", match.kind == "adapted"),
-                             ("numbers carried", match.carried), ("aligned", match.aligned))
-             if on]
+    notes = match_notes(match, kind=True)
     return f"tm: {pct}% {match.origin}" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def match_notes(match: Match, kind: bool = False) -> list[str]:
+    """What a reviewer must know of a match besides its score: `adapted` (with `kind`),
+    `numbers carried`, `aligned`."""
+    return [n for n, on in (("adapted", kind and match.kind == "adapted"),
+                            ("numbers carried", match.carried), ("aligned", match.aligned))
+            if on]
 
 
 class MemoryAdvisor:
@@ -185,4 +191,4 @@ class MemoryAdvisor:
         return out
 
 
-__all__ = ["Helpers", "MemoryAdvisor", "memory_comment", "rank_key"]
+__all__ = ["Helpers", "MemoryAdvisor", "match_notes", "memory_comment", "rank_key"]
