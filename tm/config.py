@@ -388,17 +388,16 @@ def _parse_check(data: dict[str, Any], path: Path, text: str,
         _check_type(value, _CHECK_KEYS[key], f"check.{key}", path, text)
     mins = {}
     for lang, pct in data.get("min_translated", {}).items():
-        _check_type(pct, (int, float), f"check.min_translated.{lang}", path, text,
-                    _code_line(text, "min_translated", lang))
-        check_language(lang, path, _code_line(text, "min_translated", lang))
+        line = _code_line(text, "min_translated", lang)
+        _check_type(pct, (int, float), f"check.min_translated.{lang}", path, text, line)
+        check_language(lang, path, line)
         if not 0 <= pct <= 100:
             raise ConfigError(f"`check.min_translated.{lang}` must be a percentage 0-100",
-                              path, _code_line(text, "min_translated", lang))
+                              path, line)
         if languages and lang not in languages:  # a typo would go unseen: no catalog has it
             listed = ", ".join(f'"{code}"' for code in languages)
             raise ConfigError(f"`check.min_translated.{lang}`: {lang!r} is not in `languages`",
-                              path, _code_line(text, "min_translated", lang),
-                              f"name one of {listed}, or add it to `languages`")
+                              path, line, f"name one of {listed}, or add it to `languages`")
         mins[lang] = float(pct)
     qa = data.get("qa", "error")
     if qa not in SEVERITIES:
