@@ -306,11 +306,11 @@ def _message(draw: st.DrawFn) -> Message:
 
 @st.composite
 def _catalog(draw: st.DrawFn) -> Catalog:
-    seen: set[tuple[bool, str | None, str]] = set()
+    seen: set[tuple[str | None, str]] = set()
     messages = []
     for m in draw(st.lists(_message(), max_size=8)):
-        if (m.obsolete, *m.key) not in seen:
-            seen.add((m.obsolete, *m.key))
+        if m.key not in seen:  # one entry per key, obsolete or not: msgfmt refuses more
+            seen.add(m.key)
             messages.append(m)
     return Catalog(header={"Language": "ru", "Content-Type": "text/plain; charset=UTF-8"},
                    messages=messages)

@@ -359,8 +359,8 @@ class _Builder:
                                "move it above the entry's msgctxt or msgid")
 
     def comment(self, token: Token) -> None:
-        self._inside(token)
-        if self.cur is not None and self.have_msgstr:
+        if self.cur is not None:  # the first comment after an entry: it ends it
+            self._inside(token)
             self.close()
         kind, body = token[0], token[2] or ""
         p = self.pending
