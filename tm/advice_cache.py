@@ -271,8 +271,8 @@ class CachedAdvisor:
                     return False
                 batch = EXPECTED[:IDLE_CHUNK]
                 del EXPECTED[:IDLE_CHUNK]
-                items = [(t, s, g) for t, lang in batch for s, g in pairs
-                         if s == lang and (t, s, g) not in ahead]
+                items = [(t, s, g) for t, lang in batch for s, g in pairs  # not cached
+                         if s == lang and (t, s, g) not in ahead and t not in self.known(s, g)]
                 ahead.update(zip(items, _rows(inner, items), strict=True))
                 return True
 
