@@ -137,7 +137,8 @@ def merge(source: str, segments: Sequence[Segment], translated: Mapping[str, str
             else:
                 done += 1
         else:
-            ending = line_ending(source[seg.start:seg.end], newline)
+            ending = (line_ending(source[seg.start:seg.end], newline)
+                      if "\n" in tr or "\r" in tr else newline)  # only a break needs it
             out.append(quoted(fit_translation(tr, seg, ending), seg, source))
             done += 1
         pos = seg.end
