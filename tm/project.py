@@ -375,7 +375,7 @@ def _templates_while_advising(config: Config, advisor: catalogs.Advisor | None,
     core (when there are many: it begins as soon as they are known); every msgid the
     catalogs' merges will ask about is advised and cached on return. `meanwhile()` is
     called after the templates while the child is still advising (else not at all)."""
-    from tm.digest import DIGEST_HEADER, template_digest  # importlib.metadata: ~0.05 s
+    from tm.digest import DIGEST_HEADER, template_digest
 
     identities: dict[str, list[bytes]] = {}
 
