@@ -102,7 +102,7 @@ def test_rising_backtick_runs_are_linear() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="`[]()<>!a \n/?.", max_size=40))
+@given(st.text(alphabet="`[]()<>!a \n/?.=\"", max_size=40))
 def test_protected_spans_equal_the_reference_pattern(text: str) -> None:
     assert protected_spans(text) == [(m.start(), m.end()) for m in PROTECTED.finditer(text)]
 
@@ -111,6 +111,20 @@ def test_protected_spans_examples() -> None:
     text = "Use `a [b](c)` and [link](http://x.org) <sup>[3]</sup> but [ and <a and ``"
     spans = [text[a:b] for a, b in protected_spans(text)]
     assert spans == ["`a [b](c)`", "[link](http://x.org)", "<sup>", "</sup>"]
+
+
+def test_a_tag_over_several_lines_is_one_span() -> None:
+    """markdown-it reads `<img alt="...` + line break + `src=... />` as one inline tag (the
+    Rust book writes its figures so): a sentence break inside it cut the tag in two."""
+    text = 'See <img alt="One. Two\nthree." src="x.svg"\n  class="c" /> and </a\n> then <b\n'
+    spans = [text[a:b] for a, b in protected_spans(text)]
+    assert spans == ['<img alt="One. Two\nthree." src="x.svg"\n  class="c" />', "</a\n>"]
+    assert spans == [m.group() for m in PROTECTED.finditer(text)]
+
+
+def test_unclosed_tags_over_lines_are_linear() -> None:
+    """Each `<a x="` that closes nothing is tried MAX_TAG characters at most."""
+    _assert_linear(lambda n: _splitting('Text. <a x="b\nc. ' * (n // 16)))
 
 
 def test_a_huge_emphasis_wrapped_paragraph_takes_bounded_memory() -> None:

@@ -81,3 +81,21 @@ def test_a_segment_keeps_its_units_fields() -> None:
              s.prefixes, s.block) for s in segs] == [
         ("One sentence here.", 2, 20, 1, "blockquote", "> ", False, (), 7),
         ("Another one there.", 21, 39, 1, "blockquote", "> ", False, (), 7)]
+
+
+def test_an_image_tag_over_several_lines_is_never_cut() -> None:
+    """The Rust book writes figures as `<img alt="...` over three lines; a sentence break
+    inside the tag split it over two entries, and a translation of either half could
+    turn the image into text without any check seeing it."""
+    source = ('Figure 4-6 depicts this concept.\n\n'
+              '<img alt="Three tables: the table for s contains only a pointer to the table\n'
+              'for s1. The table for s1 contains the stack data for s1 and points to the\n'
+              'string data on the heap." src="img/trpl04-06.svg" class="center" />\n\n'
+              'Text. <img alt="One. Two\nthree." src="x.svg" /> After.\n')
+    texts = [s.text for s in segment_document(source, units(source), "en")]
+    assert texts == [
+        "Figure 4-6 depicts this concept.",
+        source.split("\n\n")[1],
+        "Text.",
+        '<img alt="One. Two\nthree." src="x.svg" /> After.',
+    ]

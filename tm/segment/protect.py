@@ -12,12 +12,26 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+_TAG_LINES = (
+    r"<[A-Za-z][A-Za-z0-9-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*"
+    r"""(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*/?>"""
+    r"|</[A-Za-z][A-Za-z0-9-]*\s*>"
+)
+"""CommonMark's open and closing tags, whose spaces may be line breaks (`<img alt="..."`
+on one line, `src="..." />` on the next): markdown-it reads them as one inline tag."""
+_TAG = re.compile(_TAG_LINES)
+MAX_TAG = 2048
+"""Characters a tag over several lines may take (each `<` that starts none is tried
+this far at most: linear time on text full of unclosed `<a x="`)."""
+
 PROTECTED = re.compile(
     r"(?<!`)(`+)(?!`)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans: a whole run, closed by one
     r"|!?\[[^\]\n]*\]\([^)\n]*\)"  # inline links and images
     r"|<[A-Za-z/!?][^>\n]*>"  # autolinks and HTML tags
+    rf"|(?=<[A-Za-z/])(?:{_TAG_LINES})"  # a tag over several lines
 )
-"""The reference definition: `protected_spans(t)` equals its `finditer(t)` spans."""
+"""The reference definition: `protected_spans(t)` equals its `finditer(t)` spans (for
+tags over several lines, up to MAX_TAG characters long)."""
 
 _START = re.compile(r"`+|!?\[|<[A-Za-z/!?]")
 _RUN = re.compile(r"`+")
@@ -88,6 +102,10 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
             q = close_angle(p + 2)
             if q < n and text[q] == ">":
                 end = q + 1
+            elif q < n and text[p + 1] != "!" and text[p + 1] != "?":  # a line break
+                tag = _TAG.match(text, p, min(n, p + MAX_TAG))
+                if tag is not None:
+                    end = tag.end()
         else:  # `[` or `![`
             b = close_bracket(m.end())
             if b + 1 < n and text[b] == "]" and text[b + 1] == "(":
