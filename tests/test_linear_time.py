@@ -147,6 +147,8 @@ HOSTILE_TRANSLATIONS: dict[str, Callable[[int], str]] = {
     **PARAGRAPHS,
     "unclosed stars": lambda n: "*a " * (n // 3),
     "unclosed strong": lambda n: "**a " * (n // 4),
+    "unclosed references": lambda n: "[a][b " * (n // 6),
+    "unclosed comments": lambda n: "<!-- a " * (n // 7) + "-->",
 }
 
 

@@ -22,6 +22,11 @@ EMPH = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])"
                   r"|_(?<![\w\\]_)(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
 TAG_OTHER = re.compile(r"</?(?!sup\b)[A-Za-z][A-Za-z0-9]*(?=[\s/>])[^>]*>", re.I)
 """HTML tags other than the <sup> of footnote marks (their own check)."""
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+"""HTML comments: `<!-- ignore -->` after a link tells mdBook's tests to skip it."""
+REFERENCE = re.compile(r"!?\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\]")
+"""A full or collapsed reference link, `[text][label]` or `[label][]`: the label names a
+definition elsewhere in the document, which is not translated, so it must stay as is."""
 
 
 def footnote_token(m: re.Match[str]) -> str:
@@ -185,12 +190,31 @@ def tag_key(tag: str) -> str:
     return " ".join(parts) + ">"
 
 
+def _references(text: str) -> list[str]:
+    """The reference links of `text` outside code spans (`a[0][1]` in code is none), each
+    as `[…][label]` with its label as CommonMark matches it (case and spaces folded): the
+    link text is translated, the label stays."""
+    text = soft_breaks_as_spaces(text)
+    found = code_spans(text)
+    if found:
+        text = _without_code(text, found)
+    out = []
+    for m in REFERENCE.finditer(text):
+        label = " ".join((m.group(2) or m.group(1)).split()).casefold()
+        if label:
+            out.append(f"[…][{label}]" if m.group(2) else f"[{label}][]")
+    return out
+
+
 def _tags(text: str) -> list[str]:
-    """HTML tags other than <sup>, as `tag_key` gives them. Searched only up to the last
-    `>`: an unclosed `<a ` after it would rescan the rest of the text."""
+    """HTML tags other than <sup>, as `tag_key` gives them, then HTML comments. Searched
+    only up to the last `>`: an unclosed `<a ` after it would rescan the rest of the text."""
     if "<" not in text:
         return []
-    return [tag_key(t) for t in TAG_OTHER.findall(text, 0, text.rfind(">") + 1)]
+    found = [tag_key(t) for t in TAG_OTHER.findall(text, 0, text.rfind(">") + 1)]
+    if "<!--" in text:  # up to the last `-->`, for the same reason
+        found += [" ".join(c.split()) for c in COMMENT.findall(text, 0, text.rfind("-->") + 3)]
+    return found
 
 
 _GUILLEMETS = re.compile(r"«[^«»\n]+»")
@@ -217,6 +241,9 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
         yield f"link {(lost or s_links)[0]} lost"
     elif len(t_links) > len(s_links):
         yield f"link {t_links[-1]} not in the source"
+    if "][" in src or "][" in tgt:
+        yield from differences("reference link", Counter(_references(src)),
+                               Counter(_references(tgt)), "lost", changed=None)
     if s_code != t_code:
         yield from differences("code span", Counter(s_code), Counter(t_code),
                                "lost or changed", changed=None)
