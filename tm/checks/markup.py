@@ -37,17 +37,16 @@ def differences(
     noun: str, src: Counter[str], tgt: Counter[str],
     missing: str = "missing from the translation", changed: str | None = "",
 ) -> Iterator[str]:
-    """One message per token lost or added; a single swap is reported as a change
-    unless `changed` is None."""
-    lost = list((src - tgt).elements())
-    added = list((tgt - src).elements())
-    if changed is not None and len(lost) == 1 and len(added) == 1:
-        yield f"{noun} {lost[0]} changed to {added[0]}{changed}"
+    """One message per token lost or added (`(2 times)` where the same one is lost or
+    added twice); a single swap is reported as a change unless `changed` is None."""
+    lost, added = src - tgt, tgt - src
+    if (changed is not None and len(lost) == 1 and len(added) == 1
+            and lost.total() == added.total() == 1):
+        yield f"{noun} {next(iter(lost))} changed to {next(iter(added))}{changed}"
         return
-    for tok in lost:
-        yield f"{noun} {tok} {missing}"
-    for tok in added:
-        yield f"{noun} {tok} not in the source"
+    for counted, what in ((lost, missing), (added, "not in the source")):
+        for tok, k in counted.items():
+            yield f"{noun} {tok} {what}" + (f" ({k} times)" if k > 1 else "")
 
 
 def check_footnotes(src: str, tgt: str, ctx: Context) -> Iterator[str]:
