@@ -251,3 +251,24 @@ def test_tmx_units_skip_omissions_and_keep_each_pair_once() -> None:
     segs = [tu.findall("tuv")[0].find("seg").text for tu in root.iter("tu")]
     assert len(segs) == len(set(segs)) == sum(1 for x in al.links if x.source and x.target)
     assert not any("left out" in s for s in segs)
+
+
+def test_a_translated_page_of_links_is_read_by_its_prose(tmp_path: Path) -> None:
+    """The Russian Rust book's list of translations has more Latin letters in its link
+    targets than Cyrillic in its prose: it was refused as `not in Cyrillic letters`
+    (and stopped a whole folder's alignment). The English side given as the Russian one
+    is still refused."""
+    links = "".join(f"- [Книга {n}](https://github.com/rust-lang-translations/book-{n}-"
+                    f"translation-repository) и `cargo install book-{n}`\n" for n in range(12))
+    en_links = "".join(f"- [Book {n}](https://github.com/rust-lang-translations/book-{n}-"
+                       f"translation-repository) and `cargo install book-{n}`\n"
+                       for n in range(12))
+    _write(tmp_path, {"en.md": "# Translations\n\nFor other languages.\n\n" + en_links,
+                      "ru.md": "# Переводы\n\nДля других языков.\n\n" + links})
+    r = runner.invoke(app, ["align", str(tmp_path / "en.md"), str(tmp_path / "ru.md"),
+                            "--to", "ru", "-o", str(tmp_path / "out.tmx")])
+    assert r.exit_code == 0, r.output
+    assert "Для других языков." in (tmp_path / "out.tmx").read_text("utf-8")
+    r = runner.invoke(app, ["align", str(tmp_path / "ru.md"), str(tmp_path / "en.md"),
+                            "--to", "ru", "--from", "en", "-o", str(tmp_path / "x.tmx")])
+    assert r.exit_code == 2 and "not in Cyrillic" in _error_line(r)
