@@ -80,3 +80,13 @@ def test_html_in_headless_chromium(proj: Path, tmp_path: Path) -> None:
                     page.as_uri()], capture_output=True, timeout=60)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_the_bar_tells_fuzzy_apart_without_colour() -> None:
+    """Piped into a CI log the colours are gone: 8 translated, 4 fuzzy, 4 untranslated
+    entries each keep their own character."""
+    from tm.checks.counts import Counts
+    from tm.status import bar
+
+    shown = bar(Counts(translated=8, fuzzy=4, untranslated=4), 16).plain
+    assert shown == "█" * 8 + "▒" * 4 + "░" * 4

@@ -83,13 +83,14 @@ def languages(rows: Sequence[StatusRow]) -> dict[str, Counts]:
 
 
 def bar(counts: Counts, width: int = 16) -> Text:
-    """A stacked bar: green translated, yellow fuzzy, dim untranslated."""
+    """A stacked bar: green translated, yellow fuzzy, dim untranslated; each its own
+    character too (█ ▒ ░), so a log or a terminal without colour tells them apart."""
     total = counts.total or 1
     t = round(width * counts.translated / total)
     f = min(width - t, round(width * counts.fuzzy / total))
     out = Text()
     out.append("█" * t, style="green")
-    out.append("█" * f, style="yellow")
+    out.append("▒" * f, style="yellow")
     out.append("░" * (width - t - f), style="dim")
     return out
 
