@@ -245,6 +245,26 @@ def test_learn_takes_reviewed_entries_once(proj: Path) -> None:
     assert len(list(read_memory(proj / "memory" / "learned.tmx"))) == 2
 
 
+def test_learned_translations_get_no_line_about_themselves(proj: Path) -> None:
+    """After `tm learn`, the memory holds the translator's own translations: the next
+    `tm segment` wrote `#. tm: 100% memory/learned.tmx` into every learned entry (and
+    `tm segment --check` failed in CI for it). An exact fill keeps its line."""
+    segment(proj)
+    po = proj / "locales" / "ru" / "doc.po"
+    text = po.read_text("utf-8")
+    po.write_text(text.replace('msgid "Part 4"\nmsgstr ""', 'msgid "Part 4"\nmsgstr "Часть 4"'),
+                  "utf-8")
+    assert runner.invoke(app, ["segment", "--quiet"]).exit_code == 0
+    before = po.read_bytes()
+    assert runner.invoke(app, ["learn"]).exit_code == 0
+    entries = segment(proj)
+    assert po.read_bytes() == before
+    assert not [c for c in entries["Part 4"].extracted if c.startswith("tm:")]  # type: ignore[attr-defined]
+    bluntly = next(m for k, m in entries.items() if k.startswith("He bluntly"))
+    assert "tm: 100% memory/lecture.tmx" in bluntly.extracted  # type: ignore[attr-defined]
+    assert runner.invoke(app, ["segment", "--check"]).exit_code == 0
+
+
 def test_learn_takes_a_joined_group_as_one_unit(proj: Path) -> None:
     """A translation that renders two sentences (the second flagged tm-joined) is the
     translation of both: learned as such, never as the first sentence's alone (which

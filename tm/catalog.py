@@ -167,7 +167,7 @@ def update_catalog(
                         False, o.line)
         s = suggestion(m.msgid)
         if s is not None:
-            _suggest(m, s)
+            _suggest(m, s, [c for c in o.extracted if c.startswith(MEMORY_LINE)])
         out.append(m)
     unused = [(k, m) for k, m in old_active.items() if k not in used]
     gone_joins = [m for _k, m in unused if is_joined(m)]
@@ -284,11 +284,17 @@ def _first_catalog(template: Catalog, language: str,
                    messages=out)
 
 
-def _suggest(m: Message, s: Suggestion) -> None:
+def _suggest(m: Message, s: Suggestion, had: Sequence[str] = ()) -> None:
     """The memory's comments in place of those it wrote before, and its translation
     where `m` has none. Where `m` keeps a fuzzy translation of its own (one to review),
     the memory's `tm:` line says that its match was not filled in (it describes another
-    msgstr); a translation a translator confirmed is theirs, and the line stays as is."""
+    msgstr); a translation a translator confirmed is theirs, and the line stays as is.
+
+    Where the match is that very translation, the entry's own `tm:` lines (`had`) stay:
+    none where the memory learned it from the catalog (`tm learn`: a line would only tell
+    the translator their own work, in every learned entry), the file it was filled from
+    where another file now holds it too at the same score (learned.tmx beside the
+    memory it came from)."""
     comments = list(s.comments)
     if s.translation and not m.has_translation and JOINED_FLAG not in m.flags:
         m.msgstr = s.translation
@@ -297,9 +303,21 @@ def _suggest(m: Message, s: Suggestion) -> None:
             m.previous_msgid = s.source
     elif s.translation and m.fuzzy and s.translation != m.msgstr:  # still to review
         comments = [f"{c}; {NOT_FILLED}" if c.startswith("tm: ") else c for c in comments]
+    elif s.translation and s.translation == m.msgstr and not m.fuzzy:
+        mine = [c for c in comments if c.startswith(MEMORY_LINE)]
+        if not had or list(map(_line_score, had)) == list(map(_line_score, mine)):
+            comments = [*had, *(c for c in comments if not c.startswith(MEMORY_LINE))]
     m.extracted = _clean_extracted(m.extracted) + comments
 
 
+def _line_score(line: str) -> float | None:
+    """The score a `tm:` line gives (`tm: 100% memory/x.tmx`), None for another line."""
+    found = _SCORE.match(line)
+    return float(found.group(1)) if found is not None else None
+
+
+MEMORY_LINE = "tm:"
+"""How the memory's line about its match (or the gate's findings) begins."""
 NOT_FILLED = "not filled in: the entry keeps its translation"
 """Said after a memory match (`#. tm: 99% memory/x.tmx`) that the entry did not take."""
 _SCORE = re.compile(r"tm: (\d+(?:\.\d+)?)%")
