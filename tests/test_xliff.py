@@ -375,3 +375,30 @@ def test_an_unknown_state_is_refused(rproj: Path) -> None:
     xlf.write_text(text[:at] + bogus + text[at + len(head):], "utf-8")
     _refused(rproj, xlf, f"tm: error: ru.xlf:{line}: unknown state='bogus' (XLIFF 2.0 "
              "states: initial, translated, reviewed, final)")
+
+
+def test_a_joined_entry_is_locked_and_a_translation_of_it_refused(rproj: Path) -> None:
+    """A `tm-joined` entry (the translation of the sentence before holds it) went out as
+    an ordinary untranslated unit; a target typed into it was imported and then left out
+    of the merged document by `tm merge` without a word."""
+    po = rproj / CATALOG
+    cat = read_po(po)
+    joined = next(m for m in cat.messages if m.msgid == "Trotsky was expelled in 1927.")
+    joined.flags.append("tm-joined")
+    write_po(po, cat)
+    xlf = _export(rproj)
+    unit = next(u for u in etree.parse(str(xlf)).getroot().iter(f"{X}unit")
+                if u.get("id") == unit_id(joined))
+    assert unit.get("translate") == "no"
+    assert any(n.text.startswith("tm-joined:") for n in unit.iter(f"{X}note"))
+    code, out, _ = _import(xlf.name)  # unchanged, it imports as it was
+    assert code == 0 and "0 of 7 units changed" in out
+    text = xlf.read_text("utf-8")
+    at = text.index("<source>Trotsky was expelled in 1927.</source>")
+    end = at + len("<source>Trotsky was expelled in 1927.</source>")
+    xlf.write_text(text[:end] + "<target>Троцкий исключён.</target>" + text[end:], "utf-8")
+    line = text[: text.rindex("<unit", 0, at)].count("\n") + 1
+    _refused(rproj, xlf, f"tm: error: ru.xlf:{line}: unit {unit_id(joined)} is joined to the "
+             f"unit before (tm-joined in {CATALOG}): its sentence is translated there (leave "
+             "its target empty, or remove the tm-joined flag in the catalog to translate it "
+             "on its own)")

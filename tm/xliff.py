@@ -37,6 +37,7 @@ from tm.atomic import FileState
 from tm.config import Config
 from tm.errors import TmError
 from tm.languages import base_lang
+from tm.merge import is_joined
 from tm.po import Catalog, Message, decode_po, format_po, parse_po, read_po
 from tm.project import resolve_documents
 
@@ -85,6 +86,10 @@ def _exportable(cat: Catalog) -> list[Message]:
     return [m for m in cat.messages if not m.obsolete and m.msgid_plural is None]
 
 
+JOINED_NOTE = ("tm-joined: the translation of the unit before holds this sentence too "
+               "(tm merge leaves this one out)")
+
+
 def _notes(etree: Any, unit: Any, m: Message) -> None:
     notes: list[tuple[str, str | None, str]] = []
     for c in m.comments:
@@ -97,6 +102,8 @@ def _notes(etree: Any, unit: Any, m: Message) -> None:
         notes.append(("location", "source", " ".join(m.references)))
     if m.fuzzy and m.previous_msgid is not None:
         notes.append(("previous", "source", m.previous_msgid))
+    if is_joined(m):
+        notes.append(("joined", "source", JOINED_NOTE))
     if not notes:
         return
     box = etree.SubElement(unit, _q("notes"))
@@ -139,6 +146,8 @@ def export_xliff(config: Config, lang: str, docs: Sequence[str] | None = None) -
             unit = etree.SubElement(f, _q("unit"), id=unit_id(m))
             if m.msgctxt is not None:
                 unit.set("name", m.msgctxt)
+            if is_joined(m):  # nothing to translate: locked in CAT tools, and said why
+                unit.set("translate", "no")
             _notes(etree, unit, m)
             state = _state(m)
             seg = etree.SubElement(unit, _q("segment"),
@@ -292,6 +301,11 @@ def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: st
             raise XliffError(f"unit {u.id} is not in {catalog}", path, u.line,
                              "its sentence changed or was removed: run `tm segment`, "
                              "export again and carry the translation over")
+        if is_joined(m) and u.target:  # merge would leave it out without a word
+            raise XliffError(f"unit {u.id} is joined to the unit before (tm-joined in "
+                             f"{catalog}): its sentence is translated there", path, u.line,
+                             "leave its target empty, or remove the tm-joined flag in the "
+                             "catalog to translate it on its own")
     changed = 0
     for u in units:
         m = by_id[u.id]
