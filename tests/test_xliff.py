@@ -164,7 +164,28 @@ def test_unknown_unit(rproj: Path) -> None:
                        if m.msgid == "Trotsky was expelled in 1927."))
     _refused(rproj, xlf, f"tm: error: ru.xlf:{line}: unit {uid} is not in {CATALOG} "
              "(its sentence changed or was removed: run `tm segment`, export again and "
-             "carry the translation over)")
+             "carry the translation over, or import the rest with --skip-stale)")
+
+
+def test_skip_stale_imports_the_rest_and_lists_what_it_left(rproj: Path) -> None:
+    """A sentence edited in the source after the export made the whole file refused,
+    every other unit's work with it; --skip-stale imports the others."""
+    xlf = _export(rproj)
+    text = xlf.read_text("utf-8")
+    line = text[: text.rindex("<unit", 0, text.index("Trotsky was expelled"))].count("\n") + 1
+    text = text.replace("Trotsky was expelled in 1927.", "Trotsky was expelled.")
+    at = text.index("<source>Review fixture</source>") + len("<source>Review fixture</source>")
+    xlf.write_text(text[:at] + "<target>Обзор</target>" + text[at:], "utf-8")
+    uid = unit_id(next(m for m in read_po(rproj / CATALOG).messages
+                       if m.msgid == "Trotsky was expelled in 1927."))
+    code, out, err = _import(xlf.name, "--skip-stale")
+    assert code == 0, err
+    assert out == f"{CATALOG}: 1 of 7 units changed, 1 skipped (written)\n"
+    assert err == (f"tm: warning: ru.xlf:{line}: unit {uid} is not in {CATALOG}: its sentence "
+                   "changed or was removed (not imported)\n")
+    entries = {m.msgid: m for m in read_po(rproj / CATALOG).messages}
+    assert entries["Review fixture"].msgstr == "Обзор"
+    assert entries["Trotsky was expelled in 1927."].msgstr == ""
 
 
 def test_wrong_language_and_document(rproj: Path) -> None:

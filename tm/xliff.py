@@ -285,29 +285,39 @@ class ImportReport:
     units: int
     changed: int
     written: bool
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    """(line in the XLIFF, unit id) of the units left out (`skip_stale`)."""
 
 
-def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: str) -> int:
+def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: str,
+                skipped: list[tuple[int, str]] | None = None) -> int:
     """Put the units' translations, states and comments into `cat`; returns how many
-    entries changed. A unit the catalog does not hold is an error, nothing is applied."""
+    entries changed. A unit the catalog does not hold is an error, nothing is applied;
+    unless `skipped` is given: then such units are left out and listed in it."""
     by_id = {unit_id(m): m for m in _exportable(cat)}
     seen: set[str] = set()
+    good: list[XliffUnit] = []
     for u in units:
         m = by_id.get(u.id)
         if u.id in seen:
             raise XliffError(f"unit {u.id} appears twice", path, u.line, "keep one of them")
         seen.add(u.id)
+        if (m is None or m.msgid != u.source) and skipped is not None:
+            skipped.append((u.line, u.id))
+            continue
         if m is None or m.msgid != u.source:
             raise XliffError(f"unit {u.id} is not in {catalog}", path, u.line,
                              "its sentence changed or was removed: run `tm segment`, "
-                             "export again and carry the translation over")
+                             "export again and carry the translation over, or import "
+                             "the rest with --skip-stale")
         if is_joined(m) and u.target:  # merge would leave it out without a word
             raise XliffError(f"unit {u.id} is joined to the unit before (tm-joined in "
                              f"{catalog}): its sentence is translated there", path, u.line,
                              "leave its target empty, or remove the tm-joined flag in the "
                              "catalog to translate it on its own")
+        good.append(u)
     changed = 0
-    for u in units:
+    for u in good:
         m = by_id[u.id]
         before = (m.msgstr, m.fuzzy, list(m.comments))
         m.msgstr = u.target or ""
@@ -331,9 +341,11 @@ def _project_language(code: str, languages: Sequence[str]) -> str:
     return same[0] if same else code
 
 
-def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[ImportReport]:
+def import_xliff(config: Config, file: Path, lang: str | None = None,
+                 skip_stale: bool = False) -> list[ImportReport]:
     """Read `file` and update the catalogs it names; writes only when every unit of every
-    file is good, each catalog atomically."""
+    file is good (with `skip_stale`, units whose sentence is no longer in the catalog
+    are left out and reported instead), each catalog atomically."""
     from tm.atomic import FileChanged, atomic_write, read_state
 
     path = str(file)
@@ -367,8 +379,10 @@ def import_xliff(config: Config, file: Path, lang: str | None = None) -> list[Im
                              "run `tm segment` to create it")
         raw, seen = read_state(po)
         cat = parse_po(decode_po(raw or b"", rel), rel)
-        changed = apply_units(cat, xf.units, path, rel)
-        pending.append((po, cat, ImportReport(rel, len(xf.units), changed, False), seen))
+        skipped: list[tuple[int, str]] | None = [] if skip_stale else None
+        changed = apply_units(cat, xf.units, path, rel, skipped)
+        pending.append((po, cat, ImportReport(rel, len(xf.units), changed, False,
+                                              skipped or []), seen))
     for po, cat, report, seen in pending:
         if report.changed:
             try:

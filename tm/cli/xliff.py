@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tm.cli.common import Docs, OneLang, console, reported
+from tm.cli.common import Docs, OneLang, console, err, reported
 from tm.languages import language_option
 
 xliff_app = typer.Typer(
@@ -54,11 +54,15 @@ def import_(
         "--lang", "-l", help="Refuse the file unless its trgLang is this.",
         callback=language_option,
         show_default=False)] = None,
+    skip_stale: Annotated[bool, typer.Option(
+        "--skip-stale", help="Import the units still in the catalogs; list those whose "
+        "sentence changed since the export instead of refusing the file.")] = False,
 ) -> None:
     """Put the translations, their state and translator notes back into the catalogs.
 
     Every unit must be an entry of the current catalogs (export again after
-    `tm segment`); nothing is written unless the whole file is good.
+    `tm segment`); nothing is written unless the whole file is good. With
+    --skip-stale, units whose sentence changed or went away are listed and left out.
 
     Example: tm xliff import weiss-ru.xlf
     """
@@ -71,10 +75,14 @@ def import_(
     token = wrap_width.set(config.wrap)  # catalogs wrapped as the project's tm.toml says
     try:
         with config_lock(config, "tm xliff import"):
-            reports = import_xliff(config, file, lang)
+            reports = import_xliff(config, file, lang, skip_stale)
     finally:
         wrap_width.reset(token)
     for r in reports:
+        for line, uid in r.skipped:
+            err.print(f"tm: warning: {file}:{line}: unit {uid} is not in {r.path}: its "
+                      "sentence changed or was removed (not imported)", markup=False)
         note = "written" if r.written else "unchanged"
-        console.print(f"{r.path}: {r.changed} of {r.units} units changed ({note})",
+        left = f", {len(r.skipped)} skipped" if r.skipped else ""
+        console.print(f"{r.path}: {r.changed} of {r.units} units changed{left} ({note})",
                       markup=False)
