@@ -37,3 +37,13 @@ def test_code_spans_are_commonmarks(text: str) -> None:
         got.append(content)
     if text.strip():
         assert got == expected
+
+
+def test_a_reference_links_label_is_not_prose() -> None:
+    """`[text][label]`: the label names a definition that stays untranslated, so it is
+    markup (a pseudo-translation that translated it broke the Rust book's links)."""
+    from tm.segment.prose import markup_spans, prose
+
+    text = "See [“Storing Text”][strings]<!-- ignore --> and [x][] here."
+    assert [text[a:b] for a, b in markup_spans(text)] == ["[strings]", "<!-- ignore -->", "[]"]
+    assert "strings" not in prose(text) and "Storing Text" in prose(text)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 _START = re.compile(
     r"`+"  # a backtick run: a code span if a run of the same length follows
     r"|\]\("  # a link destination, up to the `)` (the link text stays)
+    r"|\]\[(?=[^\]\n]*\])"  # a reference link's label, up to the `]` (the text stays)
     r"|<[A-Za-z/!?]"  # a tag, autolink or comment, up to the `>`
     r"|(?:https?|ftp)://"  # a bare URL, up to white space
     r"|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"  # an entity
@@ -89,7 +90,7 @@ def markup_spans(text: str) -> Iterator[tuple[int, int]]:
                 pos = m.end()
                 continue
         elif c == "]":
-            q = close_paren(m.end())
+            q = (close_paren if text[p + 1] == "(" else close_bracket)(m.end())
             end = q + 1 if q >= 0 else -1
             p += 1  # the `]` closes the link text
         elif c == "<":
