@@ -48,7 +48,7 @@ QA_CHECKS: tuple[Check, ...] = (
     Check("footnote", markup.check_footnotes, "footnote marks <sup>[n]</sup> kept"),
     Check("url", markup.check_urls, "URLs copied unchanged"),
     Check("markup", markup.check_markup,
-          "links, emphasis, code spans and HTML tags kept"),
+          "links, reference labels, emphasis, code spans, HTML tags and comments kept"),
     Check("hard-break", syntax.check_hard_breaks,
           "hard line breaks (two spaces or a backslash at a line end) kept"),
     Check("attributes", syntax.check_attributes, "attribute blocks {#id} {.class} unchanged"),
