@@ -37,7 +37,19 @@ SCHEMA = b"tm-advice-4"
 _Row = tuple[str | None, bool, tuple[str, ...], str | None]
 RACY_NS = 3_000_000_000
 """A memory file modified this recently is also hashed: its size and mtime could stay
-the same through another edit within the file system's timestamp granularity."""
+the same through another edit within the file system's timestamp granularity (whole
+seconds, or two, on FAT, HFS+ and ext3)."""
+RACY_FINE_NS = 100_000_000
+"""The same for a file whose mtime has a fraction of a second (ext4, XFS, Btrfs, tmpfs,
+APFS, NTFS: their clock ticks in milliseconds at most). Then a run that follows the
+file's writer (`tm learn && tm segment`) keys its advice as the runs after it do: a
+key with the content hash that later runs do not make cost a second full advice."""
+
+
+def _racy_ns(mtime_ns: int) -> int:
+    """How long after `mtime_ns` the file may still change without its mtime changing:
+    a timestamp in whole seconds is taken for a file system that keeps no more."""
+    return RACY_NS if mtime_ns % 1_000_000_000 == 0 else RACY_FINE_NS
 
 
 class Advisor(Protocol):
@@ -101,7 +113,7 @@ def memory_fingerprint(config: Config) -> str | None:
     for path in config.memory_files():
         st = path.stat()
         parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
-        if now - st.st_mtime_ns < RACY_NS:  # may change again within the clock's tick
+        if now - st.st_mtime_ns < _racy_ns(st.st_mtime_ns):  # may change again unseen
             parts.append(hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest())
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
