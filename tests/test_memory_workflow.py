@@ -265,6 +265,24 @@ def test_learned_translations_get_no_line_about_themselves(proj: Path) -> None:
     assert runner.invoke(app, ["segment", "--check"]).exit_code == 0
 
 
+def test_a_rewrapped_translated_paragraph_is_not_counted_as_prefilled(proj: Path) -> None:
+    """The memory holds the sentence (learned); the source re-wraps its paragraph: the
+    entry keeps its own translation, which the summary counted as `pre-filled ru 1`."""
+    segment(proj)
+    po = proj / "locales" / "ru" / "doc.po"
+    text = po.read_text("utf-8")
+    po.write_text(text.replace('msgid "Part 4"\nmsgstr ""', 'msgid "Part 4"\nmsgstr "Часть 4"'),
+                  "utf-8")
+    assert runner.invoke(app, ["learn"]).exit_code == 0
+    assert runner.invoke(app, ["segment", "--quiet"]).exit_code == 0
+    doc = proj / "sources" / "doc.md"
+    doc.write_text(doc.read_text("utf-8").replace("The world revolution had been delayed,",
+                                                  "The world revolution\nhad been delayed,"),
+                   "utf-8")
+    r = runner.invoke(app, ["segment"])
+    assert r.exit_code == 0 and "wrote" in r.output and "pre-filled" not in r.output, r.output
+
+
 def test_learn_takes_a_joined_group_as_one_unit(proj: Path) -> None:
     """A translation that renders two sentences (the second flagged tm-joined) is the
     translation of both: learned as such, never as the first sentence's alone (which

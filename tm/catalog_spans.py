@@ -226,9 +226,11 @@ def merge(template: Catalog, keys: list[bytes], old_data: bytes | None,
                                  if i is None])
     suggestions = advise([m.msgid for m in todo.messages])
     new = catalog.update_catalog(todo, old, language, suggestions, keep_hints=keep_hints)
-    had = {m.key for m in old.messages if m.has_translation} if old else set()
+    had = {(m.msgctxt, catalog.unwrapped(m.msgid)) for m in old.messages
+           if m.has_translation} if old else set()  # a re-wrapped entry keeps its own
     prefilled = sum(1 for m in new.messages  # filled by the memory: no translation kept
-                    if not m.obsolete and m.msgstr and m.key not in had
+                    if not m.obsolete and m.msgstr
+                    and (m.msgctxt, catalog.unwrapped(m.msgid)) not in had
                     and (s := suggestions.get(m.msgid)) is not None
                     and s.translation == m.msgstr)
     if ahead is not None:
