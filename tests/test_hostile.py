@@ -574,11 +574,36 @@ def test_an_output_path_that_cannot_be_written_is_one_line_error(
     (root / "afolder.tmx").mkdir()
     (root / "afile").write_text("a file", "utf-8")
     os.mkfifo(root / "afifo.tmx")
+    if "--html" in command:  # a page is written to *.html only
+        out = out.replace(".tmx", ".html")
+        (root / "afolder.html").mkdir()
+        os.mkfifo(root / "afifo.html")
     before = files_under(root)
     error_line(runner.invoke(app, [a.replace("{out}", out) for a in command]),
                f"{out}:1:", says)
     assert files_under(root) == before
     assert (root / "afifo.tmx").is_fifo() and (root / "afile").read_text("utf-8") == "a file"
+
+
+@pytest.mark.parametrize("command", [["review", "--lang", "ru", "--html"], ["status", "--html"]])
+@pytest.mark.parametrize("out, says", [
+    ("locales/ru/a.po", "the page is HTML"),
+    ("tm.toml", "the page is HTML"),
+    ("sources/a.html", "would replace a file of the project's sources/"),
+    ("locales/ru/page.html", "would replace a file of the project's locales/"),
+])
+def test_a_page_never_replaces_a_project_file(command: list[str], out: str, says: str,
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--html locales/ru/doc.po` replaced a translator's catalog with the page (and
+    `--html tm.toml` the configuration): one line, exit 2, nothing written."""
+    root = make_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert runner.invoke(app, ["segment", "--no-memory"]).exit_code == 0
+    (root / "sources" / "a.html").write_text("<p>A source page.</p>\n", "utf-8")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    error_line(runner.invoke(app, [*command, out]), f"{out}:1:", says)
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 
 
 def test_init_where_a_file_is_is_one_line_error(tmp_path: Path,

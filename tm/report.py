@@ -7,10 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tm.atomic import atomic_write
 from tm.checks.counts import Counts
+from tm.errors import TmError
 from tm.status import StatusRow, languages
+
+if TYPE_CHECKING:
+    from tm.config import Config
 
 COLORS = {"translated": "#2e7d32", "fuzzy": "#f9a825", "untranslated": "#c8c8c8"}
 CSS = """
@@ -96,5 +101,25 @@ def render_html(rows: Sequence[StatusRow], title: str = "Translation status") ->
     return "\n".join(parts) + "\n"
 
 
-def write_html(path: Path, rows: Sequence[StatusRow]) -> None:
-    atomic_write(Path(path), render_html(rows))
+def write_html(path: Path, rows: Sequence[StatusRow], config: Config | None = None) -> None:
+    atomic_write(page_path(Path(path), config), render_html(rows))
+
+
+PAGE_SUFFIXES = (".html", ".htm")
+
+
+def page_path(path: Path, config: Config | None) -> Path:
+    """`path`, where an HTML page may be written: named *.html, and not in the project's
+    sources, catalogs or memory (`--html locales/ru/doc.po` replaced a translator's
+    catalog with the page; an HTML source document is a *.html file in sources/)."""
+    if path.suffix.lower() not in PAGE_SUFFIXES:
+        raise TmError("the page is HTML: it is written to a *.html file", path, 1,
+                      "name the file *.html")
+    if config is not None:
+        where = path.resolve()
+        for folder in (config.sources_dir, config.locales_dir, config.root / "memory"):
+            if where.is_relative_to(folder.resolve()):
+                raise TmError("the page would replace a file of the project's "
+                              f"{config.relative(folder)}/", path, 1,
+                              "write it elsewhere, e.g. under build/")
+    return path

@@ -86,9 +86,10 @@ def status(
     from tm.report import write_html
     from tm.status import project_status, status_json, status_table
 
-    rows = project_status(load_config(), lang)
+    config = load_config()
+    rows = project_status(config, lang)
     if html is not None:  # first: a path that cannot be written is the run's one line
-        write_html(html, rows)
+        write_html(html, rows, config)
     if as_json:
         typer.echo(status_json(rows))
     else:

@@ -26,11 +26,12 @@ def review(
     """
     from tm.atomic import atomic_write
     from tm.config import load_config
+    from tm.report import page_path
     from tm.review import STATUSES, default_path, render_review, review_project
 
     config = load_config()
+    path = page_path(html, config) if html is not None else default_path(config, lang)
     reviews = review_project(config, lang, docs)
-    path = html if html is not None else default_path(config, lang)
     atomic_write(path, render_review(reviews, lang))
     rows = [r for d in reviews for r in d.rows]
     counts = ", ".join(f"{sum(r.status == s for r in rows)} {s}" for s in STATUSES)
