@@ -43,6 +43,8 @@ PARAGRAPHS: dict[str, Callable[[int], str]] = {
     "deep nesting": lambda n: "[" * (n // 2) + "a" + "]" * (n // 2),
     "long line of sentences": lambda n: "Word. " * (n // 6),
     "unclosed tags in brackets": lambda n: "[<b x. " * (n // 7),
+    "a run of full stops": lambda n: "Start. " + "." * n,
+    "a run of end marks before a word": lambda n: "Wait " + "!?…." * (n // 4) + "x",
 }
 SIZES = (4_000, 32_000)
 
