@@ -195,6 +195,15 @@ def test_source_in_wrong_encoding(project: Path) -> None:
          'de = 300\n', "tm.toml:4: `check.min_translated.de` must be a percentage"),
         ('languages = ["en", "ru"]\n[check]\nmin_translated = { ru = 100, fr = 10 }\n',
          "tm.toml:3: `check.min_translated.fr`: 'fr' is not in `languages`"),
+        # merged documents written among the sources became sources: sources/ru/ru/...
+        ('languages = ["en", "ru"]\noutput = "sources"\n',
+         'tm.toml:2: `output` and `sources` overlap (output = "sources", sources = '
+         '"sources") (keep output apart from the source documents, e.g. output = "build")'),
+        ('languages = ["en", "ru"]\nlocales = "sources/po"\n',
+         "tm.toml:2: `locales` and `sources` overlap"),
+        ('languages = ["en", "ru"]\noutput = "."\n', "tm.toml:2: `output` and `sources` overlap"),
+        ('languages = ["en", "ru"]\noutput = "locales"\n',
+         "tm.toml:2: `locales` and `output` name one folder"),
     ],
 )
 def test_bad_config(project: Path, config: str, expect: str) -> None:

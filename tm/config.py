@@ -320,6 +320,35 @@ def _check_values(data: dict[str, Any], path: Path, text: str) -> None:
     if "fuzzy_threshold" in data and not 0 <= data["fuzzy_threshold"] <= 100:
         raise ConfigError("`fuzzy_threshold` must be between 0 and 100", path,
                           _key_line(text, "fuzzy_threshold"))
+    _check_folders(data, path, text)
+
+
+def _check_folders(data: dict[str, Any], path: Path, text: str) -> None:
+    """`locales` and `output` apart from `sources` and from each other: `output =
+    "sources"` made every merged document a new source (sources/ru/ru/ru/doc.md after
+    three runs), `locales = "sources"` put catalogs among the documents."""
+    def parts(key: str) -> tuple[str, ...]:
+        value = data.get(key, Config.__dataclass_fields__[key].default)
+        return tuple(p for p in Path(os.path.normpath(value)).parts if p != ".")
+
+    sources = parts("sources")
+    for key in ("locales", "output"):
+        mine = parts(key)
+        n = min(len(mine), len(sources))
+        if mine[:n] == sources[:n]:  # the same folder, or one inside the other
+            default = Config.__dataclass_fields__[key].default
+            raise ConfigError(f"`{key}` and `sources` overlap ({key} = "
+                              f"\"{data.get(key, default)}\", sources = "
+                              f"\"{data.get('sources', 'sources')}\")", path,
+                              _key_line(text, key) if key in data else
+                              _key_line(text, "sources"),
+                              f"keep {key} apart from the source documents, e.g. "
+                              f"{key} = \"{default}\"")
+    if parts("locales") == parts("output"):
+        raise ConfigError("`locales` and `output` name one folder", path,
+                          _key_line(text, "output") if "output" in data else
+                          _key_line(text, "locales"), "merged documents go apart: "
+                          'e.g. output = "build"')
 
 
 def _parse_wrap(value: Any, path: Path, text: str) -> int:
