@@ -207,6 +207,20 @@ def test_export_reads_back_in_translate_toolkit(proj: Path) -> None:
     assert de[0].texts["de"] == "So lautet das Statut der Komintern."
 
 
+@pytest.mark.parametrize("out", ["memory/lecture.tmx", "memory/all.tmx"])
+def test_export_never_replaces_or_becomes_a_memory_file(proj: Path, out: str) -> None:
+    """`tm memory export memory/lecture.tmx` replaced the file with every file's units,
+    its notes, ids and properties gone; onto a new name the `memory` globs match, the
+    next run would read every unit twice. One line, exit 2, nothing written."""
+    before = (proj / "memory" / "lecture.tmx").read_bytes()
+    r = runner.invoke(app, ["memory", "export", out])
+    assert r.exit_code == 2
+    assert r.output.startswith(f"tm: error: {out}:1: the export would be one of the "
+                               "project's memory files"), r.output
+    assert (proj / "memory" / "lecture.tmx").read_bytes() == before
+    assert not (proj / "memory" / "all.tmx").exists()
+
+
 def test_search_json(proj: Path) -> None:
     r = runner.invoke(app, ["memory", "search", "--to", "ru", "--json",
                             "In June 1930, Trotsky and other leaders of the Opposition were "

@@ -104,6 +104,7 @@ def export_tmx(config: Config, dest: Path, source_lang: str | None = None,
     """Write the project's memory (every file, deduplicated) as one TMX 1.4b file."""
     if dest.suffix.lower() != ".tmx":
         raise TmError("export writes TMX", dest, 1, "name the file *.tmx")
+    _refuse_a_memory_file(config, dest)
     index = open_index(config)
     try:
         units = dedupe(u for u in index.units()
@@ -113,6 +114,24 @@ def export_tmx(config: Config, dest: Path, source_lang: str | None = None,
     data = tmx_bytes(units, source_lang or default_source_language(config))
     atomic_write_bytes(dest, data)
     return len(units)
+
+
+def _refuse_a_memory_file(config: Config, dest: Path) -> None:
+    """The export may not replace a memory file (the units' notes, ids, properties and
+    its `aligned` header would be lost, and every other file's units put in it), nor
+    become one (the next run would read every unit twice)."""
+    from tm.globs import glob_match
+
+    where = dest.resolve()
+    try:
+        rel = where.relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        rel = None
+    if where in {p.resolve() for p in config.memory_files()} or (
+            rel is not None and any(glob_match(pattern, rel) for pattern in config.memory)):
+        raise TmError("the export would be one of the project's memory files "
+                      f"(`memory` = {list(config.memory)})", dest, 1,
+                      "write it outside them, e.g. build/memory.tmx")
 
 
 def search(config: Config, text: str, target_lang: str, source_lang: str | None = None,
