@@ -153,3 +153,27 @@ def test_a_fuzzy_suggestion_carries_the_units_source(tmp_path: Path) -> None:
     assert fuzzy.fuzzy and fuzzy.source == "The tribunal met in June."
     assert got["The tribunal met in June."].source is None
     idx.close()
+
+
+def test_an_export_keeps_each_aligned_units_mark(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tm memory export` of a project with an aligned and a reviewed file wrote every
+    unit as reviewed: a project that imported the export pre-filled the alignment's
+    units as exact, not fuzzy. Each aligned unit now carries the mark; the same pair in
+    both files is exported once, as the reviewed one."""
+    from typer.testing import CliRunner
+
+    from tm.cli import app
+
+    (tmp_path / "memory").mkdir()
+    _tmx(tmp_path / "memory" / "a-aligned.tmx",
+         [("One.", "Один."), ("Both.", "Оба.")], ALIGNED_HEADER)
+    _tmx(tmp_path / "memory" / "z-reviewed.tmx", [("Two.", "Два."), ("Both.", "Оба.")],
+         "<header/>")
+    (tmp_path / "tm.toml").write_text('languages = ["en", "ru"]\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["memory", "export", "out.tmx"])
+    assert r.exit_code == 0, r.output
+    for read in (read_memory, read_tmx_tree):
+        marks = {u.texts["en"]: u.aligned for u in read(tmp_path / "out.tmx")}
+        assert marks == {"One.": True, "Two.": False, "Both.": False}

@@ -84,14 +84,18 @@ def import_files(config: Config, files: Sequence[Path], force: bool = False) -> 
 
 
 def dedupe(units: Iterable[MemoryUnit]) -> list[MemoryUnit]:
-    """Units in order, each distinct set of language texts once."""
-    seen: set[frozenset[tuple[str, str]]] = set()
-    out = []
+    """Units in order, each distinct set of language texts once (a reviewed copy rather
+    than one from an alignment, which nobody reviewed)."""
+    seen: dict[frozenset[tuple[str, str]], int] = {}
+    out: list[MemoryUnit] = []
     for u in units:
         key = frozenset(u.texts.items())
-        if key not in seen:
-            seen.add(key)
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(out)
             out.append(u)
+        elif out[at].aligned and not u.aligned:
+            out[at] = u
     return out
 
 

@@ -123,13 +123,17 @@ def tu_unit(el: Any, path: Path, codes: dict[str, str], line_offset: int = 0,
                 texts[code] = text
         elif tag == "note" and child.text and not note:
             note = child.text  # the first, as the fast reader takes it
+        elif tag == "prop" and child.get("type") == ORIGIN_PROP and (
+                (child.text or "").strip() == ALIGNED):
+            aligned = True  # a unit `tm memory export` took from an alignment
     if len(texts) < 2:
         return None
     return MemoryUnit(texts, (el.sourceline or 1) + line_offset, note, aligned=aligned)
 
 
 ORIGIN_PROP = "x-tm-origin"
-"""<header> property naming where the units come from; ALIGNED marks `tm align`'s."""
+"""<header> property naming where the units come from; ALIGNED marks `tm align`'s (on a
+<tu>: that unit's, in a file of other units too, as `tm memory export` writes it)."""
 ALIGNED = "aligned"
 CONFIDENCE_PROP = "x-tm-align-confidence"
 """Per-<tu> property of aligned units (the aligner's confidence; not read by the index)."""
@@ -215,6 +219,8 @@ def tmx_bytes(units: Iterable[MemoryUnit], source_lang: str, origin: str = "",
         where = unit.extra.get("origin") or origin
         if where:
             etree.SubElement(tu, "prop", type="x-origin").text = where
+        if unit.aligned and not aligned:  # one unit of an alignment among reviewed ones
+            etree.SubElement(tu, "prop", type=ORIGIN_PROP).text = ALIGNED
         for kind, value in unit.extra.get(PROPS, ()):
             etree.SubElement(tu, "prop", type=kind).text = value
         if unit.note:

@@ -372,7 +372,14 @@ def _one(m: re.Match[str], body: str, text: str, path: Path, codes: dict[str, st
     if "<note" in body:
         found_note = _NOTE.search(_TUV.sub("", body))
         note = _text(found_note.group(1)) if found_note else ""
+    if not aligned and ORIGIN_PROP in body:  # one unit of an alignment (memory export)
+        aligned = _ALIGNED_PROP.search(_TUV.sub("", body)) is not None
     return MemoryUnit(texts, line, note, aligned=aligned) if len(texts) >= 2 else None
+
+
+_ALIGNED_PROP = re.compile(
+    rf"""<prop\s+type\s*=\s*["']{ORIGIN_PROP}["']\s*>\s*{ALIGNED}\s*</prop\s*>""")
+"""A <tu>'s own mark that it comes from sentence alignment (tm.memory.tmx.tmx_bytes)."""
 
 
 def _general(m: re.Match[str], text: str, path: Path, codes: dict[str, str],
