@@ -36,3 +36,21 @@ def test_a_chunk_without_escapes_and_an_empty_list() -> None:
     plain = [f"Sentence {i}." for i in range(5000)]
     assert msgids_digest(plain) == sentences_digest(plain)
     assert msgids_digest([]) == sentences_digest([])
+
+
+def test_the_segmenter_digest_reads_no_package_metadata() -> None:
+    """The template's digest named markdown-it-py's version through importlib.metadata,
+    about 0.05 s of every `tm segment` that writes a template; the modules say it."""
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    from tm.digest import _parser_versions
+
+    assert _parser_versions() == [(d, metadata.version(d))
+                                  for d in ("markdown-it-py", "mdit-py-plugins")]
+    code = ("import sys, tm.digest as d; d.fingerprint(); "
+            "print('importlib.metadata' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
