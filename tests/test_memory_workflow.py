@@ -235,6 +235,18 @@ def test_search_json(proj: Path) -> None:
     assert back[0]["target"] == "Such is the statute of the Comintern."
 
 
+def test_search_prints_a_memorys_control_characters_as_escapes(proj: Path) -> None:
+    """A memory file's text with a terminal escape sequence (or a line break) went to
+    the terminal as it was; `--json` escapes them already."""
+    (proj / "memory" / "bad.csv").write_text(
+        "en,ru\nThe committee met in Moscow.,Комитет\x1b[2J\x1b]0;pwned\x07 собрался\n",
+        "utf-8")
+    r = runner.invoke(app, ["memory", "search", "--to", "ru", "The committee met in Moscow."])
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and "\x07" not in r.output
+    assert "-> Комитет\\x1b[2J\\x1b]0;pwned\\x07 собрался" in r.output
+
+
 def test_search_same_language_is_a_usage_error(proj: Path) -> None:
     r = runner.invoke(app, ["memory", "search", "--to", "en", "--from", "en", "text"])
     assert r.exit_code == 2 and r.output.startswith("tm: error: ")

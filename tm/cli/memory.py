@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from tm.cli.common import Quiet, console, reported, spinner
+from tm.errors import escape_control
 from tm.languages import language_option
 
 memory_app = typer.Typer(
@@ -111,12 +112,12 @@ def search(
         return
     if not matches:
         console.print("no matches", markup=False)
-    for m in matches:
+    for m in matches:  # texts from memory files: no terminal escape, one line each
         notes = match_notes(m)
-        console.print(f"{m.score:5.1f}  {m.kind:<8} {m.origin}"
+        console.print(f"{m.score:5.1f}  {m.kind:<8} {escape_control(m.origin)}"
                       + (f" ({', '.join(notes)})" if notes else ""), markup=False)
-        console.print(f"       {m.source}", markup=False)
-        console.print(f"    -> {m.target}", markup=False)
+        console.print(f"       {escape_control(m.source)}", markup=False)
+        console.print(f"    -> {escape_control(m.target)}", markup=False)
 
 
 @memory_app.command("forget")
