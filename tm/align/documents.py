@@ -3,7 +3,6 @@ units written are the sentences `tm segment` will later look up."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path, PurePath
 
 from tm.align.anchors import TermFinder
@@ -14,6 +13,7 @@ from tm.errors import SourceError
 from tm.formats import source_units
 from tm.languages import base_lang, guess_language
 from tm.segment import segment_document
+from tm.segment.prose import prose
 from tm.source import read_source
 from tm.termkeys import CYRILLIC_LANGS as TERM_CYRILLIC
 
@@ -50,7 +50,7 @@ def align_files(source: Path, target: Path, target_lang: str, source_lang: str |
     """Read, segment and align two files; a document without text is an error (an
     alignment of nothing would write an empty memory silently)."""
     texts = read_document(source), read_document(target)
-    lang = source_lang or guess_language([_NOT_PROSE.sub(" ", texts[0][:20000])])
+    lang = source_lang or guess_language([prose(texts[0][:20000])])
     if base_lang(lang) == base_lang(target_lang):
         raise SourceError(f"source and translation are both `{lang}`", source, 1,
                           "name the translation's language with --to" if source_lang
@@ -70,18 +70,6 @@ CYRILLIC_LANGS = TERM_CYRILLIC | {"kk", "ky", "tg", "mn", "tt", "ba", "cv", "os"
 translation may be in (`sr` is written in both alphabets)."""
 
 
-_NOT_PROSE = re.compile(
-    r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)"  # fenced code
-    r"|`+[^`\n]*`+"  # code spans
-    r"|\]\([^)\s]*(?:\s[^)]*)?\)"  # link destinations
-    r"|<[^<>\s]+>|https?://\S+"  # autolinks, URLs
-    r"|<[A-Za-z/!][^<>]*>",  # HTML tags
-    re.M | re.S)
-"""What is not the document's language: a translated page of links (the Russian Rust
-book's list of translations) has more Latin letters in its URLs than Cyrillic in its
-prose."""
-
-
 def _check_script(text: str, lang: str, path: Path) -> None:
     """A translation in the other alphabet than `lang` is written in (the source given
     twice, the two paths swapped) would become a memory that pre-fills English as
@@ -89,7 +77,7 @@ def _check_script(text: str, lang: str, path: Path) -> None:
     base = base_lang(lang)
     if base == "sr":  # written in both alphabets
         return
-    cyrillic = guess_language([_NOT_PROSE.sub(" ", text[:20000])]) == "ru"
+    cyrillic = guess_language([prose(text[:20000])]) == "ru"  # not its URLs and code
     if base in CYRILLIC_LANGS and not cyrillic:
         raise SourceError(f"the translation is not in Cyrillic letters, as `{lang}` is "
                           "written", path, 1, "is this the translation? check --to")
