@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from tm.checks.context import Context
 from tm.segment.prose import code_spans
@@ -137,15 +138,27 @@ def _cut(pattern: re.Pattern[str], text: str, end: int,
     return found, "".join(out) if found else text
 
 
-def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str], str]:
-    """Links, code spans, strong and emphasis spans of `text`, in that order, and what
-    is left of the text once its code, URLs and emphasis are taken out."""
+class _Spans(NamedTuple):
+    """The markup of one text that the check compares, and the text without it."""
+
+    links: list[str]
+    references: list[str]
+    code: list[str]
+    strong: list[str]
+    emph: list[str]
+    rest: str
+    """What is left once code, URLs and emphasis are taken out."""
+
+
+def _spans(text: str) -> _Spans:
+    """Links, reference links, code spans, strong and emphasis spans of `text`."""
     text = soft_breaks_as_spaces(text)
     links = [m.group(0) for m in LINK.finditer(text, 0, text.rfind(")") + 1)] \
         if "](" in text else []
     found = code_spans(text)
     code = [_code_token(text, *span) for span in found]
     rest = _without_code(text, found) if code else text
+    references = _references(rest) if "][" in rest else []
     rest = URL.sub(" ", rest) if "://" in rest else rest
     strong: list[str] = []
     if "**" in rest or "__" in rest:
@@ -154,7 +167,7 @@ def _spans(text: str) -> tuple[list[str], list[str], list[str], list[str], str]:
     emph: list[str] = []
     if "*" in rest or "_" in rest:
         emph, rest = _cut(EMPH, rest, _last_end(_EMPH_CLOSE, rest), lambda m: " ")
-    return links, code, strong, emph, rest
+    return _Spans(links, references, code, strong, emph, rest)
 
 
 _TAG_PARTS = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(.*?)\s*/?\s*>$", re.S)
@@ -190,13 +203,9 @@ def tag_key(tag: str) -> str:
 
 
 def _references(text: str) -> list[str]:
-    """The reference links of `text` outside code spans (`a[0][1]` in code is none), each
-    as `[…][label]` with its label as CommonMark matches it (case and spaces folded): the
-    link text is translated, the label stays."""
-    text = soft_breaks_as_spaces(text)
-    found = code_spans(text)
-    if found:
-        text = _without_code(text, found)
+    """The reference links of `text`, its code spans taken out (`a[0][1]` in code is
+    none), each as `[…][label]` with its label as CommonMark matches it (case and spaces
+    folded): the link text is translated, the label stays."""
     out = []
     for m in REFERENCE.finditer(text):
         label = " ".join((m.group(2) or m.group(1)).split()).casefold()
@@ -232,17 +241,17 @@ def check_markup(src: str, tgt: str, ctx: Context) -> Iterator[str]:
     source (an emphasis span may stand for a title the other side writes in «»)."""
     if not any(c in src or c in tgt for c in "*_`[<"):
         return
-    s_links, s_code, s_strong, s_emph, s_rest = _spans(src)
-    t_links, t_code, t_strong, t_emph, t_rest = _spans(tgt)
+    s_links, s_refs, s_code, s_strong, s_emph, s_rest = _spans(src)
+    t_links, t_refs, t_code, t_strong, t_emph, t_rest = _spans(tgt)
     if len(t_links) < len(s_links):
         t_targets = {LINK.match(x).group(2) for x in t_links}  # type: ignore[union-attr]
         lost = [x for x in s_links if LINK.match(x).group(2) not in t_targets]  # type: ignore[union-attr]
         yield f"link {(lost or s_links)[0]} lost"
     elif len(t_links) > len(s_links):
         yield f"link {t_links[-1]} not in the source"
-    if "][" in src or "][" in tgt:
-        yield from differences("reference link", Counter(_references(src)),
-                               Counter(_references(tgt)), "lost", changed=None)
+    if s_refs != t_refs:
+        yield from differences("reference link", Counter(s_refs), Counter(t_refs), "lost",
+                               changed=None)
     if s_code != t_code:
         yield from differences("code span", Counter(s_code), Counter(t_code),
                                "lost or changed", changed=None)
