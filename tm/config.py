@@ -150,6 +150,19 @@ class Config:
         return sorted(p for p in found
                       if usable_memory(p, self.root, self.follow_symlinks))
 
+    def is_memory_path(self, path: Path) -> bool:
+        """Whether `path` is one of the memory files, or a name the `memory` globs match
+        (a file written there would be read as memory by the next run)."""
+        from tm.globs import glob_match
+
+        where = path.resolve()
+        try:
+            rel = where.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            rel = None
+        return (rel is not None and any(glob_match(p, rel) for p in self.memory)) or (
+            where in {p.resolve() for p in self.memory_files()})
+
     def relative(self, path: Path) -> str:
         """`path` relative to the project root where possible (for messages and references)."""
         try:

@@ -117,9 +117,12 @@ def page_path(path: Path, config: Config | None) -> Path:
                       "name the file *.html")
     if config is not None:
         where = path.resolve()
-        for folder in (config.sources_dir, config.locales_dir, config.root / "memory"):
+        for folder in (config.sources_dir, config.locales_dir):
             if where.is_relative_to(folder.resolve()):
                 raise TmError("the page would replace a file of the project's "
                               f"{config.relative(folder)}/", path, 1,
                               "write it elsewhere, e.g. under build/")
+        if config.is_memory_path(path):
+            raise TmError("the page would be one of the project's memory files", path, 1,
+                          "write it elsewhere, e.g. under build/")
     return path

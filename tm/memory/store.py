@@ -124,15 +124,7 @@ def _refuse_a_memory_file(config: Config, dest: Path) -> None:
     """The export may not replace a memory file (the units' notes, ids, properties and
     its `aligned` header would be lost, and every other file's units put in it), nor
     become one (the next run would read every unit twice)."""
-    from tm.globs import glob_match
-
-    where = dest.resolve()
-    try:
-        rel = where.relative_to(config.root.resolve()).as_posix()
-    except ValueError:
-        rel = None
-    if where in {p.resolve() for p in config.memory_files()} or (
-            rel is not None and any(glob_match(pattern, rel) for pattern in config.memory)):
+    if config.is_memory_path(dest):
         raise TmError("the export would be one of the project's memory files "
                       f"(`memory` = {list(config.memory)})", dest, 1,
                       "write it outside them, e.g. build/memory.tmx")
