@@ -325,10 +325,7 @@ _SCORE = re.compile(r"tm: (\d+(?:\.\d+)?)%")
 
 def _score(s: Suggestion) -> float:
     """The score of the memory's match (its `tm: 87% ...` line); 0 if none is given."""
-    for c in s.comments:
-        if (found := _SCORE.match(c)) is not None:
-            return float(found.group(1))
-    return 0.0
+    return next((x for c in s.comments if (x := _line_score(c)) is not None), 0.0)
 
 
 def _inherit_fuzzy(missing: list[Message], vanished: list[Message],

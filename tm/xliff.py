@@ -296,16 +296,16 @@ def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: st
     unless `skipped` is given: then such units are left out and listed in it."""
     by_id = {unit_id(m): m for m in _exportable(cat)}
     seen: set[str] = set()
-    good: list[XliffUnit] = []
+    good: list[tuple[XliffUnit, Message]] = []
     for u in units:
         m = by_id.get(u.id)
         if u.id in seen:
             raise XliffError(f"unit {u.id} appears twice", path, u.line, "keep one of them")
         seen.add(u.id)
-        if (m is None or m.msgid != u.source) and skipped is not None:
-            skipped.append((u.line, u.id))
-            continue
         if m is None or m.msgid != u.source:
+            if skipped is not None:
+                skipped.append((u.line, u.id))
+                continue
             raise XliffError(f"unit {u.id} is not in {catalog}", path, u.line,
                              "its sentence changed or was removed: run `tm segment`, "
                              "export again and carry the translation over, or import "
@@ -315,10 +315,9 @@ def apply_units(cat: Catalog, units: Sequence[XliffUnit], path: str, catalog: st
                              f"{catalog}): its sentence is translated there", path, u.line,
                              "leave its target empty, or remove the tm-joined flag in the "
                              "catalog to translate it on its own")
-        good.append(u)
+        good.append((u, m))
     changed = 0
-    for u in good:
-        m = by_id[u.id]
+    for u, m in good:
         before = (m.msgstr, m.fuzzy, list(m.comments))
         m.msgstr = u.target or ""
         m.fuzzy = u.state == "fuzzy"
