@@ -167,7 +167,7 @@ def update_catalog(
                         False, o.line)
         s = suggestion(m.msgid)
         if s is not None:
-            _suggest(m, s, [c for c in o.extracted if c.startswith(MEMORY_LINE)])
+            _suggest(m, s, o.extracted)
         out.append(m)
     unused = [(k, m) for k, m in old_active.items() if k not in used]
     gone_joins = [m for _k, m in unused if is_joined(m)]
@@ -284,17 +284,17 @@ def _first_catalog(template: Catalog, language: str,
                    messages=out)
 
 
-def _suggest(m: Message, s: Suggestion, had: Sequence[str] = ()) -> None:
+def _suggest(m: Message, s: Suggestion, old: Sequence[str] = ()) -> None:
     """The memory's comments in place of those it wrote before, and its translation
     where `m` has none. Where `m` keeps a fuzzy translation of its own (one to review),
     the memory's `tm:` line says that its match was not filled in (it describes another
     msgstr); a translation a translator confirmed is theirs, and the line stays as is.
 
-    Where the match is that very translation, the entry's own `tm:` lines (`had`) stay:
-    none where the memory learned it from the catalog (`tm learn`: a line would only tell
-    the translator their own work, in every learned entry), the file it was filled from
-    where another file now holds it too at the same score (learned.tmx beside the
-    memory it came from)."""
+    Where the match is that very translation, the `tm:` lines of the entry's `old`
+    extracted comments stay: none where the memory learned it from the catalog (`tm
+    learn`: a line would only tell the translator their own work, in every learned
+    entry), the file it was filled from where another file now holds it too at the same
+    score (learned.tmx beside the memory it came from)."""
     comments = list(s.comments)
     if s.translation and not m.has_translation and JOINED_FLAG not in m.flags:
         m.msgstr = s.translation
@@ -304,6 +304,7 @@ def _suggest(m: Message, s: Suggestion, had: Sequence[str] = ()) -> None:
     elif s.translation and m.fuzzy and s.translation != m.msgstr:  # still to review
         comments = [f"{c}; {NOT_FILLED}" if c.startswith("tm: ") else c for c in comments]
     elif s.translation and s.translation == m.msgstr and not m.fuzzy:
+        had = [c for c in old if c.startswith(MEMORY_LINE)]
         mine = [c for c in comments if c.startswith(MEMORY_LINE)]
         if not had or list(map(_line_score, had)) == list(map(_line_score, mine)):
             comments = [*had, *(c for c in comments if not c.startswith(MEMORY_LINE))]
